@@ -1,0 +1,28 @@
+/*
+ * The cicd-security demo portal backend: catalog, guest auth, permissions and
+ * the cicd-security plugin, on the new backend system.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+
+// auth: the guest provider lets the demo portal run without accounts
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// permissions (allow-all in the demo; see README for a real policy)
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// cicd-security
+backend.add(import('@cicd-security/plugin-cicd-security-backend'));
+
+backend.start();

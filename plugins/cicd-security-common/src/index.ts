@@ -1,0 +1,9 @@
+/**
+ * Types, categories and permissions shared by the cicd-security plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './categories';
+export * from './permissions';
+export * from './api';

@@ -1,0 +1,210 @@
+/*
+ * Types shared by the browser and Node parts of cicd-security: check metadata,
+ * findings, check results, scorecards and the payloads of the REST API.
+ */
+
+/** The seven areas of the scorecard. */
+export type CheckCategory =
+  | 'secrets-management'
+  | 'vulnerability-scanning'
+  | 'code-quality'
+  | 'access-control'
+  | 'compliance'
+  | 'network-security'
+  | 'third-party-software';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/**
+ * Status of one check on one repository.
+ * `not-applicable` and `inconclusive` are left out of the aggregate score.
+ */
+export type CheckStatus =
+  | 'pass'
+  | 'fail'
+  | 'warn'
+  | 'not-applicable'
+  | 'inconclusive'
+  | 'error';
+
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+
+/** Platforms a check looks at. */
+export type CheckPlatform =
+  | 'github-actions'
+  | 'gitlab-ci'
+  | 'jenkins'
+  | 'azure-pipelines'
+  | 'circleci'
+  | 'dockerfile'
+  | 'shell'
+  | 'repository';
+
+export type FrameworkId =
+  | 'owasp-cicd-top10'
+  | 'openssf-scorecard'
+  | 'zizmor'
+  | 'poutine'
+  | 'legitify'
+  | 'osps'
+  | 'slsa';
+
+export interface FrameworkRef {
+  framework: FrameworkId;
+  /** Control id inside the framework, e.g. `CICD-SEC-3` or `Pinned-Dependencies`. */
+  control: string;
+}
+
+/** What a check is, independent of any result. */
+export interface CheckMetadata {
+  /** Stable kebab-case id from the check catalogue, e.g. `unpinned-actions`. */
+  id: string;
+  title: string;
+  /** One or two sentences: what the check looks for and why. */
+  description: string;
+  category: CheckCategory;
+  severity: Severity;
+  platforms: CheckPlatform[];
+  frameworks: FrameworkRef[];
+  /** Where the guide page lives, relative to the docs base, e.g. `docs/checks/unpinned-actions.md`. */
+  docsPath: string;
+  /** External reference for the remediation. */
+  remediationUrl?: string;
+}
+
+/** A proposed mechanical fix for a finding. */
+export interface SuggestedFix {
+  description: string;
+  /** The replacement text for the finding's location (line-level), when the fix is mechanical. */
+  replacement?: string;
+}
+
+export type SuppressionKind = 'inline' | 'config' | 'waiver';
+
+export interface Suppression {
+  kind: SuppressionKind;
+  reason?: string;
+  /** ISO date after which the suppression stops applying. */
+  expires?: string;
+}
+
+/** One problem at one place. Secrets in `snippet` and `message` are already redacted. */
+export interface Finding {
+  checkId: string;
+  severity: Severity;
+  message: string;
+  /** Path relative to the repository root, POSIX separators. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: string;
+  /** Stable across scans while the offending code stays the same. */
+  fingerprint: string;
+  suggestedFix?: SuggestedFix;
+  suppressed?: Suppression;
+}
+
+export interface CheckResult {
+  checkId: string;
+  title: string;
+  category: CheckCategory;
+  severity: Severity;
+  status: CheckStatus;
+  /** 0..10; absent for not-applicable, inconclusive and error. */
+  score?: number;
+  /** Why a check is not-applicable, inconclusive or errored, or a short summary. */
+  reason?: string;
+  findings: Finding[];
+}
+
+/** A file the engine could not use, or a parse problem with its location. */
+export interface ScanProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  kind: 'parse-error' | 'skipped-file';
+  message: string;
+}
+
+export interface CategoryScore {
+  category: CheckCategory;
+  /** 0..10, or null when no check of the category applied. */
+  score: number | null;
+  /** Checks of this category that counted towards the score. */
+  applicable: number;
+  failing: number;
+}
+
+/** State of an entity's scorecard. */
+/** `pending`: in the catalog but not scanned yet. */
+export type ScorecardState =
+  | 'ok'
+  | 'pending'
+  | 'scanning'
+  | 'error'
+  | 'no-source'
+  | 'stale';
+
+export interface ScorecardCounts {
+  passed: number;
+  failed: number;
+  warned: number;
+  notApplicable: number;
+  inconclusive: number;
+  errored: number;
+  findings: number;
+  suppressedFindings: number;
+  criticalFindings: number;
+}
+
+/** One row of the org-wide list. */
+export interface ScorecardSummary {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  type?: string;
+  lifecycle?: string;
+  owner?: string;
+  system?: string;
+  state: ScorecardState;
+  /** Why the state is error, stale or no-source. */
+  stateReason?: string;
+  score: number | null;
+  grade: Grade | null;
+  categories: CategoryScore[];
+  counts: ScorecardCounts;
+  /** ISO timestamp of the scan that produced this scorecard. */
+  scannedAt?: string;
+  /** Commit or content revision the scan saw, when known. */
+  revision?: string;
+  /** Where the source was read from (location target). */
+  sourceLocation?: string;
+}
+
+/** One entity's full scorecard. */
+export interface Scorecard extends ScorecardSummary {
+  checks: CheckResult[];
+  problems: ScanProblem[];
+}
+
+export interface ScorecardHistoryPoint {
+  scannedAt: string;
+  score: number | null;
+  grade: Grade | null;
+  state: ScorecardState;
+  categories: CategoryScore[];
+}
+
+export interface TeamSummary {
+  owner: string;
+  components: number;
+  scanned: number;
+  averageScore: number | null;
+  grades: Record<Grade, number>;
+}

@@ -1,0 +1,89 @@
+import {
+  CheckMetadata,
+  Finding,
+  SuggestedFix,
+} from '@cicd-security/plugin-cicd-security-common';
+import { RepoSnapshot } from '../snapshot';
+
+/**
+ * A finding as a check reports it. The runner fills in `checkId`, the default
+ * `severity` and a stable `fingerprint`.
+ */
+export interface CheckFinding {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** The offending source line or token. Redact secrets before putting them here. */
+  snippet?: string;
+  /** Overrides the check's severity for this finding. */
+  severity?: Finding['severity'];
+  suggestedFix?: SuggestedFix;
+  /**
+   * Extra material that keeps the fingerprint stable and distinct, e.g. the
+   * job id; defaults to the snippet.
+   */
+  fingerprintKey?: string;
+}
+
+/** The outcome of a check. Checks with no data say so instead of inventing a score. */
+export type CheckOutcome =
+  | {
+      status: 'pass' | 'fail' | 'warn';
+      /** 0..10 */
+      score: number;
+      findings: CheckFinding[];
+      reason?: string;
+    }
+  | { status: 'not-applicable' | 'inconclusive' | 'error'; reason: string };
+
+/** One check: metadata plus a pure function of the snapshot. */
+export interface ScorecardCheck extends CheckMetadata {
+  run(snapshot: RepoSnapshot): CheckOutcome | Promise<CheckOutcome>;
+}
+
+export type ScorecardCheckDefinition = Omit<ScorecardCheck, 'docsPath'> & {
+  docsPath?: string;
+};
+
+/** Identity helper that fills in the guide page path from the id. */
+export function createScorecardCheck(
+  def: ScorecardCheckDefinition,
+): ScorecardCheck {
+  return { ...def, docsPath: def.docsPath ?? `docs/checks/${def.id}.md` };
+}
+
+/** Helpers for outcomes. */
+export const outcome = {
+  notApplicable(reason: string): CheckOutcome {
+    return { status: 'not-applicable', reason };
+  },
+  inconclusive(reason: string): CheckOutcome {
+    return { status: 'inconclusive', reason };
+  },
+  pass(reason?: string): CheckOutcome {
+    return { status: 'pass', score: 10, findings: [], reason };
+  },
+  /**
+   * A per-instance check: score is the share of good instances (Scorecard
+   * style). Fails when any instance is bad.
+   */
+  proportional(
+    total: number,
+    findings: CheckFinding[],
+    bad = findings.length,
+  ): CheckOutcome {
+    if (bad === 0) return { status: 'pass', score: 10, findings };
+    const score = total > 0 ? Math.max(0, (10 * (total - bad)) / total) : 0;
+    return { status: 'fail', score: round1(score), findings };
+  },
+  fail(score: number, findings: CheckFinding[], reason?: string): CheckOutcome {
+    return { status: 'fail', score: round1(score), findings, reason };
+  },
+};
+
+export function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

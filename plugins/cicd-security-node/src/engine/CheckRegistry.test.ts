@@ -1,0 +1,56 @@
+import fs from 'fs';
+import path from 'path';
+import { builtinChecks } from '../checks';
+import { createScorecardCheck, outcome } from '../checks/types';
+import { CheckRegistry } from './CheckRegistry';
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const FIXTURES = path.resolve(__dirname, '../checks/__fixtures__');
+
+const fake = (id: string) =>
+  createScorecardCheck({
+    id,
+    title: id,
+    description: id,
+    category: 'compliance',
+    severity: 'low',
+    platforms: ['repository'],
+    frameworks: [],
+    run: () => outcome.pass(),
+  });
+
+describe('CheckRegistry', () => {
+  it('rejects duplicate and malformed ids', () => {
+    expect(() => new CheckRegistry([fake('a-b'), fake('a-b')])).toThrow(/Duplicate check id 'a-b'/);
+    expect(() => new CheckRegistry([fake('Not_Kebab')])).toThrow(/kebab-case/);
+  });
+
+  it('selects and skips checks, refusing unknown ids', () => {
+    const r = new CheckRegistry([fake('a'), fake('b'), fake('c')]);
+    expect(r.select({ only: ['a', 'c'] }).ids()).toEqual(['a', 'c']);
+    expect(r.select({ skip: ['a'] }).ids()).toEqual(['b', 'c']);
+    expect(() => r.select({ only: ['nope'] })).toThrow(/Unknown check id 'nope'/);
+  });
+
+  it('exposes metadata without functions', () => {
+    const [meta] = new CheckRegistry([fake('a')]).metadata();
+    expect(meta).toMatchObject({ id: 'a', docsPath: 'docs/checks/a.md' });
+    expect((meta as any).run).toBeUndefined();
+  });
+});
+
+describe('built-in checks', () => {
+  const registry = new CheckRegistry(builtinChecks);
+
+  it.each(registry.ids())('%s has a guide page, fixtures and an OWASP mapping', id => {
+    const check = registry.get(id)!;
+    const guide = path.join(REPO_ROOT, check.docsPath);
+    expect(fs.existsSync(guide)).toBe(true);
+    const text = fs.readFileSync(guide, 'utf8');
+    for (const heading of ['## Why it matters', "## How it's checked", '## Remediation']) {
+      expect(text).toContain(heading);
+    }
+    expect(fs.existsSync(path.join(FIXTURES, id))).toBe(true);
+    expect(check.frameworks.some(f => f.framework === 'owasp-cicd-top10')).toBe(true);
+  });
+});

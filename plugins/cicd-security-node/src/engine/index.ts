@@ -1,0 +1,5 @@
+export { CheckRegistry } from './CheckRegistry';
+export { runScan, toResult } from './runScan';
+export type { ScanResult, RunScanOptions } from './runScan';
+export * from './scoring';
+export { fingerprint } from './fingerprint';

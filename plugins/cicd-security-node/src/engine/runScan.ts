@@ -1,0 +1,110 @@
+import {
+  CheckResult,
+  Finding,
+  ScanProblem,
+} from '@cicd-security/plugin-cicd-security-common';
+import { RepoSnapshot } from '../snapshot';
+import { CheckOutcome, ScorecardCheck } from '../checks/types';
+import { CheckRegistry } from './CheckRegistry';
+import { fingerprint } from './fingerprint';
+import {
+  DEFAULT_SCORING,
+  ScoreBreakdown,
+  scoreResults,
+  ScoringConfig,
+} from './scoring';
+
+export interface ScanResult extends ScoreBreakdown {
+  checks: CheckResult[];
+  problems: ScanProblem[];
+  /** Milliseconds the checks took. */
+  durationMs: number;
+}
+
+export interface RunScanOptions {
+  scoring?: ScoringConfig;
+  /** Called when a check throws; the scan goes on. */
+  onCheckError?: (checkId: string, error: Error) => void;
+}
+
+/**
+ * Run every check of the registry on a snapshot. A check that throws is
+ * recorded as `error` and the others still run.
+ */
+export async function runScan(
+  snapshot: RepoSnapshot,
+  registry: CheckRegistry,
+  options: RunScanOptions = {},
+): Promise<ScanResult> {
+  const started = Date.now();
+  const checks: CheckResult[] = [];
+  for (const check of registry.list()) {
+    let out: CheckOutcome;
+    try {
+      out = await check.run(snapshot);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      options.onCheckError?.(check.id, error);
+      out = { status: 'error', reason: `check failed: ${error.message}` };
+    }
+    checks.push(toResult(check, out));
+  }
+  const breakdown = scoreResults(checks, options.scoring ?? DEFAULT_SCORING);
+  return {
+    ...breakdown,
+    checks,
+    problems: dedupeProblems(snapshot.problems),
+    durationMs: Date.now() - started,
+  };
+}
+
+export function toResult(check: ScorecardCheck, out: CheckOutcome): CheckResult {
+  const base = {
+    checkId: check.id,
+    title: check.title,
+    category: check.category,
+    severity: check.severity,
+  };
+  if (out.status === 'pass' || out.status === 'fail' || out.status === 'warn') {
+    const seen = new Map<string, number>();
+    const findings: Finding[] = out.findings.map(f => {
+      const key = `${f.fingerprintKey ?? f.snippet ?? f.message}`;
+      const n = seen.get(`${f.file}\0${key}`) ?? 0;
+      seen.set(`${f.file}\0${key}`, n + 1);
+      const { fingerprintKey: _k, ...rest } = f;
+      return {
+        ...rest,
+        checkId: check.id,
+        severity: f.severity ?? check.severity,
+        fingerprint: fingerprint(check.id, f.file, key, n),
+      };
+    });
+    return {
+      ...base,
+      status: out.status,
+      score: Math.max(0, Math.min(10, out.score)),
+      reason: out.reason,
+      findings: sortFindings(findings),
+    };
+  }
+  return { ...base, status: out.status, reason: out.reason, findings: [] };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
+}
+
+function dedupeProblems(problems: ScanProblem[]): ScanProblem[] {
+  const seen = new Set<string>();
+  return problems.filter(p => {
+    const k = `${p.file}:${p.line}:${p.column}:${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

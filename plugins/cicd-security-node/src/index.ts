@@ -1,0 +1,14 @@
+/**
+ * The cicd-security check engine: repository snapshots, parsers, the check
+ * contract, the built-in checks, the runner and the scoring model. It needs
+ * no Backstage services, so the CLI runs the very same checks as the portal.
+ *
+ * @packageDocumentation
+ */
+export * from './snapshot';
+export * from './parsers/yaml';
+export * from './parsers/githubActions';
+export * from './checks';
+export * from './engine';
+export * from './extensions';
+export { ENGINE_VERSION } from './version';

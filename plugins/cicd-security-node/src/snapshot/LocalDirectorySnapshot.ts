@@ -1,0 +1,130 @@
+import fs from 'fs';
+import path from 'path';
+import { BaseSnapshot, SnapshotOptions } from './RepoSnapshot';
+
+/** Directories never worth reading for CI/CD security. */
+const IGNORED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Upper bound on files walked in one repository, so a huge tree cannot stall a scan. */
+const DEFAULT_MAX_FILES = 50_000;
+
+export interface LocalDirectorySnapshotOptions extends SnapshotOptions {
+  maxFiles?: number;
+}
+
+/**
+ * A snapshot over a local directory. Files are listed eagerly and read lazily.
+ * Symbolic links are followed only when they resolve inside the directory.
+ */
+export class LocalDirectorySnapshot extends BaseSnapshot {
+  readonly #root: string;
+  readonly #paths: string[] = [];
+  readonly #sizes = new Map<string, number>();
+
+  private constructor(root: string, options: LocalDirectorySnapshotOptions) {
+    super(root, options);
+    this.#root = root;
+  }
+
+  static create(
+    dir: string,
+    options: LocalDirectorySnapshotOptions = {},
+  ): LocalDirectorySnapshot {
+    const root = fs.realpathSync(dir);
+    if (!fs.statSync(root).isDirectory()) {
+      throw new Error(`${dir} is not a directory`);
+    }
+    const snapshot = new LocalDirectorySnapshot(root, options);
+    snapshot.#walk(options.maxFiles ?? DEFAULT_MAX_FILES);
+    return snapshot;
+  }
+
+  #walk(maxFiles: number) {
+    const stack: string[] = [''];
+    while (stack.length) {
+      const rel = stack.pop()!;
+      const abs = path.join(this.#root, rel);
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(abs, { withFileTypes: true });
+      } catch (e) {
+        this.skip(rel || '.', `unreadable directory: ${(e as Error).message}`);
+        continue;
+      }
+      for (const entry of entries) {
+        const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (!IGNORED_DIRS.has(entry.name)) stack.push(childRel);
+          continue;
+        }
+        let size: number | undefined;
+        if (entry.isSymbolicLink()) {
+          const target = this.#resolveInside(childRel);
+          if (!target) {
+            this.skip(childRel, 'symbolic link pointing outside the repository');
+            continue;
+          }
+          const stat = fs.statSync(target);
+          if (stat.isDirectory()) {
+            this.skip(childRel, 'symbolic link to a directory (not followed)');
+            continue;
+          }
+          size = stat.size;
+        } else if (!entry.isFile()) {
+          continue;
+        }
+        if (this.#paths.length >= maxFiles) {
+          this.skip(childRel, `repository has more than ${maxFiles} files; the rest were not read`);
+          return;
+        }
+        this.#paths.push(childRel);
+        if (size !== undefined) this.#sizes.set(childRel, size);
+      }
+    }
+    this.#paths.sort();
+  }
+
+  #resolveInside(rel: string): string | undefined {
+    try {
+      const real = fs.realpathSync(path.join(this.#root, rel));
+      const inside = path.relative(this.#root, real);
+      if (inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
+      return real;
+    } catch {
+      return undefined;
+    }
+  }
+
+  files() {
+    return this.#paths;
+  }
+
+  exists(p: string) {
+    return this.#set().has(p);
+  }
+
+  #pathSet?: Set<string>;
+  #set() {
+    if (!this.#pathSet) this.#pathSet = new Set(this.#paths);
+    return this.#pathSet;
+  }
+
+  protected sizeOf(p: string) {
+    if (!this.#sizes.has(p)) {
+      try {
+        this.#sizes.set(p, fs.statSync(path.join(this.#root, p)).size);
+      } catch {
+        return undefined;
+      }
+    }
+    return this.#sizes.get(p);
+  }
+
+  protected readBytes(p: string) {
+    try {
+      return fs.readFileSync(path.join(this.#root, p));
+    } catch (e) {
+      this.skip(p, `unreadable: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+}

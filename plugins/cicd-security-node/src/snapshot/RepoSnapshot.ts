@@ -1,0 +1,119 @@
+import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
+
+/** A fact from an SCM API module: a value, or unavailable with the reason. */
+export type Fact<T = unknown> =
+  | { available: true; value: T }
+  | { available: false; reason: string };
+
+/**
+ * The raw inputs of one scan: the repository's files and SCM facts.
+ * Checks read a snapshot and nothing else; they never do I/O.
+ */
+export interface RepoSnapshot {
+  /** Human label for the repository (a path or a URL). */
+  readonly label: string;
+  /** Commit SHA or content revision, when known. */
+  readonly revision?: string;
+  readonly defaultBranch?: string;
+  /** Every readable file, repository-relative, POSIX separators, sorted. */
+  files(): readonly string[];
+  /** True when the file exists in the snapshot (readable or not). */
+  exists(path: string): boolean;
+  /** The file's text, or undefined when missing, binary, too large or not UTF-8. */
+  read(path: string): string | undefined;
+  /** A fact from an SCM API module, or `unavailable` when no provider supplied it. */
+  fact<T = unknown>(name: string): Fact<T>;
+  /** Files skipped and parse problems, recorded with their reason. */
+  readonly problems: ScanProblem[];
+  /**
+   * Memoise a derived model (parsed workflows, Dockerfiles…) so that each
+   * is built once per snapshot however many checks use it.
+   */
+  memo<T>(key: string, build: () => T): T;
+}
+
+export interface SnapshotOptions {
+  /** Files larger than this are skipped with a note. Default 1 MiB. */
+  maxFileBytes?: number;
+  revision?: string;
+  defaultBranch?: string;
+  facts?: Record<string, Fact>;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** Shared behaviour of snapshots: memo, facts and the text decoding rules. */
+export abstract class BaseSnapshot implements RepoSnapshot {
+  readonly problems: ScanProblem[] = [];
+  readonly revision?: string;
+  readonly defaultBranch?: string;
+  protected readonly maxFileBytes: number;
+  readonly #memo = new Map<string, unknown>();
+  readonly #facts: Record<string, Fact>;
+  readonly #texts = new Map<string, string | undefined>();
+
+  protected constructor(readonly label: string, options: SnapshotOptions) {
+    this.revision = options.revision;
+    this.defaultBranch = options.defaultBranch;
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.#facts = options.facts ?? {};
+  }
+
+  abstract files(): readonly string[];
+  abstract exists(path: string): boolean;
+  /** Raw bytes of a file, or undefined when it cannot be read. */
+  protected abstract readBytes(path: string): Buffer | undefined;
+  /** Size of a file without reading it, when cheap. */
+  protected abstract sizeOf(path: string): number | undefined;
+
+  read(path: string): string | undefined {
+    if (this.#texts.has(path)) return this.#texts.get(path);
+    const text = this.#decode(path);
+    this.#texts.set(path, text);
+    return text;
+  }
+
+  #decode(path: string): string | undefined {
+    if (!this.exists(path)) return undefined;
+    const size = this.sizeOf(path);
+    if (size !== undefined && size > this.maxFileBytes) {
+      this.skip(path, `larger than ${this.maxFileBytes} bytes (${size})`);
+      return undefined;
+    }
+    const bytes = this.readBytes(path);
+    if (!bytes) return undefined;
+    if (bytes.length > this.maxFileBytes) {
+      this.skip(path, `larger than ${this.maxFileBytes} bytes (${bytes.length})`);
+      return undefined;
+    }
+    const head = bytes.subarray(0, 8000);
+    if (head.includes(0)) {
+      this.skip(path, 'binary file');
+      return undefined;
+    }
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      this.skip(path, 'not valid UTF-8');
+      return undefined;
+    }
+  }
+
+  protected skip(path: string, message: string) {
+    this.problems.push({ file: path, kind: 'skipped-file', message });
+  }
+
+  fact<T = unknown>(name: string): Fact<T> {
+    return (
+      (this.#facts[name] as Fact<T> | undefined) ?? {
+        available: false,
+        reason: `no provider supplied ${name}`,
+      }
+    );
+  }
+
+  memo<T>(key: string, build: () => T): T {
+    if (!this.#memo.has(key)) this.#memo.set(key, build());
+    return this.#memo.get(key) as T;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './RepoSnapshot';
+export { InMemorySnapshot } from './InMemorySnapshot';
+export { LocalDirectorySnapshot } from './LocalDirectorySnapshot';
+export type { LocalDirectorySnapshotOptions } from './LocalDirectorySnapshot';
+export { matchFiles } from './match';
