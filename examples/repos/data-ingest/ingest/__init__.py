@@ -1,0 +1,1 @@
+"""Streams order events from Kafka into the data lake as Parquet files."""

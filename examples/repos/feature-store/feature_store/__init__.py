@@ -1,0 +1,1 @@
+"""Online (Redis) and offline (Parquet) feature store."""
