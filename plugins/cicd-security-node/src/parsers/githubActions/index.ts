@@ -4,3 +4,16 @@ export type { ParseWorkflowResult } from './parseWorkflow';
 export { getWorkflows, workflowPaths, actionPaths } from './workflows';
 export { findExpressions, contextReferences } from './expressions';
 export type { ExpressionSpan } from './expressions';
+export {
+  ATTACKER_CONTROLLED_CONTEXTS,
+  attackerControlledReferences,
+  expressionContexts,
+  isAttackerControlled,
+  normaliseIndexes,
+} from './contexts';
+export {
+  PRIVILEGED_TRIGGERS,
+  RISKY_PERMISSION_TRIGGERS,
+  UNTRUSTED_CHECKOUT_TRIGGERS,
+  triggersIn,
+} from './triggers';

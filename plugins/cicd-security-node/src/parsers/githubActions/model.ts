@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
+import { YAMLMap } from 'yaml';
 import { LocatedString, SourceRange, YamlFile } from '../yaml';
 
 export type PermissionLevel = 'read' | 'write' | 'none';

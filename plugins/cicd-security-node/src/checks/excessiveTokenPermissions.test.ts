@@ -1,0 +1,95 @@
+import fs from 'fs';
+import path from 'path';
+import { LocalDirectorySnapshot } from '../snapshot';
+import { excessiveTokenPermissions } from './excessiveTokenPermissions';
+import { runOnFixture } from '../testing';
+
+describe('excessive-token-permissions', () => {
+  it.each(['pass', 'fail', 'warn', 'not-applicable'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        excessiveTokenPermissions,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
+
+  it('fails with high severity at the on: key of a risky workflow with no permissions', async () => {
+    const { outcome } = await runOnFixture(excessiveTokenPermissions, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.score).toBe(0);
+    const f = outcome.findings.find(
+      x => x.file === '.github/workflows/triage.yml',
+    )!;
+    const { message, line, column } = f;
+    expect({ message, line, column }).toEqual({
+      message:
+        "No top-level permissions: block, and job label declares none either, so it runs with the repository's default token permissions, which may be read-write; it runs on pull_request_target, issue_comment, where outsiders control the event",
+      line: 3,
+      column: 1,
+    });
+    expect(f.severity).toBe('high');
+  });
+
+  it('points at write-all values and top-level write scopes', async () => {
+    const { outcome } = await runOnFixture(excessiveTokenPermissions, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    const at = (file: string) =>
+      outcome.findings
+        .filter(f => f.file === `.github/workflows/${file}`)
+        .map(f => ({ line: f.line, column: f.column, severity: f.severity }));
+    expect(at('nightly.yml')).toEqual([
+      { line: 5, column: 14, severity: 'high' },
+    ]);
+    expect(at('release.yml')).toEqual([
+      { line: 6, column: 3, severity: 'high' },
+      { line: 7, column: 3, severity: 'high' },
+      { line: 17, column: 7, severity: 'low' },
+    ]);
+    expect(at('docs.yml')).toEqual([
+      { line: 12, column: 18, severity: 'high' },
+    ]);
+  });
+
+  it('warns about a write scope granted at both levels without lowering the score', async () => {
+    const { outcome } = await runOnFixture(excessiveTokenPermissions, 'warn');
+    expect(outcome).toMatchObject({ status: 'warn', score: 10 });
+  });
+});
+
+const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
+  ? describe
+  : describe.skip;
+
+withCorpus('excessive-token-permissions on the poutine corpus', () => {
+  it('flags every risky workflow poutine flags with high severity', async () => {
+    const expected: string[] = JSON.parse(
+      fs.readFileSync(path.join(POUTINE, 'expected.json'), 'utf8'),
+    )
+      .expected.filter(
+        (e: { checkId: string }) => e.checkId === 'excessive-token-permissions',
+      )
+      .map((e: { path: string }) => e.path);
+    const out = await excessiveTokenPermissions.run(
+      LocalDirectorySnapshot.create(path.join(POUTINE, 'repo')),
+    );
+    if (out.status !== 'fail') throw new Error(out.status);
+    const high = out.findings
+      .filter(f => f.severity === 'high')
+      .map(f => f.file);
+    // We count workflow_run as risky too (poutine only looks at
+    // pull_request_target and issue_comment): two more workflows on purpose.
+    expect(new Set(high)).toEqual(
+      new Set([
+        ...expected,
+        '.github/workflows/workflow_run_reusable.yml',
+        '.github/workflows/workflow_run_valid.yml',
+      ]),
+    );
+  });
+});

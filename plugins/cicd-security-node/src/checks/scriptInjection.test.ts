@@ -1,0 +1,117 @@
+import fs from 'fs';
+import path from 'path';
+import { scriptInjection } from './scriptInjection';
+import { runOnFixture } from '../testing';
+import { LocalDirectorySnapshot } from '../snapshot';
+
+describe('script-injection', () => {
+  it.each(['pass', 'fail', 'not-applicable'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        scriptInjection,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
+
+  async function failFindings() {
+    const { outcome } = await runOnFixture(scriptInjection, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.score).toBe(0);
+    return outcome.findings;
+  }
+
+  it('points at the ${{ of the expression, critical on privileged triggers', async () => {
+    const findings = await failFindings();
+    const first = findings.find(
+      f => f.file === '.github/workflows/triage.yml',
+    )!;
+    const { message, line, column } = first;
+    expect({ message, line, column }).toEqual({
+      message:
+        '${{ github.event.issue.title }} expands attacker-controlled github.event.issue.title into a run: script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference "$TITLE" instead',
+      line: 16,
+      column: 32,
+    });
+    expect(first.severity).toBe('critical');
+    expect(first.suggestedFix?.replacement).toBe(
+      'env:\n  TITLE: ${{ github.event.issue.title }}',
+    );
+  });
+
+  it('is high outside privileged triggers and in composite actions', async () => {
+    const findings = await failFindings();
+    expect(
+      findings.find(f => f.file === '.github/workflows/ci.yml'),
+    ).toMatchObject({ line: 12, column: 36, severity: 'high' });
+    expect(
+      findings.find(f => f.file === '.github/actions/notify/action.yml'),
+    ).toMatchObject({ line: 11, column: 23, severity: 'high' });
+  });
+
+  it('follows env, step outputs, job outputs and matrix values', async () => {
+    const findings = await failFindings();
+    const at = (file: string, line: number) =>
+      findings.find(
+        f => f.file === `.github/workflows/${file}` && f.line === line,
+      )!.message;
+    expect(at('triage.yml', 19)).toContain('through env.TITLE');
+    expect(at('triage.yml', 31)).toContain(
+      'through steps.meta.outputs.title → $TITLE into',
+    );
+    expect(at('preview.yml', 26)).toContain(
+      'github.head_ref through needs.plan.outputs.branch',
+    );
+    expect(at('preview.yml', 28)).toContain(
+      'github.event.pull_request.head.ref through matrix.target',
+    );
+    expect(at('triage.yml', 36)).toContain(
+      'into an actions/github-script script',
+    );
+  });
+});
+
+const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
+  ? describe
+  : describe.skip;
+
+withCorpus('script-injection on the poutine corpus', () => {
+  it('finds every GitHub Actions injection poutine expects', async () => {
+    const expected: Array<{ checkId: string; path: string; line: number }> =
+      JSON.parse(
+        fs.readFileSync(path.join(POUTINE, 'expected.json'), 'utf8'),
+      ).expected.filter(
+        (e: { checkId: string; path: string }) =>
+          e.checkId === 'script-injection' && e.path.startsWith('.github/'),
+      );
+    const out = await scriptInjection.run(
+      LocalDirectorySnapshot.create(path.join(POUTINE, 'repo')),
+    );
+    if (out.status !== 'fail') throw new Error(out.status);
+    // poutine points at the `run:` key, we point at the expression: the same
+    // line for one-line scripts, the next one for block scalars.
+    for (const e of expected) {
+      expect(
+        out.findings.some(
+          f =>
+            f.file === e.path && (f.line === e.line || f.line === e.line + 1),
+        ),
+      ).toBe(true);
+    }
+    // Deliberately more than poutine: `github['head_ref']` (a TODO there).
+    expect(
+      out.findings.some(
+        f => f.file === '.github/workflows/valid.yml' && f.line === 26,
+      ),
+    ).toBe(true);
+    // `inputs.*` of a composite action is not attacker-controlled by itself.
+    expect(out.findings.some(f => f.file === 'composite/action.yml')).toBe(
+      false,
+    );
+  });
+});

@@ -1,0 +1,379 @@
+import {
+  attackerControlledReferences,
+  expressionContexts,
+  findExpressions,
+  getWorkflows,
+  PRIVILEGED_TRIGGERS,
+  triggersIn,
+  Workflow,
+  WorkflowJob,
+  WorkflowStep,
+} from '../parsers/githubActions';
+import { getNode, LocatedString } from '../parsers/yaml';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
+
+/** Actions whose outputs carry attacker-controlled text (file or branch names). */
+const TAINTED_OUTPUT_ACTIONS = [
+  /^tj-actions\/changed-files@/i,
+  /^tj-actions\/branch-names@/i,
+];
+/** Default environment variables of the runner that carry attacker-controlled text. */
+const TAINTED_SHELL_VARS = new Set(['GITHUB_HEAD_REF']);
+const MAX_DEPTH = 8;
+
+interface Scope {
+  wf: Workflow;
+  job: WorkflowJob;
+  /** The step being evaluated; `undefined` for job-level values. */
+  step?: WorkflowStep;
+}
+
+/** Where an expression's attacker-controlled text comes from. */
+interface Taint {
+  sources: string[];
+  /** The chain of indirections, e.g. `env.TITLE`, `steps.meta.outputs.title`. */
+  via: string[];
+}
+
+function merge(
+  into: Taint | undefined,
+  t: Taint | undefined,
+): Taint | undefined {
+  if (!t) return into;
+  if (!into) return { sources: [...t.sources], via: [...t.via] };
+  for (const s of t.sources)
+    if (!into.sources.includes(s)) into.sources.push(s);
+  for (const v of t.via) if (!into.via.includes(v)) into.via.push(v);
+  return into;
+}
+
+/**
+ * Follows attacker-controlled values through `env:`, `$GITHUB_ENV`,
+ * `$GITHUB_OUTPUT` step outputs, job outputs and matrix values.
+ */
+class TaintTracker {
+  /** Taint of every `${{ … }}` in a string value. */
+  ofValue(value: string, scope: Scope, depth: number): Taint | undefined {
+    let t: Taint | undefined;
+    for (const span of findExpressions(value)) {
+      t = merge(t, this.ofExpression(span.inner, scope, depth));
+    }
+    return t;
+  }
+
+  ofExpression(inner: string, scope: Scope, depth: number): Taint | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    let t: Taint | undefined;
+    const direct = attackerControlledReferences(inner);
+    if (direct.length) t = { sources: direct, via: [] };
+    for (const ref of expressionContexts(inner)) {
+      const indirect = this.ofReference(ref, scope, depth + 1);
+      if (indirect)
+        t = merge(t, {
+          sources: indirect.sources,
+          via: [ref, ...indirect.via],
+        });
+    }
+    return t;
+  }
+
+  private ofReference(
+    ref: string,
+    scope: Scope,
+    depth: number,
+  ): Taint | undefined {
+    const parts = ref.split('.');
+    if (parts[0] === 'env' && parts[1])
+      return this.ofEnv(parts[1], scope, depth);
+    if (parts[0] === 'steps' && parts[2] === 'outputs' && parts[3]) {
+      return this.ofStepOutput(parts[1], parts[3], scope, depth);
+    }
+    if (parts[0] === 'needs' && parts[2] === 'outputs' && parts[3]) {
+      const job = scope.wf.jobs.find(j => j.id === parts[1]);
+      const out =
+        job &&
+        scope.wf.file.located(getNode(getNode(job.node, 'outputs'), parts[3]));
+      return out
+        ? this.ofValue(out.value, { wf: scope.wf, job }, depth)
+        : undefined;
+    }
+    if (parts[0] === 'matrix') return this.ofMatrix(parts[1], scope, depth);
+    return undefined;
+  }
+
+  private ofEnv(name: string, scope: Scope, depth: number): Taint | undefined {
+    const { wf, job, step } = scope;
+    const declared = step?.env[name] ?? job.env[name] ?? wf.env[name];
+    if (declared) {
+      return this.ofValue(declared.value, { wf, job }, depth);
+    }
+    // Set by an earlier step through `$GITHUB_ENV`.
+    let t: Taint | undefined;
+    for (const earlier of this.stepsBefore(scope)) {
+      t = merge(
+        t,
+        this.ofFileWrite(
+          earlier,
+          'GITHUB_ENV',
+          name,
+          { wf, job, step: earlier },
+          depth,
+        ),
+      );
+    }
+    return t;
+  }
+
+  private ofStepOutput(
+    id: string,
+    name: string,
+    scope: Scope,
+    depth: number,
+  ): Taint | undefined {
+    const producer = scope.job.steps.find(s => s.id === id);
+    if (!producer) return undefined;
+    const uses = producer.uses?.value ?? '';
+    if (TAINTED_OUTPUT_ACTIONS.some(re => re.test(uses))) {
+      return { sources: [`${uses.split('@')[0]} output ${name}`], via: [] };
+    }
+    return this.ofFileWrite(
+      producer,
+      'GITHUB_OUTPUT',
+      name,
+      { ...scope, step: producer },
+      depth,
+    );
+  }
+
+  private ofMatrix(
+    key: string | undefined,
+    scope: Scope,
+    depth: number,
+  ): Taint | undefined {
+    const matrix = scope.job.matrix;
+    const jobScope = { wf: scope.wf, job: scope.job };
+    if (typeof matrix === 'string')
+      return this.ofValue(matrix, jobScope, depth);
+    if (!key || !matrix || typeof matrix !== 'object') return undefined;
+    const m = matrix as Record<string, unknown>;
+    const values: unknown[] = [m[key]];
+    for (const extra of ['include']) {
+      const list = m[extra];
+      if (typeof list === 'string') values.push(list);
+      else if (Array.isArray(list))
+        for (const entry of list) values.push(entry?.[key]);
+    }
+    let t: Taint | undefined;
+    for (const s of strings(values))
+      t = merge(t, this.ofValue(s, jobScope, depth));
+    return t;
+  }
+
+  /**
+   * Taint of what a `run:` step writes under `name` to `$GITHUB_OUTPUT` or
+   * `$GITHUB_ENV` (`name=value`, `name<<EOF … EOF`, `::set-output`).
+   */
+  private ofFileWrite(
+    step: WorkflowStep,
+    fileVar: 'GITHUB_OUTPUT' | 'GITHUB_ENV',
+    name: string,
+    scope: Scope,
+    depth: number,
+  ): Taint | undefined {
+    const run = step.run?.value;
+    if (!run) return undefined;
+    let t: Taint | undefined;
+    let heredoc: { name: string; end: string } | undefined;
+    const target = new RegExp(`\\$\\{?${fileVar}\\b`);
+    for (const line of run.split('\n')) {
+      let value: string | undefined;
+      if (heredoc) {
+        const closing = new RegExp(
+          `^(?:echo\\s+)?['"]?${heredoc.end}['"]?(?:\\s*>>.*)?$`,
+        );
+        if (closing.test(line.trim())) {
+          heredoc = undefined;
+          continue;
+        }
+        if (heredoc.name === name) value = line;
+      } else if (target.test(line)) {
+        const start = new RegExp(`\\b${escape(name)}<<\\s*['"]?(\\w+)`).exec(
+          line,
+        );
+        const assign = new RegExp(`(?:^|[\\s"'])${escape(name)}=(.*)$`).exec(
+          line,
+        );
+        if (start) heredoc = { name, end: start[1] };
+        else if (assign) value = assign[1];
+        else if (/<<\s*['"]?(\w+)/.test(line)) {
+          const other = /(\w[\w-]*)<<\s*['"]?(\w+)/.exec(line);
+          if (other) heredoc = { name: other[1], end: other[2] };
+        }
+      } else if (fileVar === 'GITHUB_OUTPUT') {
+        const legacy = new RegExp(
+          `::set-output name=${escape(name)}::(.*)$`,
+        ).exec(line);
+        if (legacy) value = legacy[1];
+      }
+      if (value === undefined) continue;
+      t = merge(t, this.ofValue(value, scope, depth));
+      t = merge(t, this.ofShellVars(value, scope, depth));
+    }
+    return t;
+  }
+
+  /** Shell variables (`$TITLE`, `${TITLE}`) whose env value is tainted. */
+  private ofShellVars(
+    text: string,
+    scope: Scope,
+    depth: number,
+  ): Taint | undefined {
+    let t: Taint | undefined;
+    for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      const name = m[1];
+      if (TAINTED_SHELL_VARS.has(name)) {
+        t = merge(t, { sources: ['github.head_ref'], via: [`$${name}`] });
+        continue;
+      }
+      const env = this.ofEnv(name, scope, depth + 1);
+      if (env)
+        t = merge(t, { sources: env.sources, via: [`$${name}`, ...env.via] });
+    }
+    return t;
+  }
+
+  private stepsBefore(scope: Scope): WorkflowStep[] {
+    if (!scope.step) return [];
+    const at = scope.step.index;
+    return scope.job.steps.filter(s => s.index < at);
+  }
+}
+
+function strings(values: unknown[]): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  values.forEach(walk);
+  return out;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function envName(ref: string): string {
+  const last =
+    ref
+      .split('.')
+      .filter(p => p !== '*')
+      .pop() ?? 'VALUE';
+  return last.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/** The script-like places of a step: `run:` and `actions/github-script`'s `script:`. */
+function sinks(
+  step: WorkflowStep,
+): Array<{ value: LocatedString; kind: 'run' | 'script' }> {
+  const out: Array<{ value: LocatedString; kind: 'run' | 'script' }> = [];
+  if (step.run) out.push({ value: step.run, kind: 'run' });
+  if (
+    /^actions\/github-script@/i.test(step.uses?.value ?? '') &&
+    step.with.script
+  ) {
+    out.push({ value: step.with.script, kind: 'script' });
+  }
+  return out;
+}
+
+/**
+ * `${{ … }}` is pasted into a script before the shell (or JavaScript) reads
+ * it, so an issue title or branch name chosen by an outsider becomes code.
+ */
+export const scriptInjection = createScorecardCheck({
+  id: 'script-injection',
+  title: 'No script/template injection',
+  description:
+    'Attacker-controlled values (issue and pull request titles and bodies, branch names, commit messages…) never reach a run: script or actions/github-script through ${{ }} interpolation, directly or through env, step outputs or matrix values.',
+  category: 'access-control',
+  severity: 'critical',
+  platforms: ['github-actions'],
+  frameworks: [
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
+    { framework: 'openssf-scorecard', control: 'Dangerous-Workflow' },
+    { framework: 'zizmor', control: 'template-injection' },
+    { framework: 'poutine', control: 'injection' },
+    { framework: 'osps', control: 'OSPS-BR-01.01' },
+  ],
+  remediationUrl:
+    'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections',
+  run(snapshot) {
+    const tracker = new TaintTracker();
+    const findings: CheckFinding[] = [];
+    let scripts = 0;
+    for (const wf of getWorkflows(snapshot)) {
+      const privileged = triggersIn(wf, PRIVILEGED_TRIGGERS);
+      for (const job of wf.jobs) {
+        for (const step of job.steps) {
+          for (const sink of sinks(step)) {
+            scripts++;
+            const scope: Scope = { wf, job, step };
+            for (const span of findExpressions(sink.value.value)) {
+              const taint = tracker.ofExpression(span.inner, scope, 0);
+              if (!taint) continue;
+              const range = wf.file.locateIn(
+                sink.value,
+                span.start,
+                span.end - span.start,
+              );
+              const expr = sink.value.value.slice(span.start, span.end);
+              const where =
+                sink.kind === 'run'
+                  ? 'a run: script'
+                  : 'an actions/github-script script';
+              const via = taint.via.length
+                ? ` through ${taint.via.join(' → ')}`
+                : '';
+              const trigger = privileged.length
+                ? ` in a workflow triggered by ${privileged.join(', ')}`
+                : '';
+              const name = envName(
+                taint.via[0]?.startsWith('env.')
+                  ? taint.via[0]
+                  : taint.sources[0],
+              );
+              const use =
+                sink.kind === 'run' ? `"$${name}"` : `process.env.${name}`;
+              findings.push({
+                message: `${expr} expands attacker-controlled ${taint.sources.join(
+                  ', ',
+                )}${via} into ${where}${trigger}; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
+                file: wf.path,
+                line: range.line,
+                column: range.column,
+                endLine: range.endLine,
+                endColumn: range.endColumn,
+                snippet: wf.file.lineText(range.line).trim(),
+                severity: privileged.length ? 'critical' : 'high',
+                fingerprintKey: `${job.id}:${step.id ?? step.index}:${
+                  span.inner
+                }`,
+                suggestedFix: {
+                  description: `Move the value to env: and reference ${use} in the script`,
+                  replacement: `env:\n  ${name}: ${expr}`,
+                },
+              });
+            }
+          }
+        }
+      }
+    }
+    if (scripts === 0)
+      return outcome.notApplicable('no run: or actions/github-script step');
+    if (findings.length === 0)
+      return outcome.pass(`${scripts} script(s) checked`);
+    return outcome.fail(0, findings);
+  },
+});

@@ -1,0 +1,81 @@
+import fs from 'fs';
+import path from 'path';
+import { untrustedCheckout } from './untrustedCheckout';
+import { runOnFixture } from '../testing';
+import { LocalDirectorySnapshot } from '../snapshot';
+
+describe('untrusted-checkout', () => {
+  it.each(['pass', 'fail', 'not-applicable'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        untrustedCheckout,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
+
+  async function failFindings() {
+    const { outcome } = await runOnFixture(untrustedCheckout, 'fail');
+    expect(outcome).toMatchObject({ status: 'fail', score: 0 });
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    return outcome.findings;
+  }
+
+  it('points at the ref: value and names the build tools that run the code', async () => {
+    const findings = await failFindings();
+    const f = findings.find(x => x.file === '.github/workflows/preview.yml')!;
+    const { message, line, column } = f;
+    expect({ message, line, column }).toEqual({
+      message:
+        "actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.sha, code from the pull request, in a workflow triggered by pull_request_target; later steps run `npm ci`, `npm run`, the local action `./.github/actions/deploy-preview`, which execute that code with the workflow's token and secrets",
+      line: 14,
+      column: 16,
+    });
+    expect(f.severity).toBeUndefined(); // the check's own: critical
+  });
+
+  it('finds checkouts in scripts, through env and on issue_comment', async () => {
+    const findings = await failFindings();
+    const at = (file: string, line: number) =>
+      findings.find(
+        x => x.file === `.github/workflows/${file}` && x.line === line,
+      )!;
+    expect(at('preview.yml', 44)).toMatchObject({ column: 11 });
+    expect(at('preview.yml', 44).message).toContain('refs/pull/');
+    expect(at('preview.yml', 45).message).toContain(
+      '$HEAD (github.event.pull_request.head.ref)',
+    );
+    expect(at('preview.yml', 45).message).toContain('`make`');
+    expect(at('commands.yml', 14)).toMatchObject({ column: 14 });
+    expect(at('commands.yml', 14).message).toMatch(
+      /^gh pr checkout checks out the pull request/,
+    );
+    expect(at('coverage.yml', 19)).toMatchObject({ severity: 'high' });
+  });
+});
+
+const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
+  ? describe
+  : describe.skip;
+
+withCorpus('untrusted-checkout on the poutine corpus', () => {
+  it('flags the checkout of every workflow poutine flags, at the ref: value', async () => {
+    const out = await untrustedCheckout.run(
+      LocalDirectorySnapshot.create(path.join(POUTINE, 'repo')),
+    );
+    if (out.status !== 'fail') throw new Error(out.status);
+    // poutine points at the step that runs the build tool; we point at the
+    // checkout's ref: and name the tools in the message.
+    expect(out.findings.map(f => `${f.file}:${f.line}`).sort()).toEqual([
+      '.github/workflows/test_new_fields.yml:25',
+      '.github/workflows/valid.yml:15',
+      '.github/workflows/workflow_run_reusable.yml:12',
+      '.github/workflows/workflow_run_valid.yml:12',
+    ]);
+  });
+});
