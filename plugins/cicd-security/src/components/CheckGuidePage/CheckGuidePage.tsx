@@ -1,0 +1,140 @@
+import { useParams } from 'react-router-dom';
+import {
+  Content,
+  Header,
+  HeaderLabel,
+  InfoCard,
+  Link,
+  MarkdownContent,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { categoryTitle } from '@cicd-security/plugin-cicd-security-common';
+import { Box, Chip, Grid, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { cicdSecurityApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { useOptionalRouteRef } from '../../utils';
+import { SeverityChip } from '../ScoreDisplay';
+
+const FRAMEWORK_TITLES: Record<string, string> = {
+  'owasp-cicd-top10': 'OWASP CI/CD Top 10',
+  'openssf-scorecard': 'OpenSSF Scorecard',
+  zizmor: 'zizmor',
+  poutine: 'poutine',
+  legitify: 'Legitify',
+  osps: 'OpenSSF OSPS Baseline',
+  slsa: 'SLSA',
+};
+
+/** A check's guide: what it looks for, why it matters and how to fix it. */
+export function CheckGuidePage() {
+  const { checkId = '' } = useParams();
+  const api = useApi(cicdSecurityApiRef);
+  const root = useOptionalRouteRef(rootRouteRef);
+  const rootPath = root ? root({}) : '/cicd-security';
+  const { value, loading, error } = useAsync(
+    () => api.getCheck(checkId),
+    [api, checkId],
+  );
+
+  let content;
+  if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (value) {
+    content = (
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={8}>
+          <InfoCard>
+            {value.guide ? (
+              <div data-testid="check-guide">
+                <MarkdownContent content={value.guide} dialect="gfm" />
+              </div>
+            ) : (
+              <Typography>{value.description}</Typography>
+            )}
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <InfoCard title="About this check">
+            <Typography variant="body2" paragraph>
+              {value.description}
+            </Typography>
+            <Box
+              display="grid"
+              style={{ gridTemplateColumns: 'auto 1fr', gap: 8 }}
+            >
+              <Typography variant="subtitle2">Id</Typography>
+              <Typography variant="body2">
+                <code>{value.id}</code>
+              </Typography>
+              <Typography variant="subtitle2">Severity</Typography>
+              <span>
+                <SeverityChip severity={value.severity} />
+              </span>
+              <Typography variant="subtitle2">Category</Typography>
+              <Typography variant="body2">
+                {categoryTitle(value.category)}
+              </Typography>
+              <Typography variant="subtitle2">Platforms</Typography>
+              <Typography variant="body2">
+                {value.platforms.join(', ')}
+              </Typography>
+              <Typography variant="subtitle2">Pass rate</Typography>
+              <Typography variant="body2" data-testid="check-pass-rate">
+                {value.passRate === null
+                  ? 'Not applicable to any scanned component'
+                  : `${Math.round(value.passRate * 100)}% (${
+                      value.failing
+                    } of ${value.applicable} failing)`}
+              </Typography>
+            </Box>
+            {value.frameworks.length > 0 && (
+              <Box mt={2}>
+                <Typography variant="subtitle2" gutterBottom>
+                  Frameworks
+                </Typography>
+                {value.frameworks.map(f => (
+                  <Chip
+                    key={`${f.framework}-${f.control}`}
+                    size="small"
+                    label={`${FRAMEWORK_TITLES[f.framework] ?? f.framework}: ${
+                      f.control
+                    }`}
+                    style={{ marginRight: 4, marginBottom: 4 }}
+                  />
+                ))}
+              </Box>
+            )}
+            {value.remediationUrl && (
+              <Box mt={2}>
+                <Link to={value.remediationUrl}>Further reading</Link>
+              </Box>
+            )}
+          </InfoCard>
+        </Grid>
+      </Grid>
+    );
+  }
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title={value?.title ?? checkId}
+        subtitle={value ? `Check guide · ${value.id}` : 'Check guide'}
+        type="CI/CD Security"
+        typeLink={rootPath}
+      >
+        {value && <HeaderLabel label="Severity" value={value.severity} />}
+        {value && (
+          <HeaderLabel label="Category" value={categoryTitle(value.category)} />
+        )}
+      </Header>
+      <Content>{content}</Content>
+    </Page>
+  );
+}

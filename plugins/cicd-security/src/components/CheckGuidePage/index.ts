@@ -1,0 +1,1 @@
+export { CheckGuidePage } from './CheckGuidePage';

@@ -1,0 +1,1 @@
+export { CicdSecurityPage, CicdSecurityRouter } from './CicdSecurityPage';

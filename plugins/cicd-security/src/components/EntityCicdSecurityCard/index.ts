@@ -1,0 +1,2 @@
+export { EntityCicdSecurityCard } from './EntityCicdSecurityCard';
+export type { EntityCicdSecurityCardProps } from './EntityCicdSecurityCard';

@@ -1,0 +1,249 @@
+import {
+  CheckResult,
+  Finding,
+  ScanProblem,
+  categoryTitle,
+} from '@cicd-security/plugin-cicd-security-common';
+import { Link } from '@backstage/core-components';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { scmIntegrationsApiRef } from '@backstage/integration-react';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Box,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import { CheckStatusChip, SeverityChip } from '../ScoreDisplay';
+import { formatLocation } from '../../utils';
+
+const useStyles = makeStyles(theme => ({
+  summary: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    width: '100%',
+  },
+  title: {
+    flexGrow: 1,
+    fontWeight: theme.typography.fontWeightMedium as number,
+  },
+  findings: {
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+    width: '100%',
+  },
+  finding: {
+    padding: theme.spacing(1.5, 0),
+    borderTop: `1px solid ${theme.palette.divider}`,
+    '&:first-child': { borderTop: 'none', paddingTop: 0 },
+  },
+  findingHeader: {
+    display: 'flex',
+    alignItems: 'baseline',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+  location: {
+    fontFamily: 'monospace',
+    fontSize: '0.85rem',
+    wordBreak: 'break-all',
+  },
+  code: {
+    fontFamily: 'monospace',
+    fontSize: '0.85rem',
+    whiteSpace: 'pre-wrap',
+    wordBreak: 'break-all',
+    margin: theme.spacing(1, 0, 0),
+    padding: theme.spacing(1),
+    borderRadius: theme.shape.borderRadius,
+    backgroundColor: theme.palette.background.default,
+    border: `1px solid ${theme.palette.divider}`,
+  },
+  fix: {
+    marginTop: theme.spacing(1),
+  },
+}));
+
+/** Turns a finding's file and line into a link to the SCM, when the source is a URL. */
+function useSourceLink(sourceLocation?: string) {
+  const scm = useApiHolder().get(scmIntegrationsApiRef);
+  return (file: string, line?: number): string | undefined => {
+    if (!scm || !sourceLocation) {
+      return undefined;
+    }
+    const base = sourceLocation.replace(/^url:/, '');
+    if (!/^https?:\/\//.test(base)) {
+      return undefined;
+    }
+    try {
+      return scm.resolveUrl({ url: file, base, lineNumber: line });
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+function FindingLocation({
+  finding,
+  sourceLocation,
+}: {
+  finding: Finding;
+  sourceLocation?: string;
+}) {
+  const classes = useStyles();
+  const sourceLink = useSourceLink(sourceLocation);
+  const location = formatLocation(finding);
+  if (!location || !finding.file) {
+    return null;
+  }
+  const href = sourceLink(finding.file, finding.line);
+  const text = (
+    <code className={classes.location} data-testid="finding-location">
+      {location}
+    </code>
+  );
+  return href ? (
+    <Link to={href} title="Open in the source repository">
+      {text}
+    </Link>
+  ) : (
+    text
+  );
+}
+
+export function FindingItem({
+  finding,
+  sourceLocation,
+}: {
+  finding: Finding;
+  sourceLocation?: string;
+}) {
+  const classes = useStyles();
+  return (
+    <li className={classes.finding} data-testid="finding">
+      <div className={classes.findingHeader}>
+        <SeverityChip severity={finding.severity} />
+        <FindingLocation finding={finding} sourceLocation={sourceLocation} />
+        {finding.suppressed && (
+          <Typography variant="caption" color="textSecondary">
+            suppressed ({finding.suppressed.kind}
+            {finding.suppressed.reason ? `: ${finding.suppressed.reason}` : ''})
+          </Typography>
+        )}
+      </div>
+      <Typography variant="body2" style={{ marginTop: 4 }}>
+        {finding.message}
+      </Typography>
+      {finding.snippet && (
+        <pre className={classes.code} aria-label="Code snippet">
+          {finding.snippet}
+        </pre>
+      )}
+      {finding.suggestedFix && (
+        <div className={classes.fix} data-testid="suggested-fix">
+          <Typography variant="body2">
+            <strong>Suggested fix:</strong> {finding.suggestedFix.description}
+          </Typography>
+          {finding.suggestedFix.replacement && (
+            <pre className={classes.code} aria-label="Suggested replacement">
+              {finding.suggestedFix.replacement}
+            </pre>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** A failing or warning check, expandable to its findings. */
+export function CheckFindings({
+  check,
+  guideLink,
+  sourceLocation,
+  defaultExpanded,
+}: {
+  check: CheckResult;
+  guideLink: string;
+  sourceLocation?: string;
+  defaultExpanded?: boolean;
+}) {
+  const classes = useStyles();
+  const count = check.findings.length;
+  return (
+    <Accordion
+      defaultExpanded={defaultExpanded}
+      id={`check-${check.checkId}`}
+      data-testid={`check-findings-${check.checkId}`}
+      TransitionProps={{ unmountOnExit: false }}
+    >
+      <AccordionSummary
+        expandIcon={<ExpandMoreIcon />}
+        aria-controls={`check-${check.checkId}-content`}
+      >
+        <div className={classes.summary}>
+          <CheckStatusChip status={check.status} />
+          <Typography className={classes.title}>{check.title}</Typography>
+          <SeverityChip severity={check.severity} />
+          <Typography variant="body2" color="textSecondary">
+            {categoryTitle(check.category)} · {count}{' '}
+            {count === 1 ? 'finding' : 'findings'}
+          </Typography>
+        </div>
+      </AccordionSummary>
+      <AccordionDetails id={`check-${check.checkId}-content`}>
+        <Box width="100%">
+          {check.reason && (
+            <Typography variant="body2" color="textSecondary" paragraph>
+              {check.reason}
+            </Typography>
+          )}
+          {count > 0 && (
+            <ul className={classes.findings}>
+              {check.findings.map((finding, index) => (
+                <FindingItem
+                  key={`${finding.fingerprint}-${index}`}
+                  finding={finding}
+                  sourceLocation={sourceLocation}
+                />
+              ))}
+            </ul>
+          )}
+          <Box mt={1}>
+            <Link to={guideLink} data-testid="how-to-fix">
+              How to fix
+            </Link>
+          </Box>
+        </Box>
+      </AccordionDetails>
+    </Accordion>
+  );
+}
+
+/** Files the scan could not read or parse. */
+export function ScanProblems({ problems }: { problems: ScanProblem[] }) {
+  const classes = useStyles();
+  return (
+    <ul className={classes.findings}>
+      {problems.map((problem, index) => (
+        <li
+          key={`${problem.file}-${index}`}
+          className={classes.finding}
+          data-testid="scan-problem"
+        >
+          <div className={classes.findingHeader}>
+            <code className={classes.location}>{formatLocation(problem)}</code>
+            <Typography variant="caption" color="textSecondary">
+              {problem.kind === 'parse-error' ? 'parse error' : 'skipped'}
+            </Typography>
+          </div>
+          <Typography variant="body2">{problem.message}</Typography>
+        </li>
+      ))}
+    </ul>
+  );
+}

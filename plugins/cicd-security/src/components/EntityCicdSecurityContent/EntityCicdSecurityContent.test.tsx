@@ -1,0 +1,237 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ResponseError } from '@backstage/errors';
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { Scorecard } from '@cicd-security/plugin-cicd-security-common';
+import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { entity, entityWithoutSource, scorecard } from '../../testing/data';
+import { EntityCicdSecurityContent } from './EntityCicdSecurityContent';
+
+function mockApi(overrides: Partial<CicdSecurityApi> = {}) {
+  return {
+    getScorecard: jest.fn(async () => scorecard),
+    listScorecards: jest.fn(),
+    getScorecardHistory: jest.fn(),
+    refreshScorecard: jest.fn(async () => ({
+      entityRef: scorecard.entityRef,
+      state: 'scanning' as const,
+    })),
+    getTeams: jest.fn(),
+    getChecks: jest.fn(),
+    getCheck: jest.fn(),
+    ...overrides,
+  } as jest.Mocked<CicdSecurityApi>;
+}
+
+async function renderTab(api: CicdSecurityApi, forEntity: Entity = entity) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [cicdSecurityApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <EntityProvider entity={forEntity}>
+        <EntityCicdSecurityContent pollIntervalMs={10} />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/cicd-security': rootRouteRef } },
+  );
+}
+
+async function responseError(status: number, name: string) {
+  return ResponseError.fromResponse({
+    ok: false,
+    status,
+    statusText: name,
+    url: 'http://localhost/api/cicd-security/x',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () =>
+      JSON.stringify({
+        error: { name, message: `${name} happened` },
+        request: { method: 'GET', url: '/x' },
+        response: { statusCode: status },
+      }),
+  } as any);
+}
+
+describe('EntityCicdSecurityContent', () => {
+  it('shows grade, score, categories, checks and findings with locations', async () => {
+    const api = mockApi();
+    await renderTab(api);
+
+    expect(api.getScorecard).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
+    expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C');
+    expect(screen.getByTestId('cicd-security-score')).toHaveTextContent('6.4');
+    expect(
+      screen.getByLabelText('Secrets management: 10.0 out of 10'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('Third-party software: not applicable'),
+    ).toBeInTheDocument();
+
+    // Failing checks come first in the table: critical before high.
+    const table = screen.getByTestId('cicd-security-checks-table');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('No secrets in pipeline files');
+    expect(rows[1]).toHaveTextContent('Actions are pinned');
+    expect(rows[2]).toHaveTextContent('A dependency update tool');
+
+    const locations = screen
+      .getAllByTestId('finding-location')
+      .map(e => e.textContent);
+    expect(locations).toEqual([
+      '.github/workflows/deploy.yml:8:26',
+      '.github/workflows/ci.yml:12:15',
+      '.github/dependabot.yml:3:3',
+    ]);
+    expect(
+      screen.getByText(
+        'actions/setup-node@v4 is pinned to a tag, not a commit SHA',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('suggested-fix')).toHaveTextContent(
+      'Pin the action to the commit of the tag',
+    );
+
+    const howToFix = within(
+      screen.getByTestId('check-findings-unpinned-actions'),
+    ).getByText('How to fix');
+    expect(howToFix.closest('a')).toHaveAttribute(
+      'href',
+      '/cicd-security/checks/unpinned-actions',
+    );
+
+    const problems = screen.getAllByTestId('scan-problem');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toHaveTextContent('.github/workflows/broken.yml:4:1');
+  });
+
+  it('explains how to add a source when the entity has none', async () => {
+    const api = mockApi({
+      getScorecard: jest.fn(async () => ({
+        ...scorecard,
+        entityRef: 'component:default/legacy-tool',
+        state: 'no-source' as const,
+        stateReason:
+          'The entity has no backstage.io/source-location annotation',
+        score: null,
+        grade: null,
+        checks: [],
+        problems: [],
+      })),
+    });
+    await renderTab(api, entityWithoutSource);
+
+    expect(screen.getByText('No source to scan')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'The entity has no backstage.io/source-location annotation',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/backstage.io\/source-location/).length,
+    ).toBeGreaterThan(1);
+  });
+
+  it('offers a rescan for a pending scorecard and polls until the scan is done', async () => {
+    const pending: Scorecard = {
+      ...scorecard,
+      state: 'pending',
+      score: null,
+      grade: null,
+      scannedAt: undefined,
+      checks: [],
+      problems: [],
+    };
+    const getScorecard = jest
+      .fn<Promise<Scorecard>, [string]>()
+      .mockResolvedValueOnce(pending)
+      .mockResolvedValueOnce({ ...pending, state: 'scanning' })
+      .mockResolvedValue(scorecard);
+    const api = mockApi({ getScorecard });
+    await renderTab(api);
+
+    expect(screen.getByText('Not scanned yet')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('rescan-button'));
+
+    expect(api.refreshScorecard).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C'),
+    );
+    expect(getScorecard.mock.calls.length).toBeGreaterThanOrEqual(3);
+    expect(screen.queryByTestId('scan-progress')).not.toBeInTheDocument();
+  });
+
+  it('disables the rescan button when the backend refuses it', async () => {
+    const api = mockApi({
+      refreshScorecard: jest.fn(async () => {
+        throw await responseError(403, 'NotAllowedError');
+      }),
+    });
+    await renderTab(api);
+
+    const button = screen.getByTestId('rescan-button');
+    await userEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('rescan-button')).toBeDisabled(),
+    );
+    expect(
+      screen.getByTitle('You are not allowed to ask for a rescan'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the reason of a failed scan and keeps the last results', async () => {
+    const api = mockApi({
+      getScorecard: jest.fn(async () => ({
+        ...scorecard,
+        state: 'error' as const,
+        stateReason: 'Could not read the repository: 502 Bad Gateway',
+      })),
+    });
+    await renderTab(api);
+
+    expect(screen.getByText(/The last scan failed/)).toBeInTheDocument();
+    expect(
+      screen.getByText('Could not read the repository: 502 Bad Gateway'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C');
+  });
+
+  it('shows an error panel when the scorecard cannot be loaded', async () => {
+    const api = mockApi({
+      getScorecard: jest.fn(async () => {
+        throw await responseError(500, 'Error');
+      }),
+    });
+    await renderTab(api);
+
+    expect((await screen.findAllByText(/500: Error/)).length).toBeGreaterThan(
+      0,
+    );
+    expect(screen.queryByTestId('cicd-security-grade')).not.toBeInTheDocument();
+  });
+
+  it('treats an unknown entity as not scanned yet', async () => {
+    const api = mockApi({
+      getScorecard: jest.fn(async () => {
+        throw await responseError(404, 'NotFoundError');
+      }),
+    });
+    await renderTab(api);
+
+    expect(screen.getByText('Not scanned yet')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,2 @@
+export { EntityCicdSecurityContent } from './EntityCicdSecurityContent';
+export type { EntityCicdSecurityContentProps } from './EntityCicdSecurityContent';

@@ -1,0 +1,8 @@
+export {
+  GradeBadge,
+  SeverityChip,
+  CheckStatusChip,
+  ScorecardStateChip,
+  CategoryScores,
+  GradeSpread,
+} from './ScoreDisplay';
