@@ -1,0 +1,156 @@
+import { hardcodedSecrets } from './hardcodedSecrets';
+import { runOnFixture } from '../testing';
+import { InMemorySnapshot } from '../snapshot';
+import { scanText, shannonEntropy, redactSecret } from '../secrets';
+
+const GHP = `ghp_${'EXAMPLE'.repeat(6).slice(0, 36)}`;
+const NPM = `npm_${'EXAMPLE'.repeat(6).slice(0, 36)}`;
+
+/** Every literal secret of the fail fixture: none may appear in any output field. */
+const RAW_SECRETS = [
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  GHP,
+  NPM,
+  'T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
+  '9fK2pQ7xLm4Rz8Wv',
+  'Zq8!mW3#vL6pR',
+  'Tr0ub4dor&3xyz',
+  'q8Zr2Lm5Xp9Tw3Vb7Ny1',
+  'Zx9Lq2Wr7Tp4',
+  'squ_3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a',
+  'FAKEKEYFORTESTSONLYDONOTUSE',
+];
+
+describe('hardcoded-secrets', () => {
+  it.each(['pass', 'fail'])('matches the markers of the %s fixture', async name => {
+    const { missing, unexpected, outcome } = await runOnFixture(hardcodedSecrets, name);
+    expect(missing).toEqual([]);
+    expect(unexpected).toEqual([]);
+    expect(outcome.status).toBe(name);
+  });
+
+  it('is not applicable without files to scan', async () => {
+    const { outcome } = await runOnFixture(hardcodedSecrets, 'not-applicable');
+    expect(outcome.status).toBe('not-applicable');
+  });
+
+  it('reports exactly the marked secrets, precisely located, and scores 0', async () => {
+    const { outcome, marks } = await runOnFixture(hardcodedSecrets, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.score).toBe(0);
+    // + the .npmrc token, whose `//registry…` line cannot carry a marker
+    expect(outcome.findings).toHaveLength(marks.notOk.length + 1);
+    expect(outcome.findings.filter(f => f.file === '.npmrc')).toMatchObject([
+      { line: 2, column: 34, snippet: '//registry.npmjs.org/:_authToken=npm_…[REDACTED 36 chars]' },
+    ]);
+    const aws = outcome.findings.find(f => f.message.startsWith('AWS access key ID'));
+    expect(aws).toMatchObject({
+      file: '.env',
+      line: 2,
+      column: 19,
+      endColumn: 39,
+      severity: 'critical',
+      snippet: 'AWS_ACCESS_KEY_ID=AKIA…[REDACTED 16 chars]',
+    });
+    expect(aws!.message).toContain('looks like a documentation example value');
+    const key = outcome.findings.find(f => f.file === 'deploy/id_rsa');
+    expect(key).toMatchObject({ line: 2, column: 1, snippet: '-----BEGIN RSA PRIVATE KEY-----' });
+    const generic = outcome.findings.find(f => f.file === 'Dockerfile');
+    expect(generic).toMatchObject({ line: 3, column: 13, severity: 'high' });
+    expect(generic!.message).toContain('assigned to API_KEY');
+  });
+
+  it('never puts a secret in any field of a finding', async () => {
+    const { outcome } = await runOnFixture(hardcodedSecrets, 'fail');
+    const json = JSON.stringify(outcome);
+    for (const secret of RAW_SECRETS) expect(json).not.toContain(secret);
+  });
+
+  it('fingerprints on a hash of the secret, not the secret', async () => {
+    const { outcome } = await runOnFixture(hardcodedSecrets, 'fail');
+    if (outcome.status !== 'fail') throw new Error();
+    for (const f of outcome.findings) expect(f.fingerprintKey).toMatch(/^[a-z-]+:[0-9a-f]{16}$/);
+  });
+
+  it('scores 10 - 2.5 per finding when only generic (high) secrets are found', async () => {
+    const out = await hardcodedSecrets.run(
+      new InMemorySnapshot({ 'app.env': 'API_SECRET=Hj4Kp9Wq2Zx7Lm3Nb8Vc\n' }),
+    );
+    expect(out).toMatchObject({ status: 'fail', score: 7.5 });
+  });
+});
+
+describe('secret rules', () => {
+  it.each([
+    ['aws-access-key-id', 'key = "ASIAY34FZKBOKMUTVV7A"'],
+    ['gcp-api-key', `GOOGLE_KEY: AIzaSyD${'a1B2c3D4e5'.repeat(3)}EX`],
+    ['azure-storage-key', `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${'Ab1+'.repeat(22)};`],
+    ['github-token', `token: ghs_${'a1B2c3'.repeat(6)}`],
+    ['github-fine-grained-token', `github_pat_11AAAAAAA0${'x1Y2z3'.repeat(12)}`],
+    ['gitlab-token', 'GITLAB_TOKEN=glpat-EXAMPLEexample123456'],
+    ['slack-token', 'xoxb-123456789012-1234567890123-EXAMPLEexampleEXAMPLE'],
+    ['discord-webhook', `https://discord.com/api/webhooks/123456789012345678/${'EXAMPLE-abc_'.repeat(6)}`],
+    ['teams-webhook', `https://contoso.webhook.office.com/webhookb2/${'a1b2c3d4-'.repeat(4)}x@${'e5f6'.repeat(5)}/IncomingWebhook/${'abcd1234'.repeat(4)}/${'f0e1d2c3-'.repeat(4)}x`],
+    ['pypi-token', `password = pypi-AgEIcHlwaS5vcmc${'EXAMPLE_'.repeat(8)}`],
+    ['dockerhub-token', 'DOCKERHUB_TOKEN: dckr_pat_EXAMPLEexampleEXAMPLE12'],
+    ['stripe-key', 'STRIPE=sk_live_EXAMPLE1234567890abcdef'],
+    ['twilio-api-key', 'TWILIO_KEY=SK0123456789abcdef0123456789abcdef'],
+    ['sendgrid-api-key', `SENDGRID=SG.${'EXAMPLEexamp'.slice(0, 11).repeat(2)}.${'EXAMPLEexampleEXAMPLE'.repeat(3).slice(0, 43)}`],
+    ['gcp-service-account-key', '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCEXAMPLEEXAMPLE\\n-----END PRIVATE KEY-----\\n"}'],
+    ['connection-string-password', 'MONGO_URI=mongodb+srv://svc:Pa55-w0rd-9x@cluster0.example.net/db'],
+    ['connection-string-password', 'amqp://worker:Qw7e9Rt2@rabbit:5672'],
+    ['connection-string-password', 'DB_URL: mysql+pymysql://worker:Zk4-xample-9@warehouse/dw'],
+    ['jwt', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+  ])('%s matches %s', (ruleId, text) => {
+    const found = scanText(text);
+    expect(found.map(m => m.ruleId)).toEqual([ruleId]);
+    const secret = /(?:svc|worker):([^@]+)@/.exec(text)?.[1] ?? text.slice(text.length - 12);
+    expect(JSON.stringify(found)).not.toContain(secret);
+  });
+
+  it.each([
+    'password: ${{ secrets.DB_PASSWORD }}',
+    'PASSWORD=${DB_PASSWORD}',
+    'PASSWORD=$DB_PASSWORD',
+    'set PASSWORD=%DB_PASSWORD%',
+    'token: $(TOKEN)',
+    'api_key: <your-api-key>',
+    'api_key: "xxxxxxxxxxxxxxxxxxxx"',
+    'secret: "***"',
+    'password: "example-password-1"',
+    'token: dummy-token-value-abc',
+    'client_secret: ""',
+    'password: settings.database.password',
+    'password: DB_PASSWORD',
+    'postgres://postgres:postgres@localhost:5432/test',
+    'postgres://user:${PGPASSWORD}@db/app',
+    'token_url: https://auth.example.com/oauth/token',
+    '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----',
+    '//registry.npmjs.org/:_authToken=npm_…[REDACTED 36 chars]',
+  ])('leaves %s alone', text => {
+    expect(scanText(text)).toEqual([]);
+  });
+
+  it('computes Shannon entropy in bits per character', () => {
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('abcd')).toBe(2);
+    expect(shannonEntropy('')).toBe(0);
+  });
+
+  it('redacts to the first characters and a count', () => {
+    expect(redactSecret('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…[REDACTED 16 chars]');
+    expect(redactSecret('short')).toBe('…[REDACTED 5 chars]');
+  });
+
+  it('scans 1 MB of CI-like text quickly and without runaway backtracking', () => {
+    const line =
+      '      - run: echo "${{ secrets.TOKEN }}" && curl -H "Authorization: token $GITHUB_TOKEN" https://api.github.com/repos\n';
+    const text = line.repeat(Math.ceil(1_000_000 / line.length));
+    const hostile = `${'a'.repeat(200_000)}password${'b'.repeat(200_000)}\n-----BEGIN PRIVATE KEY-----${'A'.repeat(100_000)}`;
+    const started = Date.now();
+    scanText(text);
+    scanText(hostile);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

@@ -1,0 +1,68 @@
+import { scanSnapshotSecrets } from '../secrets';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
+
+/**
+ * A credential committed to a CI configuration, Dockerfile or config file is
+ * readable by everyone with read access to the repository and stays in its
+ * history after it is deleted.
+ */
+export const hardcodedSecrets = createScorecardCheck({
+  id: 'hardcoded-secrets',
+  title: 'No hardcoded secrets in repo/CI files',
+  description:
+    'CI configurations, Dockerfiles, .env, .npmrc, settings.xml and other config and script files hold no literal credentials: provider tokens, private keys, passwords in connection strings or random-looking values assigned to secret-like names.',
+  category: 'secrets-management',
+  severity: 'critical',
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'jenkins',
+    'azure-pipelines',
+    'circleci',
+    'dockerfile',
+    'shell',
+    'repository',
+  ],
+  frameworks: [
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
+    { framework: 'osps', control: 'OSPS-BR-07.01' },
+    { framework: 'zizmor', control: 'hardcoded-container-credentials' },
+  ],
+  remediationUrl:
+    'https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning',
+  run(snapshot) {
+    const { files, matches } = scanSnapshotSecrets(snapshot);
+    if (files === 0) return outcome.notApplicable('no configuration or script files to scan');
+    const findings: CheckFinding[] = matches.map(m => ({
+      message: `${m.title} ${m.redacted}${
+        m.name ? ` assigned to ${m.name}` : ''
+      } is hardcoded in ${m.file}${
+        m.example ? ' (looks like a documentation example value)' : ''
+      }; revoke it if it is real and read it from the CI secret store instead`,
+      file: m.file,
+      line: m.line,
+      column: m.column,
+      endLine: m.endLine,
+      endColumn: m.endColumn,
+      snippet: m.snippet,
+      severity: m.severity,
+      fingerprintKey: `${m.ruleId}:${m.hash}`,
+      suggestedFix: {
+        description:
+          'Rotate the credential, remove it from the file and inject it at run time from the CI platform secret store (e.g. `${{ secrets.NAME }}`, masked GitLab variables, Jenkins credentials).',
+      },
+    }));
+    if (findings.length === 0) {
+      return outcome.pass(`no secrets in ${files} scanned file${files === 1 ? '' : 's'}`);
+    }
+    const critical = findings.filter(f => f.severity === 'critical').length;
+    const score = critical > 0 ? 0 : Math.max(0, 10 - 2.5 * findings.length);
+    return outcome.fail(
+      score,
+      findings,
+      `${findings.length} hardcoded secret${findings.length === 1 ? '' : 's'} in ${
+        new Set(matches.map(m => m.file)).size
+      } file(s)`,
+    );
+  },
+});
