@@ -1,0 +1,63 @@
+import { ConfigReader } from '@backstage/config';
+import { DEFAULT_SCORING } from '@cicd-security/plugin-cicd-security-node';
+import { readCicdSecuritySettings } from './config';
+
+describe('readCicdSecuritySettings', () => {
+  it('has documented defaults', () => {
+    expect(readCicdSecuritySettings(new ConfigReader({}))).toEqual({
+      localRoots: [],
+      concurrency: 4,
+      scoring: DEFAULT_SCORING,
+      disabledChecks: [],
+      guidesDir: undefined,
+    });
+  });
+
+  it('reads every setting', () => {
+    const settings = readCicdSecuritySettings(
+      new ConfigReader({
+        cicdSecurity: {
+          sources: { localRoots: ['../../examples/repos'] },
+          concurrency: 2,
+          scoring: {
+            severityWeights: { critical: 20 },
+            categoryWeights: { compliance: 0.5 },
+            checkWeights: { 'unpinned-actions': 3 },
+            gradeBands: { A: 9.5 },
+          },
+          checks: {
+            'unpinned-actions': { enabled: false },
+            'security-policy': { enabled: true },
+          },
+          guidesDir: 'docs/checks',
+        },
+      }),
+    );
+    expect(settings).toMatchObject({
+      localRoots: ['../../examples/repos'],
+      concurrency: 2,
+      disabledChecks: ['unpinned-actions'],
+      guidesDir: 'docs/checks',
+    });
+    expect(settings.scoring.severityWeights).toEqual({
+      critical: 20,
+      high: 7.5,
+      medium: 5,
+      low: 2.5,
+    });
+    expect(settings.scoring.categoryWeights.compliance).toBe(0.5);
+    expect(settings.scoring.categoryWeights['code-quality']).toBe(1);
+    expect(settings.scoring.checkWeights).toEqual({ 'unpinned-actions': 3 });
+    expect(settings.scoring.gradeBands).toEqual({ A: 9.5, B: 7.5, C: 6, D: 4 });
+  });
+
+  it.each([
+    [{ concurrency: 0 }, /concurrency must be a positive integer/],
+    [{ scoring: { gradeBands: { A: 3, B: 5 } } }, /gradeBands/],
+    [{ scoring: { severityWeights: { high: -1 } } }, /must be a number >= 0/],
+  ])('rejects bad values %j', (cicdSecurity, error) => {
+    expect(() =>
+      readCicdSecuritySettings(new ConfigReader({ cicdSecurity })),
+    ).toThrow(error);
+  });
+});

@@ -1,0 +1,161 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
+import {
+  builtinChecks,
+  CheckRegistry,
+  CicdSecurityChecksExtensionPoint,
+  cicdSecurityChecksExtensionPoint,
+  ScorecardCheck,
+} from '@cicd-security/plugin-cicd-security-node';
+import fs from 'fs';
+import path from 'path';
+import { readCicdSecuritySettings } from './config';
+import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { EntityScanner } from './scanner/EntityScanner';
+import { ScorecardRefreshTask } from './scheduler/ScorecardRefreshTask';
+import { createRouter } from './service/router';
+
+/** Collects the checks that modules add; duplicate ids throw at startup. */
+class ChecksExtensionPointImpl implements CicdSecurityChecksExtensionPoint {
+  readonly #checks = new Map<string, ScorecardCheck>();
+
+  addChecks(...checks: Array<ScorecardCheck | ScorecardCheck[]>): void {
+    for (const check of checks.flat()) {
+      if (this.#checks.has(check.id)) {
+        throw new Error(`Check '${check.id}' was added twice`);
+      }
+      this.#checks.set(check.id, check);
+    }
+  }
+
+  get checks(): ScorecardCheck[] {
+    return [...this.#checks.values()];
+  }
+}
+
+/**
+ * The cicd-security backend plugin: scans catalog components on a schedule
+ * and serves their CI/CD security scorecards at `/api/cicd-security`.
+ */
+export const cicdSecurityPlugin = createBackendPlugin({
+  pluginId: 'cicd-security',
+  register(env) {
+    const extensionChecks = new ChecksExtensionPointImpl();
+    env.registerExtensionPoint(
+      cicdSecurityChecksExtensionPoint,
+      extensionChecks,
+    );
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        const settings = readCicdSecuritySettings(config);
+        const allChecks = new CheckRegistry([
+          ...builtinChecks,
+          ...extensionChecks.checks,
+        ]);
+        const unknown = settings.disabledChecks.filter(
+          id => !allChecks.get(id),
+        );
+        if (unknown.length) {
+          logger.warn(
+            `cicdSecurity.checks names unknown checks: ${unknown.join(', ')}`,
+          );
+        }
+        const registry = allChecks.select({
+          skip: settings.disabledChecks.filter(id => allChecks.get(id)),
+        });
+
+        const store = await DatabaseScorecardStore.create({ database });
+        permissionsRegistry.addPermissions(cicdSecurityPermissions);
+
+        const scanner = new EntityScanner({
+          store,
+          registry,
+          logger,
+          localRoots: settings.localRoots,
+          scoring: settings.scoring,
+        });
+        await new ScorecardRefreshTask({
+          config,
+          scheduler,
+          logger,
+          store,
+          scanner,
+          catalog,
+          auth,
+          concurrency: settings.concurrency,
+        }).start();
+
+        httpRouter.use(
+          await createRouter({
+            store,
+            scanner,
+            catalog,
+            auth,
+            httpAuth,
+            permissions,
+            logger,
+            registry,
+            guidesDir: findGuidesDir(settings.guidesDir),
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});
+
+/** The configured guides folder, else the project's `docs/checks` when found. */
+function findGuidesDir(configured?: string): string | undefined {
+  const candidates: Array<() => string> = [
+    ...(configured ? [() => path.resolve(process.cwd(), configured)] : []),
+    () =>
+      resolvePackagePath(
+        '@cicd-security/plugin-cicd-security-node',
+        '../../docs/checks',
+      ),
+    () =>
+      resolvePackagePath(
+        '@cicd-security/plugin-cicd-security-backend',
+        '../../docs/checks',
+      ),
+    () => path.resolve(process.cwd(), 'docs/checks'),
+  ];
+  for (const candidate of candidates) {
+    try {
+      const dir = candidate();
+      if (fs.statSync(dir).isDirectory()) return dir;
+    } catch {
+      // not there: try the next one
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+export { resolveSource } from './resolveSource';
+export type { ResolvedSource, ResolveSourceOptions } from './resolveSource';
