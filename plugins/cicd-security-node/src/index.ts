@@ -8,7 +8,15 @@
 export * from './snapshot';
 export * from './parsers/yaml';
 export * from './parsers/githubActions';
+export * from './parsers/text';
+export * from './parsers/dockerfile';
+export * from './parsers/gitlabCi';
+export * from './parsers/jenkinsfile';
+export * from './parsers/circleci';
+export * from './parsers/azurePipelines';
+export * from './parsers/scripts';
 export * from './checks';
 export * from './engine';
 export * from './extensions';
 export { ENGINE_VERSION } from './version';
+export * from './secrets';

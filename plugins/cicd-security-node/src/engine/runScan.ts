@@ -3,7 +3,9 @@ import {
   Finding,
   ScanProblem,
 } from '@cicd-security/plugin-cicd-security-common';
-import { RepoSnapshot } from '../snapshot';
+import { FilteredSnapshot, RepoSnapshot } from '../snapshot';
+import { isIgnoredPath, readRepoConfig, RepoConfig } from './repoConfig';
+import { applySuppressions } from './suppression';
 import { CheckOutcome, ScorecardCheck } from '../checks/types';
 import { CheckRegistry } from './CheckRegistry';
 import { fingerprint } from './fingerprint';
@@ -25,6 +27,10 @@ export interface RunScanOptions {
   scoring?: ScoringConfig;
   /** Called when a check throws; the scan goes on. */
   onCheckError?: (checkId: string, error: Error) => void;
+  /** The repository's configuration; read from `.cicd-security.yaml` when absent. */
+  repoConfig?: RepoConfig;
+  /** Today, for waiver expiry (tests). */
+  now?: Date;
 }
 
 /**
@@ -37,11 +43,36 @@ export async function runScan(
   options: RunScanOptions = {},
 ): Promise<ScanResult> {
   const started = Date.now();
+  const now = options.now ?? new Date();
+  const repoConfig = options.repoConfig ?? readRepoConfig(snapshot);
+  const view = repoConfig.ignorePaths.length
+    ? new FilteredSnapshot(snapshot, p => !isIgnoredPath(repoConfig, p))
+    : snapshot;
+  const today = now.toISOString().slice(0, 10);
+  for (const w of repoConfig.waivers) {
+    if (w.expires < today) {
+      snapshot.problems.push({
+        file: repoConfig.file ?? '.cicd-security.yaml',
+        line: w.line,
+        kind: 'config',
+        message: `waiver for ${w.check} expired on ${w.expires} and no longer applies`,
+      });
+    }
+  }
   const checks: CheckResult[] = [];
   for (const check of registry.list()) {
+    if (repoConfig.disable.includes(check.id)) {
+      checks.push(
+        toResult(check, {
+          status: 'not-applicable',
+          reason: `disabled in ${repoConfig.file}`,
+        }),
+      );
+      continue;
+    }
     let out: CheckOutcome;
     try {
-      out = await check.run(snapshot);
+      out = await check.run(view);
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
       options.onCheckError?.(check.id, error);
@@ -49,10 +80,11 @@ export async function runScan(
     }
     checks.push(toResult(check, out));
   }
-  const breakdown = scoreResults(checks, options.scoring ?? DEFAULT_SCORING);
+  const final = applySuppressions(checks, snapshot, repoConfig, now);
+  const breakdown = scoreResults(final, options.scoring ?? DEFAULT_SCORING);
   return {
     ...breakdown,
-    checks,
+    checks: final,
     problems: dedupeProblems(snapshot.problems),
     durationMs: Date.now() - started,
   };

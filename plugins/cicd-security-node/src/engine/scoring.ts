@@ -38,7 +38,7 @@ export function resolveScoringConfig(
   const cfg: ScoringConfig = {
     severityWeights: { ...DEFAULT_SCORING.severityWeights, ...clean(partial.severityWeights) },
     categoryWeights: { ...DEFAULT_SCORING.categoryWeights, ...clean(partial.categoryWeights) },
-    checkWeights: { ...clean(partial.checkWeights) },
+    checkWeights: { ...clean(partial.checkWeights) } as Record<string, number>,
     gradeBands: { ...DEFAULT_SCORING.gradeBands, ...clean(partial.gradeBands) },
   };
   for (const [name, table] of Object.entries({

@@ -3,3 +3,4 @@ export { InMemorySnapshot } from './InMemorySnapshot';
 export { LocalDirectorySnapshot } from './LocalDirectorySnapshot';
 export type { LocalDirectorySnapshotOptions } from './LocalDirectorySnapshot';
 export { matchFiles } from './match';
+export { FilteredSnapshot } from './FilteredSnapshot';

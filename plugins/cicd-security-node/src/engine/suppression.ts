@@ -1,0 +1,81 @@
+import { minimatch } from 'minimatch';
+import {
+  CheckResult,
+  Finding,
+  Suppression,
+} from '@cicd-security/plugin-cicd-security-common';
+import { RepoSnapshot } from '../snapshot';
+import { RepoConfig } from './repoConfig';
+
+/** `# cicd-security: ignore[check-a, check-b] reason` (also `//` comments). */
+const INLINE_RE = /(?:#|\/\/)\s*cicd-security:\s*ignore\[([a-z0-9,\s-]+)\]\s*(.*)$/;
+
+/**
+ * Mark findings that the repository suppresses: inline ignore comments on the
+ * finding's line or the line above, and waivers from `.cicd-security.yaml`
+ * that have not expired. Suppressed findings stay in the result, marked, and
+ * stop lowering the check's score.
+ */
+export function applySuppressions(
+  results: CheckResult[],
+  snapshot: RepoSnapshot,
+  config: RepoConfig,
+  now: Date = new Date(),
+): CheckResult[] {
+  const today = now.toISOString().slice(0, 10);
+  const lines = new Map<string, string[] | undefined>();
+  const lineOf = (file: string, line: number) => {
+    if (!lines.has(file)) lines.set(file, snapshot.read(file)?.split('\n'));
+    return lines.get(file)?.[line - 1];
+  };
+  const inline = (f: Finding): Suppression | undefined => {
+    if (!f.file || !f.line) return undefined;
+    for (const l of [f.line, f.line - 1]) {
+      const m = INLINE_RE.exec(lineOf(f.file, l) ?? '');
+      if (!m) continue;
+      const ids = m[1].split(',').map(s => s.trim());
+      if (ids.includes(f.checkId)) {
+        return { kind: 'inline', reason: m[2].trim() || undefined };
+      }
+    }
+    return undefined;
+  };
+  const waiver = (f: Finding): Suppression | undefined => {
+    const w = config.waivers.find(
+      v =>
+        v.check === f.checkId &&
+        v.expires >= today &&
+        (!v.fingerprint || v.fingerprint === f.fingerprint) &&
+        (!v.path || (f.file !== undefined && minimatch(f.file, v.path, { dot: true }))),
+    );
+    return w ? { kind: 'config', reason: w.reason, expires: w.expires } : undefined;
+  };
+
+  return results.map(r => {
+    if (!r.findings.length) return r;
+    let suppressedNow = 0;
+    const findings = r.findings.map(f => {
+      if (f.suppressed) return f;
+      const s = inline(f) ?? waiver(f);
+      if (!s) return f;
+      suppressedNow++;
+      return { ...f, suppressed: s };
+    });
+    if (!suppressedNow) return r;
+    const open = findings.filter(f => !f.suppressed).length;
+    const total = findings.length;
+    const score = r.score ?? 0;
+    // The suppressed share of the findings no longer counts against the score.
+    const adjusted = open === 0 ? 10 : score + ((10 - score) * (total - open)) / total;
+    return {
+      ...r,
+      findings,
+      status: open === 0 && r.status === 'fail' ? 'pass' : r.status,
+      score: Math.round(adjusted * 10) / 10,
+      reason:
+        open === 0
+          ? `all ${total} finding(s) suppressed`
+          : r.reason,
+    };
+  });
+}

@@ -1,0 +1,6 @@
+export {
+  parseAzurePipeline,
+  getAzurePipelines,
+  azurePipelinePaths,
+} from './parseAzurePipelines';
+export type { AzurePipeline, AzureScriptKind } from './parseAzurePipelines';

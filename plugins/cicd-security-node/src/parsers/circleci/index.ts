@@ -1,0 +1,6 @@
+export {
+  parseCircleci,
+  getCircleciConfigs,
+  circleciPaths,
+} from './parseCircleci';
+export type { CircleciConfig } from './parseCircleci';

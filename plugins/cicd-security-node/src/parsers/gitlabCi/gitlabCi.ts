@@ -1,0 +1,47 @@
+import { RepoSnapshot, matchFiles } from '../../snapshot';
+import { GitlabCiFile, parseGitlabCi } from './parseGitlabCi';
+
+/** The root configuration file name. */
+export const GITLAB_CI_FILE = '.gitlab-ci.yml';
+
+const MAX_FILES = 50;
+
+/**
+ * The GitLab CI configuration of the snapshot: `.gitlab-ci.yml` and the files
+ * it pulls in with `include: local:` (or a plain local path), recursively,
+ * parsed once per snapshot. Includes from other projects, remote URLs and
+ * templates are listed in `includes` but not fetched.
+ */
+export function getGitlabCi(snapshot: RepoSnapshot): GitlabCiFile[] {
+  return snapshot.memo('gitlab-ci:files', () => {
+    const out: GitlabCiFile[] = [];
+    const seen = new Set<string>();
+    const queue: string[] = [];
+    const roots = snapshot
+      .files()
+      .filter(f => f === GITLAB_CI_FILE || f === '.gitlab-ci.yaml');
+    queue.push(...roots);
+    while (queue.length && seen.size < MAX_FILES) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const text = snapshot.read(path);
+      if (text === undefined) continue;
+      const { config, problems } = parseGitlabCi(path, text);
+      snapshot.problems.push(...problems);
+      if (!config) continue;
+      out.push(config);
+      for (const inc of config.includes) {
+        if (inc.kind !== 'local') continue;
+        const target = inc.value.value.replace(/^\.?\//, '');
+        if (target.includes('$')) continue;
+        if (/[*?[]/.test(target)) {
+          queue.push(...matchFiles(snapshot, target));
+        } else if (snapshot.exists(target)) {
+          queue.push(target);
+        }
+      }
+    }
+    return out;
+  });
+}

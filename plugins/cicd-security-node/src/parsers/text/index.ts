@@ -1,0 +1,3 @@
+export { LineIndex } from './lineIndex';
+export { parseImageRef, isDigestPinned } from './imageRef';
+export type { ImageRefParts } from './imageRef';

@@ -1,0 +1,43 @@
+import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
+import { Fact, RepoSnapshot } from './RepoSnapshot';
+
+/** A view of a snapshot without the files a predicate excludes. */
+export class FilteredSnapshot implements RepoSnapshot {
+  readonly #inner: RepoSnapshot;
+  readonly #files: readonly string[];
+  readonly #memo = new Map<string, unknown>();
+
+  constructor(inner: RepoSnapshot, keep: (path: string) => boolean) {
+    this.#inner = inner;
+    this.#files = inner.files().filter(keep);
+  }
+
+  get label() {
+    return this.#inner.label;
+  }
+  get revision() {
+    return this.#inner.revision;
+  }
+  get defaultBranch() {
+    return this.#inner.defaultBranch;
+  }
+  get problems(): ScanProblem[] {
+    return this.#inner.problems;
+  }
+  files() {
+    return this.#files;
+  }
+  exists(path: string) {
+    return this.#files.includes(path);
+  }
+  read(path: string) {
+    return this.exists(path) ? this.#inner.read(path) : undefined;
+  }
+  fact<T = unknown>(name: string): Fact<T> {
+    return this.#inner.fact<T>(name);
+  }
+  memo<T>(key: string, build: () => T): T {
+    if (!this.#memo.has(key)) this.#memo.set(key, build());
+    return this.#memo.get(key) as T;
+  }
+}
