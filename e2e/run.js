@@ -21,7 +21,7 @@ const TOKEN = process.env.CICD_SECURITY_E2E_TOKEN || crypto.randomBytes(24).toSt
 const START = !process.argv.includes('--no-start');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The component whose Security tab the test opens (a neglected demo repo with findings).
-const COMPONENT = process.env.E2E_COMPONENT || 'checkout-web';
+const COMPONENT = process.env.E2E_COMPONENT || 'issue-triage-bot';
 
 const children = [];
 function start(name, cwd, args) {
@@ -130,8 +130,8 @@ async function main() {
     await grade.waitFor();
     const gradeText = (await grade.innerText()).trim();
     if (!/^[A-F]$/.test(gradeText)) throw new Error(`grade shows '${gradeText}'`);
-    await page.getByTestId('cicd-security-checks').waitFor();
-    const loc = page.getByTestId('cicd-security-finding-location').first();
+    await page.getByTestId('cicd-security-checks-table').waitFor();
+    const loc = page.getByTestId('finding-location').first();
     await loc.waitFor();
     const locText = (await loc.innerText()).trim();
     if (!/[\w./-]+:\d+/.test(locText)) throw new Error(`finding location shows '${locText}'`);

@@ -1,0 +1,158 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import '@microsoft/jest-sarif';
+import { main } from './cli';
+import { virtualPath } from './targets';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, {
+    stdout: s => (stdout += s),
+    stderr: s => (stderr += s),
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+function repo(files: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-cli-'));
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f), text);
+  }
+  return dir;
+}
+
+const RISKY = `name: triage
+on:
+  issues:
+    types: [opened]
+jobs:
+  triage:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "\${{ github.event.issue.title }}"
+`;
+
+describe('cicd-security scan', () => {
+  const dir = repo({ '.github/workflows/triage.yml': RISKY, 'README.md': '# x\n' });
+
+  it('fails the gate on high findings and lists them in the table', async () => {
+    const { code, stdout } = await run('scan', dir);
+    expect(code).toBe(1);
+    expect(stdout).toContain('.github/workflows/triage.yml:10');
+    expect(stdout).toContain('unpinned-actions');
+    expect(stdout).toContain('gate: failed');
+    expect(stdout).not.toContain('\x1b['); // no colour when not a TTY
+  });
+
+  it('passes with --fail-on none and no minimum score', async () => {
+    const { code } = await run('scan', dir, '--fail-on', 'none');
+    expect(code).toBe(0);
+  });
+
+  it('applies --min-score', async () => {
+    expect((await run('scan', dir, '--fail-on', 'none', '--min-score', '10')).code).toBe(1);
+    expect((await run('scan', dir, '--fail-on', 'none', '--min-score', '0')).code).toBe(0);
+  });
+
+  it('writes valid SARIF 2.1.0 with rules, regions and fingerprints', async () => {
+    const out = path.join(dir, '..', `${path.basename(dir)}.sarif`);
+    const { code } = await run('scan', dir, '--format', 'sarif', '--output', out, '--fail-on', 'none');
+    expect(code).toBe(0);
+    const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(sarif).toBeValidSarifLog();
+    const run0 = sarif.runs[0];
+    const ruleIds = run0.tool.driver.rules.map((r: any) => r.id);
+    expect(ruleIds).toContain('script-injection');
+    for (const rule of run0.tool.driver.rules) {
+      expect(rule.helpUri).toMatch(/docs\/checks\/[a-z-]+\.md$/);
+      expect(rule.help.text).toBeTruthy();
+    }
+    const injection = run0.results.find((r: any) => r.ruleId === 'script-injection');
+    expect(injection.locations[0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: '.github/workflows/triage.yml' },
+      region: { startLine: 10, startColumn: 20 },
+    });
+    expect(injection.partialFingerprints['cicdSecurityFingerprint/v1']).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('emits JSON and Markdown', async () => {
+    const json = JSON.parse((await run('scan', dir, '-f', 'json', '--fail-on', 'none')).stdout);
+    expect(json.targets[0].checks.length).toBeGreaterThan(5);
+    const md = (await run('scan', dir, '-f', 'markdown', '--fail-on', 'none')).stdout;
+    expect(md).toMatch(/\| critical \| \[script-injection\]/);
+  });
+
+  it('runs only selected checks and rejects unknown ones with exit code 2', async () => {
+    const json = JSON.parse(
+      (await run('scan', dir, '-f', 'json', '--checks', 'unpinned-actions', '--fail-on', 'none')).stdout,
+    );
+    expect(json.targets[0].checks.map((c: any) => c.checkId)).toEqual(['unpinned-actions']);
+    const bad = await run('scan', dir, '--checks', 'no-such-check');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown check id 'no-such-check'/);
+  });
+
+  it('scans a single file as what it is, wherever it lives, reporting its own path', async () => {
+    const file = path.join(dir, 'elsewhere.yml');
+    fs.writeFileSync(file, RISKY);
+    const json = JSON.parse((await run('scan', file, '-f', 'json', '--fail-on', 'none')).stdout);
+    expect(json.targets[0].recognisedAs).toBe('.github/workflows/elsewhere.yml');
+    const files = json.targets[0].checks.flatMap((c: any) => c.findings.map((f: any) => f.file));
+    expect(files).toContain(file);
+  });
+
+  it('exits 2 with a clear message on unreadable input and bad options', async () => {
+    const missing = await run('scan', path.join(dir, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file or directory/);
+    expect((await run('scan', dir, '--format', 'xml')).code).toBe(2);
+    expect((await run('scan', dir, '--min-score', 'eleven')).code).toBe(2);
+    expect((await run('scan', dir, '--fail-on', 'severe')).code).toBe(2);
+  });
+
+  it('honours a --config file with waivers and scoring, and rejects an invalid one', async () => {
+    const cfg = path.join(dir, '..', `${path.basename(dir)}-cfg.yaml`);
+    fs.writeFileSync(cfg, 'disable: [script-injection, unpinned-actions, persisted-checkout-credentials, excessive-token-permissions]\nscoring:\n  gradeBands: { A: 9.5 }\n');
+    const json = JSON.parse((await run('scan', dir, '-f', 'json', '--config', cfg, '--fail-on', 'none')).stdout);
+    const inj = json.targets[0].checks.find((c: any) => c.checkId === 'script-injection');
+    expect(inj.status).toBe('not-applicable');
+    fs.writeFileSync(cfg, 'scoring:\n  gradeBands: { A: 3, B: 8 }\n');
+    const bad = await run('scan', dir, '--config', cfg);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/gradeBands/);
+  });
+});
+
+describe('cicd-security --list-checks and explain', () => {
+  it('lists the checks', async () => {
+    const { code, stdout } = await run('--list-checks');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^unpinned-actions\s+high/m);
+  });
+
+  it('explains a check from its guide page', async () => {
+    const { code, stdout } = await run('explain', 'persisted-checkout-credentials');
+    expect(code).toBe(0);
+    expect(stdout).toContain('## Why it matters');
+    expect((await run('explain', 'nope')).code).toBe(2);
+  });
+});
+
+describe('virtualPath', () => {
+  it.each([
+    ['x/action.yml', '', 'action.yml'],
+    ['ci/build.yml', 'on: push\njobs:\n  a: {}\n', '.github/workflows/build.yml'],
+    ['ci/gitlab.yml', 'stages: [test]\ntest:\n  script: [make]\n', '.gitlab-ci.yml'],
+    ['a/Dockerfile.prod', '', 'Dockerfile'],
+    ['Jenkinsfile.release', '', 'Jenkinsfile'],
+    ['x/azure-pipelines-ci.yml', '', 'azure-pipelines-ci.yml'],
+    ['x/thing.yml', 'runs:\n  using: composite\n', 'action.yml'],
+  ])('%s → %s', (file, head, expected) => {
+    expect(virtualPath(file, head)).toBe(expected);
+  });
+});
