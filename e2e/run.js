@@ -111,8 +111,15 @@ async function main() {
     const errors = [];
     page.on('pageerror', e => errors.push(e.message));
 
-    // 1. The org-wide page lists every component with a grade.
+    // 0. Sign in as guest (the demo has no accounts).
     await page.goto(`${APP}/cicd-security`);
+    const enter = page.getByRole('button', { name: /enter/i });
+    await Promise.race([
+      enter.waitFor({ timeout: 30_000 }).then(() => enter.click()),
+      page.getByText(COMPONENT, { exact: true }).first().waitFor({ timeout: 30_000 }),
+    ]).catch(() => {});
+
+    // 1. The org-wide page lists every component with a grade.
     await page.getByText(COMPONENT, { exact: true }).first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, '01-org-components.png'), fullPage: true });
     console.log('ok: org page lists the demo components');
