@@ -126,7 +126,7 @@ export interface ScanProblem {
   file: string;
   line?: number;
   column?: number;
-  kind: 'parse-error' | 'skipped-file';
+  kind: 'parse-error' | 'skipped-file' | 'config';
   message: string;
 }
 
