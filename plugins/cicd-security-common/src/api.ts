@@ -1,18 +1,27 @@
 /*
  * The REST API of the cicd-security backend, mounted at `/api/cicd-security`.
  * Entity refs in paths are URL-encoded full refs: `component:default/payments-api`
- * → `/scorecards/component%3Adefault%2Fpayments-api`.
+ * → `/scorecards/component%3Adefault%2Fpayments-api`. The OpenAPI document
+ * (`plugins/cicd-security-backend/src/schema/openapi.yaml`) is the formal version.
  *
- * GET  /scorecards                          → ListScorecardsResponse (query: ListScorecardsQuery)
- * GET  /scorecards/:entityRef               → Scorecard (404 unknown entity, 400 malformed ref)
- * GET  /scorecards/:entityRef/history       → ScorecardHistoryResponse (query: limit)
- * POST /scorecards/:entityRef/refresh       → 202 RefreshResponse (scan runs in the background)
- * GET  /teams                               → TeamsResponse
- * GET  /checks                              → ChecksResponse
- * GET  /checks/:checkId                     → CheckDetailResponse (404 unknown check)
- * GET  /health                              → { status: 'ok' }
+ * GET    /scorecards                       → ListScorecardsResponse (query: ListScorecardsQuery)
+ * GET    /scorecards/export                → CSV (format=csv) or JSON (format=json) of the filtered list
+ * GET    /scorecards/:entityRef            → Scorecard (404 unknown entity, 400 malformed ref)
+ * GET    /scorecards/:entityRef/history    → ScorecardHistoryResponse (query: limit, since)
+ * GET    /scorecards/:entityRef/sarif      → SARIF 2.1.0 of the entity's findings
+ * POST   /scorecards/:entityRef/refresh    → 202 RefreshResponse (scan runs in the background)
+ * GET    /overview                         → OverviewResponse (KPIs, grade distribution, org trend)
+ * GET    /teams                            → TeamsResponse (query: root = group ref)
+ * GET    /checks                           → ChecksResponse
+ * GET    /checks/:checkId                  → CheckDetailResponse (404 unknown check)
+ * GET    /waivers                          → WaiversResponse (query: entityRef, checkId, owner, active)
+ * POST   /waivers                          → 201 Waiver (body: CreateWaiverRequest)
+ * DELETE /waivers/:id                      → 200 Waiver (revoked; body: { reason? })
+ * GET    /health                           → { status: 'ok' }
  */
 import {
+  CategoryScore,
+  CheckCategory,
   CheckMetadata,
   Grade,
   Scorecard,
@@ -27,14 +36,33 @@ export type ScorecardSortField =
   | 'score'
   | 'grade'
   | 'owner'
+  | 'system'
+  | 'kind'
+  | 'lifecycle'
+  | 'state'
+  | 'criticalFindings'
+  | 'findings'
   | 'scannedAt';
 
 export interface ListScorecardsQuery {
-  /** Owner entity ref, e.g. `group:default/team-payments`. */
+  /**
+   * Owner entity ref, e.g. `group:default/team-payments`. A group matches the
+   * components it owns and those owned by every group below it in the hierarchy.
+   */
   owner?: string;
+  /** System entity ref, e.g. `system:default/payments`. */
+  system?: string;
   kind?: string;
-  grade?: Grade;
+  type?: string;
+  lifecycle?: string;
+  /** One grade, or several comma-separated (`D,F`). */
+  grade?: Grade | string;
   state?: ScorecardState;
+  /** With `categoryBelow`: components whose score in this category is below it. */
+  category?: CheckCategory;
+  categoryBelow?: number;
+  /** Components where this check fails. */
+  failingCheck?: string;
   /** Case-insensitive text search over name, title and owner. */
   q?: string;
   sort?: ScorecardSortField;
@@ -55,13 +83,52 @@ export interface ScorecardHistoryResponse {
   items: ScorecardHistoryPoint[];
 }
 
+/** Aggregate figures for a set of components. */
+export interface ScoreStats {
+  components: number;
+  scanned: number;
+  averageScore: number | null;
+  medianScore: number | null;
+  grades: Record<Grade, number>;
+  /** Average per category over the scanned components. */
+  categories: Record<CheckCategory, number | null>;
+  /** Average score now minus average score 30 days ago, or null without history. */
+  change30d: number | null;
+  openCriticalFindings: number;
+}
+
+/** One group of the owner hierarchy with its own and rolled-up figures. */
+export interface TeamAggregate {
+  groupRef: string;
+  title?: string;
+  /** Group type from the catalog: team, department, organization… */
+  type?: string;
+  parent?: string;
+  children: string[];
+  /** Components the group owns directly. */
+  direct: ScoreStats;
+  /** Components owned by the group and every group below it. */
+  rollup: ScoreStats;
+}
+
+export interface OverviewResponse {
+  stats: ScoreStats;
+  /** Share (0..1) of scanned components graded A or B. */
+  shareAB: number | null;
+  /** One point per day: the average of each component's latest score that day. */
+  trend: Array<{ date: string; averageScore: number | null; scanned: number }>;
+}
+
 export interface RefreshResponse {
   entityRef: string;
   state: ScorecardState;
 }
 
 export interface TeamsResponse {
-  items: TeamSummary[];
+  /** Every group in the hierarchy under `root` (all groups when absent), parents before children. */
+  items: TeamAggregate[];
+  /** Flat per-owner summary (owners that are not groups included). */
+  owners: TeamSummary[];
 }
 
 export interface CheckWithStats extends CheckMetadata {
@@ -78,4 +145,73 @@ export interface ChecksResponse {
 export interface CheckDetailResponse extends CheckWithStats {
   /** The guide page (`docs/checks/<id>.md`) as Markdown, when available. */
   guide?: string;
+  /** Components where the check fails, worst first (at most 200). */
+  failingEntities: Array<{
+    entityRef: string;
+    title?: string;
+    owner?: string;
+    score: number | null;
+    findings: number;
+  }>;
+}
+
+/** Where a portal waiver applies. */
+export type WaiverScope =
+  | { type: 'entity'; entityRef: string }
+  | { type: 'owner'; ownerRef: string };
+
+export interface WaiverEvent {
+  action: 'created' | 'revoked';
+  actor: string;
+  at: string;
+  reason?: string;
+}
+
+/**
+ * A portal waiver: the check stays visible on the scorecard, marked waived,
+ * but stops lowering the score until the waiver expires or is revoked.
+ */
+export interface Waiver {
+  id: string;
+  checkId: string;
+  scope: WaiverScope;
+  reason: string;
+  /** ISO date-time. */
+  expiresAt: string;
+  createdBy: string;
+  createdAt: string;
+  revokedBy?: string;
+  revokedAt?: string;
+  /** Active = not revoked and not expired. */
+  active: boolean;
+  /** Audit trail, oldest first. */
+  history: WaiverEvent[];
+}
+
+export interface CreateWaiverRequest {
+  checkId: string;
+  scope: WaiverScope;
+  reason: string;
+  expiresAt: string;
+}
+
+export interface WaiversResponse {
+  items: Waiver[];
+}
+
+/** How the score of a scorecard was computed, for the UI to explain it. */
+export interface ScoreExplanation {
+  checks: Array<{
+    checkId: string;
+    category: CheckCategory;
+    weight: number;
+    score: number | null;
+    /** False for not-applicable, inconclusive, errored, disabled checks. */
+    counted: boolean;
+    /** Why it was left out, or that it was waived. */
+    note?: string;
+  }>;
+  categories: CategoryScore[];
+  categoryWeights: Record<CheckCategory, number>;
+  gradeBands: Record<'A' | 'B' | 'C' | 'D', number>;
 }

@@ -110,6 +110,8 @@ export interface Finding {
 
 export interface CheckResult {
   checkId: string;
+  /** Set when a portal waiver covers this check: it stays visible but stops lowering the score. */
+  waiver?: { id: string; reason: string; expiresAt: string; createdBy: string };
   title: string;
   category: CheckCategory;
   severity: Severity;
@@ -191,6 +193,14 @@ export interface ScorecardSummary {
 export interface Scorecard extends ScorecardSummary {
   checks: CheckResult[];
   problems: ScanProblem[];
+  /** How the score was computed (absent for entities never scanned). */
+  explanation?: import('./api').ScoreExplanation;
+  /**
+   * Base URL of the source in its SCM (the `url:` source location), so the UI
+   * can link a finding to its file and line with ScmIntegrations. Absent for
+   * local directories.
+   */
+  scmUrl?: string;
 }
 
 export interface ScorecardHistoryPoint {

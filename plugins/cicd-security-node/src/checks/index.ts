@@ -14,6 +14,10 @@ import { securityPolicy } from './securityPolicy';
 import { pipelineCodeowners } from './pipelineCodeowners';
 import { sastConfigured } from './sastConfigured';
 import { unlockedDependencies } from './unlockedDependencies';
+import { groupGithubActionsChecks } from './groupGithubActions';
+import { groupPipelinesChecks } from './groupPipelines';
+import { groupRepositoryChecks } from './groupRepository';
+import { groupContainersChecks } from './groupContainers';
 
 export * from './types';
 
@@ -34,4 +38,8 @@ export const builtinChecks: ScorecardCheck[] = [
   unpinnedImages,
   dependencyUpdateTool,
   unlockedDependencies,
+  ...groupGithubActionsChecks,
+  ...groupPipelinesChecks,
+  ...groupRepositoryChecks,
+  ...groupContainersChecks,
 ];

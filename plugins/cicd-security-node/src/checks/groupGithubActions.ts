@@ -1,0 +1,4 @@
+import { ScorecardCheck } from './types';
+
+/** GitHub Actions-specific checks. */
+export const groupGithubActionsChecks: ScorecardCheck[] = [];

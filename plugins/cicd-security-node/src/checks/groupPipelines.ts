@@ -1,0 +1,4 @@
+import { ScorecardCheck } from './types';
+
+/** Multi-platform pipeline checks. */
+export const groupPipelinesChecks: ScorecardCheck[] = [];
