@@ -111,7 +111,12 @@ function checkManifests(ctx: Ctx) {
       let json: any;
       try {
         json = JSON.parse(text);
-      } catch {
+      } catch (e) {
+        snapshot.problems.push({
+          file: path,
+          kind: 'parse-error',
+          message: `not valid JSON: ${(e as Error).message}`,
+        });
         continue;
       }
       const deps = [
