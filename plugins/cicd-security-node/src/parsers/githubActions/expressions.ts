@@ -1,3 +1,5 @@
+import { accessedPaths, parseExpression } from './expressionParser';
+
 /** A `${{ … }}` expression inside a string value. */
 export interface ExpressionSpan {
   /** Offset of `${{` in the value. */
@@ -40,10 +42,21 @@ export function findExpressions(value: string): ExpressionSpan[] {
 
 /**
  * Context references inside an expression (`github.event.issue.title`,
- * `steps.x.outputs.y`, `env.FOO`, `matrix.os`), with `['x']` index syntax
- * normalised to dots and string literals ignored.
+ * `steps.x.outputs.y`, `env.FOO`, `matrix.os`), read from the parsed
+ * expression: `['x']` index syntax becomes `.x`, computed indexes and filters
+ * become `*`, string literals and function names are never references.
+ * An expression that does not parse falls back to a lexical scan.
  */
 export function contextReferences(expression: string): string[] {
+  try {
+    const paths = accessedPaths(parseExpression(expression));
+    return [...new Set(paths.map(p => p.join('.')))];
+  } catch {
+    return lexicalReferences(expression);
+  }
+}
+
+function lexicalReferences(expression: string): string[] {
   // `a['b']` → `a.b`; other string literals are dropped; `a[expr]` → `a.*`.
   const normalised = expression
     .replace(/\[\s*'([A-Za-z0-9_-]+)'\s*\]/g, '.$1')

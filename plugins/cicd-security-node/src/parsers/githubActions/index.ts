@@ -17,3 +17,5 @@ export {
   UNTRUSTED_CHECKOUT_TRIGGERS,
   triggersIn,
 } from './triggers';
+export { parseExpression, accessedPaths, ExpressionSyntaxError } from './expressionParser';
+export type { ExpressionNode } from './expressionParser';
