@@ -6,36 +6,37 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
+step() { echo "== [$(( $(date +%s) - started )) s] $*"; }
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   need=""
   [ -x /usr/bin/chromium ] || need="$need chromium"
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
   if [ -n "$need" ]; then
-    echo "== apt-get install$need"
+    step "apt-get install$need"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
   fi
 fi
 
-echo "== npm ci"
+step "npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 
-echo "== PostgreSQL"
+step "PostgreSQL"
 eval "$(scripts/pg-start.sh)"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
 
-echo "== tsc"
+step "tsc"
 npx tsc --noEmit
 
-echo "== unit and integration tests"
+step "unit and integration tests"
 CI=true npx backstage-cli repo test --watchAll=false
 
-echo "== browser test"
+step "browser test"
 if [ -x /usr/bin/chromium ]; then
   node e2e/run.js
 else
   echo "SKIPPED: browser test (Debian's chromium is not installed: apt-get install -y chromium)"
 fi
 
-echo "== all tests passed in $(( $(date +%s) - started )) s"
+step "all tests passed"
