@@ -128,6 +128,23 @@ describe('cicd-security scan', () => {
   });
 });
 
+describe('secrets in reports', () => {
+  // Fake, documentation-style values: they must never appear in any output.
+  const AWS = 'AKIAZZZZFAKE0TEST123';
+  const GHP = `ghp_${'A1b2C3d4E5'.repeat(3)}x9Z8y7`;
+  const dir = repo({
+    '.github/workflows/deploy.yml': `on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    env:\n      AWS_ACCESS_KEY_ID: ${AWS}\n      GH_TOKEN: ${GHP}\n    steps:\n      - run: ./deploy.sh\n`,
+  });
+
+  it.each(['table', 'json', 'sarif', 'markdown'])('are redacted in %s output', async format => {
+    const { stdout } = await run('scan', dir, '-f', format, '--fail-on', 'none');
+    expect(stdout).toMatch(/hardcoded-secrets/);
+    expect(stdout).not.toContain(AWS);
+    expect(stdout).not.toContain(GHP);
+    expect(stdout).not.toContain(GHP.slice(4, 20));
+  });
+});
+
 describe('cicd-security --list-checks and explain', () => {
   it('lists the checks', async () => {
     const { code, stdout } = await run('--list-checks');
