@@ -75,6 +75,71 @@ describe('script-injection', () => {
   });
 });
 
+describe('script-injection on other platforms', () => {
+  it.each(['gitlab', 'azure', 'jenkins', 'circleci'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        scriptInjection,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe('fail');
+    },
+  );
+
+  async function findings(name: string) {
+    const { outcome } = await runOnFixture(scriptInjection, name);
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    return outcome.findings;
+  }
+
+  it('points at GitLab expand_vars inputs and unquoted or eval\'d variables', async () => {
+    const f = await findings('gitlab');
+    expect(f.map(x => [x.line, x.column, x.severity])).toEqual([
+      [9, 10, 'high'],
+      [12, 12, 'medium'],
+      [13, 20, 'high'],
+      [14, 22, 'high'],
+    ]);
+    expect(f[2].message).toContain('handed to eval');
+    expect(f[3].message).toContain('handed to sh -c');
+  });
+
+  it('points at Azure macros and template expressions with an env: fix', async () => {
+    const f = await findings('azure');
+    expect(f.map(x => [x.line, x.column])).toEqual([
+      [8, 30],
+      [10, 23],
+      [11, 34],
+      [12, 22],
+    ]);
+    expect(f[0].suggestedFix?.replacement).toBe(
+      'env:\n  BUILD_SOURCEBRANCHNAME: $(Build.SourceBranchName)',
+    );
+    expect(f[1].message).toContain('$env:BUILD_SOURCEVERSIONMESSAGE');
+  });
+
+  it('points at Groovy-interpolated params and env in Jenkins sh steps', async () => {
+    const f = await findings('jenkins');
+    expect(f.map(x => [x.line, x.column])).toEqual([
+      [9, 25],
+      [10, 18],
+      [11, 29],
+    ]);
+    expect(f[0].message).toContain('build parameter params.TARGET');
+  });
+
+  it('points at CircleCI pipeline values in run commands', async () => {
+    const f = await findings('circleci');
+    expect(f.map(x => [x.line, x.column])).toEqual([
+      [8, 30],
+      [10, 29],
+    ]);
+  });
+});
+
 const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
 const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
   ? describe
@@ -109,6 +174,26 @@ withCorpus('script-injection on the poutine corpus', () => {
         f => f.file === '.github/workflows/valid.yml' && f.line === 26,
       ),
     ).toBe(true);
+    // GitLab `expand_vars` inputs and Azure macros, at poutine's lines.
+    const others: Array<{ checkId: string; path: string; line: number }> =
+      JSON.parse(
+        fs.readFileSync(path.join(POUTINE, 'expected.json'), 'utf8'),
+      ).expected.filter(
+        (e: { checkId: string; path: string }) =>
+          e.checkId === 'script-injection' &&
+          /^(\.gitlab-ci\.yml|\.?azure-pipelines[^/]*\.yml)$/.test(e.path),
+      );
+    expect(others.length).toBe(2);
+    for (const e of others) {
+      expect(
+        out.findings.some(f => f.file === e.path && f.line === e.line),
+      ).toBe(true);
+    }
+    expect(
+      out.findings.filter(
+        f => f.file === '.gitlab-ci.yml' || /azure-pipelines/.test(f.file!),
+      ),
+    ).toHaveLength(2);
     // `inputs.*` of a composite action is not attacker-controlled by itself.
     expect(out.findings.some(f => f.file === 'composite/action.yml')).toBe(
       false,

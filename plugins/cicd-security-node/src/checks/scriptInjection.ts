@@ -10,6 +10,19 @@ import {
   WorkflowStep,
 } from '../parsers/githubActions';
 import { getNode, LocatedString } from '../parsers/yaml';
+import { Severity } from '@cicd-security/plugin-cicd-security-common';
+import {
+  commandWords,
+  getScriptBlocks,
+  lineAround,
+  programName,
+  ScriptBlock,
+  scriptLocation,
+  shellCommands,
+  sliceScriptBlock,
+} from '../parsers/scripts';
+import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
+import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Actions whose outputs carry attacker-controlled text (file or branch names). */
@@ -288,6 +301,291 @@ function sinks(
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// GitLab CI, Azure Pipelines, Jenkins and CircleCI
+// ---------------------------------------------------------------------------
+
+/** GitLab predefined variables whose text an outsider chooses (MR, commit, branch). */
+const GITLAB_TAINTED_VARS = new Set([
+  'CI_MERGE_REQUEST_TITLE',
+  'CI_MERGE_REQUEST_DESCRIPTION',
+  'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME',
+  'CI_COMMIT_MESSAGE',
+  'CI_COMMIT_TITLE',
+  'CI_COMMIT_DESCRIPTION',
+  'CI_COMMIT_TAG_MESSAGE',
+  'CI_COMMIT_BRANCH',
+  'CI_COMMIT_REF_NAME',
+  'CI_COMMIT_AUTHOR',
+  'CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME',
+]);
+
+/** Azure Pipelines predefined variables carrying attacker-chosen text. */
+const AZURE_TAINTED_VARS = new Map(
+  [
+    'Build.SourceBranch',
+    'Build.SourceBranchName',
+    'Build.SourceVersionMessage',
+    'System.PullRequest.SourceBranch',
+    'System.PullRequest.SourceBranchName',
+  ].map(v => [v.toLowerCase(), v]),
+);
+
+/** Jenkins environment variables carrying attacker-chosen text (multibranch, GitHub/GitLab plugins). */
+const JENKINS_TAINTED_ENV = new Set([
+  'BRANCH_NAME',
+  'CHANGE_TITLE',
+  'CHANGE_BRANCH',
+  'CHANGE_AUTHOR',
+  'CHANGE_AUTHOR_DISPLAY_NAME',
+  'CHANGE_AUTHOR_EMAIL',
+  'GIT_BRANCH',
+  'TAG_NAME',
+  'ghprbPullTitle',
+  'ghprbPullDescription',
+  'ghprbPullLongDescription',
+  'ghprbSourceBranch',
+  'ghprbCommentBody',
+  'gitlabSourceBranch',
+  'gitlabMergeRequestTitle',
+  'gitlabMergeRequestDescription',
+]);
+
+/** CircleCI pipeline values carrying attacker-chosen text. */
+const CIRCLECI_TAINTED_RE =
+  /^pipeline\.(?:git\.(?:branch|tag)|trigger_parameters\.[\w.]*(?:branch|tag|ref|title|message|body|author)[\w.]*)$/i;
+
+/** The quoting at `offset` of a shell script: outside quotes, in '…' or in "…". */
+function quoteAt(text: string, offset: number): 'none' | 'single' | 'double' {
+  let state: 'none' | 'single' | 'double' = 'none';
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text[i];
+    if (state === 'single') {
+      if (c === "'") state = 'none';
+    } else if (c === '\\') {
+      i++;
+    } else if (c === '"') {
+      state = state === 'double' ? 'none' : 'double';
+    } else if (c === "'" && state === 'none') {
+      state = 'single';
+    } else if (c === '\n' && state === 'none') {
+      state = 'none';
+    }
+  }
+  return state;
+}
+
+/** `eval …` or `sh -c …`: the command re-reads its arguments as code. */
+function reparsedAt(text: string, offset: number): string | undefined {
+  for (const cmd of shellCommands(text)) {
+    if (offset < cmd.offset || offset > cmd.end) continue;
+    const words = commandWords(cmd);
+    const prog = programName(words[0]);
+    if (prog === 'eval') return 'eval';
+    if (
+      /^(ba|z|da|k)?sh$/.test(prog) &&
+      words.slice(1).some(w => /^-[a-z]*c[a-z]*$/.test(w.value))
+    )
+      return `${prog} -c`;
+  }
+  return undefined;
+}
+
+interface Hit {
+  block: ScriptBlock;
+  offset: number;
+  length: number;
+  message: string;
+  severity: Severity;
+  fix: { description: string; replacement?: string };
+  key: string;
+}
+
+function gitlabHits(block: ScriptBlock): Hit[] {
+  const out: Hit[] = [];
+  const text = block.text;
+  for (const m of text.matchAll(
+    /\$\[\[\s*inputs\.([\w-]+)\s*((?:\|[^\]]*)?)\]\]/g,
+  )) {
+    if (!/\bexpand_vars\b/.test(m[2])) continue;
+    out.push({
+      block,
+      offset: m.index!,
+      length: m[0].length,
+      message: `${m[0]} pastes input ${m[1]} into a script: line with CI/CD variables expanded, before the shell reads it; whoever sets the input (or a variable it names, such as a merge request title) writes code. Pass it through variables: and reference "$INPUT_${envLike(m[1])}" instead`,
+      severity: 'high',
+      fix: {
+        description: `Pass the input through a job variable and quote it in the script`,
+        replacement: `variables:\n  INPUT_${envLike(m[1])}: $[[ inputs.${m[1]} ]]`,
+      },
+      key: `inputs.${m[1]}`,
+    });
+  }
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
+    const name = m[1];
+    if (!GITLAB_TAINTED_VARS.has(name)) continue;
+    if (m[0].startsWith('${') && !m[0].endsWith('}')) continue;
+    if (m.index! > 0 && text[m.index! - 1] === '\\') continue;
+    const quote = quoteAt(text, m.index!);
+    if (quote === 'single') continue;
+    const reparsed = reparsedAt(text, m.index!);
+    if (!reparsed && quote === 'double') continue;
+    out.push({
+      block,
+      offset: m.index!,
+      length: m[0].length,
+      message: reparsed
+        ? `${m[0]} (attacker-controlled ${name}) is handed to ${reparsed}, which runs its text as code`
+        : `${m[0]} (attacker-controlled ${name}) is used unquoted in a script: line; its text is split and glob-expanded, letting a crafted ${
+            /BRANCH|REF/.test(name) ? 'branch name' : 'message or title'
+          } inject arguments`,
+      severity: reparsed ? 'high' : 'medium',
+      fix: reparsed
+        ? {
+            description: `Do not pass ${name} to ${reparsed}; use it as a quoted argument ("$${name}")`,
+          }
+        : {
+            description: `Quote the variable`,
+            replacement: `"$${name}"`,
+          },
+      key: name,
+    });
+  }
+  return out;
+}
+
+function envLike(s: string): string {
+  return s.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+function azureHits(block: ScriptBlock): Hit[] {
+  const out: Hit[] = [];
+  const text = block.text;
+  const re =
+    /\$\(\s*([A-Za-z][\w.]*)\s*\)|\$\{\{\s*variables(?:\.([A-Za-z][\w.]*)|\[\s*'([^']+)'\s*\])\s*\}\}/g;
+  for (const m of text.matchAll(re)) {
+    const written = m[1] ?? m[2] ?? m[3];
+    const name = AZURE_TAINTED_VARS.get(written.toLowerCase());
+    if (!name) continue;
+    const env = envLike(name);
+    const ps = block.shell === 'powershell';
+    const use = ps ? `$env:${env}` : `"$${env}"`;
+    out.push({
+      block,
+      offset: m.index!,
+      length: m[0].length,
+      message: `${m[0]} pastes attacker-controlled ${name} into the script before it runs (macro and template syntax are expanded first, like \${{ }} in GitHub Actions); the text becomes code. Map it in env: and reference ${use} instead`,
+      severity: 'high',
+      fix: {
+        description: `Map the variable in the step's env: and reference ${use} in the script`,
+        replacement: `env:\n  ${env}: $(${name})`,
+      },
+      key: name,
+    });
+  }
+  return out;
+}
+
+function circleciHits(block: ScriptBlock): Hit[] {
+  const out: Hit[] = [];
+  for (const m of block.text.matchAll(/<<\s*([\w.-]+)\s*>>/g)) {
+    if (!CIRCLECI_TAINTED_RE.test(m[1])) continue;
+    const env = envLike(m[1].split('.').pop()!);
+    out.push({
+      block,
+      offset: m.index!,
+      length: m[0].length,
+      message: `${m[0]} pastes attacker-controlled ${m[1]} into a run command before the shell reads it; a crafted branch or tag name becomes code. Pass it through environment: and reference "$${env}" instead`,
+      severity: 'high',
+      fix: {
+        description: `Set it in the step's environment: and quote the variable in the command`,
+        replacement: `environment:\n  ${env}: << ${m[1]} >>`,
+      },
+      key: m[1],
+    });
+  }
+  return out;
+}
+
+function jenkinsHits(jf: Jenkinsfile): Hit[] {
+  const out: Hit[] = [];
+  for (const st of jf.shellSteps) {
+    const s = st.script;
+    if (!s.interpolated || (s.quote !== '"' && s.quote !== '"""')) continue;
+    const block = sliceScriptBlock(
+      jf.path,
+      jf.lines,
+      s.value,
+      s.offset,
+      'jenkins',
+      `${st.step} step`,
+    );
+    const re =
+      /\$\{\s*(?:(params|env)\s*\.\s*)?([A-Za-z_][A-Za-z0-9_]*)\s*\}|\$(?:(params|env)\.)?([A-Za-z_][A-Za-z0-9_]*)/g;
+    for (const m of s.value.matchAll(re)) {
+      if (m.index! > 0 && s.value[m.index! - 1] === '\\') continue;
+      const scope = m[1] ?? m[3];
+      const name = m[2] ?? m[4];
+      let source: string | undefined;
+      if (scope === 'params') source = `build parameter params.${name}`;
+      else if (JENKINS_TAINTED_ENV.has(name))
+        source = `${scope ? 'env.' : ''}${name}`;
+      if (!source) continue;
+      const shellVar = scope === 'params' ? name.toUpperCase() : name;
+      out.push({
+        block,
+        offset: m.index!,
+        length: m[0].length,
+        message: `${m[0]} interpolates ${
+          scope === 'params' ? source : `attacker-controlled ${source}`
+        } into a double-quoted ${st.step} script: Groovy pastes the text in before the shell reads it, so it becomes code. Use a single-quoted script and let the shell read ${
+          scope === 'params' ? `the value from the environment (withEnv)` : `$${name}`
+        }`,
+        severity: 'high',
+        fix: {
+          description: `Use a single-quoted script string and reference "$${shellVar}" as a shell variable${
+            scope === 'params'
+              ? ` (withEnv(["${shellVar}=\${params.${name}}"]) { … })`
+              : ''
+          }`,
+        },
+        key: `${scope ?? ''}.${name}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Injection findings and the number of scripts outside GitHub Actions. */
+function otherPlatforms(snapshot: RepoSnapshot): {
+  scripts: number;
+  findings: CheckFinding[];
+} {
+  const hits: Hit[] = [];
+  let scripts = 0;
+  for (const block of getScriptBlocks(snapshot)) {
+    if (block.platform === 'gitlab-ci') hits.push(...gitlabHits(block));
+    else if (block.platform === 'azure-pipelines')
+      hits.push(...azureHits(block));
+    else if (block.platform === 'circleci') hits.push(...circleciHits(block));
+    else if (block.platform !== 'jenkins') continue;
+    scripts++;
+  }
+  for (const jf of getJenkinsfiles(snapshot)) hits.push(...jenkinsHits(jf));
+  const findings = hits.map(h => {
+    const loc = scriptLocation(h.block, h.offset, h.length);
+    return {
+      message: h.message,
+      ...loc,
+      snippet: lineAround(h.block.text, h.offset),
+      severity: h.severity,
+      fingerprintKey: `${h.block.context ?? ''}:${h.key}`,
+      suggestedFix: h.fix,
+    };
+  });
+  return { scripts, findings };
+}
+
 /**
  * `${{ … }}` is pasted into a script before the shell (or JavaScript) reads
  * it, so an issue title or branch name chosen by an outsider becomes code.
@@ -296,10 +594,16 @@ export const scriptInjection = createScorecardCheck({
   id: 'script-injection',
   title: 'No script/template injection',
   description:
-    'Attacker-controlled values (issue and pull request titles and bodies, branch names, commit messages…) never reach a run: script or actions/github-script through ${{ }} interpolation, directly or through env, step outputs or matrix values.',
+    'Attacker-controlled values (issue and pull request titles and bodies, branch names, commit messages…) never reach a script as code: GitHub Actions ${{ }} in run:/github-script (directly or through env, step outputs or matrix values), GitLab $[[ inputs | expand_vars ]] and unquoted/eval’d merge request and commit variables, Azure $(Build.SourceBranch…) macros, Jenkins Groovy-interpolated params/env in sh, CircleCI << pipeline.git.branch >>.',
   category: 'access-control',
   severity: 'critical',
-  platforms: ['github-actions'],
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'azure-pipelines',
+    'jenkins',
+    'circleci',
+  ],
   frameworks: [
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
     { framework: 'openssf-scorecard', control: 'Dangerous-Workflow' },
@@ -370,8 +674,11 @@ export const scriptInjection = createScorecardCheck({
         }
       }
     }
+    const other = otherPlatforms(snapshot);
+    scripts += other.scripts;
+    findings.push(...other.findings);
     if (scripts === 0)
-      return outcome.notApplicable('no run: or actions/github-script step');
+      return outcome.notApplicable('no pipeline script step');
     if (findings.length === 0)
       return outcome.pass(`${scripts} script(s) checked`);
     return outcome.fail(0, findings);

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
-import { untrustedCheckout } from './untrustedCheckout';
+import { AZURE_FORK_SECRETS_FACT, untrustedCheckout } from './untrustedCheckout';
+import { InMemorySnapshot } from '../snapshot';
 import { runOnFixture } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
@@ -58,6 +59,49 @@ describe('untrusted-checkout', () => {
   });
 });
 
+describe('untrusted-checkout on Azure Pipelines', () => {
+  it('matches the markers of the azure fixture', async () => {
+    const { missing, unexpected, outcome } = await runOnFixture(
+      untrustedCheckout,
+      'azure',
+    );
+    expect(missing).toEqual([]);
+    expect(unexpected).toEqual([]);
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.findings.map(f => [f.file, f.line, f.column])).toEqual([
+      ['azure-pipelines.yml', 7, 25],
+      ['azure-pipelines.yml', 10, 7],
+    ]);
+    expect(outcome.findings[0].message).toContain('`npm ci`');
+  });
+
+  const PR_BUILD = 'pr: [main]\nsteps:\n  - script: npm ci && npm test\n';
+
+  it('is inconclusive when only the fork-secrets setting could decide', async () => {
+    const out = await untrustedCheckout.run(
+      new InMemorySnapshot({ 'azure-pipelines.yml': PR_BUILD }),
+    );
+    expect(out.status).toBe('inconclusive');
+    if (out.status !== 'inconclusive') throw new Error();
+    expect(out.reason).toContain(AZURE_FORK_SECRETS_FACT);
+  });
+
+  it('follows the fork-secrets setting when it is known', async () => {
+    const run = (value: boolean) =>
+      untrustedCheckout.run(
+        new InMemorySnapshot(
+          { 'azure-pipelines.yml': PR_BUILD },
+          { facts: { [AZURE_FORK_SECRETS_FACT]: { available: true, value } } },
+        ),
+      );
+    expect((await run(false)).status).toBe('pass');
+    const out = await run(true);
+    expect(out).toMatchObject({ status: 'fail' });
+    if (out.status !== 'fail') throw new Error();
+    expect(out.findings[0]).toMatchObject({ line: 3, column: 13 });
+  });
+});
+
 const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
 const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
   ? describe
@@ -77,5 +121,27 @@ withCorpus('untrusted-checkout on the poutine corpus', () => {
       '.github/workflows/workflow_run_reusable.yml:12',
       '.github/workflows/workflow_run_valid.yml:12',
     ]);
+  });
+
+  it('matches poutine on Azure pull request builds once fork builds are known to get secrets', async () => {
+    const out = await untrustedCheckout.run(
+      LocalDirectorySnapshot.create(path.join(POUTINE, 'repo'), {
+        facts: { [AZURE_FORK_SECRETS_FACT]: { available: true, value: true } },
+      }),
+    );
+    if (out.status !== 'fail') throw new Error(out.status);
+    const expected: Array<{ checkId: string; path: string; line: number }> =
+      JSON.parse(
+        fs.readFileSync(path.join(POUTINE, 'expected.json'), 'utf8'),
+      ).expected.filter(
+        (e: { checkId: string; path: string }) =>
+          e.checkId === 'untrusted-checkout' && /azure-pipelines/.test(e.path),
+      );
+    expect(
+      out.findings
+        .filter(f => /azure-pipelines/.test(f.file!))
+        .map(f => `${f.file}:${f.line}`)
+        .sort(),
+    ).toEqual(expected.map(e => `${e.path}:${e.line}`).sort());
   });
 });

@@ -9,7 +9,16 @@ import {
   WorkflowJob,
   WorkflowStep,
 } from '../parsers/githubActions';
-import { LocatedString, SourceRange } from '../parsers/yaml';
+import {
+  getNode,
+  LocatedString,
+  mapEntries,
+  SourceRange,
+  toJS,
+} from '../parsers/yaml';
+import { isMap, isSeq } from 'yaml';
+import { AzurePipeline, getAzurePipelines } from '../parsers/azurePipelines';
+import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Contexts naming the pull request's (or triggering run's) own code. */
@@ -153,6 +162,145 @@ function checkoutsIn(
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Azure Pipelines
+// ---------------------------------------------------------------------------
+
+/** Fact: the pipeline settings make secrets available to builds of forks. */
+export const AZURE_FORK_SECRETS_FACT = 'azure.forkBuildsExposeSecrets';
+
+/** Does the pipeline build pull requests? `pr: none`/`false` opts out; no `pr:` means every branch. */
+function azurePrEnabled(az: AzurePipeline): boolean {
+  const root = az.file.root();
+  if (!root) return false;
+  if (!root.has('pr')) return true;
+  const pr = toJS(az.file, getNode(root, 'pr'));
+  if (pr === null || pr === undefined) return true;
+  if (pr === false || (typeof pr === 'string' && /^(none|false)$/i.test(pr)))
+    return false;
+  return true;
+}
+
+/** `checkout:` steps anywhere in the file. */
+function azureCheckouts(
+  az: AzurePipeline,
+): Array<{ target: LocatedString; persist?: LocatedString }> {
+  const out: Array<{ target: LocatedString; persist?: LocatedString }> = [];
+  const walk = (n: unknown, depth: number) => {
+    if (depth > 40) return;
+    if (isSeq(n)) n.items.forEach(i => walk(i, depth + 1));
+    if (!isMap(n)) return;
+    const target = az.file.located(getNode(n, 'checkout'));
+    if (target)
+      out.push({
+        target,
+        persist: az.file.located(getNode(n, 'persistCredentials')),
+      });
+    for (const [, , v] of mapEntries(n)) walk(v, depth + 1);
+  };
+  walk(az.file.root(), 0);
+  return out;
+}
+
+const AZURE_PR_REF_RE =
+  /\$\(\s*System\.PullRequest\.(?:SourceBranch|SourceCommitId)\s*\)|\brefs\/pull\//i;
+
+function azureFindings(
+  snapshot: RepoSnapshot,
+): { pipelines: number; findings: CheckFinding[]; unknown: number } {
+  const findings: CheckFinding[] = [];
+  const fact = snapshot.fact<unknown>(AZURE_FORK_SECRETS_FACT);
+  let pipelines = 0;
+  let unknown = 0;
+  for (const az of getAzurePipelines(snapshot)) {
+    if (!azurePrEnabled(az)) continue;
+    pipelines++;
+    const tools = new Set<string>();
+    for (const s of az.scripts) {
+      const tool = buildToolIn(s.script.value);
+      if (tool) tools.add(`\`${tool}\``);
+    }
+    const runs = tools.size
+      ? `; its scripts run ${[...tools].join(', ')}, which execute that code`
+      : '';
+    const loc = (r: SourceRange) => ({
+      file: az.path,
+      line: r.line,
+      column: r.column,
+      endLine: r.endLine,
+      endColumn: r.endColumn,
+      snippet: az.file.lineText(r.line).trim(),
+    });
+    for (const c of azureCheckouts(az)) {
+      if (!c.persist || String(c.persist.value).toLowerCase() !== 'true')
+        continue;
+      findings.push({
+        message: `checkout: ${c.target.value} persists the pipeline's access token (persistCredentials: true) in a pipeline that builds pull requests; code from a pull request can read it from .git/config${runs}`,
+        ...loc(c.persist.range),
+        fingerprintKey: `azure:${az.path}:persist:${c.target.value}`,
+        suggestedFix: {
+          description:
+            'Do not persist credentials in pull request builds; pass $(System.AccessToken) only to the step that needs it, in a pipeline that does not build forks',
+          replacement: 'persistCredentials: false',
+        },
+      });
+    }
+    for (const s of az.scripts) {
+      const text = s.script.value;
+      let offset = 0;
+      for (const line of text.split('\n')) {
+        const git =
+          /\bgit\s+(?:fetch|checkout|switch|pull|reset|worktree\s+add)\b/.exec(
+            line,
+          );
+        const ref = git ? AZURE_PR_REF_RE.exec(line) : null;
+        if (git && ref) {
+          const r = az.file.locateIn(s.script, offset + git.index, git[0].length);
+          findings.push({
+            message: `${git[0]} of ${ref[0]} checks out the pull request's own code by hand${runs}; if this pipeline's fork builds receive secrets (a pipeline setting), the contributor's code runs with them`,
+            ...loc(r),
+            severity: 'high',
+            fingerprintKey: `azure:${az.path}:${s.context}:${ref[0]}`,
+            suggestedFix: {
+              description:
+                "Keep fork builds without secrets (\"Make secrets available to builds of forks\" off) and build the pull request's code only there",
+            },
+          });
+        }
+        offset += line.length + 1;
+      }
+    }
+    // Fork PR builds with secrets are a pipeline setting, not a file.
+    if (fact.available && fact.value === true) {
+      // Without checkout steps Azure checks `self` out first; with them, only
+      // scripts after a checkout of code see it.
+      const checkouts = azureCheckouts(az).filter(
+        c => c.target.value.toLowerCase() !== 'none',
+      );
+      const explicit = azureCheckouts(az).length > 0;
+      for (const s of az.scripts) {
+        if (
+          explicit &&
+          !checkouts.some(c => c.target.range.line < s.script.range.line)
+        )
+          continue;
+        const tool = buildToolIn(s.script.value);
+        if (!tool) continue;
+        findings.push({
+          message: `This pipeline builds pull requests from forks with secrets available (pipeline setting); \`${tool}\` runs the contributor's code with them`,
+          ...loc(s.script.range),
+          fingerprintKey: `azure:${az.path}:${s.context}:fork-secrets:${tool}`,
+          suggestedFix: {
+            description:
+              'Turn off "Make secrets available to builds of forks" (and "Make fork builds have the same permissions as regular builds")',
+          },
+        });
+      }
+    } else if (!fact.available && tools.size) unknown++;
+  }
+  return { pipelines, findings, unknown };
+}
+
 /**
  * `pull_request_target`, `workflow_run` and `issue_comment` run with the base
  * repository's token and secrets; checking out the pull request's code there
@@ -165,7 +313,7 @@ export const untrustedCheckout = createScorecardCheck({
     "Workflows triggered by pull_request_target, workflow_run or issue_comment do not check out and build the pull request's code, which would run it with the base repository's token and secrets.",
   category: 'access-control',
   severity: 'critical',
-  platforms: ['github-actions'],
+  platforms: ['github-actions', 'azure-pipelines'],
   frameworks: [
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
     { framework: 'openssf-scorecard', control: 'Dangerous-Workflow' },
@@ -180,12 +328,13 @@ export const untrustedCheckout = createScorecardCheck({
         wf.kind === 'workflow' &&
         triggersIn(wf, UNTRUSTED_CHECKOUT_TRIGGERS).length > 0,
     );
-    if (workflows.length === 0) {
+    const azure = azureFindings(snapshot);
+    if (workflows.length === 0 && azure.pipelines === 0) {
       return outcome.notApplicable(
-        'no workflow triggered by pull_request_target, workflow_run or issue_comment',
+        'no workflow triggered by pull_request_target, workflow_run or issue_comment, and no Azure pipeline building pull requests',
       );
     }
-    const findings: CheckFinding[] = [];
+    const findings: CheckFinding[] = [...azure.findings];
     for (const wf of workflows) {
       const triggers = triggersIn(wf, UNTRUSTED_CHECKOUT_TRIGGERS).join(', ');
       const lookups = wf.triggers.includes('issue_comment');
@@ -247,9 +396,14 @@ export const untrustedCheckout = createScorecardCheck({
         }
       }
     }
+    if (findings.length === 0 && workflows.length === 0 && azure.unknown) {
+      return outcome.inconclusive(
+        `${azure.unknown} Azure pipeline(s) build pull requests and run build tools; whether builds of forks receive secrets is a pipeline setting that needs the Azure DevOps API (fact ${AZURE_FORK_SECRETS_FACT})`,
+      );
+    }
     if (findings.length === 0) {
       return outcome.pass(
-        `${workflows.length} privileged workflow(s) do not check out pull request code`,
+        `${workflows.length} privileged workflow(s) and ${azure.pipelines} Azure pull request pipeline(s) do not expose secrets to pull request code`,
       );
     }
     return outcome.fail(0, findings);

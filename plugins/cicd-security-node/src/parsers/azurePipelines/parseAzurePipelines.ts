@@ -123,7 +123,7 @@ function safeResolve(file: YamlFile, node: unknown): Node | undefined {
 }
 
 const AZURE_RE =
-  /(^|\/)azure-pipelines[^/]*\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$|^\.azuredevops\/.+\.ya?ml$/;
+  /(^|\/)\.?azure-pipelines[^/]*\.ya?ml$|^\.azure-pipelines\/.+\.ya?ml$|^\.azuredevops\/.+\.ya?ml$/;
 
 /** Paths of Azure Pipelines files. */
 export function azurePipelinePaths(snapshot: RepoSnapshot): string[] {

@@ -1,0 +1,39 @@
+import { unsafeDependabotConfig } from './unsafeDependabotConfig';
+import { runOnFixture } from '../testing';
+import { InMemorySnapshot } from '../snapshot';
+
+describe('unsafe-dependabot-config', () => {
+  it.each(['pass', 'fail', 'not-applicable'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        unsafeDependabotConfig,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
+
+  it('rates code execution high and scores per update entry', async () => {
+    const { outcome } = await runOnFixture(unsafeDependabotConfig, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.score).toBe(2.5);
+    const exec = outcome.findings.find(f => f.line === 12)!;
+    expect(exec).toMatchObject({ column: 39, severity: 'high' });
+    const none = outcome.findings.find(f => f.line === 8)!;
+    expect(none.message).toContain('has no cooldown');
+    expect(none.suggestedFix?.replacement).toBe('cooldown:\n  default-days: 7');
+    expect(outcome.findings.find(f => f.line === 25)!.message).toContain(
+      'cooldown of 2 day(s)',
+    );
+  });
+
+  it('is inconclusive on invalid YAML', async () => {
+    const out = await unsafeDependabotConfig.run(
+      new InMemorySnapshot({ '.github/dependabot.yaml': 'updates: [' }),
+    );
+    expect(out.status).toBe('inconclusive');
+  });
+});
