@@ -14,6 +14,10 @@ const FIXTURES = path.resolve(__dirname, '../checks/__fixtures__');
 const NO_OWASP_COUNTERPART = new Set([
   'security-policy', // vulnerability disclosure process (Scorecard Security-Policy, OSPS-VM-02.01)
   'sast-configured', // code analysis of the product, not of the pipeline (Scorecard SAST)
+  'sast-on-pull-requests', // when SAST runs (Scorecard SAST)
+  'tests-on-pull-requests', // tests on pull requests (Scorecard CI-Tests)
+  'license-present', // licensing (Scorecard License, OSPS-LE-03.01)
+  'committed-binaries', // reviewable source (Scorecard Binary-Artifacts, OSPS-QA-05.01)
 ]);
 
 const fake = (id: string) =>
