@@ -1,0 +1,142 @@
+import { getWorkflows, Workflow, WorkflowJob, WorkflowStep } from '../parsers/githubActions';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { at, parseUses } from './githubActionsShared';
+
+/** Actions whose steps publish something (packages, images, releases). */
+const PUBLISHING_ACTIONS = new Set([
+  'pypa/gh-action-pypi-publish',
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'goreleaser/goreleaser-action',
+  'actions/create-release',
+  'js-devtools/npm-publish',
+  'rubygems/release-gem',
+  'cargo-bins/release-pr',
+  'svenstaro/upload-release-action',
+  'anchore/sbom-action',
+]);
+const PUBLISH_COMMAND_RE =
+  /\b(?:npm|yarn|pnpm)\s+publish\b|\btwine\s+upload\b|\bcargo\s+publish\b|\bgem\s+push\b|\bdocker\s+(?:image\s+)?push\b|\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish|\b(?:poetry|uv|hatch|flit)\s+publish\b|\bgh\s+release\s+(?:create|upload)\b|\bdotnet\s+nuget\s+push\b|\bgoreleaser\s+release\b/;
+
+function isTrue(v: string | undefined) {
+  return v !== undefined && /^true$/i.test(v.trim());
+}
+
+/** How a step restores a cache, or undefined when it does not. */
+function cacheRestore(step: WorkflowStep): string | undefined {
+  const u = step.uses && parseUses(step.uses.value);
+  if (!u) return undefined;
+  const id = u.path ? `${u.repo}/${u.path}` : u.repo;
+  const w = (k: string) => step.with[k]?.value;
+  const major = Number(/^v?(\d+)/.exec(u.ref ?? '')?.[1] ?? NaN);
+  switch (id) {
+    case 'actions/cache':
+    case 'actions/cache/restore':
+      return isTrue(w('lookup-only')) ? undefined : `${id} restores a cache`;
+    case 'actions/setup-node':
+    case 'actions/setup-python':
+    case 'actions/setup-java':
+      return w('cache') ? `${id} with cache: ${w('cache')} restores a cache` : undefined;
+    case 'actions/setup-dotnet':
+      return isTrue(w('cache')) ? `${id} with cache: true restores a cache` : undefined;
+    case 'actions/setup-go':
+      // Caching is on by default since v4.
+      if (w('cache') !== undefined) {
+        return isTrue(w('cache')) ? `${id} with cache: true restores a cache` : undefined;
+      }
+      return Number.isNaN(major) || major >= 4
+        ? `${id} restores a module cache by default (since v4)`
+        : undefined;
+    case 'swatinem/rust-cache':
+      return `${id} restores a cache`;
+    case 'gradle/actions/setup-gradle':
+    case 'gradle/gradle-build-action':
+      return isTrue(w('cache-disabled')) ? undefined : `${id} restores the Gradle cache by default`;
+    case 'astral-sh/setup-uv':
+      return isTrue(w('enable-cache')) ? `${id} with enable-cache: true restores a cache` : undefined;
+    case 'ruby/setup-ruby':
+      return isTrue(w('bundler-cache')) ? `${id} with bundler-cache: true restores a cache` : undefined;
+    case 'docker/build-push-action':
+      return /type=gha/.test(w('cache-from') ?? '')
+        ? `${id} with cache-from: type=gha restores the build cache`
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Why a workflow or job publishes, or undefined. */
+function releaseTrigger(wf: Workflow): string | undefined {
+  if (wf.triggers.includes('release')) return 'the release trigger';
+  const push = wf.triggerConfig.push as { tags?: unknown; branches?: unknown } | undefined;
+  if (push && typeof push === 'object' && push.tags !== undefined) return 'pushed tags';
+  return undefined;
+}
+
+function publishes(job: WorkflowJob): string | undefined {
+  for (const step of job.steps) {
+    const u = step.uses && parseUses(step.uses.value);
+    if (u && PUBLISHING_ACTIONS.has(u.repo)) return u.repo;
+    if (u?.repo === 'docker/build-push-action' && isTrue(step.with.push?.value)) {
+      return 'docker/build-push-action with push: true';
+    }
+    const m = step.run && PUBLISH_COMMAND_RE.exec(step.run.value);
+    if (m) return `\`${m[0]}\``;
+  }
+  return undefined;
+}
+
+/**
+ * Caches are shared across the workflows of a repository, and any workflow
+ * run on the default branch (including a pull request's own code through
+ * pull_request_target or a compromised dependency) can write one. A release
+ * job that restores a cache can ship what an attacker put there.
+ */
+export const cachePoisoning = createScorecardCheck({
+  id: 'cache-poisoning',
+  title: 'No cache restore in release workflows',
+  description:
+    'Jobs that publish (release or tag triggers, publishing steps) do not restore caches through actions/cache or setup-* actions with caching on, so a poisoned cache cannot reach a release.',
+  category: 'access-control',
+  severity: 'medium',
+  platforms: ['github-actions'],
+  frameworks: [
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
+    { framework: 'zizmor', control: 'cache-poisoning' },
+  ],
+  remediationUrl:
+    'https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/caching-dependencies-to-speed-up-workflows',
+  run(snapshot) {
+    const findings: CheckFinding[] = [];
+    let total = 0;
+    const badJobs = new Set<string>();
+    for (const wf of getWorkflows(snapshot)) {
+      if (wf.kind !== 'workflow') continue;
+      const trigger = releaseTrigger(wf);
+      for (const job of wf.jobs) {
+        const why = trigger ?? publishes(job);
+        if (!why) continue;
+        total++;
+        for (const step of job.steps) {
+          const restore = cacheRestore(step);
+          if (!restore || !step.uses) continue;
+          badJobs.add(`${wf.path}#${job.id}`);
+          findings.push({
+            ...at(wf, step.uses.range),
+            message: `${restore} in job "${job.id}", which publishes (${
+              trigger ? `workflow runs on ${trigger}` : `it runs ${why}`
+            }); a cache written by another workflow can poison the release`,
+            fingerprintKey: `${job.id}[${step.index}]:${step.uses.value}`,
+            suggestedFix: {
+              description:
+                'Turn caching off in release jobs (remove actions/cache, drop `cache:` / set `cache: false`, `cache-disabled: true`), or build the release from a clean, cache-free job',
+            },
+          });
+        }
+      }
+    }
+    if (total === 0) return outcome.notApplicable('no release or publishing job');
+    return outcome.proportional(total, findings, badJobs.size);
+  },
+});

@@ -1,0 +1,71 @@
+import path from 'path';
+import fs from 'fs';
+import { ciDebugLogging } from './ciDebugLogging';
+import { runOnFixture } from '../testing';
+import { LocalDirectorySnapshot } from '../snapshot';
+
+describe('ci-debug-logging', () => {
+  it.each(['pass', 'fail'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        ciDebugLogging,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
+
+  it('is not applicable without GitHub, GitLab or Azure pipelines', async () => {
+    const { outcome } = await runOnFixture(ciDebugLogging, 'not-applicable');
+    expect(outcome.status).toBe('not-applicable');
+  });
+
+  it('points at the value of the variable', async () => {
+    const { outcome } = await runOnFixture(ciDebugLogging, 'fail');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.findings).toHaveLength(7);
+    expect(outcome.findings[0]).toMatchObject({
+      file: '.github/workflows/ci.yml',
+      line: 3,
+      column: 25,
+    });
+  });
+
+  const corpus = path.resolve(
+    __dirname,
+    '../../../../../shared/corpus/poutine',
+  );
+  (fs.existsSync(corpus) ? it : it.skip)(
+    'finds what poutine debug_enabled finds on its own fixtures',
+    async () => {
+      const expected = JSON.parse(
+        fs.readFileSync(path.join(corpus, 'expected.json'), 'utf8'),
+      ).expected.filter((e: any) => e.checkId === 'ci-debug-logging');
+      const out = await ciDebugLogging.run(
+        LocalDirectorySnapshot.create(path.join(corpus, 'repo')),
+      );
+      if (out.status !== 'fail') throw new Error(out.status);
+      for (const e of expected) {
+        for (const name of String(e.details).split(' ')) {
+          expect(
+            out.findings.some(
+              f => f.file === e.path && f.message.startsWith(`${name} `),
+            ),
+          ).toBe(true);
+        }
+      }
+      // poutine reports one finding per file for GitLab; we report each variable.
+      expect(out.findings.map(f => `${f.file}:${f.line}`).sort()).toEqual([
+        '.azure-pipelines.yml:7',
+        '.github/workflows/debug_enabled_valid.yml:12',
+        '.github/workflows/debug_enabled_valid.yml:16',
+        '.github/workflows/debug_enabled_valid.yml:6',
+        '.gitlab-ci.yml:37',
+        '.gitlab-ci.yml:64',
+      ]);
+    },
+  );
+});

@@ -1,0 +1,177 @@
+import { isScalar, Node, Scalar, visit } from 'yaml';
+import {
+  findExpressions,
+  Workflow,
+  WorkflowJob,
+} from '../parsers/githubActions';
+import { LocatedString, SourceRange } from '../parsers/yaml';
+import { CheckFinding } from './types';
+
+/** The location part of a finding, from a range in a workflow. */
+export function at(
+  wf: Workflow,
+  range: SourceRange,
+): Pick<CheckFinding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'snippet'> {
+  return {
+    file: wf.path,
+    line: range.line,
+    column: range.column,
+    endLine: range.endLine,
+    endColumn: range.endColumn,
+    snippet: wf.file.lineText(range.line).trim(),
+  };
+}
+
+/** One `${{ … }}` expression found in a scalar of a workflow, with its location helpers. */
+export interface LocatedExpression {
+  /** The scalar holding it. */
+  value: LocatedString;
+  /** The text between the braces. */
+  inner: string;
+  /** Offset of `${{` in the scalar's value. */
+  start: number;
+  end: number;
+  /** The job it belongs to (undefined for workflow-level values). */
+  job?: WorkflowJob;
+  /** Whether the scalar is an `if:` value (whose whole text is an expression). */
+  isCondition: boolean;
+}
+
+/**
+ * Every expression of a workflow: `${{ … }}` spans of every scalar, plus the
+ * bare expressions of `if:` values (which need no braces).
+ */
+export function workflowExpressions(wf: Workflow): LocatedExpression[] {
+  const out: LocatedExpression[] = [];
+  const jobOf = (offset: number) =>
+    wf.jobs.find(j => {
+      const r = j.node.range;
+      return r && offset >= r[0] && offset < r[2];
+    });
+  const seen = new Set<Scalar>();
+  visit(wf.file.doc, {
+    Pair(_, pair) {
+      if (
+        isScalar(pair.key) &&
+        String(pair.key.value) === 'if' &&
+        isScalar(pair.value)
+      ) {
+        const loc = wf.file.located(pair.value);
+        if (!loc) return;
+        seen.add(pair.value as Scalar);
+        const job = jobOf((pair.value as Node).range?.[0] ?? 0);
+        const spans = findExpressions(loc.value);
+        if (spans.length === 0) {
+          out.push({ value: loc, inner: loc.value, start: 0, end: loc.value.length, job, isCondition: true });
+        } else {
+          for (const s of spans) {
+            out.push({ value: loc, inner: s.inner, start: s.start, end: s.end, job, isCondition: true });
+          }
+        }
+      }
+    },
+    Scalar(_, node) {
+      if (seen.has(node) || typeof node.value !== 'string') return;
+      if (!node.value.includes('${{')) return;
+      const loc = wf.file.located(node);
+      if (!loc) return;
+      const job = jobOf(node.range?.[0] ?? 0);
+      for (const s of findExpressions(loc.value)) {
+        out.push({ value: loc, inner: s.inner, start: s.start, end: s.end, job, isCondition: false });
+      }
+    },
+  });
+  return out;
+}
+
+/** The range of a substring `needle` found at or after `from` in an expression's scalar. */
+export function rangeInExpression(
+  wf: Workflow,
+  e: LocatedExpression,
+  needleOffsetInInner: number,
+  length: number,
+): SourceRange {
+  // `inner` is trimmed: find where it starts in the scalar value.
+  const raw = e.value.value.slice(e.start, e.end);
+  const innerAt = e.start + Math.max(0, raw.indexOf(e.inner));
+  return wf.file.locateIn(e.value, innerAt + needleOffsetInInner, length);
+}
+
+/** All `uses:` references of a workflow (job-level reusable workflows and steps). */
+export function usesRefs(
+  wf: Workflow,
+): Array<{ uses: LocatedString; job: WorkflowJob; where: string; stepIndex?: number }> {
+  const out: Array<{ uses: LocatedString; job: WorkflowJob; where: string; stepIndex?: number }> = [];
+  for (const job of wf.jobs) {
+    if (job.uses) out.push({ uses: job.uses, job, where: job.id });
+    for (const step of job.steps) {
+      if (step.uses) {
+        out.push({ uses: step.uses, job, where: `${job.id}[${step.index}]`, stepIndex: step.index });
+      }
+    }
+  }
+  return out;
+}
+
+export interface ParsedUses {
+  /** `owner/repo`, lower-cased. */
+  repo: string;
+  owner: string;
+  name: string;
+  /** Sub-path inside the repository (`.github/workflows/x.yml`, `sub/action`). */
+  path: string;
+  ref?: string;
+}
+
+/** Split a remote `uses:` value; undefined for local (`./`) and `docker://` uses. */
+export function parseUses(value: string): ParsedUses | undefined {
+  const v = value.trim();
+  if (!v || v.startsWith('./') || v.startsWith('../') || v.startsWith('docker://')) {
+    return undefined;
+  }
+  const atIdx = v.lastIndexOf('@');
+  const path = atIdx === -1 ? v : v.slice(0, atIdx);
+  const ref = atIdx === -1 ? undefined : v.slice(atIdx + 1);
+  const parts = path.split('/');
+  if (parts.length < 2 || !parts[0] || !parts[1]) return undefined;
+  const owner = parts[0].toLowerCase();
+  const name = parts[1].toLowerCase();
+  return { repo: `${owner}/${name}`, owner, name, path: parts.slice(2).join('/'), ref };
+}
+
+/** The comment after a `uses:` value on its line, if any (`# v4.1.1`). */
+export function trailingComment(wf: Workflow, loc: LocatedString): string | undefined {
+  const text = wf.file.lineText(loc.range.endLine);
+  const rest = text.slice(Math.max(0, loc.range.endColumn - 1));
+  const m = /(?:^|\s)#\s*(.*)$/.exec(rest);
+  return m ? m[1].trim() : undefined;
+}
+
+/** Triggers through which people outside the repository start a run on their pull request. */
+export const PULL_REQUEST_TRIGGERS: readonly string[] = [
+  'pull_request',
+  'pull_request_target',
+  'pull_request_review',
+  'pull_request_review_comment',
+];
+
+/** Whether an `if:` value or expression mentions a context path (index syntax allowed). */
+export function secretsReferences(expression: string): string[] {
+  const names: string[] = [];
+  const re = /\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])/g;
+  let m: RegExpExecArray | null;
+  const stripped = stripStrings(expression, /secrets\s*\[\s*$/);
+  while ((m = re.exec(stripped))) names.push(m[1] ?? m[2]);
+  return names;
+}
+
+/**
+ * Blank out string literals of an expression (keeping offsets), except those
+ * right after a prefix matching `keep` (e.g. an index `secrets['X']`).
+ */
+export function stripStrings(expression: string, keep?: RegExp): string {
+  return expression.replace(/'(?:[^']|'')*'/g, (lit, offset: number) => {
+    if (keep && keep.test(expression.slice(0, offset))) return lit;
+    return `'${' '.repeat(Math.max(0, lit.length - 2))}'`;
+  });
+}
