@@ -55,6 +55,12 @@ describe('CheckRegistry', () => {
 describe('built-in checks', () => {
   const registry = new CheckRegistry(builtinChecks);
 
+  it('are all listed in the guide index (regenerate with node scripts/check-index.js)', () => {
+    const index = fs.readFileSync(path.join(REPO_ROOT, 'docs/checks/README.md'), 'utf8');
+    const missing = registry.ids().filter(id => !index.includes(`[\`${id}\`](./${id}.md)`));
+    expect(missing).toEqual([]);
+  });
+
   it.each(registry.ids())('%s has a guide page, fixtures and an OWASP mapping', id => {
     const check = registry.get(id)!;
     const guide = path.join(REPO_ROOT, check.docsPath);
