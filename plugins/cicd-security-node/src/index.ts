@@ -17,6 +17,7 @@ export * from './parsers/azurePipelines';
 export * from './parsers/scripts';
 export * from './checks';
 export * from './engine';
+export * from './report';
 export * from './extensions';
 export { ENGINE_VERSION } from './version';
 export * from './secrets';

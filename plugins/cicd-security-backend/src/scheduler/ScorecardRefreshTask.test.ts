@@ -2,7 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ScorecardStore } from '../database/ScorecardStore';
-import { ScorecardRefreshTask } from './ScorecardRefreshTask';
+import {
+  ScorecardRefreshTask,
+  shardOf,
+  shardTaskId,
+} from './ScorecardRefreshTask';
 
 function component(name: string): Entity {
   return {
@@ -24,8 +28,26 @@ function mockStore(): jest.Mocked<ScorecardStore> {
     checkStats: jest.fn(),
     listEntityRefs: jest.fn().mockResolvedValue([]),
     deleteEntities: jest.fn(),
-  };
+    getScanStates: jest.fn().mockResolvedValue(new Map()),
+    pruneHistory: jest.fn(),
+  } as unknown as jest.Mocked<ScorecardStore>;
 }
+
+describe('shardOf', () => {
+  it('is stable, in range and spreads refs evenly', () => {
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) {
+      const shard = shardOf(`component:default/svc-${i}`, 4);
+      expect(shard).toBe(shardOf(`component:default/svc-${i}`, 4));
+      counts[shard]++;
+    }
+    for (const c of counts) expect(c).toBeGreaterThan(850);
+    expect(shardOf('component:default/A', 4)).toBe(
+      shardOf('component:default/a', 4),
+    );
+    expect(shardOf('component:default/x', 1)).toBe(0);
+  });
+});
 
 describe('ScorecardRefreshTask', () => {
   const entities: Entity[] = [
@@ -38,7 +60,9 @@ describe('ScorecardRefreshTask', () => {
     },
   ];
 
-  function setup(options: { config?: object; concurrency?: number } = {}) {
+  function setup(
+    options: { config?: object; concurrency?: number; shards?: number } = {},
+  ) {
     const scheduler = mockServices.scheduler.mock();
     const logger = mockServices.logger.mock();
     const store = mockStore();
@@ -58,25 +82,40 @@ describe('ScorecardRefreshTask', () => {
       catalog,
       auth,
       concurrency: options.concurrency ?? 4,
+      shards: options.shards ?? 4,
+      startJitterMs: 0,
     });
     return { task, scheduler, logger, store, scanner, auth, catalog };
   }
 
-  it('schedules a global task with the default schedule', async () => {
+  it('schedules one global task per shard with the default schedule', async () => {
     const { task, scheduler } = setup();
     await task.start();
+    expect(scheduler.scheduleTask).toHaveBeenCalledTimes(5);
     expect(scheduler.scheduleTask).toHaveBeenCalledWith({
-      id: 'cicd-security-refresh',
+      id: 'cicd-security-new-entities',
       scope: 'global',
-      frequency: { minutes: 30 },
-      initialDelay: { seconds: 5 },
+      frequency: { minutes: 1 },
+      initialDelay: { seconds: 15 },
       timeout: { minutes: 10 },
       fn: expect.any(Function),
     });
+    for (let i = 0; i < 4; i++) {
+      expect(scheduler.scheduleTask).toHaveBeenCalledWith({
+        id: `cicd-security-refresh-shard-${i}-of-4`,
+        scope: 'global',
+        frequency: { minutes: 30 },
+        initialDelay: { seconds: 5 },
+        timeout: { minutes: 10 },
+        fn: expect.any(Function),
+      });
+    }
+    expect(shardTaskId(2, 8)).toBe('cicd-security-refresh-shard-2-of-8');
   });
 
   it('reads the schedule from config', async () => {
     const { task, scheduler } = setup({
+      shards: 1,
       config: {
         cicdSecurity: {
           schedule: { frequency: { hours: 2 }, timeout: { minutes: 30 } },
@@ -86,17 +125,105 @@ describe('ScorecardRefreshTask', () => {
     await task.start();
     expect(scheduler.scheduleTask).toHaveBeenCalledWith(
       expect.objectContaining({
-        id: 'cicd-security-refresh',
+        id: 'cicd-security-refresh-shard-0-of-1',
         frequency: { hours: 2 },
         timeout: { minutes: 30 },
       }),
     );
   });
 
-  it('scans every component across catalog pages with bounded concurrency', async () => {
-    const { task, scheduler, scanner, auth, logger } = setup({
-      concurrency: 3,
+  it('spreads the first runs of replicas with a random initial delay', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const task = new ScorecardRefreshTask({
+      ...setup(),
+      config: mockServices.rootConfig(),
+      scheduler,
+      concurrency: 1,
+      shards: 2,
+      startJitterMs: 5000,
     });
+    await task.start();
+    for (const [def] of scheduler.scheduleTask.mock.calls.filter(
+      ([d]) => d.id !== 'cicd-security-new-entities',
+    )) {
+      const delay = def.initialDelay as { seconds: number; milliseconds: number };
+      expect(delay.seconds).toBe(5);
+      expect(delay.milliseconds).toBeGreaterThanOrEqual(0);
+      expect(delay.milliseconds).toBeLessThan(5000);
+    }
+  });
+
+  it('shards cover every component exactly once, incrementally', async () => {
+    const { task, scheduler, scanner, store } = setup();
+    scanner.scan.mockImplementation(async (entity: Entity) => ({
+      entityRef: `component:default/${entity.metadata.name}`,
+      state: 'ok',
+      action: 'scanned',
+    }));
+    const previous = {
+      entityRef: 'component:default/svc-3',
+      state: 'ok' as const,
+      revision: 'r1',
+    };
+    store.getScanStates.mockImplementation(async refs =>
+      refs.includes(previous.entityRef)
+        ? new Map([[previous.entityRef, previous]])
+        : new Map(),
+    );
+    await task.start();
+    let total = 0;
+    for (const [def] of scheduler.scheduleTask.mock.calls.filter(([d]) =>
+      d.id.includes('-shard-'),
+    )) {
+      const before = scanner.scan.mock.calls.length;
+      await (def.fn as () => Promise<void>)();
+      const names = scanner.scan.mock.calls
+        .slice(before)
+        .map(([e]) => e.metadata.name);
+      const shard = Number(def.id.match(/shard-(\d+)-of/)![1]);
+      for (const name of names) {
+        expect(shardOf(`component:default/${name}`, 4)).toBe(shard);
+      }
+      total += names.length;
+    }
+    expect(total).toBe(450);
+    const names = scanner.scan.mock.calls.map(([e]) => e.metadata.name);
+    expect(new Set(names).size).toBe(450);
+    expect(scanner.scan.mock.calls.every(([e]) => e.kind === 'Component')).toBe(true);
+    const svc3 = scanner.scan.mock.calls.find(([e]) => e.metadata.name === 'svc-3')!;
+    expect(svc3[1]).toEqual({ incremental: true, previous });
+    const svc4 = scanner.scan.mock.calls.find(([e]) => e.metadata.name === 'svc-4')!;
+    expect(svc4[1]).toEqual({ incremental: true, previous: undefined });
+  });
+
+  it('scans only components never stored, between full cycles', async () => {
+    const { task, scanner, store, logger } = setup();
+    scanner.scan.mockImplementation(async (entity: Entity) => ({
+      entityRef: `component:default/${entity.metadata.name}`,
+      state: 'ok',
+      action: 'scanned',
+    }));
+    store.listEntityRefs.mockResolvedValue(
+      Array.from({ length: 448 }, (_, i) => `component:default/svc-${i + 2}`),
+    );
+    const summary = await task.runNewEntities();
+    expect(scanner.scan.mock.calls.map(([e]) => e.metadata.name).sort()).toEqual([
+      'svc-0',
+      'svc-1',
+    ]);
+    expect(summary.scanned).toBe(2);
+    // Nothing new: no scan and no log line.
+    store.listEntityRefs.mockResolvedValue(
+      Array.from({ length: 450 }, (_, i) => `component:default/svc-${i}`),
+    );
+    logger.info.mockClear();
+    await task.runNewEntities();
+    expect(scanner.scan).toHaveBeenCalledTimes(2);
+    expect(logger.info).not.toHaveBeenCalled();
+  });
+
+  it('bounds concurrency over all shards of the replica', async () => {
+    const { task, scanner, logger } = setup({ concurrency: 3 });
     let inFlight = 0;
     let maxInFlight = 0;
     scanner.scan.mockImplementation(async (entity: Entity) => {
@@ -104,28 +231,25 @@ describe('ScorecardRefreshTask', () => {
       maxInFlight = Math.max(maxInFlight, inFlight);
       await new Promise(resolve => setTimeout(resolve, 1));
       inFlight--;
-      return {
-        entityRef: `component:default/${entity.metadata.name}`,
-        state: entity.metadata.name === 'svc-1' ? 'no-source' : 'ok',
-      };
+      const name = entity.metadata.name;
+      if (name === 'svc-1') return { entityRef: name, state: 'no-source', action: 'no-source' };
+      if (name === 'svc-2') return { entityRef: name, state: 'ok', action: 'unchanged' };
+      if (name === 'svc-3') return { entityRef: name, state: 'ok', action: 'rescored' };
+      if (name === 'svc-4') return { entityRef: name, state: 'stale', action: 'stale' };
+      return { entityRef: name, state: 'ok', action: 'scanned' };
     });
-    await task.start();
-    const fn = scheduler.scheduleTask.mock.calls[0][0]
-      .fn as () => Promise<void>;
-    await fn();
-
-    expect(auth.getOwnServiceCredentials).toHaveBeenCalled();
-    expect(scanner.scan).toHaveBeenCalledTimes(450);
-    expect(
-      new Set(scanner.scan.mock.calls.map(([e]) => e.metadata.name)).size,
-    ).toBe(450);
-    expect(scanner.scan.mock.calls.every(([e]) => e.kind === 'Component')).toBe(
-      true,
-    );
+    const summaries = await Promise.all([0, 1, 2, 3].map(i => task.runShard(i)));
     expect(maxInFlight).toBe(3);
+    const sum = (k: keyof (typeof summaries)[0]) =>
+      summaries.reduce((n, s) => n + (s[k] as number), 0);
+    expect(sum('scanned')).toBe(446);
+    expect(sum('noSource')).toBe(1);
+    expect(sum('unchanged')).toBe(1);
+    expect(sum('rescored')).toBe(1);
+    expect(sum('stale')).toBe(1);
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^cicd-security refresh: 449 scanned, 0 failed, 1 without source, 0 removed, \d+ ms$/,
+        /^cicd-security refresh \(shard 1\/4\): \d+ scanned, \d+ unchanged, \d+ re-scored, \d+ stale, 0 failed, \d+ without source, \d+ ms$/,
       ),
     );
   });
@@ -140,24 +264,11 @@ describe('ScorecardRefreshTask', () => {
       return {
         entityRef: `component:default/${entity.metadata.name}`,
         state: 'ok',
+        action: 'scanned',
       };
     });
     const summary = await task.run();
     expect(summary).toMatchObject({ scanned: 448, failed: 2 });
-  });
-
-  it('deletes data of entities that left the catalog', async () => {
-    const { task, scanner, store } = setup();
-    scanner.scan.mockResolvedValue({ entityRef: 'x', state: 'ok' });
-    store.listEntityRefs.mockResolvedValue([
-      'component:default/svc-1',
-      'component:default/gone',
-    ]);
-    const summary = await task.run();
-    expect(store.deleteEntities).toHaveBeenCalledWith([
-      'component:default/gone',
-    ]);
-    expect(summary.deleted).toBe(1);
   });
 
   it('forwards catalog failures', async () => {

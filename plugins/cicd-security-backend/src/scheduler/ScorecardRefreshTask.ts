@@ -9,10 +9,17 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { ForwardedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createHash } from 'crypto';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
+import { Semaphore } from './Semaphore';
 
+/** Task id prefix; shard tasks are `cicd-security-refresh-shard-<i>-of-<n>`. */
 export const REFRESH_TASK_ID = 'cicd-security-refresh';
+
+export function shardTaskId(shard: number, shards: number): string {
+  return `${REFRESH_TASK_ID}-shard-${shard}-of-${shards}`;
+}
 
 /** Every 30 minutes, first run 5 seconds after start, at most 10 minutes per run. */
 export const DEFAULT_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
@@ -22,7 +29,33 @@ export const DEFAULT_REFRESH_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
     timeout: { minutes: 10 },
   };
 
-const PAGE_SIZE = 200;
+/** Task that scans components the store has never seen, between full cycles. */
+export const NEW_ENTITIES_TASK_ID = 'cicd-security-new-entities';
+
+/**
+ * Every minute, first run 15 seconds after start: new components (and the
+ * catalog's first ingestion after a start) get a scorecard within a minute
+ * instead of waiting for the next full cycle.
+ */
+export const DEFAULT_NEW_ENTITIES_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { minutes: 1 },
+    initialDelay: { seconds: 15 },
+    timeout: { minutes: 10 },
+  };
+
+const PAGE_SIZE = 500;
+
+/**
+ * The shard (0..shards-1) of an entity ref: the shards split the space of
+ * the first 32 bits of the ref's SHA-256 into equal, stable ranges.
+ */
+export function shardOf(entityRef: string, shards: number): number {
+  const hash = createHash('sha256')
+    .update(entityRef.toLocaleLowerCase('en-US'))
+    .digest();
+  return Math.floor((hash.readUInt32BE(0) * shards) / 2 ** 32);
+}
 
 export interface ScorecardRefreshTaskOptions {
   /** The root config; the schedule is read from `cicdSecurity.schedule`. */
@@ -33,27 +66,45 @@ export interface ScorecardRefreshTaskOptions {
   scanner: Pick<EntityScanner, 'scan'>;
   catalog: CatalogService;
   auth: AuthService;
-  /** How many entities are scanned at the same time. */
+  /** How many entities this replica scans at the same time, over all shards. */
   concurrency: number;
+  /** Into how many shard tasks the scan is split. Default: 1. */
+  shards?: number;
+  /**
+   * Largest random extra initial delay of each shard task in this replica, so
+   * that replicas starting together claim different shards. Default: 5 s.
+   */
+  startJitterMs?: number;
 }
 
 /** Result of one run, also logged. */
 export interface RefreshSummary {
+  /** Entities whose checks ran. */
   scanned: number;
+  /** Entities whose source and checks were unchanged (results kept). */
+  unchanged: number;
+  /** Unchanged entities whose stored results were re-scored. */
+  rescored: number;
+  /** Entities whose source could not be read for now (SCM outage, rate limit). */
+  stale: number;
   failed: number;
   noSource: number;
-  deleted: number;
   durationMs: number;
 }
 
 /**
- * The scheduled scan of every catalog component: walks the catalog, scans
- * each component with bounded concurrency and forgets entities that left
- * the catalog.
+ * The scheduled scan of every catalog component, split into shard tasks:
+ * each shard is a global task over a stable hash range of entity refs, so
+ * replicas sharing one database scan different shards in parallel, and each
+ * entity is scanned at most once per cycle. Scans are incremental and their
+ * concurrency within a replica is bounded over all shards.
  */
 export class ScorecardRefreshTask {
   readonly #options: ScorecardRefreshTaskOptions;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
+  readonly #newEntitiesSchedule: SchedulerServiceTaskScheduleDefinition;
+  readonly #shards: number;
+  readonly #limiter: Semaphore;
 
   constructor(options: ScorecardRefreshTaskOptions) {
     this.#options = options;
@@ -62,112 +113,181 @@ export class ScorecardRefreshTask {
           options.config.getConfig('cicdSecurity.schedule'),
         )
       : DEFAULT_REFRESH_SCHEDULE;
+    this.#newEntitiesSchedule = options.config.has('cicdSecurity.newEntitiesSchedule')
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          options.config.getConfig('cicdSecurity.newEntitiesSchedule'),
+        )
+      : DEFAULT_NEW_ENTITIES_SCHEDULE;
+    this.#shards = options.shards ?? 1;
+    this.#limiter = new Semaphore(options.concurrency);
   }
 
   get schedule(): SchedulerServiceTaskScheduleDefinition {
     return this.#schedule;
   }
 
+  get shards(): number {
+    return this.#shards;
+  }
+
   async start(): Promise<void> {
+    const jitter = this.#options.startJitterMs ?? 5000;
+    for (let shard = 0; shard < this.#shards; shard++) {
+      const initialDelay = this.#schedule.initialDelay
+        ? addJitter(this.#schedule.initialDelay, jitter)
+        : undefined;
+      await this.#options.scheduler.scheduleTask({
+        id: shardTaskId(shard, this.#shards),
+        scope: 'global',
+        ...this.#schedule,
+        ...(initialDelay ? { initialDelay } : {}),
+        fn: async () => {
+          await this.runShard(shard);
+        },
+      });
+    }
     await this.#options.scheduler.scheduleTask({
-      id: REFRESH_TASK_ID,
+      id: NEW_ENTITIES_TASK_ID,
       scope: 'global',
-      ...this.#schedule,
+      ...this.#newEntitiesSchedule,
       fn: async () => {
-        await this.run();
+        await this.runNewEntities();
       },
     });
   }
 
-  /** One full pass over the catalog. */
-  async run(): Promise<RefreshSummary> {
-    const { logger, store, scanner, concurrency } = this.#options;
-    const started = Date.now();
-    let entities: Entity[];
+  /**
+   * Scan only the components that have no stored scorecard at all (new in
+   * the catalog). Cheap when there are none: one catalog walk and one lookup.
+   */
+  async runNewEntities(): Promise<RefreshSummary> {
+    let known: Set<string>;
     try {
-      entities = await this.#listComponents();
+      known = new Set(await this.#options.store.listEntityRefs());
+    } catch (e) {
+      throw new ForwardedError('cicd-security could not read the store', e);
+    }
+    return this.#run(ref => !known.has(ref), 'new components', true);
+  }
+
+  /** The schedule of the task that scans never-scanned components. */
+  get newEntitiesSchedule(): SchedulerServiceTaskScheduleDefinition {
+    return this.#newEntitiesSchedule;
+  }
+
+  /** One full pass over the catalog (every shard, in this process). */
+  async run(): Promise<RefreshSummary> {
+    return this.#run(() => true, 'all shards');
+  }
+
+  /** One pass over the entities of one shard. */
+  async runShard(shard: number): Promise<RefreshSummary> {
+    return this.#run(
+      ref => shardOf(ref, this.#shards) === shard,
+      `shard ${shard + 1}/${this.#shards}`,
+    );
+  }
+
+  async #run(
+    include: (entityRef: string) => boolean,
+    label: string,
+    quietWhenEmpty = false,
+  ): Promise<RefreshSummary> {
+    const { logger, store, scanner } = this.#options;
+    const started = Date.now();
+    let entities: Array<{ entity: Entity; ref: string }>;
+    try {
+      entities = (await listComponents(this.#options))
+        .map(entity => ({ entity, ref: stringifyEntityRef(entity) }))
+        .filter(e => include(e.ref));
     } catch (e) {
       throw new ForwardedError('cicd-security could not read the catalog', e);
+    }
+    let previous: Awaited<ReturnType<ScorecardStore['getScanStates']>>;
+    try {
+      previous = await store.getScanStates(entities.map(e => e.ref));
+    } catch (e) {
+      throw new ForwardedError('cicd-security could not read the store', e);
     }
 
     const summary: RefreshSummary = {
       scanned: 0,
+      unchanged: 0,
+      rescored: 0,
+      stale: 0,
       failed: 0,
       noSource: 0,
-      deleted: 0,
       durationMs: 0,
     };
-    await forEachBounded(entities, concurrency, async entity => {
-      try {
-        const result = await scanner.scan(entity);
-        if (result.state === 'error') summary.failed++;
-        else if (result.state === 'no-source') summary.noSource++;
-        else summary.scanned++;
-      } catch (e) {
-        summary.failed++;
-        logger.error(
-          `Scan of ${stringifyEntityRef(entity)} failed: ${
-            e instanceof Error ? e.message : String(e)
-          }`,
-        );
-      }
-    });
-
-    try {
-      const known = new Set(entities.map(e => stringifyEntityRef(e)));
-      const gone = (await store.listEntityRefs()).filter(r => !known.has(r));
-      await store.deleteEntities(gone);
-      summary.deleted = gone.length;
-    } catch (e) {
-      throw new ForwardedError(
-        'cicd-security could not clean up old entities',
-        e,
-      );
-    }
+    await Promise.all(
+      entities.map(({ entity, ref }) =>
+        this.#limiter.run(async () => {
+          try {
+            const result = await scanner.scan(entity, {
+              incremental: true,
+              previous: previous.get(ref),
+            });
+            if (result.action === 'unchanged') summary.unchanged++;
+            else if (result.action === 'rescored') summary.rescored++;
+            else if (result.state === 'stale') summary.stale++;
+            else if (result.state === 'error') summary.failed++;
+            else if (result.state === 'no-source') summary.noSource++;
+            else summary.scanned++;
+          } catch (e) {
+            summary.failed++;
+            logger.error(
+              `Scan of ${ref} failed: ${
+                e instanceof Error ? e.message : String(e)
+              }`,
+            );
+          }
+        }),
+      ),
+    );
 
     summary.durationMs = Date.now() - started;
+    if (quietWhenEmpty && entities.length === 0) return summary;
     logger.info(
-      `cicd-security refresh: ${summary.scanned} scanned, ${summary.failed} failed, ` +
-        `${summary.noSource} without source, ${summary.deleted} removed, ${summary.durationMs} ms`,
+      `cicd-security refresh (${label}): ${summary.scanned} scanned, ${summary.unchanged} unchanged, ` +
+        `${summary.rescored} re-scored, ${summary.stale} stale, ${summary.failed} failed, ` +
+        `${summary.noSource} without source, ${summary.durationMs} ms`,
     );
     return summary;
   }
+}
 
-  async #listComponents(): Promise<Entity[]> {
-    const { catalog, auth } = this.#options;
-    const credentials = await auth.getOwnServiceCredentials();
-    const entities: Entity[] = [];
-    let response = await catalog.queryEntities(
-      { filter: { kind: 'Component' }, limit: PAGE_SIZE },
+/** Every component of the catalog, page by page. */
+export async function listComponents(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+}): Promise<Entity[]> {
+  const { catalog, auth } = options;
+  const credentials = await auth.getOwnServiceCredentials();
+  const entities: Entity[] = [];
+  let response = await catalog.queryEntities(
+    { filter: { kind: 'Component' }, limit: PAGE_SIZE },
+    { credentials },
+  );
+  entities.push(...response.items);
+  while (response.pageInfo.nextCursor) {
+    response = await catalog.queryEntities(
+      { cursor: response.pageInfo.nextCursor, limit: PAGE_SIZE },
       { credentials },
     );
     entities.push(...response.items);
-    while (response.pageInfo.nextCursor) {
-      response = await catalog.queryEntities(
-        { cursor: response.pageInfo.nextCursor, limit: PAGE_SIZE },
-        { credentials },
-      );
-      entities.push(...response.items);
-    }
-    return entities;
   }
+  return entities;
 }
 
-/** Run `fn` over `items` with at most `limit` calls in flight. */
-async function forEachBounded<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(limit, items.length)) },
-    async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        await fn(item);
-      }
-    },
-  );
-  await Promise.all(workers);
+function addJitter(
+  delay: NonNullable<SchedulerServiceTaskScheduleDefinition['initialDelay']>,
+  jitterMs: number,
+) {
+  if (jitterMs <= 0) return delay;
+  const extra = Math.floor(Math.random() * jitterMs);
+  if ('milliseconds' in delay || 'seconds' in delay || 'minutes' in delay || 'hours' in delay) {
+    const d = delay as Record<string, number | undefined>;
+    return { ...d, milliseconds: (d.milliseconds ?? 0) + extra };
+  }
+  return delay;
 }

@@ -4,3 +4,5 @@ export { LocalDirectorySnapshot } from './LocalDirectorySnapshot';
 export type { LocalDirectorySnapshotOptions } from './LocalDirectorySnapshot';
 export { matchFiles } from './match';
 export { FilteredSnapshot } from './FilteredSnapshot';
+export { TreeSnapshot } from './TreeSnapshot';
+export type { TreeFile, TreeResponse, TreeSnapshotOptions } from './TreeSnapshot';
