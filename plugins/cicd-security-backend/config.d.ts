@@ -10,6 +10,14 @@ export interface Config {
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 
+    /**
+     * When components that have never been scanned (new in the catalog, or
+     * all of them right after the first start) are picked up between full
+     * cycles. Default: every minute, first run 15 seconds after start,
+     * timeout 10 minutes. The run is cheap when there is nothing new.
+     */
+    newEntitiesSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
     /** Where repositories are read from. */
     sources?: {
       /**
@@ -22,10 +30,54 @@ export interface Config {
     };
 
     /**
-     * How many components are scanned at the same time by the scheduled scan.
-     * Default: 4.
+     * How many components one backend replica scans at the same time, over
+     * all of its shard tasks together. Default: 4.
      */
     concurrency?: number;
+
+    /**
+     * Into how many shard tasks the scheduled scan is split. Each shard is a
+     * global scheduled task (`cicd-security-refresh-shard-<i>-of-<n>`) over a
+     * stable hash range of entity refs, so replicas sharing one database scan
+     * different shards in parallel and no entity is scanned twice in a cycle.
+     * Default: 4.
+     */
+    shards?: number;
+
+    /**
+     * Retries of SCM reads that fail with a 5xx status or a rate limit (429,
+     * `Retry-After`, `x-ratelimit-remaining: 0`). When retries run out the
+     * component is marked `stale` with the reason and keeps its last scorecard.
+     */
+    retries?: {
+      /** Attempts in total, the first one included. Default: 3. */
+      maxAttempts?: number;
+      /** Delay before the first retry, doubled for each further one (ms). Default: 1000. */
+      initialDelayMs?: number;
+      /**
+       * Longest wait before a retry (ms), also for `Retry-After` and rate-limit
+       * resets; a longer wait gives up at once. Default: 30000.
+       */
+      maxDelayMs?: number;
+    };
+
+    /** Scan history retention, applied by the `cicd-security-housekeeping` task. */
+    retention?: {
+      /** Scan history older than this many days is deleted. Default: 180. */
+      days?: number;
+      /**
+       * History older than this many days is downsampled to one point per
+       * component per day (the last scan of the day). Default: 14.
+       */
+      fullResolutionDays?: number;
+    };
+
+    /**
+     * When the housekeeping task (history retention and removal of data of
+     * components deleted from the catalog) runs.
+     * Default: `{ frequency: { hours: 6 }, initialDelay: { minutes: 2 }, timeout: { minutes: 30 } }`.
+     */
+    housekeepingSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 
     /** How check results become scores and grades. */
     scoring?: {

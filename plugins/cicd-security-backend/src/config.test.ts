@@ -7,6 +7,9 @@ describe('readCicdSecuritySettings', () => {
     expect(readCicdSecuritySettings(new ConfigReader({}))).toEqual({
       localRoots: [],
       concurrency: 4,
+      shards: 4,
+      retries: { maxAttempts: 3, initialDelayMs: 1000, maxDelayMs: 30000 },
+      retention: { days: 180, fullResolutionDays: 14 },
       scoring: DEFAULT_SCORING,
       disabledChecks: [],
       guidesDir: undefined,
@@ -19,6 +22,9 @@ describe('readCicdSecuritySettings', () => {
         cicdSecurity: {
           sources: { localRoots: ['../../examples/repos'] },
           concurrency: 2,
+          shards: 8,
+          retries: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 500 },
+          retention: { days: 30, fullResolutionDays: 7 },
           scoring: {
             severityWeights: { critical: 20 },
             categoryWeights: { compliance: 0.5 },
@@ -36,6 +42,9 @@ describe('readCicdSecuritySettings', () => {
     expect(settings).toMatchObject({
       localRoots: ['../../examples/repos'],
       concurrency: 2,
+      shards: 8,
+      retries: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 500 },
+      retention: { days: 30, fullResolutionDays: 7 },
       disabledChecks: ['unpinned-actions'],
       guidesDir: 'docs/checks',
     });
@@ -53,6 +62,14 @@ describe('readCicdSecuritySettings', () => {
 
   it.each([
     [{ concurrency: 0 }, /concurrency must be a positive integer/],
+    [{ shards: 0 }, /shards must be an integer from 1 to 256/],
+    [{ shards: 1.5 }, /shards must be an integer/],
+    [{ retries: { maxAttempts: 0 } }, /retries.maxAttempts must be an integer >= 1/],
+    [{ retention: { days: 0 } }, /retention.days must be an integer >= 1/],
+    [
+      { retention: { days: 10, fullResolutionDays: 20 } },
+      /fullResolutionDays \(20\) must not exceed/,
+    ],
     [{ scoring: { gradeBands: { A: 3, B: 5 } } }, /gradeBands/],
     [{ scoring: { severityWeights: { high: -1 } } }, /must be a number >= 0/],
   ])('rejects bad values %j', (cicdSecurity, error) => {

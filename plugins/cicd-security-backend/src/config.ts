@@ -6,11 +6,45 @@ import {
 
 /** Default number of components scanned at the same time. */
 export const DEFAULT_CONCURRENCY = 4;
+/** Default number of shard tasks of the scheduled scan. */
+export const DEFAULT_SHARDS = 4;
+
+/** How SCM reads that fail with 5xx or a rate limit are retried. */
+export interface RetrySettings {
+  /** Attempts in total, the first one included. */
+  maxAttempts: number;
+  /** Delay before the first retry, doubled for each further one. */
+  initialDelayMs: number;
+  /** Longest wait before a retry; a longer one gives up at once. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRIES: RetrySettings = {
+  maxAttempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
+
+/** How long scan history is kept. */
+export interface RetentionSettings {
+  /** History older than this is deleted. */
+  days: number;
+  /** History older than this is kept as one point per entity per day. */
+  fullResolutionDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = {
+  days: 180,
+  fullResolutionDays: 14,
+};
 
 /** The settings of `cicdSecurity.*` other than the schedule. */
 export interface CicdSecuritySettings {
   localRoots: string[];
   concurrency: number;
+  shards: number;
+  retries: RetrySettings;
+  retention: RetentionSettings;
   scoring: ScoringConfig;
   /** Ids of checks turned off with `cicdSecurity.checks.<id>.enabled: false`. */
   disabledChecks: string[];
@@ -26,6 +60,31 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
       `cicdSecurity.concurrency must be a positive integer, got ${concurrency}`,
     );
   }
+  const shards = root?.getOptionalNumber('shards') ?? DEFAULT_SHARDS;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 256) {
+    throw new Error(
+      `cicdSecurity.shards must be an integer from 1 to 256, got ${shards}`,
+    );
+  }
+  const retries: RetrySettings = {
+    maxAttempts: positiveInteger(root, 'retries.maxAttempts', DEFAULT_RETRIES.maxAttempts, 1),
+    initialDelayMs: positiveInteger(root, 'retries.initialDelayMs', DEFAULT_RETRIES.initialDelayMs, 0),
+    maxDelayMs: positiveInteger(root, 'retries.maxDelayMs', DEFAULT_RETRIES.maxDelayMs, 0),
+  };
+  const retention: RetentionSettings = {
+    days: positiveInteger(root, 'retention.days', DEFAULT_RETENTION.days, 1),
+    fullResolutionDays: positiveInteger(
+      root,
+      'retention.fullResolutionDays',
+      DEFAULT_RETENTION.fullResolutionDays,
+      0,
+    ),
+  };
+  if (retention.fullResolutionDays > retention.days) {
+    throw new Error(
+      `cicdSecurity.retention.fullResolutionDays (${retention.fullResolutionDays}) must not exceed cicdSecurity.retention.days (${retention.days})`,
+    );
+  }
   const scoring = root?.getOptionalConfig('scoring');
   const numbers = (key: string) => {
     const c = scoring?.getOptionalConfig(key);
@@ -37,6 +96,9 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
   return {
     localRoots: root?.getOptionalStringArray('sources.localRoots') ?? [],
     concurrency,
+    shards,
+    retries,
+    retention,
     scoring: resolveScoringConfig({
       severityWeights: numbers('severityWeights'),
       categoryWeights: numbers('categoryWeights'),
@@ -48,4 +110,20 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
     ),
     guidesDir: root?.getOptionalString('guidesDir'),
   };
+}
+
+/** An optional integer setting of at least `min`, else its default. */
+function positiveInteger(
+  root: Config | undefined,
+  key: string,
+  fallback: number,
+  min: number,
+): number {
+  const value = root?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(
+      `cicdSecurity.${key} must be an integer >= ${min}, got ${value}`,
+    );
+  }
+  return value;
 }

@@ -181,7 +181,7 @@ describe('cicdSecurityPlugin', () => {
     ]);
 
     const teams = await request(server).get('/api/cicd-security/teams');
-    expect(teams.body.items).toEqual([
+    expect(teams.body.owners).toEqual([
       {
         owner: 'group:default/team-a',
         components: 4,

@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
 import {
@@ -16,7 +17,9 @@ import fs from 'fs';
 import path from 'path';
 import { readCicdSecuritySettings } from './config';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { GroupHierarchyTask } from './database/GroupHierarchyTask';
 import { EntityScanner } from './scanner/EntityScanner';
+import { HousekeepingTask } from './scheduler/HousekeepingTask';
 import { ScorecardRefreshTask } from './scheduler/ScorecardRefreshTask';
 import { createRouter } from './service/router';
 
@@ -62,6 +65,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
       async init({
@@ -74,6 +78,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
         auth,
         permissions,
         permissionsRegistry,
+        urlReader,
         catalog,
       }) {
         const settings = readCicdSecuritySettings(config);
@@ -93,7 +98,10 @@ export const cicdSecurityPlugin = createBackendPlugin({
           skip: settings.disabledChecks.filter(id => allChecks.get(id)),
         });
 
-        const store = await DatabaseScorecardStore.create({ database });
+        const store = await DatabaseScorecardStore.create({
+          database,
+          scoring: settings.scoring,
+        });
         permissionsRegistry.addPermissions(cicdSecurityPermissions);
 
         const scanner = new EntityScanner({
@@ -102,6 +110,9 @@ export const cicdSecurityPlugin = createBackendPlugin({
           logger,
           localRoots: settings.localRoots,
           scoring: settings.scoring,
+          urlReader,
+          integrations: ScmIntegrations.fromConfig(config),
+          retries: settings.retries,
         });
         await new ScorecardRefreshTask({
           config,
@@ -112,11 +123,29 @@ export const cicdSecurityPlugin = createBackendPlugin({
           catalog,
           auth,
           concurrency: settings.concurrency,
+          shards: settings.shards,
+        }).start();
+        await new HousekeepingTask({
+          config,
+          scheduler,
+          logger,
+          store,
+          catalog,
+          auth,
+          retention: settings.retention,
+        }).start();
+        await new GroupHierarchyTask({
+          scheduler,
+          logger,
+          catalog,
+          auth,
+          store: store.groups,
         }).start();
 
         httpRouter.use(
           await createRouter({
             store,
+            waivers: store.waivers,
             scanner,
             catalog,
             auth,

@@ -12,7 +12,19 @@ export const cicdSecurityRefreshPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Create or revoke portal waivers. A resource permission on the catalog
+ * entity (the waived entity, or the owner group of an owner-scoped waiver),
+ * so a policy can grant it to the owning team with the catalog's rules.
+ */
+export const cicdSecurityWaiverManagePermission = createPermission({
+  name: 'cicd-security.waiver.manage',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 export const cicdSecurityPermissions = [
   cicdSecurityReadPermission,
   cicdSecurityRefreshPermission,
+  cicdSecurityWaiverManagePermission,
 ];

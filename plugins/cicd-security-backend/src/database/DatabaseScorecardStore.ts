@@ -5,30 +5,37 @@ import {
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CategoryScore,
-  CheckCategory,
-  CheckResult,
-  CheckStatus,
+  CheckDetailResponse,
+  OverviewResponse,
+  TeamsResponse,
   Finding,
   Grade,
-  GRADES,
-  ScanProblem,
   Scorecard,
   ScorecardCounts,
   ScorecardHistoryPoint,
-  ScorecardSortField,
   ScorecardState,
   ScorecardSummary,
   Severity,
   TeamSummary,
 } from '@cicd-security/plugin-cicd-security-common';
+import {
+  DEFAULT_SCORING,
+  ScoringConfig,
+} from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
+import { GroupHierarchyStore } from './GroupHierarchyStore';
+import { rescoreEntities, scoreScanWithWaivers } from './rescore';
+import { ScorecardQueries } from './ScorecardQueries';
+import { DatabaseWaiverStore } from './WaiverStore';
 import {
   CheckStats,
   EntityMeta,
   ListScorecardsOptions,
   ListScorecardsResult,
+  PruneHistoryResult,
   ScanOutcome,
   ScorecardStore,
+  StoredScanState,
   VisibilityFilter,
 } from './ScorecardStore';
 
@@ -70,6 +77,8 @@ export type RawDbScorecardRow = {
   check_set_version: string | null;
   scanned_at: DbTimestamp | null;
   updated_at: DbTimestamp;
+  scm_url?: string | null;
+  scoring_version?: string | null;
 };
 
 export type RawDbScanRow = {
@@ -133,29 +142,43 @@ const EMPTY_COUNTS: ScorecardCounts = {
   criticalFindings: 0,
 };
 
-const SORT_COLUMNS: Record<ScorecardSortField, string> = {
-  name: 'name',
-  score: 'score',
-  grade: 'grade',
-  owner: 'owner',
-  scannedAt: 'scanned_at',
-};
-
 /** The knex implementation of {@link ScorecardStore}, for SQLite and PostgreSQL. */
 export class DatabaseScorecardStore implements ScorecardStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /** Scoring used when waivers change a score; the engine's default otherwise. */
+    scoring?: ScoringConfig;
+    /** How long slowly changing org figures are reused (0: no caching). */
+    cacheTtlMs?: number;
   }): Promise<DatabaseScorecardStore> {
     const { database, skipMigrations } = options;
     const client = await database.getClient();
     if (!database.migrations?.skip && !skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseScorecardStore(client);
+    return new DatabaseScorecardStore(
+      client,
+      options.scoring ?? DEFAULT_SCORING,
+      options.cacheTtlMs,
+    );
   }
 
-  private constructor(private readonly db: Knex) {}
+  private readonly queries: ScorecardQueries;
+  /** Portal waivers, sharing this store's database and scoring. */
+  readonly waivers: DatabaseWaiverStore;
+  /** The group hierarchy used for owner filters and team roll-ups. */
+  readonly groups: GroupHierarchyStore;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly scoring: ScoringConfig = DEFAULT_SCORING,
+    cacheTtlMs?: number,
+  ) {
+    this.queries = new ScorecardQueries(db, { scoring, cacheTtlMs });
+    this.waivers = new DatabaseWaiverStore(db, scoring);
+    this.groups = this.queries.groups;
+  }
 
   async saveScan(
     meta: EntityMeta,
@@ -163,11 +186,59 @@ export class DatabaseScorecardStore implements ScorecardStore {
     scannedAt: Date = new Date(),
   ): Promise<void> {
     const ref = meta.entityRef;
+    if (outcome.type === 'unchanged') {
+      // Same source and checks: keep the results and refresh the entity
+      // facts, writing only when something differs (most scans of a cycle).
+      const row = await this.db<RawDbScorecardRow>(SCORECARDS)
+        .where({ entity_ref: ref })
+        .first();
+      if (!row) return;
+      const changes: Partial<RawDbScorecardRow> = {
+        ...toMetaColumns(meta),
+        state: 'ok',
+        state_reason: null,
+        ...(outcome.scoringVersion
+          ? { scoring_version: outcome.scoringVersion }
+          : {}),
+      };
+      const same = Object.entries(changes).every(
+        ([k, v]) => (row[k as keyof RawDbScorecardRow] ?? null) === v,
+      );
+      if (same) return;
+      await this.db<RawDbScorecardRow>(SCORECARDS)
+        .where({ entity_ref: ref })
+        .update({ ...changes, updated_at: scannedAt });
+      return;
+    }
     await this.db.transaction(async tx => {
       const metaColumns = toMetaColumns(meta);
       const previous = await tx<RawDbScorecardRow>(SCORECARDS)
         .where({ entity_ref: ref })
         .first();
+
+      if (outcome.type === 'stale') {
+        // The source is unreachable for now: keep everything but the state.
+        await upsertScorecard(
+          tx,
+          previous
+            ? {
+                ...previous,
+                ...metaColumns,
+                state: 'stale',
+                state_reason: outcome.message,
+                updated_at: scannedAt,
+              }
+            : {
+                ...metaColumns,
+                ...emptyResultColumns(),
+                state: 'stale',
+                state_reason: outcome.message,
+                source_location: outcome.sourceLocation ?? null,
+                updated_at: scannedAt,
+              },
+        );
+        return;
+      }
 
       if (outcome.type === 'error') {
         // Keep the last good results; only the state and reason change.
@@ -264,18 +335,23 @@ export class DatabaseScorecardStore implements ScorecardStore {
       await insertBatched(tx, FINDINGS, findingRows);
       await insertBatched(tx, PROBLEMS, problemRows);
 
-      const categories = JSON.stringify(result.categories);
+      // Portal waivers apply from the first save: waived checks stay in the
+      // results but stop lowering the score.
+      const scored = await scoreScanWithWaivers(tx, meta, result, this.scoring);
+      const categories = JSON.stringify(scored.categories);
       await upsertScorecard(tx, {
         ...metaColumns,
         state: 'ok',
         state_reason: null,
-        score: result.score,
-        grade: result.grade,
+        score: scored.score,
+        grade: scored.grade,
         categories,
-        counts: JSON.stringify(result.counts),
+        counts: JSON.stringify(scored.counts),
         revision: outcome.revision ?? null,
         source_location: outcome.sourceLocation ?? null,
         check_set_version: outcome.checkSetVersion ?? null,
+        scm_url: outcome.scmUrl ?? null,
+        scoring_version: outcome.scoringVersion ?? null,
         scanned_at: scannedAt,
         updated_at: scannedAt,
       });
@@ -283,8 +359,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
         entity_ref: ref,
         scanned_at: scannedAt,
         state: 'ok',
-        score: result.score,
-        grade: result.grade,
+        score: scored.score,
+        grade: scored.grade,
         categories,
         duration_ms: Math.round(result.durationMs),
       });
@@ -319,172 +395,54 @@ export class DatabaseScorecardStore implements ScorecardStore {
     });
   }
 
-  async listScorecards(
+  listScorecards(
     options: ListScorecardsOptions,
   ): Promise<ListScorecardsResult> {
-    if (options.entityRefs && options.entityRefs.length === 0) {
-      return { items: [], totalCount: 0 };
-    }
-    const query = this.db<RawDbScorecardRow>(SCORECARDS);
-    if (options.entityRefs) query.whereIn('entity_ref', options.entityRefs);
-    if (options.owner) query.where('owner', options.owner);
-    if (options.kind)
-      query.whereRaw('lower(kind) = ?', options.kind.toLowerCase());
-    if (options.grade) query.where('grade', options.grade);
-    if (options.state) query.where('state', options.state);
-    if (options.q) {
-      const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
-      query.where(q =>
-        q
-          .whereRaw(`lower(name) like ? escape '\\'`, [pattern])
-          .orWhereRaw(`lower(title) like ? escape '\\'`, [pattern])
-          .orWhereRaw(`lower(owner) like ? escape '\\'`, [pattern]),
-      );
-    }
-
-    const countRow = await query.clone().count({ count: '*' }).first();
-    const totalCount = Number(countRow?.count ?? 0);
-
-    const column = SORT_COLUMNS[options.sort ?? 'name'];
-    const order = options.order ?? 'asc';
-    const rows = await query
-      .select('*')
-      // Nulls last in both directions, spelt out because knex's `nulls last`
-      // for SQLite drops the column itself.
-      .orderByRaw('(?? is null) asc', [column])
-      .orderBy(column, order)
-      .orderBy('entity_ref', 'asc')
-      .limit(options.limit ?? 50)
-      .offset(options.offset ?? 0);
-    return { items: rows.map(toSummary), totalCount };
+    return this.queries.listScorecards(options);
   }
 
-  async getScorecard(entityRef: string): Promise<Scorecard | undefined> {
-    const row = await this.db<RawDbScorecardRow>(SCORECARDS)
-      .where({ entity_ref: entityRef })
-      .first();
-    if (!row) return undefined;
-    const [checkRows, findingRows, problemRows] = await Promise.all([
-      this.db<RawDbCheckResultRow>(CHECK_RESULTS)
-        .where({ entity_ref: entityRef })
-        .orderBy('check_id'),
-      this.db<RawDbFindingRow>(FINDINGS)
-        .where({ entity_ref: entityRef })
-        .orderBy('id'),
-      this.db<RawDbProblemRow>(PROBLEMS)
-        .where({ entity_ref: entityRef })
-        .orderBy('id'),
-    ]);
-    const findingsByCheck = new Map<string, Finding[]>();
-    for (const f of findingRows) {
-      const list = findingsByCheck.get(f.check_id) ?? [];
-      list.push(toFinding(f));
-      findingsByCheck.set(f.check_id, list);
-    }
-    const checks: CheckResult[] = checkRows.map(c => ({
-      checkId: c.check_id,
-      title: c.title,
-      category: c.category as CheckCategory,
-      severity: c.severity as Severity,
-      status: c.status as CheckStatus,
-      ...(c.score === null ? {} : { score: Number(c.score) }),
-      ...(c.reason === null ? {} : { reason: c.reason }),
-      findings: findingsByCheck.get(c.check_id) ?? [],
-    }));
-    const problems: ScanProblem[] = problemRows.map(p => ({
-      file: p.file,
-      ...(p.line === null ? {} : { line: p.line }),
-      ...(p.column === null ? {} : { column: p.column }),
-      kind: p.kind as ScanProblem['kind'],
-      message: p.message,
-    }));
-    return { ...toSummary(row), checks, problems };
+  getScorecard(entityRef: string): Promise<Scorecard | undefined> {
+    return this.queries.getScorecard(entityRef);
   }
 
-  async getHistory(
+  getHistory(
     entityRef: string,
     limit: number,
+    since?: Date,
   ): Promise<ScorecardHistoryPoint[]> {
-    const rows = await this.db<RawDbScanRow>(SCANS)
-      .where({ entity_ref: entityRef })
-      .orderBy('scanned_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit);
-    return rows.reverse().map(r => ({
-      scannedAt: toIso(r.scanned_at),
-      score: toNumberOrNull(r.score),
-      grade: (r.grade as Grade | null) ?? null,
-      state: r.state as ScorecardState,
-      categories: parseJson<CategoryScore[]>(r.categories, []),
-    }));
+    return this.queries.getHistory(entityRef, limit, since);
   }
 
   async teamSummaries(filter: VisibilityFilter = {}): Promise<TeamSummary[]> {
-    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
-    const query = this.db(SCORECARDS)
-      .whereNotNull('owner')
-      .select('owner')
-      .count({ components: '*' })
-      .count({ scanned: 'scanned_at' })
-      .avg({ average_score: 'score' })
-      .groupBy('owner')
-      .orderBy('owner');
-    for (const grade of GRADES) {
-      query.select(
-        this.db.raw(`sum(case when grade = ? then 1 else 0 end) as ??`, [
-          grade,
-          `grade_${grade.toLowerCase()}`,
-        ]),
-      );
-    }
-    if (filter.entityRefs) query.whereIn('entity_ref', filter.entityRefs);
-    const rows: Array<Record<string, unknown>> = await query;
-    return rows.map(r => {
-      const average = toNumberOrNull(r.average_score as string | number | null);
-      return {
-        owner: String(r.owner),
-        components: Number(r.components),
-        scanned: Number(r.scanned),
-        averageScore: average === null ? null : Math.round(average * 10) / 10,
-        grades: Object.fromEntries(
-          GRADES.map(g => [g, Number(r[`grade_${g.toLowerCase()}`] ?? 0)]),
-        ) as Record<Grade, number>,
-      };
-    });
+    return (await this.queries.teams(filter))?.owners ?? [];
   }
 
-  async checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
-    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
-    const query = this.db(CHECK_RESULTS)
-      .select('check_id')
-      .select(
-        this.db.raw(
-          `sum(case when status in ('pass', 'fail', 'warn') then 1 else 0 end) as applicable`,
-        ),
-        this.db.raw(
-          `sum(case when status = 'fail' then 1 else 0 end) as failing`,
-        ),
-        this.db.raw(
-          `sum(case when status = 'pass' then 1 else 0 end) as passing`,
-        ),
-      )
-      .groupBy('check_id')
-      .orderBy('check_id');
-    if (filter.entityRefs) query.whereIn('entity_ref', filter.entityRefs);
-    const rows: Array<Record<string, unknown>> = await query;
-    return rows.map(r => {
-      const applicable = Number(r.applicable ?? 0);
-      const passing = Number(r.passing ?? 0);
-      return {
-        checkId: String(r.check_id),
-        applicable,
-        failing: Number(r.failing ?? 0),
-        passRate:
-          applicable > 0
-            ? Math.round((passing / applicable) * 1000) / 1000
-            : null,
-      };
-    });
+  teams(
+    filter: VisibilityFilter & { root?: string } = {},
+  ): Promise<TeamsResponse | undefined> {
+    return this.queries.teams(filter);
+  }
+
+  overview(
+    filter: VisibilityFilter & { days?: number } = {},
+  ): Promise<OverviewResponse> {
+    return this.queries.overview(filter);
+  }
+
+  checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
+    return this.queries.checkStats(filter);
+  }
+
+  failingEntities(
+    checkId: string,
+    filter: VisibilityFilter = {},
+    limit?: number,
+  ): Promise<CheckDetailResponse['failingEntities']> {
+    return this.queries.failingEntities(checkId, filter, limit);
+  }
+
+  rescore(entityRefs: string[], scoring: ScoringConfig): Promise<number> {
+    return rescoreEntities(this.db, entityRefs, scoring);
   }
 
   async listEntityRefs(): Promise<string[]> {
@@ -492,6 +450,72 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .select('entity_ref')
       .orderBy('entity_ref');
     return rows.map(r => r.entity_ref);
+  }
+
+  async getScanStates(
+    entityRefs: string[],
+  ): Promise<Map<string, StoredScanState>> {
+    const states = new Map<string, StoredScanState>();
+    for (let i = 0; i < entityRefs.length; i += BATCH_SIZE) {
+      const rows = await this.db<RawDbScorecardRow>(SCORECARDS)
+        .select(
+          'entity_ref',
+          'state',
+          'revision',
+          'check_set_version',
+          'scoring_version',
+          'source_location',
+        )
+        .whereIn('entity_ref', entityRefs.slice(i, i + BATCH_SIZE));
+      for (const r of rows) {
+        states.set(r.entity_ref, {
+          entityRef: r.entity_ref,
+          state: r.state as ScorecardState,
+          ...optional('revision', r.revision),
+          ...optional('checkSetVersion', r.check_set_version),
+          ...optional('scoringVersion', r.scoring_version),
+          ...optional('sourceLocation', r.source_location),
+        });
+      }
+    }
+    return states;
+  }
+
+  async pruneHistory(options: {
+    deleteBefore: Date;
+    downsampleBefore: Date;
+  }): Promise<PruneHistoryResult> {
+    const deleted = await this.db(SCANS)
+      .where('scanned_at', '<', options.deleteBefore)
+      .delete();
+
+    // Downsample entity by entity, so memory stays flat however long the
+    // history: keep the last scan of each UTC day, delete the others.
+    let downsampled = 0;
+    const refs = await this.db(SCANS)
+      .distinct('entity_ref')
+      .where('scanned_at', '<', options.downsampleBefore);
+    for (const { entity_ref: ref } of refs as Array<{ entity_ref: string }>) {
+      const rows = await this.db<RawDbScanRow>(SCANS)
+        .select('id', 'scanned_at')
+        .where('entity_ref', ref)
+        .where('scanned_at', '<', options.downsampleBefore)
+        .orderBy('scanned_at', 'desc')
+        .orderBy('id', 'desc');
+      const seenDays = new Set<string>();
+      const extra: number[] = [];
+      for (const row of rows) {
+        const day = toIso(row.scanned_at).slice(0, 10);
+        if (seenDays.has(day)) extra.push(Number(row.id));
+        else seenDays.add(day);
+      }
+      for (let i = 0; i < extra.length; i += BATCH_SIZE) {
+        downsampled += await this.db(SCANS)
+          .whereIn('id', extra.slice(i, i + BATCH_SIZE))
+          .delete();
+      }
+    }
+    return { deleted, downsampled };
   }
 
   async deleteEntities(entityRefs: string[]): Promise<void> {
@@ -553,11 +577,13 @@ function emptyResultColumns() {
     revision: null,
     source_location: null,
     check_set_version: null,
+    scm_url: null,
+    scoring_version: null,
     scanned_at: null,
   };
 }
 
-function toSummary(row: RawDbScorecardRow): ScorecardSummary {
+export function toSummary(row: RawDbScorecardRow): ScorecardSummary {
   return {
     entityRef: row.entity_ref,
     kind: row.kind,
@@ -586,7 +612,7 @@ function toSummary(row: RawDbScorecardRow): ScorecardSummary {
   };
 }
 
-function toFinding(f: RawDbFindingRow): Finding {
+export function toFinding(f: RawDbFindingRow): Finding {
   return {
     checkId: f.check_id,
     severity: f.severity as Severity,
@@ -647,8 +673,4 @@ function parseJson<T>(text: string | null | undefined, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, c => `\\${c}`);
 }

@@ -1,12 +1,18 @@
 import {
+  CheckDetailResponse,
   ListScorecardsQuery,
+  OverviewResponse,
+  TeamsResponse,
   Scorecard,
   ScorecardHistoryPoint,
   ScorecardState,
   ScorecardSummary,
   TeamSummary,
 } from '@cicd-security/plugin-cicd-security-common';
-import type { ScanResult } from '@cicd-security/plugin-cicd-security-node';
+import type {
+  ScanResult,
+  ScoringConfig,
+} from '@cicd-security/plugin-cicd-security-node';
 
 /** What the store keeps about an entity, denormalised for fast org queries. */
 export interface EntityMeta {
@@ -31,9 +37,28 @@ export type ScanOutcome =
       revision?: string;
       sourceLocation?: string;
       checkSetVersion?: string;
+      /** Base URL of the source in its SCM (url: sources). */
+      scmUrl?: string;
+      /** Hash of the scoring configuration the score was computed with. */
+      scoringVersion?: string;
     }
   /** The repository could not be scanned; the previous results are kept. */
   | { type: 'error'; message: string; sourceLocation?: string }
+  /**
+   * The source could not be read for now (SCM outage, rate limit); the
+   * previous results are kept and the state becomes `stale`.
+   */
+  | { type: 'stale'; message: string; sourceLocation?: string }
+  /**
+   * Source revision and check set are unchanged since the last scan: the
+   * results are kept, the entity facts refreshed and the state set to `ok`.
+   * No history row is added.
+   */
+  | {
+      type: 'unchanged';
+      /** Set when the stored results were re-scored with this scoring config. */
+      scoringVersion?: string;
+    }
   /** There is nothing to scan; previous results are cleared. */
   | { type: 'no-source'; reason: string };
 
@@ -62,6 +87,24 @@ export interface CheckStats {
 export interface VisibilityFilter {
   /** Restrict to these entity refs; undefined means every entity. */
   entityRefs?: string[];
+}
+
+/** What the last scan of an entity saw, to decide whether to scan again. */
+export interface StoredScanState {
+  entityRef: string;
+  state: ScorecardState;
+  revision?: string;
+  checkSetVersion?: string;
+  scoringVersion?: string;
+  sourceLocation?: string;
+}
+
+/** What a history retention pass removed. */
+export interface PruneHistoryResult {
+  /** Scans older than the retention limit. */
+  deleted: number;
+  /** Scans removed by downsampling to one per entity per day. */
+  downsampled: number;
 }
 
 /** Persistence of scorecards, scan history, check results and findings. */
@@ -98,6 +141,8 @@ export interface ScorecardStore {
   getHistory(
     entityRef: string,
     limit: number,
+    /** Only scans at or after this time. */
+    since?: Date,
   ): Promise<ScorecardHistoryPoint[]>;
 
   /** One row per owner, ordered by owner. */
@@ -106,9 +151,49 @@ export interface ScorecardStore {
   /** Per check id: on how many entities it applied and failed. */
   checkStats(filter?: VisibilityFilter): Promise<CheckStats[]>;
 
+  /**
+   * Aggregates per group of the owner hierarchy (direct and rolled up) and
+   * per owner. Undefined when `root` is not a known group.
+   */
+  teams(
+    filter?: VisibilityFilter & { root?: string },
+  ): Promise<TeamsResponse | undefined>;
+
+  /** Org KPIs, grade distribution and the daily trend of the last `days`. */
+  overview(
+    filter?: VisibilityFilter & { days?: number },
+  ): Promise<OverviewResponse>;
+
+  /** Entities where the check fails, lowest score first (default 200). */
+  failingEntities(
+    checkId: string,
+    filter?: VisibilityFilter,
+    limit?: number,
+  ): Promise<CheckDetailResponse['failingEntities']>;
+
+  /**
+   * Recompute the stored scorecards (score, grade, categories, counts) of
+   * these entities from their stored check results, the active portal
+   * waivers and the scoring config, without reading any source. Returns how
+   * many scorecards were rewritten.
+   */
+  rescore(entityRefs: string[], scoring: ScoringConfig): Promise<number>;
+
   /** Every entity ref with stored data. */
   listEntityRefs(): Promise<string[]>;
 
   /** Forget everything about these entities (gone from the catalog). */
   deleteEntities(entityRefs: string[]): Promise<void>;
+
+  /** The stored scan state of these entities (absent when never stored). */
+  getScanStates(entityRefs: string[]): Promise<Map<string, StoredScanState>>;
+
+  /**
+   * History retention: delete scans before `deleteBefore` and keep only the
+   * last scan of each entity and UTC day before `downsampleBefore`.
+   */
+  pruneHistory(options: {
+    deleteBefore: Date;
+    downsampleBefore: Date;
+  }): Promise<PruneHistoryResult>;
 }

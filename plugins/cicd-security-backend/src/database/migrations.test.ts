@@ -14,6 +14,10 @@ const TABLES = [
   'cicd_security_check_results',
   'cicd_security_findings',
   'cicd_security_problems',
+  'cicd_security_waivers',
+  'cicd_security_waiver_events',
+  'cicd_security_groups',
+  'cicd_security_group_closure',
 ];
 
 describe('migrations', () => {

@@ -5,11 +5,16 @@ import {
   CheckRegistry,
   createScorecardCheck,
   LocalDirectorySnapshot,
+  resolveScoringConfig,
+  ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
+import { ConfigReader } from '@backstage/config';
+import { NotFoundError, NotModifiedError, ResponseError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { ScorecardStore } from '../database/ScorecardStore';
+import { ScorecardStore, StoredScanState } from '../database/ScorecardStore';
 import { EntityScanner } from './EntityScanner';
 
 const fakeCheck = createScorecardCheck({
@@ -30,7 +35,11 @@ const fakeCheck = createScorecardCheck({
         },
 });
 
-function mockStore(): jest.Mocked<ScorecardStore> {
+type MockStore = jest.Mocked<ScorecardStore> & {
+  rescore?: jest.Mock<Promise<number>, [string[], ScoringConfig]>;
+};
+
+function mockStore(options: { rescore?: boolean } = {}): MockStore {
   return {
     saveScan: jest.fn(),
     setState: jest.fn(),
@@ -41,7 +50,10 @@ function mockStore(): jest.Mocked<ScorecardStore> {
     checkStats: jest.fn(),
     listEntityRefs: jest.fn(),
     deleteEntities: jest.fn(),
-  };
+    getScanStates: jest.fn().mockResolvedValue(new Map()),
+    pruneHistory: jest.fn(),
+    ...(options.rescore === false ? {} : { rescore: jest.fn().mockResolvedValue(1) }),
+  } as unknown as MockStore;
 }
 
 function component(name: string, source?: string): Entity {
@@ -94,6 +106,7 @@ describe('EntityScanner', () => {
     expect(summary).toEqual({
       entityRef: 'component:default/svc',
       state: 'ok',
+      action: 'scanned',
     });
     expect(store.saveScan).toHaveBeenCalledTimes(1);
     const [meta, outcome] = store.saveScan.mock.calls[0];
@@ -111,7 +124,8 @@ describe('EntityScanner', () => {
     expect(outcome).toMatchObject({
       type: 'scanned',
       sourceLocation: `dir:${root}/bare`,
-      checkSetVersion: expect.stringContaining('has-readme'),
+      checkSetVersion: expect.stringMatching(/^[^:]+:[0-9a-f]{16}$/),
+      revision: expect.stringMatching(/^local-sha256:/),
       result: {
         score: 0,
         grade: 'F',
@@ -163,6 +177,7 @@ describe('EntityScanner', () => {
         entityRef: 'component:default/svc',
         state: 'error',
         reason: 'EACCES: permission denied',
+        action: 'error',
       });
       expect(store.saveScan).toHaveBeenCalledWith(expect.anything(), {
         type: 'error',
@@ -217,5 +232,302 @@ describe('EntityScanner', () => {
     );
     expect(outcome.result.checks.every(c => c.status !== 'error')).toBe(true);
     expect(outcome.result.score).not.toBeNull();
+  });
+
+  describe('incremental scans of local directories', () => {
+    let repo: string;
+    beforeEach(() => {
+      repo = fs.mkdtempSync(path.join(root, 'inc-'));
+      fs.writeFileSync(path.join(repo, 'README.md'), '# hi\n');
+    });
+
+    async function firstScan(store: MockStore, s = scanner(store)) {
+      await s.scan(component('svc', `dir:${repo}`));
+      const outcome = store.saveScan.mock.calls[0][1];
+      if (outcome.type !== 'scanned') throw new Error('expected a scan');
+      const previous: StoredScanState = {
+        entityRef: 'component:default/svc',
+        state: 'ok',
+        revision: outcome.revision,
+        checkSetVersion: outcome.checkSetVersion,
+        scoringVersion: outcome.scoringVersion,
+        sourceLocation: outcome.sourceLocation,
+      };
+      store.saveScan.mockClear();
+      return previous;
+    }
+
+    it('records a content revision and skips an unchanged directory', async () => {
+      const store = mockStore();
+      const previous = await firstScan(store);
+      expect(previous.revision).toMatch(/^local-sha256:[0-9a-f]{64}$/);
+      const summary = await scanner(store).scan(component('svc', `dir:${repo}`), {
+        incremental: true,
+        previous,
+      });
+      expect(summary).toMatchObject({ state: 'ok', action: 'unchanged' });
+      expect(store.saveScan).toHaveBeenCalledWith(expect.anything(), {
+        type: 'unchanged',
+      });
+      expect(store.rescore).not.toHaveBeenCalled();
+    });
+
+    it('looks the previous state up when it is not given', async () => {
+      const store = mockStore();
+      const previous = await firstScan(store);
+      store.getScanStates.mockResolvedValue(
+        new Map([[previous.entityRef, previous]]),
+      );
+      const summary = await scanner(store).scan(component('svc', `dir:${repo}`), {
+        incremental: true,
+      });
+      expect(summary.action).toBe('unchanged');
+    });
+
+    it('scans again when a file changes, appears or the check set changes', async () => {
+      const store = mockStore();
+      const previous = await firstScan(store);
+      fs.writeFileSync(path.join(repo, 'README.md'), '# hello again\n');
+      expect(
+        (await scanner(store).scan(component('svc', `dir:${repo}`), { incremental: true, previous })).action,
+      ).toBe('scanned');
+
+      const again = await firstScan(store);
+      fs.writeFileSync(path.join(repo, 'new.yml'), 'a: 1\n');
+      expect(
+        (await scanner(store).scan(component('svc', `dir:${repo}`), { incremental: true, previous: again })).action,
+      ).toBe('scanned');
+
+      const third = await firstScan(store);
+      expect(
+        (
+          await scanner(store).scan(component('svc', `dir:${repo}`), {
+            incremental: true,
+            previous: { ...third, checkSetVersion: 'older' },
+          })
+        ).action,
+      ).toBe('scanned');
+    });
+
+    it('only re-scores when the scoring configuration changed', async () => {
+      const store = mockStore();
+      const previous = await firstScan(store);
+      const scoring = resolveScoringConfig({ severityWeights: { low: 9 } });
+      const reweighted = new EntityScanner({
+        store,
+        registry: new CheckRegistry([fakeCheck]),
+        logger,
+        localRoots: [root],
+        scoring,
+      });
+      const summary = await reweighted.scan(component('svc', `dir:${repo}`), {
+        incremental: true,
+        previous,
+      });
+      expect(summary).toMatchObject({ state: 'ok', action: 'rescored' });
+      expect(store.rescore).toHaveBeenCalledWith(['component:default/svc'], scoring);
+      expect(store.saveScan).toHaveBeenCalledWith(expect.anything(), {
+        type: 'unchanged',
+        scoringVersion: reweighted.scoringVersion,
+      });
+      expect(reweighted.scoringVersion).not.toBe(previous.scoringVersion);
+    });
+
+    it('scans fully when the store cannot re-score', async () => {
+      const store = mockStore({ rescore: false });
+      const previous = await firstScan(store);
+      const summary = await new EntityScanner({
+        store,
+        registry: new CheckRegistry([fakeCheck]),
+        logger,
+        localRoots: [root],
+        scoring: resolveScoringConfig({ severityWeights: { low: 9 } }),
+      }).scan(component('svc', `dir:${repo}`), { incremental: true, previous });
+      expect(summary.action).toBe('scanned');
+    });
+
+    it('keeps the check-set version short whatever the number of checks', () => {
+      const s = new EntityScanner({
+        store: mockStore(),
+        registry: new CheckRegistry(builtinChecks),
+        logger,
+        localRoots: [root],
+      });
+      expect(s.checkSetVersion.length).toBeLessThan(64);
+    });
+  });
+
+  describe('url: sources', () => {
+    const url = 'https://github.com/acme/svc/tree/main/';
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({ integrations: { github: [{ host: 'github.com' }] } }),
+    );
+
+    function tree(files: Record<string, string>, etag = 'sha-1') {
+      return {
+        etag,
+        files: async () =>
+          Object.entries(files).map(([p, text]) => ({
+            path: p,
+            content: async () => Buffer.from(text),
+          })),
+        archive: async () => {
+          throw new Error('not used');
+        },
+        dir: async () => {
+          throw new Error('not used');
+        },
+      };
+    }
+
+    /** The plain errors Backstage's GitHub reader throws. */
+    const githubError = (status: number, text: string, rateLimited = false) =>
+      new Error(
+        `Request failed for https://api.github.com/repos/acme/svc, ${status} ${text}${
+          rateLimited ? ' (rate limit exceeded)' : ''
+        }`,
+      );
+
+    async function responseError(status: number, headers: Record<string, string>) {
+      return ResponseError.fromResponse(
+        new Response(JSON.stringify({ error: { name: 'Error', message: 'x' } }), {
+          status,
+          statusText: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+          headers,
+        }) as never,
+      );
+    }
+
+    function setup(readTree: jest.Mock, retries = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 }) {
+      const store = mockStore();
+      const sleep = jest.fn().mockResolvedValue(undefined);
+      const s = new EntityScanner({
+        store,
+        registry: new CheckRegistry([fakeCheck]),
+        logger,
+        localRoots: [root],
+        urlReader: { readTree },
+        integrations,
+        retries,
+        sleep,
+      });
+      return { store, sleep, scanner: s };
+    }
+
+    it('reads the tree, records the etag as revision and the SCM URL', async () => {
+      const readTree = jest.fn().mockResolvedValue(tree({ 'README.md': '# hi' }, 'abc123'));
+      const { store, scanner: s } = setup(readTree);
+      const summary = await s.scan(component('svc', `url:${url}`));
+      expect(summary).toMatchObject({ state: 'ok', action: 'scanned' });
+      expect(readTree).toHaveBeenCalledWith(url, {});
+      expect(store.saveScan.mock.calls[0][1]).toMatchObject({
+        type: 'scanned',
+        revision: 'abc123',
+        scmUrl: url,
+        sourceLocation: `url:${url}`,
+        result: { checks: [{ checkId: 'has-readme', status: 'pass' }] },
+      });
+    });
+
+    it('sends the stored etag and keeps results on NotModifiedError', async () => {
+      const readTree = jest.fn().mockRejectedValue(new NotModifiedError());
+      const { store, scanner: s } = setup(readTree);
+      const summary = await s.scan(component('svc', `url:${url}`), {
+        incremental: true,
+        previous: {
+          entityRef: 'component:default/svc',
+          state: 'ok',
+          revision: 'abc123',
+          checkSetVersion: s.checkSetVersion,
+          scoringVersion: s.scoringVersion,
+          sourceLocation: `url:${url}`,
+        },
+      });
+      expect(readTree).toHaveBeenCalledWith(url, { etag: 'abc123' });
+      expect(summary).toMatchObject({ state: 'ok', action: 'unchanged' });
+      expect(store.saveScan.mock.calls[0][1]).toEqual({ type: 'unchanged' });
+    });
+
+    it('retries 5xx failures with exponential backoff', async () => {
+      const readTree = jest
+        .fn()
+        .mockRejectedValueOnce(githubError(502, 'Bad Gateway'))
+        .mockRejectedValueOnce(githubError(503, 'Service Unavailable'))
+        .mockResolvedValue(tree({ 'README.md': '# hi' }));
+      const { sleep, scanner: s } = setup(readTree);
+      expect((await s.scan(component('svc', `url:${url}`))).state).toBe('ok');
+      expect(readTree).toHaveBeenCalledTimes(3);
+      expect(sleep.mock.calls).toEqual([[100], [200]]);
+    });
+
+    it('waits as long as Retry-After asks', async () => {
+      const readTree = jest
+        .fn()
+        .mockRejectedValueOnce(await responseError(429, { 'retry-after': '3' }))
+        .mockResolvedValue(tree({ 'README.md': '# hi' }));
+      const { sleep, scanner: s } = setup(readTree);
+      expect((await s.scan(component('svc', `url:${url}`))).state).toBe('ok');
+      expect(sleep.mock.calls).toEqual([[3000]]);
+    });
+
+    it('marks the entity stale, keeping its scorecard, when retries run out', async () => {
+      const readTree = jest.fn().mockRejectedValue(githubError(403, 'Forbidden', true));
+      const { store, sleep, scanner: s } = setup(readTree);
+      const summary = await s.scan(component('svc', `url:${url}`));
+      expect(summary).toMatchObject({
+        state: 'stale',
+        action: 'stale',
+        reason: expect.stringMatching(/rate limited by the SCM.*gave up after 3 attempts/),
+      });
+      expect(readTree).toHaveBeenCalledTimes(3);
+      expect(sleep).toHaveBeenCalledTimes(2);
+      expect(store.saveScan.mock.calls[0][1]).toMatchObject({ type: 'stale' });
+    });
+
+    it('gives up at once when the rate limit resets later than the longest wait', async () => {
+      const reset = Math.floor(Date.now() / 1000) + 3600;
+      const readTree = jest.fn().mockRejectedValue(
+        await responseError(403, {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(reset),
+        }),
+      );
+      const { sleep, scanner: s } = setup(readTree);
+      const summary = await s.scan(component('svc', `url:${url}`));
+      expect(summary).toMatchObject({
+        state: 'stale',
+        reason: expect.stringContaining('longer than the 5 s limit'),
+      });
+      expect(readTree).toHaveBeenCalledTimes(1);
+      expect(sleep).not.toHaveBeenCalled();
+    });
+
+    it('does not retry other failures', async () => {
+      const readTree = jest.fn().mockRejectedValue(githubError(401, 'Unauthorized'));
+      const { scanner: s } = setup(readTree);
+      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({ state: 'error' });
+      expect(readTree).toHaveBeenCalledTimes(1);
+    });
+
+    it('records a missing repository as no-source', async () => {
+      const readTree = jest.fn().mockRejectedValue(new NotFoundError('gone'));
+      const { scanner: s } = setup(readTree);
+      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({
+        state: 'no-source',
+        reason: expect.stringContaining('was not found'),
+      });
+    });
+
+    it('refuses hosts without an integration, without any request', async () => {
+      const readTree = jest.fn();
+      const { scanner: s } = setup(readTree);
+      expect(
+        await s.scan(component('svc', 'url:https://evil.example.net/acme/svc')),
+      ).toMatchObject({
+        state: 'no-source',
+        reason: expect.stringContaining('No SCM integration is configured'),
+      });
+      expect(readTree).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,16 +1,39 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import { ScorecardState } from '@cicd-security/plugin-cicd-security-common';
 import {
   CheckRegistry,
+  DEFAULT_SCORING,
   ENGINE_VERSION,
   LocalDirectorySnapshot,
+  RepoSnapshot,
   runScan,
   ScoringConfig,
+  TreeSnapshot,
 } from '@cicd-security/plugin-cicd-security-node';
-import { ScanOutcome, ScorecardStore } from '../database/ScorecardStore';
-import { resolveSource } from '../sources';
+import { createHash } from 'crypto';
+import {
+  EntityMeta,
+  ScanOutcome,
+  ScorecardStore,
+  StoredScanState,
+} from '../database/ScorecardStore';
+import {
+  localRevision,
+  resolveSource,
+  RetriesExhaustedError,
+  RetryPolicy,
+  withRetries,
+} from '../sources';
 import { entityMeta } from './entityMeta';
+
+/** Retries used when none are configured: 3 attempts, 1 s then 2 s apart. */
+const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 3,
+  initialDelayMs: 1000,
+  maxDelayMs: 30_000,
+};
 
 export interface EntityScannerOptions {
   store: ScorecardStore;
@@ -19,6 +42,25 @@ export interface EntityScannerOptions {
   /** Directories that local `dir:` sources must lie under. */
   localRoots: string[];
   scoring?: ScoringConfig;
+  /** Reads `url:` sources; without it every `url:` source is refused. */
+  urlReader?: Pick<UrlReaderService, 'readTree'>;
+  /** The configured SCM integrations that `url:` sources must belong to. */
+  integrations?: { byUrl(url: string): unknown };
+  /** Retries of SCM reads that fail with 5xx or a rate limit. */
+  retries?: RetryPolicy;
+  /** Waits between retries (tests replace it). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ScanOptions {
+  /**
+   * Skip the checks when the source revision and the check set are the same
+   * as in `previous` (re-scoring only when the scoring config changed).
+   * Default: false, a full scan.
+   */
+  incremental?: boolean;
+  /** The stored state of the entity; looked up when absent. */
+  previous?: StoredScanState;
 }
 
 /** What became of one entity's scan. */
@@ -26,29 +68,69 @@ export interface EntityScanSummary {
   entityRef: string;
   state: ScorecardState;
   reason?: string;
+  /** How the result came about; absent when the scan could not be saved. */
+  action?: 'scanned' | 'unchanged' | 'rescored' | 'stale' | 'error' | 'no-source';
 }
 
 /**
  * Scans one entity: resolve its source, snapshot the repository, run the
  * checks and save the outcome. Never throws: failures are stored as the
- * entity's `error` state and returned.
+ * entity's `error` (or, for SCM outages and rate limits, `stale`) state.
+ *
+ * Incremental scans compare the source revision (commit SHA or ETag for
+ * `url:` sources, a hash of file paths, sizes and times for local
+ * directories) and the check-set version with the stored ones; when both
+ * match the checks are not run again, and a changed scoring configuration
+ * only re-scores the stored results.
  */
 export class EntityScanner {
   readonly #options: EntityScannerOptions;
   readonly #checkSetVersion: string;
+  readonly #scoring: ScoringConfig;
+  readonly #scoringVersion: string;
 
   constructor(options: EntityScannerOptions) {
     this.#options = options;
-    this.#checkSetVersion = options.registry.version(ENGINE_VERSION);
+    this.#checkSetVersion = checkSetVersion(options.registry);
+    this.#scoring = options.scoring ?? DEFAULT_SCORING;
+    this.#scoringVersion = scoringVersion(this.#scoring);
   }
 
-  async scan(entity: Entity): Promise<EntityScanSummary> {
+  /** The store's re-scoring of stored results, when it has one. */
+  get #rescore():
+    | ((refs: string[], scoring: ScoringConfig) => Promise<number>)
+    | undefined {
+    const store = this.#options.store as {
+      rescore?: (refs: string[], scoring: ScoringConfig) => Promise<number>;
+    };
+    return store.rescore?.bind(store);
+  }
+
+  get checkSetVersion(): string {
+    return this.#checkSetVersion;
+  }
+
+  get scoringVersion(): string {
+    return this.#scoringVersion;
+  }
+
+  async scan(
+    entity: Entity,
+    options: ScanOptions = {},
+  ): Promise<EntityScanSummary> {
     const { store, logger } = this.#options;
     const meta = entityMeta(entity);
     const entityRef = meta.entityRef;
     let outcome: ScanOutcome;
+    let rescored = false;
     try {
-      outcome = await this.#scan(entity);
+      const previous = options.incremental
+        ? options.previous ??
+          (await store.getScanStates([entityRef])).get(entityRef)
+        : undefined;
+      const scanned = await this.#scan(entity, meta, previous);
+      outcome = scanned.outcome;
+      rescored = scanned.rescored;
     } catch (e) {
       outcome = { type: 'error', message: errorMessage(e) };
     }
@@ -62,41 +144,195 @@ export class EntityScanner {
     }
     switch (outcome.type) {
       case 'scanned':
-        return { entityRef, state: 'ok' };
+        return { entityRef, state: 'ok', action: 'scanned' };
+      case 'unchanged':
+        return {
+          entityRef,
+          state: 'ok',
+          action: rescored ? 'rescored' : 'unchanged',
+        };
+      case 'stale':
+        logger.warn(`Source of ${entityRef} is unavailable: ${outcome.message}`);
+        return {
+          entityRef,
+          state: 'stale',
+          reason: outcome.message,
+          action: 'stale',
+        };
       case 'error':
         logger.warn(`Scan of ${entityRef} failed: ${outcome.message}`);
-        return { entityRef, state: 'error', reason: outcome.message };
+        return {
+          entityRef,
+          state: 'error',
+          reason: outcome.message,
+          action: 'error',
+        };
       default:
-        return { entityRef, state: 'no-source', reason: outcome.reason };
+        return {
+          entityRef,
+          state: 'no-source',
+          reason: outcome.reason,
+          action: 'no-source',
+        };
     }
   }
 
-  async #scan(entity: Entity): Promise<ScanOutcome> {
-    const { registry, scoring, localRoots, logger } = this.#options;
-    const source = resolveSource(entity, { localRoots });
-    if (source.type === 'none') {
-      return { type: 'no-source', reason: source.reason };
-    }
-    if (source.type === 'refused') {
+  async #scan(
+    entity: Entity,
+    meta: EntityMeta,
+    previous: StoredScanState | undefined,
+  ): Promise<{ outcome: ScanOutcome; rescored: boolean }> {
+    const { localRoots, integrations, urlReader } = this.#options;
+    const source = resolveSource(entity, {
+      localRoots,
+      integrations: urlReader ? integrations : undefined,
+    });
+    if (source.type === 'none' || source.type === 'refused') {
       // Not an error storm: the component is simply not scannable as configured.
-      return { type: 'no-source', reason: source.reason };
+      return {
+        outcome: { type: 'no-source', reason: source.reason },
+        rescored: false,
+      };
     }
-    const snapshot = LocalDirectorySnapshot.create(source.path);
+    // Stored results can be kept when they came from the same checks on the
+    // same source, and their score is current or can be recomputed.
+    const reusable =
+      previous &&
+      previous.checkSetVersion === this.#checkSetVersion &&
+      previous.sourceLocation === source.location &&
+      (previous.state === 'ok' || previous.state === 'stale') &&
+      (previous.scoringVersion === this.#scoringVersion || this.#rescore)
+        ? previous
+        : undefined;
+
+    if (source.type === 'local') {
+      const revision = await localRevision(source.path);
+      if (reusable && reusable.revision === revision) {
+        return this.#unchanged(meta, reusable);
+      }
+      const snapshot = LocalDirectorySnapshot.create(source.path, { revision });
+      return {
+        outcome: await this.#run(snapshot, source.location),
+        rescored: false,
+      };
+    }
+
+    const reader = urlReader!;
+    let tree;
+    try {
+      tree = await withRetries(
+        () =>
+          reader.readTree(source.url, {
+            ...(reusable?.revision ? { etag: reusable.revision } : {}),
+          }),
+        this.#options.retries ?? DEFAULT_RETRY_POLICY,
+        {
+          sleep: this.#options.sleep,
+          onRetry: (attempt, delayMs, reason) =>
+            this.#options.logger.info(
+              `Reading ${source.url} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${reason}`,
+            ),
+        },
+      );
+    } catch (e) {
+      if (isError(e) && e.name === 'NotModifiedError' && reusable) {
+        return this.#unchanged(meta, reusable);
+      }
+      if (e instanceof RetriesExhaustedError) {
+        return {
+          outcome: {
+            type: 'stale',
+            message: e.message,
+            sourceLocation: source.location,
+          },
+          rescored: false,
+        };
+      }
+      if (isError(e) && e.name === 'NotFoundError') {
+        return {
+          outcome: {
+            type: 'no-source',
+            reason: `Source '${source.location}' was not found: ${e.message}`,
+          },
+          rescored: false,
+        };
+      }
+      throw e;
+    }
+    const snapshot = await TreeSnapshot.fromTree(tree, { label: source.url });
+    return {
+      outcome: await this.#run(snapshot, source.location, source.url),
+      rescored: false,
+    };
+  }
+
+  /** Keep the stored results, re-scoring them when the scoring config changed. */
+  async #unchanged(
+    meta: EntityMeta,
+    previous: StoredScanState,
+  ): Promise<{ outcome: ScanOutcome; rescored: boolean }> {
+    if (previous.scoringVersion === this.#scoringVersion) {
+      return { outcome: { type: 'unchanged' }, rescored: false };
+    }
+    await this.#rescore!([meta.entityRef], this.#scoring);
+    return {
+      outcome: { type: 'unchanged', scoringVersion: this.#scoringVersion },
+      rescored: true,
+    };
+  }
+
+  async #run(
+    snapshot: RepoSnapshot,
+    location: string,
+    scmUrl?: string,
+  ): Promise<ScanOutcome> {
+    const { registry, logger } = this.#options;
     const result = await runScan(snapshot, registry, {
-      scoring,
+      scoring: this.#scoring,
       onCheckError: (checkId, error) =>
-        logger.warn(
-          `Check ${checkId} failed on ${source.location}: ${error.message}`,
-        ),
+        logger.warn(`Check ${checkId} failed on ${location}: ${error.message}`),
     });
     return {
       type: 'scanned',
       result,
       revision: snapshot.revision,
-      sourceLocation: source.location,
+      sourceLocation: location,
       checkSetVersion: this.#checkSetVersion,
+      scoringVersion: this.#scoringVersion,
+      ...(scmUrl ? { scmUrl } : {}),
     };
   }
+}
+
+/**
+ * The check-set version stored with results: the engine version and a hash
+ * of the check ids, short enough for the column however many checks run.
+ */
+export function checkSetVersion(registry: CheckRegistry): string {
+  const ids = registry.ids().sort().join(',');
+  return `${ENGINE_VERSION}:${createHash('sha256').update(ids).digest('hex').slice(0, 16)}`;
+}
+
+/** A stable hash of a scoring configuration. */
+export function scoringVersion(scoring: ScoringConfig): string {
+  return createHash('sha256')
+    .update(canonicalJson(scoring))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map(
+        k =>
+          `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`,
+      )
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function errorMessage(e: unknown): string {

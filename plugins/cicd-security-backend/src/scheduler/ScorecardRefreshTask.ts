@@ -105,6 +105,8 @@ export class ScorecardRefreshTask {
   readonly #newEntitiesSchedule: SchedulerServiceTaskScheduleDefinition;
   readonly #shards: number;
   readonly #limiter: Semaphore;
+  /** Entities being scanned by this replica right now, by any of its tasks. */
+  readonly #inFlight = new Set<string>();
 
   constructor(options: ScorecardRefreshTaskOptions) {
     this.#options = options;
@@ -222,10 +224,26 @@ export class ScorecardRefreshTask {
     await Promise.all(
       entities.map(({ entity, ref }) =>
         this.#limiter.run(async () => {
+          if (this.#inFlight.has(ref)) {
+            summary.unchanged++;
+            return;
+          }
+          this.#inFlight.add(ref);
           try {
+            let before = previous.get(ref);
+            if (!before) {
+              // A component unknown when the run started may have been
+              // scanned since by the other task (shard cycle or new
+              // components): look again so it is not scanned twice.
+              before = (await store.getScanStates([ref])).get(ref);
+              if (before && before.state !== 'pending' && before.state !== 'scanning') {
+                summary.unchanged++;
+                return;
+              }
+            }
             const result = await scanner.scan(entity, {
               incremental: true,
-              previous: previous.get(ref),
+              previous: before,
             });
             if (result.action === 'unchanged') summary.unchanged++;
             else if (result.action === 'rescored') summary.rescored++;
@@ -240,6 +258,8 @@ export class ScorecardRefreshTask {
                 e instanceof Error ? e.message : String(e)
               }`,
             );
+          } finally {
+            this.#inFlight.delete(ref);
           }
         }),
       ),

@@ -4,33 +4,99 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Scorecard } from '@cicd-security/plugin-cicd-security-common';
+import {
+  Scorecard,
+  TeamsResponse,
+  Waiver,
+} from '@cicd-security/plugin-cicd-security-common';
 import {
   CheckRegistry,
   createScorecardCheck,
 } from '@cicd-security/plugin-cicd-security-node';
+import Ajv from 'ajv';
 import express from 'express';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
+import YAML from 'yaml';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { WaiverStore } from '../database/WaiverStore';
+import { fakeCatalog } from './fakeCatalog';
 import { createRouter } from './router';
 
+// ---- The OpenAPI document and a validator for responses ------------------
+
+const spec = YAML.parse(
+  fs.readFileSync(path.join(__dirname, '../schema/openapi.yaml'), 'utf8'),
+);
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validators = new Map<string, ReturnType<Ajv['compile']>>();
+const exercised = new Set<string>();
+
+function responseSpec(method: string, specPath: string, status: number) {
+  let response = spec.paths[specPath]?.[method]?.responses?.[String(status)];
+  if (response?.$ref) {
+    response = spec.components.responses[response.$ref.split('/').pop()];
+  }
+  return response;
+}
+
+/** Asserts the response is documented and matches its schema. */
+function expectSpec(specPath: string, res: request.Response) {
+  const method = (
+    res as unknown as { req: { method: string } }
+  ).req.method.toLowerCase();
+  const response = responseSpec(method, specPath, res.status);
+  if (!response) {
+    throw new Error(`${method} ${specPath} ${res.status} is not documented`);
+  }
+  exercised.add(`${method} ${specPath} ${res.status}`);
+  const type = String(res.headers['content-type'] ?? '').split(';')[0];
+  const media = response.content?.[type];
+  if (!media) {
+    throw new Error(
+      `${method} ${specPath} ${res.status}: undocumented ${type}`,
+    );
+  }
+  const key = `${method} ${specPath} ${res.status} ${type}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile({ ...media.schema, components: spec.components });
+    validators.set(key, validate);
+  }
+  const body =
+    type === 'text/csv'
+      ? res.text
+      : type === 'application/json'
+      ? res.body
+      : JSON.parse(res.text);
+  if (!validate(body)) {
+    throw new Error(
+      `${key} does not match the schema: ${ajv.errorsText(validate.errors)}`,
+    );
+  }
+}
+
+// ---- Fixtures ---------------------------------------------------------------
+
+const component = (name: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name },
+  spec: { type: 'service', lifecycle: 'production', owner },
+});
+
 const entities: Entity[] = [
+  component('payments-api', 'team-payments'),
+  component('web', 'team-web'),
+  component('secret', 'team-web'),
   {
     apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'payments-api', title: 'Payments API' },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-payments' },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'web' },
-    spec: { type: 'website', lifecycle: 'production', owner: 'team-web' },
+    kind: 'Group',
+    metadata: { name: 'team-web' },
+    spec: { type: 'team', children: [] },
   },
 ];
 
@@ -45,47 +111,218 @@ const fakeCheck = createScorecardCheck({
   run: () => ({ status: 'pass', score: 10, findings: [] }),
 });
 
+const counts = {
+  passed: 0,
+  failed: 1,
+  warned: 0,
+  notApplicable: 0,
+  inconclusive: 0,
+  errored: 0,
+  findings: 1,
+  suppressedFindings: 0,
+  criticalFindings: 0,
+};
+
 const scorecard: Scorecard = {
   entityRef: 'component:default/payments-api',
   kind: 'Component',
   namespace: 'default',
   name: 'payments-api',
+  owner: 'group:default/team-payments',
   state: 'ok',
-  score: 8,
-  grade: 'B',
-  categories: [],
-  counts: {
-    passed: 1,
-    failed: 0,
-    warned: 0,
-    notApplicable: 0,
-    inconclusive: 0,
-    errored: 0,
-    findings: 0,
-    suppressedFindings: 0,
-    criticalFindings: 0,
-  },
-  checks: [],
+  score: 4,
+  grade: 'D',
+  categories: [{ category: 'compliance', score: 4, applicable: 1, failing: 1 }],
+  counts,
+  scannedAt: '2026-01-02T03:04:05.000Z',
+  checks: [
+    {
+      checkId: 'fake-check',
+      title: 'A fake check',
+      category: 'compliance',
+      severity: 'medium',
+      status: 'fail',
+      score: 4,
+      findings: [
+        {
+          checkId: 'fake-check',
+          severity: 'medium',
+          message: 'Something is off, e.g. "quoted", in =cell',
+          file: '.github/workflows/ci.yml',
+          line: 3,
+          column: 5,
+          fingerprint: 'fp',
+        },
+      ],
+    },
+  ],
   problems: [],
+  explanation: {
+    checks: [
+      {
+        checkId: 'fake-check',
+        category: 'compliance',
+        weight: 2,
+        score: 4,
+        counted: true,
+      },
+    ],
+    categories: [
+      { category: 'compliance', score: 4, applicable: 1, failing: 1 },
+    ],
+    categoryWeights: {
+      'secrets-management': 1,
+      'vulnerability-scanning': 1,
+      'code-quality': 1,
+      'access-control': 1,
+      compliance: 1,
+      'network-security': 1,
+      'third-party-software': 1,
+    },
+    gradeBands: { A: 9, B: 7, C: 5, D: 3 },
+  },
+};
+
+const stats = {
+  components: 1,
+  scanned: 1,
+  averageScore: 4,
+  medianScore: 4,
+  grades: { A: 0, B: 0, C: 0, D: 1, F: 0 },
+  categories: {
+    'secrets-management': null,
+    'vulnerability-scanning': null,
+    'code-quality': null,
+    'access-control': null,
+    compliance: 4,
+    'network-security': null,
+    'third-party-software': null,
+  },
+  change30d: null,
+  openCriticalFindings: 0,
+};
+
+const teams: TeamsResponse = {
+  items: [
+    {
+      groupRef: 'group:default/team-web',
+      type: 'team',
+      children: [],
+      direct: stats,
+      rollup: stats,
+    },
+  ],
+  owners: [
+    {
+      owner: 'group:default/team-web',
+      components: 1,
+      scanned: 1,
+      averageScore: 4,
+      grades: stats.grades,
+    },
+  ],
+};
+
+const waiver: Waiver = {
+  id: 'w-1',
+  checkId: 'fake-check',
+  scope: { type: 'entity', entityRef: 'component:default/web' },
+  reason: 'Accepted',
+  expiresAt: '2099-01-01T00:00:00.000Z',
+  createdBy: 'user:default/mock',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  active: true,
+  history: [
+    {
+      action: 'created',
+      actor: 'user:default/mock',
+      at: '2026-01-01T00:00:00.000Z',
+      reason: 'Accepted',
+    },
+  ],
 };
 
 function mockStore(): jest.Mocked<ScorecardStore> {
   return {
     saveScan: jest.fn(),
     setState: jest.fn(),
-    listScorecards: jest.fn().mockResolvedValue({ items: [], totalCount: 0 }),
-    getScorecard: jest.fn(),
-    getHistory: jest.fn().mockResolvedValue([]),
+    listScorecards: jest
+      .fn()
+      .mockResolvedValue({ items: [scorecard], totalCount: 1 }),
+    getScorecard: jest.fn().mockResolvedValue(scorecard),
+    getHistory: jest.fn().mockResolvedValue([
+      {
+        scannedAt: '2026-01-02T03:04:05.000Z',
+        score: 4,
+        grade: 'D',
+        state: 'ok',
+        categories: [],
+      },
+    ]),
     teamSummaries: jest.fn().mockResolvedValue([]),
-    checkStats: jest.fn().mockResolvedValue([]),
+    teams: jest.fn().mockResolvedValue(teams),
+    overview: jest.fn().mockResolvedValue({
+      stats,
+      shareAB: 0,
+      trend: [{ date: '2026-01-02', averageScore: 4, scanned: 1 }],
+    }),
+    checkStats: jest.fn().mockResolvedValue([
+      { checkId: 'fake-check', applicable: 4, failing: 1, passRate: 0.75 },
+      { checkId: 'removed-check', applicable: 1, failing: 1, passRate: 0 },
+    ]),
+    failingEntities: jest.fn().mockResolvedValue([
+      {
+        entityRef: 'component:default/payments-api',
+        owner: 'group:default/team-payments',
+        score: 4,
+        findings: 1,
+      },
+    ]),
+    rescore: jest.fn(),
     listEntityRefs: jest.fn(),
     deleteEntities: jest.fn(),
+    getScanStates: jest.fn(),
+    pruneHistory: jest.fn(),
+  } as unknown as jest.Mocked<ScorecardStore>;
+}
+
+function mockWaivers(): jest.Mocked<WaiverStore> {
+  return {
+    create: jest.fn().mockResolvedValue(waiver),
+    get: jest
+      .fn()
+      .mockImplementation(async (id: string) =>
+        id === waiver.id ? waiver : undefined,
+      ),
+    list: jest.fn().mockResolvedValue([
+      waiver,
+      {
+        ...waiver,
+        id: 'w-2',
+        scope: { type: 'entity', entityRef: 'component:default/secret' },
+      },
+    ]),
+    revoke: jest.fn().mockResolvedValue({
+      ...waiver,
+      active: false,
+      revokedBy: 'user:default/mock',
+      revokedAt: '2026-01-03T00:00:00.000Z',
+    }),
+    applyExpired: jest.fn().mockResolvedValue(0),
+    coveredEntities: jest.fn(),
   };
 }
+
+const enc = encodeURIComponent;
+const WEB = enc('component:default/web');
+const PAY = enc('component:default/payments-api');
+const SECRET = enc('component:default/secret');
+const future = () => new Date(Date.now() + 86_400_000).toISOString();
 
 describe('createRouter', () => {
   let app: express.Express;
   let store: jest.Mocked<ScorecardStore>;
+  let waivers: jest.Mocked<WaiverStore>;
   let scanner: { scan: jest.Mock };
   let guidesDir: string;
 
@@ -93,11 +330,17 @@ describe('createRouter', () => {
     options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
   ) {
     store = mockStore();
+    waivers = mockWaivers();
     scanner = { scan: jest.fn().mockResolvedValue({ state: 'ok' }) };
     const router = await createRouter({
       store,
+      waivers,
       scanner,
-      catalog: catalogServiceMock({ entities }),
+      // The signed-in mock user may not read component:default/secret.
+      catalog: fakeCatalog({
+        entities,
+        canRead: (_user, e) => e.metadata.name !== 'secret',
+      }),
       auth: mockServices.auth(),
       httpAuth: mockServices.httpAuth(),
       permissions: mockServices.permissions({
@@ -106,6 +349,7 @@ describe('createRouter', () => {
       logger: mockServices.logger.mock(),
       registry: new CheckRegistry([fakeCheck]),
       guidesDir,
+      visibilityTtlMs: 0,
     });
     app = express().use(router).use(mockErrorHandler());
   }
@@ -121,28 +365,32 @@ describe('createRouter', () => {
   it('answers /health', async () => {
     const res = await request(app).get('/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expectSpec('/health', res);
   });
 
   describe('GET /scorecards', () => {
     it('passes validated filters and the visible refs to the store', async () => {
-      store.listScorecards.mockResolvedValue({
-        items: [scorecard],
-        totalCount: 1,
-      });
       const res = await request(app).get(
-        '/scorecards?owner=group:default/team-payments&grade=B&sort=score&order=desc&limit=10&offset=5&q=pay',
+        '/scorecards?owner=group:default/team-payments&grade=D,F&sort=criticalFindings&order=desc&limit=10&offset=5&q=pay&category=compliance&categoryBelow=5&failingCheck=fake-check&system=system:default/pay&type=service&lifecycle=production',
       );
       expect(res.status).toBe(200);
+      expectSpec('/scorecards', res);
       expect(res.body).toEqual({ items: [scorecard], totalCount: 1 });
       expect(store.listScorecards).toHaveBeenCalledWith({
         owner: 'group:default/team-payments',
-        grade: 'B',
-        sort: 'score',
+        system: 'system:default/pay',
+        type: 'service',
+        lifecycle: 'production',
+        grade: 'D,F',
+        category: 'compliance',
+        categoryBelow: 5,
+        failingCheck: 'fake-check',
+        sort: 'criticalFindings',
         order: 'desc',
         limit: 10,
         offset: 5,
         q: 'pay',
+        // The catalog does not let this user read component:default/secret.
         entityRefs: ['component:default/payments-api', 'component:default/web'],
       });
     });
@@ -162,183 +410,240 @@ describe('createRouter', () => {
       ['limit=abc'],
       ['offset=-1'],
       ['grade=E'],
+      ['grade=A,,B'],
       ['state=weird'],
       ['sort=password'],
       ['order=up'],
       ['owner=a&owner=b'],
+      ['owner=not a ref'],
+      ['category=compliance'],
+      ['categoryBelow=3'],
+      ['category=nope&categoryBelow=3'],
+      ['failingCheck=../x'],
+      ['unknown=1'],
     ])('rejects %s with 400', async query => {
       const res = await request(app).get(`/scorecards?${query}`);
       expect(res.status).toBe(400);
+      expectSpec('/scorecards', res);
       expect(res.body.error.name).toBe('InputError');
       expect(res.body.error.message).toMatch(/^Invalid query: /);
       expect(store.listScorecards).not.toHaveBeenCalled();
     });
+  });
 
-    it('answers 403 without the read permission', async () => {
-      await setup({ permission: AuthorizeResult.DENY });
-      const res = await request(app).get('/scorecards');
-      expect(res.status).toBe(403);
-      expect(res.body.error.name).toBe('NotAllowedError');
+  describe('GET /scorecards/export', () => {
+    it('exports CSV with escaped cells', async () => {
+      const res = await request(app).get(
+        '/scorecards/export?format=csv&grade=D',
+      );
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/export', res);
+      expect(res.headers['content-disposition']).toMatch(
+        /attachment; filename=".*\.csv"/,
+      );
+      const [header, row] = res.text.split('\r\n');
+      expect(header.split(',')).toEqual(
+        expect.arrayContaining(['entityRef', 'score', 'grade', 'compliance']),
+      );
+      expect(row).toContain('component:default/payments-api');
+      expect(store.listScorecards).toHaveBeenCalledWith(
+        expect.objectContaining({ grade: 'D', limit: 500, offset: 0 }),
+      );
+    });
+
+    it('exports JSON', async () => {
+      const res = await request(app).get('/scorecards/export?format=json');
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/export', res);
+      expect(res.body.items).toHaveLength(1);
+    });
+
+    it('rejects an unknown format', async () => {
+      const res = await request(app).get('/scorecards/export?format=xls');
+      expect(res.status).toBe(400);
+      expectSpec('/scorecards/export', res);
     });
   });
 
   describe('GET /scorecards/:entityRef', () => {
     it('returns the stored scorecard', async () => {
-      store.getScorecard.mockResolvedValue(scorecard);
-      const res = await request(app).get(
-        `/scorecards/${encodeURIComponent('component:default/payments-api')}`,
-      );
+      const res = await request(app).get(`/scorecards/${PAY}`);
       expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}', res);
       expect(res.body).toEqual(scorecard);
       expect(store.getScorecard).toHaveBeenCalledWith(
         'component:default/payments-api',
       );
+      expect(waivers.applyExpired).toHaveBeenCalled();
     });
 
     it('returns a pending summary for an entity never scanned', async () => {
       store.getScorecard.mockResolvedValue(undefined);
-      const res = await request(app).get(
-        `/scorecards/${encodeURIComponent('component:default/web')}`,
-      );
+      const res = await request(app).get(`/scorecards/${WEB}`);
       expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}', res);
       expect(res.body).toMatchObject({
         entityRef: 'component:default/web',
-        kind: 'Component',
-        name: 'web',
         owner: 'group:default/team-web',
         state: 'pending',
         score: null,
-        grade: null,
         checks: [],
-        problems: [],
       });
     });
 
     it('answers 400 for a malformed ref', async () => {
       const res = await request(app).get('/scorecards/not-a-ref');
       expect(res.status).toBe(400);
-      expect(res.body.error.name).toBe('InputError');
+      expectSpec('/scorecards/{entityRef}', res);
     });
 
-    it('answers 404 for an entity the catalog does not show', async () => {
-      const res = await request(app).get(
-        `/scorecards/${encodeURIComponent('component:default/nope')}`,
-      );
-      expect(res.status).toBe(404);
-      expect(res.body.error.name).toBe('NotFoundError');
-      expect(store.getScorecard).not.toHaveBeenCalled();
-    });
+    it.each([['component:default/nope'], ['component:default/secret']])(
+      'answers 404 for %s, which the catalog does not show',
+      async ref => {
+        const res = await request(app).get(`/scorecards/${enc(ref)}`);
+        expect(res.status).toBe(404);
+        expectSpec('/scorecards/{entityRef}', res);
+        expect(res.body.error.name).toBe('NotFoundError');
+        expect(store.getScorecard).not.toHaveBeenCalled();
+      },
+    );
   });
 
   describe('GET /scorecards/:entityRef/history', () => {
-    it('returns the history with the requested limit', async () => {
+    it('returns the history with the requested limit and start', async () => {
       const res = await request(app).get(
-        `/scorecards/${encodeURIComponent(
-          'component:default/web',
-        )}/history?limit=5`,
+        `/scorecards/${WEB}/history?limit=5&since=2026-01-01T00:00:00Z`,
       );
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ items: [] });
-      expect(store.getHistory).toHaveBeenCalledWith('component:default/web', 5);
+      expectSpec('/scorecards/{entityRef}/history', res);
+      expect(store.getHistory).toHaveBeenCalledWith(
+        'component:default/web',
+        5,
+        new Date('2026-01-01T00:00:00Z'),
+      );
     });
 
     it('rejects a bad limit', async () => {
-      const res = await request(app).get(
-        `/scorecards/${encodeURIComponent(
-          'component:default/web',
-        )}/history?limit=-3`,
-      );
+      const res = await request(app).get(`/scorecards/${WEB}/history?limit=-3`);
       expect(res.status).toBe(400);
-      expect(res.body.error.name).toBe('InputError');
+      expectSpec('/scorecards/{entityRef}/history', res);
+      const since = await request(app).get(
+        `/scorecards/${WEB}/history?since=yesterday`,
+      );
+      expect(since.status).toBe(400);
+    });
+
+    it('hides entities the catalog does not show', async () => {
+      const res = await request(app).get(`/scorecards/${SECRET}/history`);
+      expect(res.status).toBe(404);
+      expectSpec('/scorecards/{entityRef}/history', res);
+    });
+  });
+
+  describe('GET /scorecards/:entityRef/sarif', () => {
+    it('returns SARIF 2.1.0 of the findings', async () => {
+      const res = await request(app).get(`/scorecards/${PAY}/sarif`);
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/sarif', res);
+      const sarif = JSON.parse(res.text);
+      expect(sarif.runs[0].tool.driver.rules.map((r: any) => r.id)).toEqual([
+        'fake-check',
+      ]);
+      expect(sarif.runs[0].results[0]).toMatchObject({
+        ruleId: 'fake-check',
+        level: 'warning',
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: '.github/workflows/ci.yml' },
+              region: { startLine: 3, startColumn: 5 },
+            },
+          },
+        ],
+      });
+    });
+
+    it('rejects a malformed ref and hides invisible entities', async () => {
+      let res = await request(app).get('/scorecards/bad/sarif');
+      expect(res.status).toBe(400);
+      expectSpec('/scorecards/{entityRef}/sarif', res);
+      res = await request(app).get(`/scorecards/${SECRET}/sarif`);
+      expect(res.status).toBe(404);
+      expectSpec('/scorecards/{entityRef}/sarif', res);
     });
   });
 
   describe('POST /scorecards/:entityRef/refresh', () => {
-    const url = `/scorecards/${encodeURIComponent(
-      'component:default/web',
-    )}/refresh`;
-
     it('marks the entity as scanning and starts a scan', async () => {
-      const res = await request(app).post(url);
+      const res = await request(app).post(`/scorecards/${WEB}/refresh`);
       expect(res.status).toBe(202);
+      expectSpec('/scorecards/{entityRef}/refresh', res);
       expect(res.body).toEqual({
         entityRef: 'component:default/web',
         state: 'scanning',
       });
-      expect(store.setState).toHaveBeenCalledWith(
-        'component:default/web',
-        'scanning',
-        undefined,
-        expect.objectContaining({
-          entityRef: 'component:default/web',
-          kind: 'Component',
-        }),
-      );
-      expect(scanner.scan).toHaveBeenCalledWith(
-        expect.objectContaining({
-          metadata: expect.objectContaining({ name: 'web' }),
-        }),
-      );
+      expect(scanner.scan).toHaveBeenCalled();
     });
 
-    it('answers 403 when the refresh permission is denied', async () => {
-      await setup({ permission: AuthorizeResult.DENY });
-      const res = await request(app).post(url);
-      expect(res.status).toBe(403);
-      expect(res.body.error.name).toBe('NotAllowedError');
-      expect(store.setState).not.toHaveBeenCalled();
+    it('answers 400 and 404', async () => {
+      let res = await request(app).post('/scorecards/x/refresh');
+      expect(res.status).toBe(400);
+      expectSpec('/scorecards/{entityRef}/refresh', res);
+      res = await request(app).post(`/scorecards/${SECRET}/refresh`);
+      expect(res.status).toBe(404);
+      expectSpec('/scorecards/{entityRef}/refresh', res);
       expect(scanner.scan).not.toHaveBeenCalled();
     });
+  });
 
-    it('answers 404 for an unknown entity', async () => {
-      const res = await request(app).post(
-        `/scorecards/${encodeURIComponent('component:default/nope')}/refresh`,
-      );
-      expect(res.status).toBe(404);
-      expect(res.body.error.name).toBe('NotFoundError');
+  describe('GET /overview', () => {
+    it('returns the overview of visible entities', async () => {
+      const res = await request(app).get('/overview?days=7');
+      expect(res.status).toBe(200);
+      expectSpec('/overview', res);
+      expect(store.overview).toHaveBeenCalledWith({
+        entityRefs: ['component:default/payments-api', 'component:default/web'],
+        days: 7,
+      });
     });
 
-    it('answers 401 without credentials', async () => {
-      const res = await request(app)
-        .post(url)
-        .set('Authorization', mockCredentials.none.header());
-      expect(res.status).toBe(401);
+    it('rejects bad days', async () => {
+      const res = await request(app).get('/overview?days=0');
+      expect(res.status).toBe(400);
+      expectSpec('/overview', res);
     });
   });
 
   describe('GET /teams', () => {
-    it('returns team summaries of visible entities', async () => {
-      store.teamSummaries.mockResolvedValue([
-        {
-          owner: 'group:default/team-web',
-          components: 1,
-          scanned: 1,
-          averageScore: 5,
-          grades: { A: 0, B: 0, C: 0, D: 1, F: 0 },
-        },
-      ]);
-      const res = await request(app).get('/teams');
+    it('returns aggregates of visible entities under a root', async () => {
+      const res = await request(app).get('/teams?root=team-web');
       expect(res.status).toBe(200);
-      expect(res.body.items).toHaveLength(1);
-      expect(store.teamSummaries).toHaveBeenCalledWith({
+      expectSpec('/teams', res);
+      expect(store.teams).toHaveBeenCalledWith({
         entityRefs: ['component:default/payments-api', 'component:default/web'],
+        root: 'group:default/team-web',
       });
+    });
+
+    it('answers 404 for an unknown root and 400 for a bad one', async () => {
+      store.teams.mockResolvedValue(undefined);
+      let res = await request(app).get('/teams?root=group:default/nope');
+      expect(res.status).toBe(404);
+      expectSpec('/teams', res);
+      res = await request(app).get('/teams?root=a:b:c');
+      expect(res.status).toBe(400);
+      expectSpec('/teams', res);
     });
   });
 
   describe('GET /checks', () => {
     it('lists the checks with their stats', async () => {
-      store.checkStats.mockResolvedValue([
-        { checkId: 'fake-check', applicable: 4, failing: 1, passRate: 0.75 },
-        { checkId: 'removed-check', applicable: 1, failing: 1, passRate: 0 },
-      ]);
       const res = await request(app).get('/checks');
       expect(res.status).toBe(200);
+      expectSpec('/checks', res);
       expect(res.body.items).toEqual([
         expect.objectContaining({
           id: 'fake-check',
-          title: 'A fake check',
-          docsPath: 'docs/checks/fake-check.md',
           applicable: 4,
           failing: 1,
           passRate: 0.75,
@@ -347,29 +652,274 @@ describe('createRouter', () => {
       expect(res.body.items[0].run).toBeUndefined();
     });
 
-    it('returns one check with its guide', async () => {
+    it('rejects unknown parameters', async () => {
+      const res = await request(app).get('/checks?x=1');
+      expect(res.status).toBe(400);
+      expectSpec('/checks', res);
+    });
+
+    it('returns one check with its guide and failing entities', async () => {
       const res = await request(app).get('/checks/fake-check');
       expect(res.status).toBe(200);
+      expectSpec('/checks/{checkId}', res);
       expect(res.body).toMatchObject({
         id: 'fake-check',
-        applicable: 0,
-        failing: 0,
-        passRate: null,
         guide: '# Fake check\n',
+        failingEntities: [{ entityRef: 'component:default/payments-api' }],
       });
-    });
-
-    it('answers 404 for an unknown check', async () => {
-      const res = await request(app).get('/checks/unknown-check');
-      expect(res.status).toBe(404);
-      expect(res.body.error.name).toBe('NotFoundError');
-    });
-
-    it('never reads outside the guides folder', async () => {
-      const res = await request(app).get(
-        `/checks/${encodeURIComponent('../../etc/passwd')}`,
+      expect(store.failingEntities).toHaveBeenCalledWith(
+        'fake-check',
+        {
+          entityRefs: [
+            'component:default/payments-api',
+            'component:default/web',
+          ],
+        },
+        200,
       );
-      expect(res.status).toBe(404);
     });
+
+    it('answers 404 for an unknown check, 400 for bad parameters', async () => {
+      let res = await request(app).get('/checks/unknown-check');
+      expect(res.status).toBe(404);
+      expectSpec('/checks/{checkId}', res);
+      res = await request(app).get(`/checks/${enc('../../etc/passwd')}`);
+      expect(res.status).toBe(404);
+      res = await request(app).get('/checks/fake-check?x=1');
+      expect(res.status).toBe(400);
+      expectSpec('/checks/{checkId}', res);
+    });
+  });
+
+  describe('waivers', () => {
+    it('lists waivers of visible entities only', async () => {
+      const res = await request(app).get(
+        '/waivers?active=true&checkId=fake-check&owner=team-web',
+      );
+      expect(res.status).toBe(200);
+      expectSpec('/waivers', res);
+      expect(res.body.items.map((w: Waiver) => w.id)).toEqual(['w-1']);
+      expect(waivers.list).toHaveBeenCalledWith({
+        active: true,
+        checkId: 'fake-check',
+        owner: 'group:default/team-web',
+      });
+      const bad = await request(app).get('/waivers?active=maybe');
+      expect(bad.status).toBe(400);
+      expectSpec('/waivers', bad);
+    });
+
+    it('creates a waiver recorded with its author', async () => {
+      const expiresAt = future();
+      const res = await request(app)
+        .post('/waivers')
+        .send({
+          checkId: 'fake-check',
+          scope: { type: 'owner', ownerRef: 'group:default/team-web' },
+          reason: 'Accepted risk',
+          expiresAt,
+        });
+      expect(res.status).toBe(201);
+      expectSpec('/waivers', res);
+      expect(waivers.create).toHaveBeenCalledWith(
+        {
+          checkId: 'fake-check',
+          scope: { type: 'owner', ownerRef: 'group:default/team-web' },
+          reason: 'Accepted risk',
+          expiresAt,
+        },
+        'user:default/mock',
+      );
+    });
+
+    it.each([
+      [{}],
+      [
+        {
+          checkId: 'fake-check',
+          scope: { type: 'entity', entityRef: 'component:default/web' },
+          reason: 'x',
+          expiresAt: '2000-01-01T00:00:00Z',
+        },
+      ],
+      [
+        {
+          checkId: 'nope',
+          scope: { type: 'entity', entityRef: 'component:default/web' },
+          reason: 'x',
+          expiresAt: '2099-01-01T00:00:00Z',
+        },
+      ],
+      [
+        {
+          checkId: 'fake-check',
+          scope: { type: 'team', ref: 'x' },
+          reason: 'x',
+          expiresAt: '2099-01-01T00:00:00Z',
+        },
+      ],
+      [
+        {
+          checkId: 'fake-check',
+          scope: { type: 'entity', entityRef: 'component:default/web' },
+          reason: ' ',
+          expiresAt: '2099-01-01T00:00:00Z',
+        },
+      ],
+    ])('rejects the body %j with 400', async body => {
+      const res = await request(app).post('/waivers').send(body);
+      expect(res.status).toBe(400);
+      expectSpec('/waivers', res);
+      expect(waivers.create).not.toHaveBeenCalled();
+    });
+
+    it('answers 404 for a waiver on an entity the caller cannot see', async () => {
+      const res = await request(app)
+        .post('/waivers')
+        .send({
+          checkId: 'fake-check',
+          scope: { type: 'entity', entityRef: 'component:default/secret' },
+          reason: 'x',
+          expiresAt: future(),
+        });
+      expect(res.status).toBe(404);
+      expectSpec('/waivers', res);
+    });
+
+    it('needs a user, not a service, to create or revoke', async () => {
+      const res = await request(app)
+        .post('/waivers')
+        .set('Authorization', mockCredentials.service.header())
+        .send({
+          checkId: 'fake-check',
+          scope: { type: 'entity', entityRef: 'component:default/web' },
+          reason: 'x',
+          expiresAt: future(),
+        });
+      expect(res.status).toBe(403);
+    });
+
+    it('revokes a waiver', async () => {
+      const res = await request(app)
+        .delete('/waivers/w-1')
+        .send({ reason: 'Fixed' });
+      expect(res.status).toBe(200);
+      expectSpec('/waivers/{id}', res);
+      expect(waivers.revoke).toHaveBeenCalledWith(
+        'w-1',
+        'user:default/mock',
+        'Fixed',
+      );
+      let other = await request(app).delete('/waivers/nope');
+      expect(other.status).toBe(404);
+      expectSpec('/waivers/{id}', other);
+      other = await request(app).delete('/waivers/w-1').send({ reason: 5 });
+      expect(other.status).toBe(400);
+      expectSpec('/waivers/{id}', other);
+    });
+  });
+
+  // Every route: 401 without credentials, 403 without the permission.
+  const routes: Array<[string, string, string, object | null]> = [
+    ['get', '/scorecards', '/scorecards', null],
+    ['get', '/scorecards/export', '/scorecards/export', null],
+    ['get', `/scorecards/${WEB}`, '/scorecards/{entityRef}', null],
+    [
+      'get',
+      `/scorecards/${WEB}/history`,
+      '/scorecards/{entityRef}/history',
+      null,
+    ],
+    ['get', `/scorecards/${WEB}/sarif`, '/scorecards/{entityRef}/sarif', null],
+    [
+      'post',
+      `/scorecards/${WEB}/refresh`,
+      '/scorecards/{entityRef}/refresh',
+      null,
+    ],
+    ['get', '/overview', '/overview', null],
+    ['get', '/teams', '/teams', null],
+    ['get', '/checks', '/checks', null],
+    ['get', '/checks/fake-check', '/checks/{checkId}', null],
+    ['get', '/waivers', '/waivers', null],
+    [
+      'post',
+      '/waivers',
+      '/waivers',
+      {
+        checkId: 'fake-check',
+        scope: { type: 'entity', entityRef: 'component:default/web' },
+        reason: 'x',
+        expiresAt: '2099-01-01T00:00:00Z',
+      },
+    ],
+    ['delete', '/waivers/w-1', '/waivers/{id}', null],
+  ];
+
+  it.each(routes)(
+    '%s %s answers 401 without credentials',
+    async (method, url, specPath, body) => {
+      const res = await (request(app) as any)
+        [method](url)
+        .set('Authorization', mockCredentials.none.header())
+        .send(body ?? undefined);
+      expect(res.status).toBe(401);
+      expectSpec(specPath, res);
+    },
+  );
+
+  it.each(routes)(
+    '%s %s answers 403 when the policy denies',
+    async (method, url, specPath, body) => {
+      await setup({ permission: AuthorizeResult.DENY });
+      const res = await (request(app) as any)
+        [method](url)
+        .send(body ?? undefined);
+      expect(res.status).toBe(403);
+      expectSpec(specPath, res);
+      expect(res.body.error.name).toBe('NotAllowedError');
+      expect(store.setState).not.toHaveBeenCalled();
+      expect(waivers.create).not.toHaveBeenCalled();
+      expect(waivers.revoke).not.toHaveBeenCalled();
+    },
+  );
+
+  describe('the OpenAPI document', () => {
+    it('lists exactly the routes of the router', async () => {
+      const router: any = await createRouter({
+        store,
+        waivers,
+        scanner,
+        catalog: fakeCatalog({ entities }),
+        auth: mockServices.auth(),
+        httpAuth: mockServices.httpAuth(),
+        permissions: mockServices.permissions(),
+        logger: mockServices.logger.mock(),
+        registry: new CheckRegistry([fakeCheck]),
+      });
+      const routed = (router.stack as any[])
+        .filter(layer => layer.route)
+        .flatMap(layer =>
+          Object.keys(layer.route.methods).map(
+            m => `${m} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
+          ),
+        )
+        .sort();
+      const documented = Object.entries(spec.paths)
+        .flatMap(([p, ops]) => Object.keys(ops as object).map(m => `${m} ${p}`))
+        .sort();
+      expect(routed).toEqual(documented);
+    });
+  });
+
+  afterAll(() => {
+    // Every documented route × status was exercised and validated above.
+    const documented = Object.entries(spec.paths).flatMap(([p, ops]) =>
+      Object.entries(ops as Record<string, any>).flatMap(([m, op]) =>
+        Object.keys(op.responses).map(s => `${m} ${p} ${s}`),
+      ),
+    );
+    const missing = documented.filter(d => !exercised.has(d));
+    expect(missing).toEqual([]);
   });
 });

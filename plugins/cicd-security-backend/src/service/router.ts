@@ -1,13 +1,13 @@
 import {
   AuthService,
   BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
-  DEFAULT_NAMESPACE,
   Entity,
   parseEntityRef,
   stringifyEntityRef,
@@ -17,31 +17,47 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  CHECK_CATEGORIES,
+  CheckCategory,
   CheckDetailResponse,
   CheckWithStats,
   ChecksResponse,
   cicdSecurityReadPermission,
   cicdSecurityRefreshPermission,
+  cicdSecurityWaiverManagePermission,
   ListScorecardsResponse,
+  OverviewResponse,
   RefreshResponse,
   Scorecard,
   ScorecardHistoryResponse,
+  ScorecardSummary,
   TeamsResponse,
+  Waiver,
+  WaiversResponse,
 } from '@cicd-security/plugin-cicd-security-common';
-import type { CheckRegistry } from '@cicd-security/plugin-cicd-security-node';
+import {
+  buildSarif,
+  ENGINE_VERSION,
+  type CheckRegistry,
+} from '@cicd-security/plugin-cicd-security-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import fs from 'fs';
 import path from 'path';
 import { z } from 'zod';
 import { CheckStats, ScorecardStore } from '../database/ScorecardStore';
+import { WaiverStore } from '../database/WaiverStore';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { entityMeta } from '../scanner/entityMeta';
+import { toCsv } from './csv';
+import { EntityVisibility } from './visibility';
 
 export interface RouterOptions {
   store: ScorecardStore;
+  waivers: WaiverStore;
   scanner: Pick<EntityScanner, 'scan'>;
   catalog: CatalogService;
   auth: AuthService;
@@ -51,7 +67,16 @@ export interface RouterOptions {
   registry: Pick<CheckRegistry, 'metadata' | 'get'>;
   /** Folder of the check guide pages (`<check-id>.md`), when known. */
   guidesDir?: string;
+  /** Base URL of the guides in SARIF rules. */
+  docsBase?: string;
+  /** How long a caller's visible entities are reused (default 30 s). */
+  visibilityTtlMs?: number;
+  /** How often expired waivers are looked for, at most (default 60 s). */
+  waiverSweepIntervalMs?: number;
 }
+
+export const DEFAULT_DOCS_BASE =
+  'https://github.com/cicd-security/cicd-security/blob/main/docs/checks';
 
 const STATES = [
   'ok',
@@ -61,32 +86,167 @@ const STATES = [
   'no-source',
   'stale',
 ] as const;
-
-const listQuerySchema = z.object({
-  owner: z.string().min(1).max(400).optional(),
-  kind: z.string().min(1).max(100).optional(),
-  grade: z.enum(['A', 'B', 'C', 'D', 'F']).optional(),
-  state: z.enum(STATES).optional(),
-  q: z.string().max(200).optional(),
-  sort: z.enum(['name', 'score', 'grade', 'owner', 'scannedAt']).optional(),
-  order: z.enum(['asc', 'desc']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-const historyQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
+const SORT_FIELDS = [
+  'name',
+  'score',
+  'grade',
+  'owner',
+  'system',
+  'kind',
+  'lifecycle',
+  'state',
+  'criticalFindings',
+  'findings',
+  'scannedAt',
+] as const;
+const CATEGORY_IDS = CHECK_CATEGORIES.map(c => c.id) as [
+  CheckCategory,
+  ...CheckCategory[],
+];
 const CHECK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const CATALOG_PAGE_SIZE = 1000;
+const ENTITY_REF = /^[^:/\s]+:([^:/\s]+\/)?[^:/\s]+$/;
+/** A ref whose kind may be left out (it defaults to group). */
+const SHORT_REF = /^([^:/\s]+:)?([^:/\s]+\/)?[^:/\s]+$/;
+const MAX_EXPORT_ROWS = 100_000;
+const EXPORT_PAGE = 500;
+
+const filterFields = {
+  owner: z
+    .string()
+    .min(1)
+    .max(400)
+    .regex(SHORT_REF, 'not an entity ref')
+    .optional(),
+  system: z
+    .string()
+    .min(1)
+    .max(400)
+    .regex(ENTITY_REF, 'not an entity ref')
+    .optional(),
+  kind: z.string().min(1).max(100).optional(),
+  type: z.string().min(1).max(100).optional(),
+  lifecycle: z.string().min(1).max(100).optional(),
+  grade: z
+    .string()
+    .regex(/^[ABCDF](,[ABCDF])*$/, 'one or more of A,B,C,D,F, comma-separated')
+    .optional(),
+  state: z.enum(STATES).optional(),
+  category: z.enum(CATEGORY_IDS).optional(),
+  categoryBelow: z.coerce.number().min(0).max(10).optional(),
+  failingCheck: z
+    .string()
+    .max(100)
+    .regex(CHECK_ID, 'not a check id')
+    .optional(),
+  q: z.string().max(200).optional(),
+  sort: z.enum(SORT_FIELDS).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+};
+
+function bothOrNeither(v: { category?: string; categoryBelow?: number }) {
+  return (v.category === undefined) === (v.categoryBelow === undefined);
+}
+const CATEGORY_PAIR = {
+  message: 'category and categoryBelow go together',
+  path: ['categoryBelow'],
+};
+
+const listQuerySchema = z
+  .object({
+    ...filterFields,
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict()
+  .refine(bothOrNeither, CATEGORY_PAIR);
+
+const exportQuerySchema = z
+  .object({ ...filterFields, format: z.enum(['csv', 'json']).default('csv') })
+  .strict()
+  .refine(bothOrNeither, CATEGORY_PAIR);
+
+const historyQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    since: z
+      .string()
+      .max(40)
+      .refine(v => !Number.isNaN(Date.parse(v)), 'not a date')
+      .optional(),
+  })
+  .strict();
+
+const overviewQuerySchema = z
+  .object({ days: z.coerce.number().int().min(1).max(365).default(30) })
+  .strict();
+
+const teamsQuerySchema = z
+  .object({
+    root: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+  })
+  .strict();
+
+const noQuerySchema = z.object({}).strict();
+
+const waiversQuerySchema = z
+  .object({
+    entityRef: z
+      .string()
+      .max(400)
+      .regex(ENTITY_REF, 'not an entity ref')
+      .optional(),
+    checkId: z.string().max(100).regex(CHECK_ID, 'not a check id').optional(),
+    owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+    active: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+const createWaiverSchema = z
+  .object({
+    checkId: z.string().max(100).regex(CHECK_ID, 'not a check id'),
+    scope: z.discriminatedUnion('type', [
+      z
+        .object({
+          type: z.literal('entity'),
+          entityRef: z.string().max(400).regex(ENTITY_REF, 'not an entity ref'),
+        })
+        .strict(),
+      z
+        .object({
+          type: z.literal('owner'),
+          ownerRef: z.string().max(400).regex(ENTITY_REF, 'not an entity ref'),
+        })
+        .strict(),
+    ]),
+    reason: z.string().trim().min(1).max(2000),
+    expiresAt: z.string().datetime({ offset: true }),
+  })
+  .strict();
+
+const revokeWaiverSchema = z
+  .object({ reason: z.string().trim().min(1).max(2000).optional() })
+  .strict();
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, scanner, catalog, httpAuth, permissions, logger, registry } =
-    options;
+  const {
+    store,
+    waivers,
+    scanner,
+    catalog,
+    httpAuth,
+    permissions,
+    logger,
+    registry,
+  } = options;
+  const docsBase = options.docsBase ?? DEFAULT_DOCS_BASE;
+  const visibility = new EntityVisibility({
+    catalog,
+    ttlMs: options.visibilityTtlMs,
+  });
   const router = Router();
+  router.use(express.json({ limit: '64kb' }));
 
   /** The caller: a signed-in user, or another backend plugin. */
   function credentialsOf(req: express.Request) {
@@ -106,17 +266,44 @@ export async function createRouter(
     }
   }
 
-  /** Parses the path param and loads the entity as the caller sees it. */
+  /** Same for a permission on one catalog entity. */
+  async function authorizeOn(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    resourceRef: string,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Missing permission ${permission.name} on ${resourceRef}`,
+      );
+    }
+  }
+
+  /** Signed-in caller with the read permission. */
+  async function reader(req: express.Request) {
+    const credentials = await credentialsOf(req);
+    await authorize(credentials, cicdSecurityReadPermission);
+    return credentials;
+  }
+
+  function toRef(rawRef: string): CompoundEntityRef {
+    try {
+      return parseEntityRef(rawRef);
+    } catch (e) {
+      throw new InputError(`Malformed entity ref '${rawRef}'`, e);
+    }
+  }
+
+  /** Parses the ref and loads the entity as the caller sees it (404 otherwise). */
   async function loadEntity(
     rawRef: string,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    let ref: CompoundEntityRef;
-    try {
-      ref = parseEntityRef(rawRef);
-    } catch (e) {
-      throw new InputError(`Malformed entity ref '${rawRef}'`, e);
-    }
+    const ref = toRef(rawRef);
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
       throw new NotFoundError(`No entity ${stringifyEntityRef(ref)}`);
@@ -125,50 +312,22 @@ export async function createRouter(
   }
 
   /**
-   * Refs of the entities the caller may read. The catalog enforces its own
-   * permissions, so intersecting with this list keeps the scorecards as
-   * visible as the entities themselves. This walks the caller's view of the
-   * catalog on each call: fine for thousands of entities; larger portals
-   * will want a permission-aware filter in SQL instead.
+   * Expired waivers stop applying: the affected scores are recomputed the
+   * first time a score is read after the expiry (at most once per interval
+   * and process; every replica may do it, the result is the same).
    */
-  async function visibleEntityRefs(
-    credentials: BackstageCredentials,
-    kind?: string,
-  ): Promise<string[]> {
-    const refs: string[] = [];
-    const fields = ['kind', 'metadata.namespace', 'metadata.name'];
-    let response = await catalog.queryEntities(
-      {
-        ...(kind ? { filter: { kind } } : {}),
-        fields,
-        limit: CATALOG_PAGE_SIZE,
-      },
-      { credentials },
-    );
-    const collect = (items: Entity[]) => {
-      for (const e of items) {
-        refs.push(
-          stringifyEntityRef({
-            kind: e.kind,
-            namespace: e.metadata.namespace ?? DEFAULT_NAMESPACE,
-            name: e.metadata.name,
-          }),
-        );
-      }
-    };
-    collect(response.items);
-    while (response.pageInfo.nextCursor) {
-      response = await catalog.queryEntities(
-        {
-          cursor: response.pageInfo.nextCursor,
-          fields,
-          limit: CATALOG_PAGE_SIZE,
-        },
-        { credentials },
-      );
-      collect(response.items);
+  let lastSweep = 0;
+  const sweepInterval = options.waiverSweepIntervalMs ?? 60_000;
+  async function applyExpiredWaivers() {
+    const now = Date.now();
+    if (now - lastSweep < sweepInterval) return;
+    lastSweep = now;
+    try {
+      const n = await waivers.applyExpired();
+      if (n) logger.info(`Rescored the entities of ${n} expired waiver(s)`);
+    } catch (e) {
+      logger.warn(`Could not apply expired waivers: ${e}`);
     }
-    return refs;
   }
 
   async function readGuide(checkId: string): Promise<string | undefined> {
@@ -196,58 +355,126 @@ export async function createRouter(
     });
   }
 
+  async function scorecardOf(entity: Entity): Promise<Scorecard> {
+    const meta = entityMeta(entity);
+    const stored = await store.getScorecard(meta.entityRef);
+    return (
+      stored ?? {
+        ...meta,
+        state: 'pending',
+        score: null,
+        grade: null,
+        categories: [],
+        counts: {
+          passed: 0,
+          failed: 0,
+          warned: 0,
+          notApplicable: 0,
+          inconclusive: 0,
+          errored: 0,
+          findings: 0,
+          suppressedFindings: 0,
+          criticalFindings: 0,
+        },
+        checks: [],
+        problems: [],
+      }
+    );
+  }
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   router.get('/scorecards', async (req, res) => {
     const query = parse(listQuerySchema, req.query);
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
-    const entityRefs = await visibleEntityRefs(credentials, query.kind);
-    const result = await store.listScorecards({ ...query, entityRefs });
-    const body: ListScorecardsResponse = result;
+    const credentials = await reader(req);
+    await applyExpiredWaivers();
+    const entityRefs = await visibility.visibleRefs(credentials);
+    const body: ListScorecardsResponse = await store.listScorecards({
+      ...query,
+      ...(query.owner ? { owner: groupRef(query.owner) } : {}),
+      entityRefs,
+    });
     res.json(body);
   });
 
+  router.get('/scorecards/export', async (req, res) => {
+    const { format, ...query } = parse(exportQuerySchema, req.query);
+    const credentials = await reader(req);
+    await applyExpiredWaivers();
+    const entityRefs = await visibility.visibleRefs(credentials);
+    const items: ScorecardSummary[] = [];
+    for (let offset = 0; offset < MAX_EXPORT_ROWS; offset += EXPORT_PAGE) {
+      const page = await store.listScorecards({
+        ...query,
+        ...(query.owner ? { owner: groupRef(query.owner) } : {}),
+        entityRefs,
+        limit: EXPORT_PAGE,
+        offset,
+      });
+      items.push(...page.items);
+      if (page.items.length < EXPORT_PAGE) break;
+    }
+    const stamp = new Date().toISOString().slice(0, 10);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="cicd-security-scorecards-${stamp}.${format}"`,
+    );
+    if (format === 'json') {
+      const body: ListScorecardsResponse = { items, totalCount: items.length };
+      res.json(body);
+    } else {
+      res.type('text/csv; charset=utf-8').send(toCsv(items));
+    }
+  });
+
   router.get('/scorecards/:entityRef', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
-    const meta = entityMeta(entity);
-    const stored = await store.getScorecard(meta.entityRef);
-    const body: Scorecard = stored ?? {
-      ...meta,
-      state: 'pending',
-      score: null,
-      grade: null,
-      categories: [],
-      counts: {
-        passed: 0,
-        failed: 0,
-        warned: 0,
-        notApplicable: 0,
-        inconclusive: 0,
-        errored: 0,
-        findings: 0,
-        suppressedFindings: 0,
-        criticalFindings: 0,
-      },
-      checks: [],
-      problems: [],
-    };
+    await applyExpiredWaivers();
+    const body: Scorecard = await scorecardOf(entity);
     res.json(body);
   });
 
   router.get('/scorecards/:entityRef/history', async (req, res) => {
-    const { limit } = parse(historyQuerySchema, req.query);
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
+    const { limit, since } = parse(historyQuerySchema, req.query);
+    const credentials = await reader(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
     const body: ScorecardHistoryResponse = {
-      items: await store.getHistory(stringifyEntityRef(entity), limit),
+      items: await store.getHistory(
+        stringifyEntityRef(entity),
+        limit,
+        since ? new Date(since) : undefined,
+      ),
     };
     res.json(body);
+  });
+
+  router.get('/scorecards/:entityRef/sarif', async (req, res) => {
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
+    const entity = await loadEntity(req.params.entityRef, credentials);
+    const scorecard = await scorecardOf(entity);
+    const ran = new Set(scorecard.checks.map(c => c.checkId));
+    const sarif = buildSarif({
+      version: ENGINE_VERSION,
+      docsBase,
+      checks: registry.metadata().filter(m => ran.has(m.id)),
+      targets: [
+        {
+          target: scorecard.entityRef,
+          kind: 'directory',
+          result: { checks: scorecard.checks },
+        },
+      ],
+    });
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${entity.metadata.name}.sarif"`,
+    );
+    res.type('application/sarif+json').send(JSON.stringify(sarif));
   });
 
   router.post('/scorecards/:entityRef/refresh', async (req, res) => {
@@ -267,20 +494,33 @@ export async function createRouter(
     res.status(202).json(body);
   });
 
+  router.get('/overview', async (req, res) => {
+    const { days } = parse(overviewQuerySchema, req.query);
+    const credentials = await reader(req);
+    await applyExpiredWaivers();
+    const entityRefs = await visibility.visibleRefs(credentials);
+    const body: OverviewResponse = await store.overview({ entityRefs, days });
+    res.json(body);
+  });
+
   router.get('/teams', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
-    const entityRefs = await visibleEntityRefs(credentials);
-    const body: TeamsResponse = {
-      items: await store.teamSummaries({ entityRefs }),
-    };
+    const { root } = parse(teamsQuerySchema, req.query);
+    const credentials = await reader(req);
+    await applyExpiredWaivers();
+    const entityRefs = await visibility.visibleRefs(credentials);
+    const rootRef = root ? groupRef(root) : undefined;
+    const body: TeamsResponse | undefined = await store.teams({
+      entityRefs,
+      root: rootRef,
+    });
+    if (!body) throw new NotFoundError(`No group ${rootRef}`);
     res.json(body);
   });
 
   router.get('/checks', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
-    const entityRefs = await visibleEntityRefs(credentials);
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
+    const entityRefs = await visibility.visibleRefs(credentials);
     const body: ChecksResponse = {
       items: withStats(await store.checkStats({ entityRefs })),
     };
@@ -288,31 +528,130 @@ export async function createRouter(
   });
 
   router.get('/checks/:checkId', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    await authorize(credentials, cicdSecurityReadPermission);
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
     const { checkId } = req.params;
     if (!registry.get(checkId)) {
       throw new NotFoundError(`No check with id '${checkId}'`);
     }
-    const entityRefs = await visibleEntityRefs(credentials);
-    const [check] = withStats(await store.checkStats({ entityRefs })).filter(
-      c => c.id === checkId,
+    const entityRefs = await visibility.visibleRefs(credentials);
+    const [stats, failingEntities, guide] = await Promise.all([
+      store.checkStats({ entityRefs }),
+      store.failingEntities(checkId, { entityRefs }, 200),
+      readGuide(checkId),
+    ]);
+    const [check] = withStats(stats).filter(c => c.id === checkId);
+    const body: CheckDetailResponse = {
+      ...check,
+      ...(guide ? { guide } : {}),
+      failingEntities,
+    };
+    res.json(body);
+  });
+
+  router.get('/waivers', async (req, res) => {
+    const query = parse(waiversQuerySchema, req.query);
+    const credentials = await reader(req);
+    const visible = new Set(await visibility.visibleRefs(credentials));
+    const items = await waivers.list({
+      ...(query.entityRef
+        ? { entityRef: stringifyEntityRef(toRef(query.entityRef)) }
+        : {}),
+      ...(query.owner ? { owner: groupRef(query.owner) } : {}),
+      ...(query.checkId ? { checkId: query.checkId } : {}),
+      ...(query.active ? { active: query.active === 'true' } : {}),
+    });
+    const body: WaiversResponse = {
+      // Entity waivers show only for entities the caller may see.
+      items: items.filter(
+        w => w.scope.type !== 'entity' || visible.has(w.scope.entityRef),
+      ),
+    };
+    res.json(body);
+  });
+
+  router.post('/waivers', async (req, res) => {
+    const request = parse(createWaiverSchema, req.body ?? {}, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    if (!registry.get(request.checkId)) {
+      throw new InputError(`Unknown check '${request.checkId}'`);
+    }
+    if (new Date(request.expiresAt).getTime() <= Date.now()) {
+      throw new InputError('expiresAt must be in the future');
+    }
+    const scopeRaw =
+      request.scope.type === 'entity'
+        ? request.scope.entityRef
+        : request.scope.ownerRef;
+    const target = await loadEntity(scopeRaw, credentials);
+    const targetRef = stringifyEntityRef(target);
+    await authorizeOn(
+      credentials,
+      cicdSecurityWaiverManagePermission,
+      targetRef,
     );
-    const guide = await readGuide(checkId);
-    const body: CheckDetailResponse = { ...check, ...(guide ? { guide } : {}) };
+    const body: Waiver = await waivers.create(
+      {
+        ...request,
+        expiresAt: new Date(request.expiresAt).toISOString(),
+        scope:
+          request.scope.type === 'entity'
+            ? { type: 'entity', entityRef: targetRef }
+            : { type: 'owner', ownerRef: targetRef },
+      },
+      actorOf(credentials),
+    );
+    res.status(201).json(body);
+  });
+
+  router.delete('/waivers/:id', async (req, res) => {
+    const { reason } = parse(revokeWaiverSchema, req.body ?? {}, 'body');
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const existing = await waivers.get(req.params.id);
+    if (!existing) throw new NotFoundError(`No waiver ${req.params.id}`);
+    const scopeRef =
+      existing.scope.type === 'entity'
+        ? existing.scope.entityRef
+        : existing.scope.ownerRef;
+    await loadEntity(scopeRef, credentials);
+    await authorizeOn(
+      credentials,
+      cicdSecurityWaiverManagePermission,
+      scopeRef,
+    );
+    const body: Waiver = (await waivers.revoke(
+      existing.id,
+      actorOf(credentials),
+      reason,
+    ))!;
     res.json(body);
   });
 
   return router;
 }
 
-function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
+/** A full owner ref; the kind defaults to group, the namespace to default. */
+function groupRef(ref: string): string {
+  return stringifyEntityRef(
+    parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }),
+  );
+}
+
+function actorOf(credentials: BackstageCredentials<BackstageUserPrincipal>) {
+  return credentials.principal.userEntityRef;
+}
+
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  where: 'query' | 'body' = 'query',
+): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const reason = result.error.issues
-      .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
+      .map(i => `${i.path.join('.') || where}: ${i.message}`)
       .join('; ');
-    throw new InputError(`Invalid query: ${reason}`);
+    throw new InputError(`Invalid ${where}: ${reason}`);
   }
   return result.data;
 }

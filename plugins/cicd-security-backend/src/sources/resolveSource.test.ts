@@ -1,4 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -136,9 +138,9 @@ describe('resolveSource', () => {
     ],
     ['a file', 'dir:../file.txt', 'is not a directory'],
     [
-      'url: sources',
+      'url: sources when no integration is configured',
       'url:https://github.com/acme/svc/tree/main/',
-      'SCM URL sources are not supported yet',
+      'No SCM integration is configured for github.com',
     ],
     ['unknown types', 'github:acme/svc', 'Unsupported source location'],
     ['an empty target', 'dir:', 'Unsupported source location'],
@@ -151,7 +153,68 @@ describe('resolveSource', () => {
       opts(),
     );
     expect(result.type).toBe('refused');
-    expect(result.type !== 'local' && result.reason).toContain(reason);
+    expect(result.type === 'refused' && result.reason).toContain(reason);
+  });
+
+  describe('url: sources', () => {
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: {
+          github: [{ host: 'github.com' }],
+          gitlab: [
+            {
+              host: 'gitlab.example.com',
+              apiBaseUrl: 'https://gitlab.example.com/api/v4',
+            },
+          ],
+        },
+      }),
+    );
+    const resolve = (location: string, managedBy?: string) =>
+      resolveSource(
+        entity({
+          'backstage.io/source-location': location,
+          ...(managedBy
+            ? { 'backstage.io/managed-by-location': managedBy }
+            : {}),
+        }),
+        { localRoots: [root], integrations },
+      );
+
+    it('accepts URLs of configured integrations', () => {
+      expect(resolve('url:https://github.com/acme/svc/tree/main/')).toEqual({
+        type: 'url',
+        url: 'https://github.com/acme/svc/tree/main/',
+        location: 'url:https://github.com/acme/svc/tree/main/',
+      });
+      expect(
+        resolve('url:https://gitlab.example.com/acme/svc/-/tree/main'),
+      ).toMatchObject({ type: 'url' });
+    });
+
+    it('resolves relative URLs against a url: catalog location', () => {
+      expect(
+        resolve(
+          'url:./',
+          'url:https://github.com/acme/svc/blob/main/catalog-info.yaml',
+        ),
+      ).toMatchObject({
+        type: 'url',
+        url: 'https://github.com/acme/svc/blob/main/',
+      });
+    });
+
+    it.each([
+      ['an unknown host', 'url:https://evil.example.net/acme/svc', 'No SCM integration is configured for evil.example.net'],
+      ['a look-alike host', 'url:https://github.com.evil.net/acme/svc', 'No SCM integration is configured'],
+      ['another scheme', 'url:file:///etc/passwd', 'must be an http(s) URL'],
+      ['embedded credentials', 'url:https://user:pw@github.com/acme/svc', 'must not embed credentials'],
+      ['a relative URL without base', 'url:../svc', 'is not a valid URL'],
+    ])('refuses %s', (_name, location, reason) => {
+      const result = resolve(location);
+      expect(result.type).toBe('refused');
+      expect(result.type === 'refused' && result.reason).toContain(reason);
+    });
   });
 
   it('refuses every local source when no root is configured', () => {

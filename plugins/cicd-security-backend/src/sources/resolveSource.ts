@@ -10,6 +10,8 @@ import path from 'path';
 export type ResolvedSource =
   /** A local directory, already resolved (symbolic links included) inside a root. */
   | { type: 'local'; path: string; location: string }
+  /** A URL inside one of the configured SCM integrations, read with the UrlReaderService. */
+  | { type: 'url'; url: string; location: string }
   /** The entity does not say where its source is, or the directory is missing. */
   | { type: 'none'; reason: string }
   /** The entity points somewhere cicd-security will not read. */
@@ -21,6 +23,12 @@ export interface ResolveSourceOptions {
    * against the working directory of the process.
    */
   localRoots: string[];
+  /**
+   * The configured SCM integrations (`ScmIntegrations.fromConfig(config)`);
+   * `url:` sources must belong to one of them. Absent: every `url:` source
+   * is refused.
+   */
+  integrations?: { byUrl(url: string): unknown };
 }
 
 /**
@@ -30,7 +38,9 @@ export interface ResolveSourceOptions {
  * `dir:<path>` sources are read from disk only when the path, after following
  * symbolic links, lies inside one of the configured roots; a relative path
  * resolves against the folder of the entity's catalog file when the entity
- * came from a `file:` location. `url:` sources are not read yet.
+ * came from a `file:` location. `url:<target>` sources are accepted only
+ * when they are http(s) URLs of a host with a configured SCM integration, so
+ * no request ever goes to an arbitrary host.
  */
 export function resolveSource(
   entity: Entity,
@@ -50,12 +60,8 @@ export function resolveSource(
   const separator = location.indexOf(':');
   const type = separator > 0 ? location.slice(0, separator) : '';
   const target = separator > 0 ? location.slice(separator + 1).trim() : '';
-  if (type === 'url') {
-    return {
-      type: 'refused',
-      reason: 'SCM URL sources are not supported yet',
-      location,
-    };
+  if (type === 'url' && target) {
+    return resolveUrl(entity, target, location, options);
   }
   if (type !== 'dir' || !target) {
     return {
@@ -136,4 +142,49 @@ function isInside(root: string, candidate: string): boolean {
       relative !== '..' &&
       !path.isAbsolute(relative))
   );
+}
+
+function resolveUrl(
+  entity: Entity,
+  target: string,
+  location: string,
+  options: ResolveSourceOptions,
+): ResolvedSource {
+  let url: URL;
+  try {
+    const managedBy = entity.metadata.annotations?.[ANNOTATION_LOCATION];
+    const base = managedBy?.startsWith('url:')
+      ? managedBy.slice('url:'.length)
+      : undefined;
+    url = new URL(target, base);
+  } catch {
+    return {
+      type: 'refused',
+      reason: `Source location '${location}' is not a valid URL`,
+      location,
+    };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return {
+      type: 'refused',
+      reason: `Source location '${location}' must be an http(s) URL`,
+      location,
+    };
+  }
+  if (url.username || url.password) {
+    return {
+      type: 'refused',
+      reason: `Source location '${location}' must not embed credentials`,
+      location,
+    };
+  }
+  const href = url.toString();
+  if (!options.integrations?.byUrl(href)) {
+    return {
+      type: 'refused',
+      reason: `No SCM integration is configured for ${url.host}; add it under integrations: to scan '${location}'`,
+      location,
+    };
+  }
+  return { type: 'url', url: href, location };
 }

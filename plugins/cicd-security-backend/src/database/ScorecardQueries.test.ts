@@ -1,0 +1,411 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  CheckCategory,
+  CheckResult,
+} from '@cicd-security/plugin-cicd-security-common';
+import {
+  DEFAULT_SCORING,
+  scoreResults,
+  type ScanResult,
+} from '@cicd-security/plugin-cicd-security-node';
+import { Knex } from 'knex';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { EntityMeta } from './ScorecardStore';
+
+jest.setTimeout(60_000);
+
+const TABLES = [
+  'cicd_security_findings',
+  'cicd_security_check_results',
+  'cicd_security_problems',
+  'cicd_security_scans',
+  'cicd_security_scorecards',
+  'cicd_security_waiver_events',
+  'cicd_security_waivers',
+  'cicd_security_group_closure',
+  'cicd_security_groups',
+];
+
+function meta(name: string, owner: string, extra: Partial<EntityMeta> = {}) {
+  return {
+    entityRef: `component:default/${name}`,
+    kind: 'Component',
+    namespace: 'default',
+    name,
+    type: 'service',
+    lifecycle: 'production',
+    owner,
+    system: 'system:default/payments',
+    ...extra,
+  } as EntityMeta;
+}
+
+function check(
+  checkId: string,
+  status: 'pass' | 'fail',
+  category: CheckCategory = 'third-party-software',
+  severity: CheckResult['severity'] = 'high',
+): CheckResult {
+  return {
+    checkId,
+    title: checkId,
+    category,
+    severity,
+    status,
+    score: status === 'pass' ? 10 : 0,
+    findings:
+      status === 'fail'
+        ? [
+            {
+              checkId,
+              severity,
+              message: `${checkId} failed`,
+              fingerprint: `${checkId}-fp`,
+              file: 'ci.yml',
+              line: 1,
+            },
+          ]
+        : [],
+  };
+}
+
+function scan(checks: CheckResult[]): ScanResult {
+  return { ...scoreResults(checks), checks, problems: [], durationMs: 5 };
+}
+
+const A = 'group:default/team-a';
+const B = 'group:default/team-b';
+const ORG = 'group:default/org';
+
+describe('ScorecardQueries', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  describe.each(databases.eachSupportedId())('%p', databaseId => {
+    let knex: Knex;
+    let store: DatabaseScorecardStore;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+        cacheTtlMs: 0,
+      });
+    });
+
+    afterEach(async () => {
+      for (const table of TABLES) await knex(table).delete();
+    });
+
+    async function seed() {
+      await store.groups.replace([
+        { groupRef: ORG, type: 'organization', title: 'The org' },
+        { groupRef: A, type: 'team', parent: ORG },
+        { groupRef: B, type: 'team', parent: ORG },
+      ]);
+      const old = new Date(Date.now() - 40 * 24 * 3600_000);
+      // good: all pass (10), owned by team-a; was 5 forty days ago
+      await store.saveScan(
+        meta('good', A),
+        {
+          type: 'scanned',
+          result: scan([check('c1', 'pass'), check('c2', 'pass')]),
+        },
+        old,
+      );
+      await knex('cicd_security_scans').update({ score: 5 });
+      await store.saveScan(meta('good', A), {
+        type: 'scanned',
+        result: scan([check('c1', 'pass'), check('c2', 'pass')]),
+      });
+      // bad: c1 fails (critical), owned by team-b
+      await store.saveScan(meta('bad', B, { lifecycle: 'experimental' }), {
+        type: 'scanned',
+        result: scan([
+          check('c1', 'fail', 'third-party-software', 'critical'),
+          check('c2', 'pass', 'compliance'),
+        ]),
+      });
+      // other: owned by a user, never scanned
+      await store.setState(
+        'component:default/other',
+        'pending',
+        undefined,
+        meta('other', 'user:default/jo', {
+          system: undefined,
+          type: 'website',
+        }),
+      );
+    }
+
+    const names = (r: { items: Array<{ name: string }> }) =>
+      r.items.map(i => i.name);
+
+    it('filters the list', async () => {
+      await seed();
+      expect(names(await store.listScorecards({ owner: ORG }))).toEqual([
+        'bad',
+        'good',
+      ]);
+      expect(names(await store.listScorecards({ owner: A }))).toEqual(['good']);
+      expect(
+        names(
+          await store.listScorecards({ system: 'system:default/payments' }),
+        ),
+      ).toEqual(['bad', 'good']);
+      expect(names(await store.listScorecards({ type: 'website' }))).toEqual([
+        'other',
+      ]);
+      expect(
+        names(await store.listScorecards({ lifecycle: 'experimental' })),
+      ).toEqual(['bad']);
+      expect(names(await store.listScorecards({ grade: 'A,D' }))).toEqual([
+        'bad',
+        'good',
+      ]);
+      expect(
+        names(
+          await store.listScorecards({
+            category: 'third-party-software',
+            categoryBelow: 5,
+          }),
+        ),
+      ).toEqual(['bad']);
+      expect(names(await store.listScorecards({ failingCheck: 'c1' }))).toEqual(
+        ['bad'],
+      );
+      expect(names(await store.listScorecards({ q: 'GOO' }))).toEqual(['good']);
+      const sorted = await store.listScorecards({
+        sort: 'criticalFindings',
+        order: 'desc',
+        limit: 1,
+      });
+      expect(names(sorted)).toEqual(['bad']);
+      expect(sorted.totalCount).toBe(3);
+    });
+
+    it('restricts to long lists of visible refs', async () => {
+      await seed();
+      const many = Array.from(
+        { length: 3000 },
+        (_, i) => `component:default/x${i}`,
+      );
+      const result = await store.listScorecards({
+        entityRefs: [...many, 'component:default/good'],
+      });
+      expect(names(result)).toEqual(['good']);
+      expect(result.totalCount).toBe(1);
+      const two = await store.listScorecards({
+        entityRefs: [
+          ...many,
+          'component:default/good',
+          'component:default/bad',
+        ],
+        sort: 'score',
+        limit: 1,
+        offset: 1,
+      });
+      expect(names(two)).toEqual(['good']);
+      expect(two.totalCount).toBe(2);
+      expect(
+        names(
+          await store.listScorecards({
+            entityRefs: [...many, 'component:default/good'],
+            owner: B,
+          }),
+        ),
+      ).toEqual([]);
+      const overview = await store.overview({
+        entityRefs: [...many, 'component:default/bad'],
+      });
+      expect(overview.stats.components).toBe(1);
+    });
+
+    it('rolls teams up the hierarchy', async () => {
+      await seed();
+      const teams = (await store.teams())!;
+      expect(teams.items.map(t => t.groupRef)).toEqual([ORG, A, B]);
+      const org = teams.items[0];
+      expect(org.children).toEqual([A, B]);
+      expect(org.direct.components).toBe(0);
+      expect(org.rollup).toMatchObject({
+        components: 2,
+        scanned: 2,
+        grades: { A: 1, B: 0, C: 0, D: 1, F: 0 },
+        openCriticalFindings: 1,
+      });
+      expect(org.rollup.medianScore).toBe(org.rollup.averageScore);
+      expect(teams.items[1].direct.change30d).toBe(5);
+      expect(teams.owners.map(o => o.owner)).toEqual([A, B, 'user:default/jo']);
+      const sub = (await store.teams({ root: B }))!;
+      expect(sub.items.map(t => t.groupRef)).toEqual([B]);
+      expect(await store.teams({ root: 'group:default/nope' })).toBeUndefined();
+      const hidden = (await store.teams({
+        entityRefs: ['component:default/good'],
+      }))!;
+      expect(hidden.items[0].rollup.components).toBe(1);
+    });
+
+    it('builds the closure and survives cycles', async () => {
+      await store.groups.replace([
+        { groupRef: 'group:default/X', parent: 'group:default/y' },
+        { groupRef: 'group:default/y', parent: 'group:default/x' },
+        { groupRef: 'group:default/z', parent: 'group:default/y' },
+      ]);
+      const h = await store.groups.load();
+      expect(h.descendants.get('group:default/y')?.sort()).toEqual([
+        'group:default/x',
+        'group:default/y',
+        'group:default/z',
+      ]);
+      const teams = (await store.teams())!;
+      expect(teams.items.map(t => t.groupRef).sort()).toEqual([
+        'group:default/x',
+        'group:default/y',
+        'group:default/z',
+      ]);
+    });
+
+    it('summarises the org', async () => {
+      await seed();
+      const overview = await store.overview();
+      expect(overview.stats.components).toBe(3);
+      expect(overview.stats.scanned).toBe(2);
+      expect(overview.shareAB).toBe(0.5);
+      expect(overview.trend.length).toBeGreaterThanOrEqual(1);
+      expect(overview.trend[overview.trend.length - 1]).toMatchObject({
+        date: new Date().toISOString().slice(0, 10),
+        scanned: 2,
+      });
+    });
+
+    it('lists failing entities of a check', async () => {
+      await seed();
+      expect(await store.failingEntities('c1')).toEqual([
+        {
+          entityRef: 'component:default/bad',
+          owner: B,
+          score: expect.any(Number),
+          findings: 1,
+        },
+      ]);
+      expect(
+        await store.failingEntities('c1', {
+          entityRefs: ['component:default/good'],
+        }),
+      ).toEqual([]);
+    });
+
+    it('applies waivers, records the audit trail and rescoring', async () => {
+      await seed();
+      const bad = 'component:default/bad';
+      const before = (await store.getScorecard(bad))!;
+      expect(before.explanation?.checks.every(c => c.counted)).toBe(true);
+      const waiver = await store.waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'entity', entityRef: bad },
+          reason: 'Vendored, fixed upstream',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        'user:default/alice',
+      );
+      expect(waiver).toMatchObject({
+        active: true,
+        createdBy: 'user:default/alice',
+        history: [{ action: 'created', actor: 'user:default/alice' }],
+      });
+      const after = (await store.getScorecard(bad))!;
+      expect(after.score).toBe(10);
+      expect(after.counts.criticalFindings).toBe(0);
+      expect(after.counts.failed).toBe(1);
+      const waived = after.checks.find(c => c.checkId === 'c1')!;
+      expect(waived.waiver).toMatchObject({ id: waiver.id });
+      expect(
+        after.explanation?.checks.find(c => c.checkId === 'c1'),
+      ).toMatchObject({
+        counted: false,
+        note: expect.stringMatching(/^Waived/),
+      });
+
+      // A new scan keeps the waiver applied.
+      await store.saveScan(meta('bad', B), {
+        type: 'scanned',
+        result: scan([
+          check('c1', 'fail', 'third-party-software', 'critical'),
+          check('c2', 'pass', 'compliance'),
+        ]),
+      });
+      expect((await store.getScorecard(bad))!.score).toBe(10);
+
+      const revoked = await store.waivers.revoke(
+        waiver.id,
+        'user:default/bob',
+        'fixed',
+      );
+      expect(revoked).toMatchObject({
+        active: false,
+        revokedBy: 'user:default/bob',
+      });
+      expect(revoked!.history.map(h => h.action)).toEqual([
+        'created',
+        'revoked',
+      ]);
+      expect((await store.getScorecard(bad))!.score).toBe(before.score);
+      expect(await store.waivers.list({ active: true })).toEqual([]);
+      expect(await store.waivers.list({ entityRef: bad })).toHaveLength(1);
+    });
+
+    it('stops applying an owner waiver once it expired', async () => {
+      await seed();
+      const bad = 'component:default/bad';
+      const waiver = await store.waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'owner', ownerRef: B },
+          reason: 'Accepted risk',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        'user:default/alice',
+      );
+      expect((await store.getScorecard(bad))!.score).toBe(10);
+      expect(await store.waivers.list({ owner: B })).toHaveLength(1);
+      await knex('cicd_security_waivers')
+        .where({ id: waiver.id })
+        .update({ expires_at: new Date(Date.now() - 1000) });
+      expect(await store.waivers.applyExpired()).toBe(1);
+      expect((await store.getScorecard(bad))!.score).toBeLessThan(10);
+      expect(await store.waivers.applyExpired()).toBe(0);
+    });
+
+    it('rescores with a new scoring config', async () => {
+      await seed();
+      const n = await store.rescore(
+        [
+          'component:default/bad',
+          'component:default/good',
+          'component:default/other',
+        ],
+        {
+          ...DEFAULT_SCORING,
+          categoryWeights: {
+            ...DEFAULT_SCORING.categoryWeights,
+            'third-party-software': 0,
+          },
+        },
+      );
+      expect(n).toBe(2);
+      expect((await store.getScorecard('component:default/bad'))!.score).toBe(
+        10,
+      );
+    });
+
+    it('returns history since a date', async () => {
+      await seed();
+      const ref = 'component:default/good';
+      expect(await store.getHistory(ref, 10)).toHaveLength(2);
+      expect(
+        await store.getHistory(ref, 10, new Date(Date.now() - 86_400_000)),
+      ).toHaveLength(1);
+    });
+  });
+});

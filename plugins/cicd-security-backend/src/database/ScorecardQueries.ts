@@ -1,0 +1,847 @@
+import {
+  CategoryScore,
+  CHECK_CATEGORIES,
+  CheckCategory,
+  CheckDetailResponse,
+  CheckResult,
+  CheckStatus,
+  Finding,
+  Grade,
+  GRADES,
+  OverviewResponse,
+  ScanProblem,
+  Scorecard,
+  ScorecardHistoryPoint,
+  ScorecardSortField,
+  ScorecardState,
+  ScoreStats,
+  Severity,
+  TeamAggregate,
+  TeamsResponse,
+  TeamSummary,
+} from '@cicd-security/plugin-cicd-security-common';
+import {
+  DEFAULT_SCORING,
+  ScoringConfig,
+} from '@cicd-security/plugin-cicd-security-node';
+import { createHash } from 'crypto';
+import { Knex } from 'knex';
+import {
+  RawDbCheckResultRow,
+  RawDbFindingRow,
+  RawDbProblemRow,
+  RawDbScanRow,
+  RawDbScorecardRow,
+  toFinding,
+  toSummary,
+} from './DatabaseScorecardStore';
+import { GroupHierarchy, GroupHierarchyStore } from './GroupHierarchyStore';
+import { explainScore } from './rescore';
+import {
+  CheckStats,
+  ListScorecardsOptions,
+  ListScorecardsResult,
+  VisibilityFilter,
+} from './ScorecardStore';
+import {
+  categoryBelow,
+  escapeLike,
+  jsonNumber,
+  utcDay,
+  whereInList,
+} from './sql';
+import { activeWaiversFor } from './WaiverStore';
+
+const SCORECARDS = 'cicd_security_scorecards';
+const SCANS = 'cicd_security_scans';
+const CHECK_RESULTS = 'cicd_security_check_results';
+const FINDINGS = 'cicd_security_findings';
+const PROBLEMS = 'cicd_security_problems';
+const GROUP_CLOSURE = 'cicd_security_group_closure';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Longer visibility lists are applied in memory rather than in SQL. */
+const VISIBILITY_IN_SQL_MAX = 500;
+/**
+ * How long the order of a filtered list is reused for callers with long
+ * visibility lists: membership and order may lag a scan by this much, the
+ * rows shown never do.
+ */
+const LIST_ORDER_TTL_MS = 5_000;
+
+/**
+ * Default time to reuse org-wide figures (the rows behind team and overview
+ * aggregates, scores 30 days ago, the trend): aggregates may lag a scan by
+ * this much, lists and single scorecards never do.
+ */
+export const DEFAULT_QUERY_CACHE_TTL_MS = 15_000;
+
+export interface QueryOptions {
+  scoring?: ScoringConfig;
+  /** How long org-wide history figures are reused; 0 turns caching off. */
+  cacheTtlMs?: number;
+  clock?: () => Date;
+}
+
+/** One scorecard reduced to what aggregates need. */
+type StatRow = {
+  entityRef: string;
+  owner: string | null;
+  score: number | null;
+  grade: Grade | null;
+  /** Score per category, in CHECK_CATEGORIES order; NaN when none. */
+  cats: Float64Array;
+  critical: number;
+  scanned: boolean;
+};
+
+const CATEGORY_INDEX = new Map(CHECK_CATEGORIES.map((c, i) => [c.id, i]));
+const GRADE_INDEX = new Map(GRADES.map((g, i) => [g, i]));
+
+/**
+ * The read side of the scorecard store: filtered lists, one scorecard,
+ * history, team roll-ups, overview and check figures.
+ */
+export class ScorecardQueries {
+  private readonly scoring: ScoringConfig;
+  private readonly ttl: number;
+  private readonly clock: () => Date;
+  private readonly cache = new Map<
+    string,
+    { at: number; value: Promise<unknown>; refreshing?: boolean }
+  >();
+  /** Sets of visible refs, per list (the visibility cache reuses lists). */
+  private readonly visibleSets = new WeakMap<string[], Set<string>>();
+  readonly groups: GroupHierarchyStore;
+
+  constructor(private readonly db: Knex, options: QueryOptions = {}) {
+    this.scoring = options.scoring ?? DEFAULT_SCORING;
+    this.ttl = options.cacheTtlMs ?? DEFAULT_QUERY_CACHE_TTL_MS;
+    this.clock = options.clock ?? (() => new Date());
+    this.groups = new GroupHierarchyStore(db);
+  }
+
+  async listScorecards(
+    options: ListScorecardsOptions,
+  ): Promise<ListScorecardsResult> {
+    if (options.entityRefs && options.entityRefs.length === 0) {
+      return { items: [], totalCount: 0 };
+    }
+    const { db } = this;
+    const query = db<RawDbScorecardRow>(SCORECARDS);
+    // Short visibility lists go into the SQL; long ones are applied to the
+    // ordered refs in memory (one narrow index-friendly query, no huge bind).
+    const bigVisibility =
+      options.entityRefs && options.entityRefs.length > VISIBILITY_IN_SQL_MAX;
+    if (options.entityRefs && !bigVisibility) {
+      whereInList(db, query, 'entity_ref', options.entityRefs);
+    }
+    if (options.owner) {
+      const owner = options.owner.toLocaleLowerCase('en-US');
+      query.where(q =>
+        q
+          .where('owner', owner)
+          .orWhereIn(
+            'owner',
+            db(GROUP_CLOSURE).where('ancestor', owner).select('descendant'),
+          ),
+      );
+    }
+    if (options.system) {
+      query.where('system', options.system.toLocaleLowerCase('en-US'));
+    }
+    if (options.kind) {
+      query.whereRaw(
+        'lower(kind) = ?',
+        options.kind.toLocaleLowerCase('en-US'),
+      );
+    }
+    if (options.type) query.where('type', options.type);
+    if (options.lifecycle) query.where('lifecycle', options.lifecycle);
+    if (options.grade) {
+      query.whereIn(
+        'grade',
+        options.grade.split(',').map(g => g.trim().toUpperCase()),
+      );
+    }
+    if (options.state) query.where('state', options.state);
+    if (options.category && options.categoryBelow !== undefined) {
+      query.where(
+        categoryBelow(
+          db,
+          'categories',
+          options.category,
+          options.categoryBelow,
+        ),
+      );
+    }
+    if (options.failingCheck) {
+      query.whereExists(
+        db(CHECK_RESULTS)
+          .select(db.raw('1'))
+          .whereRaw('??.entity_ref = ??.entity_ref', [
+            CHECK_RESULTS,
+            SCORECARDS,
+          ])
+          .where(`${CHECK_RESULTS}.check_id`, options.failingCheck)
+          .where(`${CHECK_RESULTS}.status`, 'fail'),
+      );
+    }
+    if (options.q) {
+      const pattern = `%${escapeLike(options.q.toLocaleLowerCase('en-US'))}%`;
+      query.where(q =>
+        q
+          .whereRaw(`lower(name) like ? escape '\\'`, [pattern])
+          .orWhereRaw(`lower(title) like ? escape '\\'`, [pattern])
+          .orWhereRaw(`lower(owner) like ? escape '\\'`, [pattern]),
+      );
+    }
+
+    const sortExpr = this.sortExpression(options.sort ?? 'name');
+    const order = options.order === 'desc' ? 'desc' : 'asc';
+    const limit = options.limit ?? 50;
+    const offset = options.offset ?? 0;
+    const sorted = (q: Knex.QueryBuilder) => {
+      // Nulls last in both directions, spelt out because knex's `nulls last`
+      // for SQLite drops the column itself (and so that the index on
+      // `(score is null), score, entity_ref` serves the default sort).
+      if (sortExpr.nullable) {
+        q.orderByRaw(`(${sortExpr.sql} is null) asc`, sortExpr.bindings);
+      }
+      return q
+        .orderByRaw(`${sortExpr.sql} ${order}`, sortExpr.bindings)
+        .orderBy('entity_ref', 'asc');
+    };
+
+    if (bigVisibility) {
+      const visible = this.visibleSet(options.entityRefs!);
+      // The order of the matching refs is shared by every caller for a few
+      // seconds; the rows of the page are always read fresh.
+      const {
+        entityRefs: _visible,
+        limit: _l,
+        offset: _o,
+        ...filters
+      } = options;
+      const ordered = await this.cached(
+        `order:${JSON.stringify(filters)}`,
+        async () => {
+          const refRows: Array<{ entity_ref: string }> = await sorted(
+            query.clone().select('entity_ref'),
+          );
+          return refRows.map(r => r.entity_ref);
+        },
+        Math.min(this.ttl, LIST_ORDER_TTL_MS),
+      );
+      const matching = ordered.filter(ref => visible.has(ref));
+      const pageRefs = matching.slice(offset, offset + limit);
+      const rows: RawDbScorecardRow[] = pageRefs.length
+        ? await db<RawDbScorecardRow>(SCORECARDS).whereIn(
+            'entity_ref',
+            pageRefs,
+          )
+        : [];
+      const byRef = new Map(rows.map(r => [r.entity_ref, r]));
+      return {
+        items: pageRefs.flatMap(ref => {
+          const row = byRef.get(ref);
+          return row ? [toSummary(row)] : [];
+        }),
+        totalCount: matching.length,
+      };
+    }
+
+    const countRow = await query.clone().count({ count: '*' }).first();
+    const totalCount = Number(countRow?.count ?? 0);
+    const rows = await sorted(query.select('*')).limit(limit).offset(offset);
+    return { items: rows.map(toSummary), totalCount };
+  }
+
+  private sortExpression(field: ScorecardSortField): {
+    sql: string;
+    bindings: string[];
+    nullable: boolean;
+  } {
+    switch (field) {
+      case 'criticalFindings':
+      case 'findings': {
+        const raw = jsonNumber(this.db, 'counts', field).toSQL();
+        return {
+          sql: raw.sql,
+          bindings: raw.bindings as string[],
+          nullable: true,
+        };
+      }
+      case 'scannedAt':
+        return { sql: '??', bindings: ['scanned_at'], nullable: true };
+      case 'name':
+      case 'kind':
+      case 'state':
+        return { sql: '??', bindings: [field], nullable: false };
+      default:
+        return { sql: '??', bindings: [field], nullable: true };
+    }
+  }
+
+  async getScorecard(entityRef: string): Promise<Scorecard | undefined> {
+    const { db } = this;
+    const row = await db<RawDbScorecardRow>(SCORECARDS)
+      .where({ entity_ref: entityRef })
+      .first();
+    if (!row) return undefined;
+    const [checkRows, findingRows, problemRows, waivers] = await Promise.all([
+      db<RawDbCheckResultRow>(CHECK_RESULTS)
+        .where({ entity_ref: entityRef })
+        .orderBy('check_id'),
+      db<RawDbFindingRow>(FINDINGS)
+        .where({ entity_ref: entityRef })
+        .orderBy('id'),
+      db<RawDbProblemRow>(PROBLEMS)
+        .where({ entity_ref: entityRef })
+        .orderBy('id'),
+      activeWaiversFor(db, [{ entityRef, owner: row.owner }], this.clock()),
+    ]);
+    const waived = waivers.get(entityRef);
+    const findingsByCheck = new Map<string, Finding[]>();
+    for (const f of findingRows) {
+      const list = findingsByCheck.get(f.check_id) ?? [];
+      list.push(toFinding(f));
+      findingsByCheck.set(f.check_id, list);
+    }
+    const checks: CheckResult[] = checkRows.map(c => {
+      const waiver = waived?.get(c.check_id);
+      return {
+        checkId: c.check_id,
+        ...(waiver ? { waiver } : {}),
+        title: c.title,
+        category: c.category as CheckCategory,
+        severity: c.severity as Severity,
+        status: c.status as CheckStatus,
+        ...(c.score === null ? {} : { score: Number(c.score) }),
+        ...(c.reason === null ? {} : { reason: c.reason }),
+        findings: findingsByCheck.get(c.check_id) ?? [],
+      };
+    });
+    const problems: ScanProblem[] = problemRows.map(p => ({
+      file: p.file,
+      ...(p.line === null ? {} : { line: p.line }),
+      ...(p.column === null ? {} : { column: p.column }),
+      kind: p.kind as ScanProblem['kind'],
+      message: p.message,
+    }));
+    const summary = toSummary(row);
+    const scmUrl = row.scm_url ?? toScmUrl(row.source_location);
+    return {
+      ...summary,
+      checks,
+      problems,
+      ...(checks.length
+        ? {
+            explanation: explainScore(checks, summary.categories, this.scoring),
+          }
+        : {}),
+      ...(scmUrl ? { scmUrl } : {}),
+    };
+  }
+
+  async getHistory(
+    entityRef: string,
+    limit: number,
+    since?: Date,
+  ): Promise<ScorecardHistoryPoint[]> {
+    const query = this.db<RawDbScanRow>(SCANS)
+      .where({ entity_ref: entityRef })
+      .orderBy('scanned_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (since) query.where('scanned_at', '>=', since);
+    const rows = await query;
+    return rows.reverse().map(r => ({
+      scannedAt: toIso(r.scanned_at),
+      score: toNumberOrNull(r.score),
+      grade: (r.grade as Grade | null) ?? null,
+      state: r.state as ScorecardState,
+      categories: parseJson<CategoryScore[]>(r.categories, []),
+    }));
+  }
+
+  /** Per-owner and per-group figures, rolled up the group hierarchy. */
+  async teams(
+    filter: VisibilityFilter & { root?: string } = {},
+  ): Promise<TeamsResponse | undefined> {
+    const hierarchy = await this.groups.load();
+    const root = filter.root?.toLocaleLowerCase('en-US');
+    if (root && !hierarchy.groups.has(root)) return undefined;
+    const [rows, past] = await Promise.all([
+      this.statRows(filter),
+      this.scoresAt(this.clock().getTime() - 30 * DAY_MS),
+    ]);
+    // Figures per owner once, then merged up the hierarchy.
+    const direct = new Map<string, Partial>();
+    for (const r of rows) {
+      if (!r.owner) continue;
+      let part = direct.get(r.owner);
+      if (!part) {
+        part = emptyPartial();
+        direct.set(r.owner, part);
+      }
+      addRow(part, r, past);
+    }
+    const empty = emptyPartial();
+    const items: TeamAggregate[] = [];
+    for (const ref of treeOrder(hierarchy, root)) {
+      const group = hierarchy.groups.get(ref)!;
+      const parts = (hierarchy.descendants.get(ref) ?? [ref]).flatMap(d => {
+        const part = direct.get(d);
+        return part ? [part] : [];
+      });
+      items.push({
+        groupRef: ref,
+        ...(group.title ? { title: group.title } : {}),
+        ...(group.type ? { type: group.type } : {}),
+        ...(group.parent ? { parent: group.parent } : {}),
+        children: hierarchy.children.get(ref) ?? [],
+        direct: finish(direct.get(ref) ?? empty),
+        rollup: finish(merge(parts)),
+      });
+    }
+    const owners: TeamSummary[] = [...direct.keys()].sort().map(owner => {
+      const s = finish(direct.get(owner)!, false);
+      return {
+        owner,
+        components: s.components,
+        scanned: s.scanned,
+        averageScore: s.averageScore,
+        grades: s.grades,
+      };
+    });
+    return { items, owners };
+  }
+
+  async overview(
+    filter: VisibilityFilter & { days?: number } = {},
+  ): Promise<OverviewResponse> {
+    const now = this.clock().getTime();
+    const days = filter.days ?? 30;
+    const [rows, past, trend] = await Promise.all([
+      this.statRows(filter),
+      this.scoresAt(now - 30 * DAY_MS),
+      this.trend(filter.entityRefs, days),
+    ]);
+    const stats = scoreStats(rows, past);
+    const graded = GRADES.reduce((n, g) => n + stats.grades[g], 0);
+    return {
+      stats,
+      shareAB:
+        graded > 0 ? round3((stats.grades.A + stats.grades.B) / graded) : null,
+      trend,
+    };
+  }
+
+  async checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
+    const { db } = this;
+    const query = db(CHECK_RESULTS)
+      .select('check_id')
+      .select(
+        db.raw(
+          `sum(case when status in ('pass', 'fail', 'warn') then 1 else 0 end) as applicable`,
+        ),
+        db.raw(`sum(case when status = 'fail' then 1 else 0 end) as failing`),
+        db.raw(`sum(case when status = 'pass' then 1 else 0 end) as passing`),
+      )
+      .groupBy('check_id')
+      .orderBy('check_id');
+    if (filter.entityRefs) {
+      whereInList(db, query, 'entity_ref', filter.entityRefs);
+    }
+    const rows: Array<Record<string, unknown>> = await query;
+    return rows.map(r => {
+      const applicable = Number(r.applicable ?? 0);
+      const passing = Number(r.passing ?? 0);
+      return {
+        checkId: String(r.check_id),
+        applicable,
+        failing: Number(r.failing ?? 0),
+        passRate: applicable > 0 ? round3(passing / applicable) : null,
+      };
+    });
+  }
+
+  /** Entities where the check fails, lowest score first. */
+  async failingEntities(
+    checkId: string,
+    filter: VisibilityFilter = {},
+    limit = 200,
+  ): Promise<CheckDetailResponse['failingEntities']> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
+    const { db } = this;
+    const query = db(`${CHECK_RESULTS} as r`)
+      .join(`${SCORECARDS} as s`, 's.entity_ref', 'r.entity_ref')
+      .where('r.check_id', checkId)
+      .where('r.status', 'fail')
+      .select(
+        's.entity_ref',
+        's.title',
+        's.owner',
+        's.score',
+        db.raw(
+          `(select count(*) from ${FINDINGS} f where f.entity_ref = r.entity_ref and f.check_id = r.check_id) as findings`,
+        ),
+      )
+      .orderByRaw('(s.score is null) asc')
+      .orderBy('s.score', 'asc')
+      .orderBy('s.entity_ref', 'asc')
+      .limit(limit);
+    if (filter.entityRefs) {
+      whereInList(db, query, 'r.entity_ref', filter.entityRefs);
+    }
+    const rows: Array<Record<string, any>> = await query;
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      ...(r.title ? { title: r.title } : {}),
+      ...(r.owner ? { owner: r.owner } : {}),
+      score: toNumberOrNull(r.score),
+      findings: Number(r.findings ?? 0),
+    }));
+  }
+
+  /**
+   * What aggregates need of every scorecard. The org-wide rows are read once
+   * per cache TTL and filtered per caller in memory, so a dashboard full of
+   * users does not re-read and re-parse the whole table on every request.
+   */
+  private async statRows(filter: VisibilityFilter): Promise<StatRow[]> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
+    const all = await this.cached('statRows', async () => {
+      const { db } = this;
+      const rows: Array<Record<string, any>> = await db(SCORECARDS).select(
+        'entity_ref',
+        'owner',
+        'score',
+        'grade',
+        'categories',
+        'scanned_at',
+        db.raw('? as ??', [
+          jsonNumber(db, 'counts', 'criticalFindings'),
+          'critical',
+        ]),
+      );
+      return rows.map(
+        (r): StatRow => ({
+          entityRef: r.entity_ref,
+          owner: r.owner,
+          score: toNumberOrNull(r.score),
+          grade: r.grade ?? null,
+          cats: categoryVector(parseJson<CategoryScore[]>(r.categories, [])),
+          critical: Number(r.critical ?? 0),
+          scanned: r.scanned_at !== null && r.scanned_at !== undefined,
+        }),
+      );
+    });
+    if (!filter.entityRefs) return all;
+    const visible = this.visibleSet(filter.entityRefs);
+    return all.filter(r => visible.has(r.entityRef));
+  }
+
+  /**
+   * Each entity's score at a point in time (its latest successful scan then),
+   * from the history. Org-wide and cached: it changes slowly.
+   */
+  private async scoresAt(at: number): Promise<Map<string, number>> {
+    // Round to the hour so that the cache is reused between requests.
+    const cutoff = new Date(Math.floor(at / 3_600_000) * 3_600_000);
+    return this.cached(`scoresAt:${cutoff.toISOString()}`, async () => {
+      const { db } = this;
+      const latest = db(SCANS)
+        .select('entity_ref')
+        .max({ at: 'scanned_at' })
+        .where('scanned_at', '<=', cutoff)
+        .where('state', 'ok')
+        .groupBy('entity_ref')
+        .as('m');
+      const rows: Array<{ entity_ref: string; score: unknown }> = await db(
+        `${SCANS} as s`,
+      )
+        .join(latest, q =>
+          q.on('s.entity_ref', 'm.entity_ref').andOn('s.scanned_at', 'm.at'),
+        )
+        .where('s.state', 'ok')
+        .whereNotNull('s.score')
+        .select('s.entity_ref', 's.score');
+      return new Map(rows.map(r => [r.entity_ref, Number(r.score)]));
+    });
+  }
+
+  /** Daily average of the scores of the scans of each day. */
+  private async trend(
+    entityRefs: string[] | undefined,
+    days: number,
+  ): Promise<OverviewResponse['trend']> {
+    if (entityRefs && entityRefs.length === 0) return [];
+    const key = `trend:${days}:${
+      entityRefs
+        ? createHash('sha1').update(entityRefs.join('\n')).digest('hex')
+        : 'all'
+    }`;
+    return this.cached(key, async () => {
+      const { db } = this;
+      const since = new Date(
+        Math.floor(this.clock().getTime() / DAY_MS) * DAY_MS -
+          (days - 1) * DAY_MS,
+      );
+      const day = utcDay(db, 'scanned_at');
+      const query = db(SCANS)
+        .select(db.raw('? as ??', [day, 'day']))
+        .avg({ average: 'score' })
+        .countDistinct({ scanned: 'entity_ref' })
+        .where('scanned_at', '>=', since)
+        .where('state', 'ok')
+        .groupBy(day as any)
+        .orderBy('day');
+      if (entityRefs) whereInList(db, query, 'entity_ref', entityRefs);
+      const rows: Array<Record<string, unknown>> = await query;
+      return rows.map(r => {
+        const avg = toNumberOrNull(r.average as number | null);
+        return {
+          date: String(r.day),
+          averageScore: avg === null ? null : round1(avg),
+          scanned: Number(r.scanned ?? 0),
+        };
+      });
+    });
+  }
+
+  /**
+   * A value computed at most once per TTL and process. Concurrent callers
+   * share one computation; once expired, the old value is served while a
+   * single refresh runs, so no request waits for a slow org-wide query
+   * except the very first.
+   */
+  private cached<T>(
+    key: string,
+    compute: () => Promise<T>,
+    ttl = this.ttl,
+  ): Promise<T> {
+    if (ttl <= 0) return compute();
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && (now - hit.at < ttl || hit.refreshing)) {
+      return hit.value as Promise<T>;
+    }
+    if (hit) {
+      hit.refreshing = true;
+      compute().then(
+        value =>
+          this.cache.set(key, {
+            at: Date.now(),
+            value: Promise.resolve(value),
+          }),
+        () => this.cache.delete(key),
+      );
+      return hit.value as Promise<T>;
+    }
+    if (this.cache.size > 500) this.cache.clear();
+    const value = compute();
+    this.cache.set(key, { at: now, value });
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
+
+  private visibleSet(refs: string[]): Set<string> {
+    let set = this.visibleSets.get(refs);
+    if (!set) {
+      set = new Set(refs);
+      this.visibleSets.set(refs, set);
+    }
+    return set;
+  }
+}
+
+/** Groups in display order: each parent directly before its children. */
+function treeOrder(hierarchy: GroupHierarchy, root?: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (ref: string) => {
+    if (seen.has(ref)) return;
+    seen.add(ref);
+    out.push(ref);
+    for (const child of hierarchy.children.get(ref) ?? []) visit(child);
+  };
+  if (root) {
+    visit(root);
+  } else {
+    const tops = [...hierarchy.groups.values()]
+      .filter(g => !g.parent || !hierarchy.groups.has(g.parent))
+      .map(g => g.groupRef)
+      .sort();
+    tops.forEach(visit);
+    // Groups on a cycle have no top: add them so nothing is lost.
+    [...hierarchy.groups.keys()].sort().forEach(visit);
+  }
+  return out;
+}
+
+/** Sums from which {@link ScoreStats} are finished; they merge cheaply. */
+type Partial = {
+  components: number;
+  scanned: number;
+  critical: number;
+  grades: number[];
+  scores: number[];
+  scoreSum: number;
+  catSum: Float64Array;
+  catN: Float64Array;
+  nowSum: number;
+  thenSum: number;
+  both: number;
+};
+
+function emptyPartial(): Partial {
+  return {
+    components: 0,
+    scanned: 0,
+    critical: 0,
+    grades: GRADES.map(() => 0),
+    scores: [],
+    scoreSum: 0,
+    catSum: new Float64Array(CHECK_CATEGORIES.length),
+    catN: new Float64Array(CHECK_CATEGORIES.length),
+    nowSum: 0,
+    thenSum: 0,
+    both: 0,
+  };
+}
+
+function addRow(p: Partial, r: StatRow, past: Map<string, number>) {
+  p.components++;
+  if (r.scanned) p.scanned++;
+  p.critical += r.critical;
+  if (r.grade) p.grades[GRADE_INDEX.get(r.grade)!]++;
+  if (r.score !== null) {
+    p.scores.push(r.score);
+    p.scoreSum += r.score;
+    const then = past.get(r.entityRef);
+    if (then !== undefined) {
+      p.nowSum += r.score;
+      p.thenSum += then;
+      p.both++;
+    }
+  }
+  for (let i = 0; i < r.cats.length; i++) {
+    const v = r.cats[i];
+    if (v === v) {
+      p.catSum[i] += v;
+      p.catN[i]++;
+    }
+  }
+}
+
+function merge(parts: Partial[]): Partial {
+  const out = emptyPartial();
+  const scores: number[][] = [];
+  for (const p of parts) {
+    out.components += p.components;
+    out.scanned += p.scanned;
+    out.critical += p.critical;
+    for (let i = 0; i < out.grades.length; i++) out.grades[i] += p.grades[i];
+    scores.push(p.scores);
+    out.scoreSum += p.scoreSum;
+    for (let i = 0; i < out.catSum.length; i++) {
+      out.catSum[i] += p.catSum[i];
+      out.catN[i] += p.catN[i];
+    }
+    out.nowSum += p.nowSum;
+    out.thenSum += p.thenSum;
+    out.both += p.both;
+  }
+  out.scores = ([] as number[]).concat(...scores);
+  return out;
+}
+
+function finish(p: Partial, withMedian = true): ScoreStats {
+  let median: number | null = null;
+  if (withMedian && p.scores.length) {
+    const sorted = Float64Array.from(p.scores).sort();
+    const mid = sorted.length >> 1;
+    median =
+      sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+  return {
+    components: p.components,
+    scanned: p.scanned,
+    averageScore: p.scores.length ? round1(p.scoreSum / p.scores.length) : null,
+    medianScore: median === null ? null : round1(median),
+    grades: Object.fromEntries(
+      GRADES.map((g, i) => [g, p.grades[i]]),
+    ) as Record<Grade, number>,
+    categories: Object.fromEntries(
+      CHECK_CATEGORIES.map(({ id }, i) => [
+        id,
+        p.catN[i] ? round1(p.catSum[i] / p.catN[i]) : null,
+      ]),
+    ) as Record<CheckCategory, number | null>,
+    change30d: p.both ? round1((p.nowSum - p.thenSum) / p.both) : null,
+    openCriticalFindings: p.critical,
+  };
+}
+
+/** Figures of a set of scorecards. */
+export function scoreStats(
+  rows: StatRow[],
+  past: Map<string, number>,
+): ScoreStats {
+  const p = emptyPartial();
+  for (const r of rows) addRow(p, r, past);
+  return finish(p);
+}
+
+function categoryVector(categories: CategoryScore[]): Float64Array {
+  const v = new Float64Array(CHECK_CATEGORIES.length).fill(NaN);
+  for (const c of categories) {
+    const i = CATEGORY_INDEX.get(c.category);
+    if (i !== undefined && typeof c.score === 'number') v[i] = c.score;
+  }
+  return v;
+}
+
+/** The SCM URL of a `url:` source location, for links to files. */
+function toScmUrl(location: string | null): string | undefined {
+  if (!location) return undefined;
+  const match = /^url:(https?:\/\/.+)$/i.exec(location.trim());
+  return match ? match[1] : undefined;
+}
+
+function round1(n: number) {
+  return Math.round(n * 10) / 10;
+}
+
+function round3(n: number) {
+  return Math.round(n * 1000) / 1000;
+}
+
+function toNumberOrNull(
+  value: number | string | null | undefined,
+): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function parseJson<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function toIso(value: Date | number | string): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'number') return new Date(value).toISOString();
+  if (/^\d+$/.test(value)) return new Date(Number(value)).toISOString();
+  return new Date(
+    value.includes('T') ? value : `${value.replace(' ', 'T')}Z`,
+  ).toISOString();
+}

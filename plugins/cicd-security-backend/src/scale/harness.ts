@@ -1,0 +1,133 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { ChildProcess, spawn } from 'child_process';
+import knexFactory, { Knex } from 'knex';
+import path from 'path';
+
+/* Starts real backend replicas (child processes running replica.ts) on one PostgreSQL database. */
+
+const REPLICA = path.join(__dirname, 'replica.ts');
+const TRANSFORM = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+
+/** Create the plugin database of a fresh prefix and run every migration once. */
+export async function preparePluginDatabase(
+  connection: string,
+  prefix: string,
+): Promise<Knex> {
+  const admin = knexFactory({ client: 'pg', connection });
+  const name = `${prefix}cicd-security`;
+  await admin.raw('create database ??', [name]);
+  await admin.destroy();
+  const url = new URL(connection);
+  url.pathname = `/${name}`;
+  const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 4 } });
+  // Migrate before the replicas start, so they do not race for the locks.
+  await knex.migrate.latest({
+    directory: resolvePackagePath('@backstage/backend-defaults', 'migrations/scheduler'),
+    tableName: 'backstage_backend_tasks__knex_migrations',
+  });
+  await knex.migrate.latest({
+    directory: resolvePackagePath('@cicd-security/plugin-cicd-security-backend', 'migrations'),
+  });
+  return knex;
+}
+
+export async function dropPluginDatabase(connection: string, prefix: string) {
+  const admin = knexFactory({ client: 'pg', connection });
+  await admin.raw('drop database if exists ?? with (force)', [`${prefix}cicd-security`]);
+  await admin.destroy();
+}
+
+export interface Replica {
+  child: ChildProcess;
+  label: string;
+  ready: Promise<void>;
+  /** The `SHARD` lines printed so far. */
+  shards: Array<{ replica: string; message: string; at: number }>;
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+export function startReplica(options: {
+  connection: string;
+  prefix: string;
+  reposDir: string;
+  label: string;
+  shards?: number;
+  concurrency?: number;
+}): Replica {
+  const child = spawn(process.execPath, ['-r', TRANSFORM, REPLICA], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      CICD_PG: options.connection,
+      CICD_DB_PREFIX: options.prefix,
+      CICD_REPOS: options.reposDir,
+      CICD_REPLICA: options.label,
+      CICD_SHARDS: String(options.shards ?? 4),
+      CICD_CONCURRENCY: String(options.concurrency ?? 4),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const replica: Replica = {
+    child,
+    label: options.label,
+    shards: [],
+    stderr: [],
+    ready: undefined as never,
+    exited: new Promise(resolve => child.on('exit', code => resolve(code))),
+  };
+  replica.ready = new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', chunk => {
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === 'READY') resolve();
+        if (line.startsWith('SHARD ')) replica.shards.push(JSON.parse(line.slice(6)));
+      }
+    });
+    child.stderr!.on('data', chunk => replica.stderr.push(chunk.toString()));
+    child.on('exit', code => reject(new Error(`${options.label} exited with ${code}: ${replica.stderr.join('').slice(-2000)}`)));
+  });
+  replica.ready.catch(() => {});
+  return replica;
+}
+
+/** Wait until every shard task has run once and is idle again. */
+export async function waitForCycle(
+  knex: Knex,
+  shards: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await knex('backstage_backend_tasks__tasks')
+      .where('id', 'like', 'cicd-security-refresh-shard-%')
+      .whereNotNull('last_run_ended_at')
+      .whereNull('current_run_ticket');
+    if (rows.length >= shards) return;
+    await new Promise(r => setTimeout(r, 250));
+  }
+  throw new Error(`The scan cycle did not finish within ${timeoutMs} ms`);
+}
+
+/** Number of history rows per entity ref. */
+export async function scansPerEntity(knex: Knex): Promise<Map<string, number>> {
+  const rows = await knex('cicd_security_scans')
+    .select('entity_ref')
+    .count({ n: '*' })
+    .groupBy('entity_ref');
+  return new Map(
+    (rows as Array<{ entity_ref: string; n: string | number }>).map(r => [
+      r.entity_ref,
+      Number(r.n),
+    ]),
+  );
+}
+
+export function stop(replica: Replica, signal: NodeJS.Signals = 'SIGTERM') {
+  if (replica.child.exitCode === null) replica.child.kill(signal);
+  return replica.exited;
+}

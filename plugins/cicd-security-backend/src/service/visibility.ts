@@ -1,0 +1,101 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  DEFAULT_NAMESPACE,
+  Entity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** How long a caller's visible entity refs are reused. */
+export const DEFAULT_VISIBILITY_TTL_MS = 30_000;
+const PAGE_SIZE = 1000;
+const MAX_CACHED_PRINCIPALS = 1000;
+const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
+
+/**
+ * Which scorecards a caller may see: the entities the catalog lets them read,
+ * asked with their own credentials, never assumed. The answer is kept per
+ * principal for a short TTL (30 s by default) and concurrent requests of one
+ * principal share a single catalog walk, so the catalog is asked at most once
+ * per principal and TTL however many requests arrive. A permission change in
+ * the catalog therefore reaches the scorecards within the TTL.
+ */
+export class EntityVisibility {
+  readonly #catalog: CatalogService;
+  readonly #ttlMs: number;
+  readonly #kinds: string[];
+  readonly #clock: () => number;
+  readonly #cache = new Map<string, { at: number; refs: Promise<string[]> }>();
+
+  constructor(options: {
+    catalog: CatalogService;
+    /** 0 asks the catalog on every request. */
+    ttlMs?: number;
+    /** Entity kinds that have scorecards. */
+    kinds?: string[];
+    clock?: () => number;
+  }) {
+    this.#catalog = options.catalog;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_VISIBILITY_TTL_MS;
+    this.#kinds = options.kinds ?? ['Component'];
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** Refs of the scorecard entities the caller may read. */
+  visibleRefs(credentials: BackstageCredentials): Promise<string[]> {
+    const key = principalKey(credentials);
+    if (this.#ttlMs <= 0 || !key) return this.#walk(credentials);
+    const now = this.#clock();
+    const hit = this.#cache.get(key);
+    if (hit && now - hit.at < this.#ttlMs) return hit.refs;
+    const refs = this.#walk(credentials);
+    if (this.#cache.size >= MAX_CACHED_PRINCIPALS) {
+      for (const [k, v] of this.#cache) {
+        if (now - v.at >= this.#ttlMs) this.#cache.delete(k);
+      }
+      if (this.#cache.size >= MAX_CACHED_PRINCIPALS) this.#cache.clear();
+    }
+    this.#cache.set(key, { at: now, refs });
+    refs.catch(() => this.#cache.delete(key));
+    return refs;
+  }
+
+  async #walk(credentials: BackstageCredentials): Promise<string[]> {
+    const refs: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.#catalog.queryEntities(
+        cursor
+          ? { cursor, fields: FIELDS, limit: PAGE_SIZE }
+          : {
+              filter: { kind: this.#kinds },
+              fields: FIELDS,
+              limit: PAGE_SIZE,
+            },
+        { credentials },
+      );
+      for (const e of page.items as Entity[]) {
+        refs.push(
+          stringifyEntityRef({
+            kind: e.kind,
+            namespace: e.metadata.namespace ?? DEFAULT_NAMESPACE,
+            name: e.metadata.name,
+          }),
+        );
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return refs;
+  }
+}
+
+function principalKey(credentials: BackstageCredentials): string | undefined {
+  const p = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (p.type === 'user' && p.userEntityRef) return `user:${p.userEntityRef}`;
+  if (p.type === 'service' && p.subject) return `service:${p.subject}`;
+  return undefined;
+}
