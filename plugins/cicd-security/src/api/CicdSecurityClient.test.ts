@@ -3,6 +3,7 @@ import { rest } from 'msw';
 import { setupServer } from 'msw/node';
 import { CicdSecurityClient } from './CicdSecurityClient';
 import { checkDetail, scorecard, summary, teams } from '../testing/data';
+import { overview } from '../testing/data';
 
 const baseUrl = 'http://localhost:7007/api/cicd-security';
 
@@ -136,5 +137,82 @@ describe('CicdSecurityClient', () => {
       statusCode: 404,
       body: { error: { name: 'NotFoundError' } },
     });
+  });
+
+  it('fetches the overview, the teams under a root and the waivers', async () => {
+    let teamsSearch = '';
+    let waiverBody: unknown;
+    let deleted = '';
+    server.use(
+      rest.get(`${baseUrl}/overview`, (_req, res, ctx) =>
+        res(ctx.json(overview)),
+      ),
+      rest.get(`${baseUrl}/teams`, (req, res, ctx) => {
+        teamsSearch = req.url.search;
+        return res(ctx.json({ items: teams, owners: [] }));
+      }),
+      rest.get(`${baseUrl}/waivers`, (req, res, ctx) =>
+        res(ctx.json({ items: [], q: req.url.search })),
+      ),
+      rest.post(`${baseUrl}/waivers`, async (req, res, ctx) => {
+        waiverBody = await req.json();
+        return res(ctx.status(201), ctx.json({ id: 'w-1' }));
+      }),
+      rest.delete(`${baseUrl}/waivers/:id`, (req, res, ctx) => {
+        deleted = String(req.params.id);
+        return res(ctx.json({ id: req.params.id, active: false }));
+      }),
+    );
+    await expect(client.getOverview()).resolves.toEqual(overview);
+    await client.getTeams({ root: 'group:default/engineering' });
+    expect(teamsSearch).toBe('?root=group%3Adefault%2Fengineering');
+    await expect(
+      client.listWaivers({ checkId: 'unpinned-actions', active: true }),
+    ).resolves.toEqual({
+      items: [],
+      q: '?checkId=unpinned-actions&active=true',
+    });
+    const request = {
+      checkId: 'unpinned-actions',
+      scope: { type: 'entity' as const, entityRef: 'component:default/a' },
+      reason: 'Migrating',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+    };
+    await client.createWaiver(request);
+    expect(waiverBody).toEqual(request);
+    await client.revokeWaiver('w-1', 'Done');
+    expect(deleted).toBe('w-1');
+  });
+
+  it('downloads the CSV export with the filters but no paging', async () => {
+    let search = '';
+    server.use(
+      rest.get(`${baseUrl}/scorecards/export`, (req, res, ctx) => {
+        search = req.url.search;
+        return res(
+          ctx.set('content-type', 'text/csv'),
+          ctx.body('entityRef,score\ncomponent:default/a,6.4\n'),
+        );
+      }),
+      rest.get(`${baseUrl}/scorecards/:ref/sarif`, (_req, res, ctx) =>
+        res(ctx.json({ version: '2.1.0' })),
+      ),
+    );
+    const blob = await client.exportScorecards({
+      grade: 'F',
+      owner: 'group:default/team-a',
+      limit: 20,
+      offset: 40,
+    });
+    expect(await blob.text()).toBe(
+      'entityRef,score\ncomponent:default/a,6.4\n',
+    );
+    expect(Object.fromEntries(new URLSearchParams(search))).toEqual({
+      format: 'csv',
+      grade: 'F',
+      owner: 'group:default/team-a',
+    });
+    const sarif = await client.getSarif('component:default/a');
+    expect(JSON.parse(await sarif.text())).toEqual({ version: '2.1.0' });
   });
 });

@@ -3,14 +3,30 @@ import { ResponseError } from '@backstage/errors';
 import {
   CheckDetailResponse,
   ChecksResponse,
+  CreateWaiverRequest,
   ListScorecardsQuery,
   ListScorecardsResponse,
+  OverviewResponse,
   RefreshResponse,
   Scorecard,
   ScorecardHistoryResponse,
   TeamsResponse,
+  Waiver,
+  WaiversResponse,
 } from '@cicd-security/plugin-cicd-security-common';
-import { CicdSecurityApi } from './CicdSecurityApi';
+import { CicdSecurityApi, ListWaiversQuery } from './CicdSecurityApi';
+
+/** `?a=1&b=2` of the defined, non-empty values; empty string when none. */
+export function toSearch(query: object = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') {
+      params.append(key, String(value));
+    }
+  }
+  const search = params.toString();
+  return search ? `?${search}` : '';
+}
 
 /**
  * The default {@link CicdSecurityApi}: talks to the backend found through
@@ -36,26 +52,31 @@ export class CicdSecurityClient implements CicdSecurityApi {
   async listScorecards(
     query: ListScorecardsQuery = {},
   ): Promise<ListScorecardsResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') {
-        params.append(key, String(value));
-      }
-    }
-    const search = params.toString();
     return this.request<ListScorecardsResponse>(
-      `/scorecards${search ? `?${search}` : ''}`,
+      `/scorecards${toSearch(query)}`,
+    );
+  }
+
+  async exportScorecards(query: ListScorecardsQuery = {}): Promise<Blob> {
+    const { limit: _limit, offset: _offset, ...filters } = query;
+    return this.blob(
+      `/scorecards/export${toSearch({ format: 'csv', ...filters })}`,
     );
   }
 
   async getScorecardHistory(
     entityRef: string,
-    options: { limit?: number } = {},
+    options: { limit?: number; since?: string } = {},
   ): Promise<ScorecardHistoryResponse> {
-    const search = options.limit !== undefined ? `?limit=${options.limit}` : '';
     return this.request<ScorecardHistoryResponse>(
-      `/scorecards/${encodeURIComponent(entityRef)}/history${search}`,
+      `/scorecards/${encodeURIComponent(entityRef)}/history${toSearch(
+        options,
+      )}`,
     );
+  }
+
+  async getSarif(entityRef: string): Promise<Blob> {
+    return this.blob(`/scorecards/${encodeURIComponent(entityRef)}/sarif`);
   }
 
   async refreshScorecard(entityRef: string): Promise<RefreshResponse> {
@@ -65,8 +86,12 @@ export class CicdSecurityClient implements CicdSecurityApi {
     );
   }
 
-  async getTeams(): Promise<TeamsResponse> {
-    return this.request<TeamsResponse>('/teams');
+  async getOverview(): Promise<OverviewResponse> {
+    return this.request<OverviewResponse>('/overview');
+  }
+
+  async getTeams(options: { root?: string } = {}): Promise<TeamsResponse> {
+    return this.request<TeamsResponse>(`/teams${toSearch(options)}`);
   }
 
   async getChecks(): Promise<ChecksResponse> {
@@ -79,12 +104,40 @@ export class CicdSecurityClient implements CicdSecurityApi {
     );
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+  async listWaivers(query: ListWaiversQuery = {}): Promise<WaiversResponse> {
+    return this.request<WaiversResponse>(`/waivers${toSearch(query)}`);
+  }
+
+  async createWaiver(request: CreateWaiverRequest): Promise<Waiver> {
+    return this.request<Waiver>('/waivers', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  async revokeWaiver(id: string, reason?: string): Promise<Waiver> {
+    return this.request<Waiver>(`/waivers/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(reason ? { reason } : {}),
+    });
+  }
+
+  private async fetch(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('cicd-security');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
+  }
+
+  private async request<T>(path: string, init?: RequestInit): Promise<T> {
+    return (await (await this.fetch(path, init)).json()) as T;
+  }
+
+  private async blob(path: string): Promise<Blob> {
+    return (await this.fetch(path)).blob();
   }
 }

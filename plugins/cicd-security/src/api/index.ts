@@ -1,3 +1,3 @@
 export { cicdSecurityApiRef } from './CicdSecurityApi';
-export type { CicdSecurityApi } from './CicdSecurityApi';
+export type { CicdSecurityApi, ListWaiversQuery } from './CicdSecurityApi';
 export { CicdSecurityClient } from './CicdSecurityClient';

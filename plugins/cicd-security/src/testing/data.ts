@@ -2,7 +2,14 @@ import {
   CategoryScore,
   CHECK_CATEGORIES,
   CheckDetailResponse,
+  CheckWithStats,
+  CheckCategory,
+  Grade,
+  OverviewResponse,
+  ScoreStats,
   Scorecard,
+  ScorecardHistoryPoint,
+  TeamAggregate,
   ScorecardSummary,
   TeamSummary,
 } from '@cicd-security/plugin-cicd-security-common';
@@ -63,6 +70,9 @@ export const summary: ScorecardSummary = {
   scannedAt: '2025-01-02T03:04:05.000Z',
   revision: '0123456789abcdef0123456789abcdef01234567',
   sourceLocation: 'url:https://github.com/example-org/payments-api/tree/main/',
+  system: 'system:default/payments',
+  type: 'service',
+  lifecycle: 'production',
 };
 
 export const scorecard: Scorecard = {
@@ -151,6 +161,7 @@ export const scorecard: Scorecard = {
       findings: [],
     },
   ],
+  scmUrl: 'https://github.com/example-org/payments-api/tree/main/',
   problems: [
     {
       file: '.github/workflows/broken.yml',
@@ -167,7 +178,7 @@ export const scorecard: Scorecard = {
   ],
 };
 
-export const teams: TeamSummary[] = [
+export const teamSummaries: TeamSummary[] = [
   {
     owner: 'group:default/team-payments',
     components: 3,
@@ -191,4 +202,215 @@ export const checkDetail: CheckDetailResponse = {
   applicable: 4,
   guide:
     '# Actions are pinned to a full commit SHA\n\n## Why it matters\n\nA tag can be moved to malicious code.\n',
+  failingEntities: [
+    {
+      entityRef: 'component:default/payments-api',
+      title: 'Payments API',
+      owner: 'group:default/team-payments',
+      score: 6.4,
+      findings: 1,
+    },
+  ],
+};
+
+/** A waived check and a check with an inline-suppressed finding. */
+export const scorecardWithWaivers: Scorecard = {
+  ...scorecard,
+  checks: [
+    ...scorecard.checks,
+    {
+      checkId: 'script-injection',
+      title: 'No untrusted input in run scripts',
+      category: 'code-quality',
+      severity: 'high',
+      status: 'fail',
+      score: 0,
+      waiver: {
+        id: 'w-1',
+        reason: 'Replaced by the new pipeline next sprint',
+        expiresAt: '2099-03-01T00:00:00.000Z',
+        createdBy: 'user:default/alice',
+      },
+      findings: [
+        {
+          checkId: 'script-injection',
+          severity: 'high',
+          message: 'github.event.issue.title is used in a run script',
+          file: '.github/workflows/triage.yml',
+          line: 20,
+          fingerprint: 'fp-4',
+        },
+      ],
+    },
+    {
+      checkId: 'dangerous-triggers',
+      title: 'No dangerous workflow triggers',
+      category: 'access-control',
+      severity: 'critical',
+      status: 'pass',
+      score: 10,
+      findings: [
+        {
+          checkId: 'dangerous-triggers',
+          severity: 'critical',
+          message: 'pull_request_target checks out the head commit',
+          file: '.github/workflows/pr.yml',
+          line: 3,
+          fingerprint: 'fp-5',
+          suppressed: {
+            kind: 'inline',
+            reason: 'Only labels are read',
+            expires: '2099-01-01',
+          },
+        },
+      ],
+    },
+    {
+      checkId: 'branch-protection',
+      title: 'The default branch is protected',
+      category: 'access-control',
+      severity: 'high',
+      status: 'inconclusive',
+      reason: 'Needs the GitHub App permission administration:read',
+      findings: [],
+    },
+  ],
+  explanation: {
+    checks: [
+      {
+        checkId: 'hardcoded-secrets',
+        category: 'secrets-management',
+        weight: 10,
+        score: 0,
+        counted: true,
+      },
+      {
+        checkId: 'unpinned-actions',
+        category: 'third-party-software',
+        weight: 7.5,
+        score: 3,
+        counted: true,
+      },
+      {
+        checkId: 'script-injection',
+        category: 'code-quality',
+        weight: 7.5,
+        score: 0,
+        counted: false,
+        note: 'Waived until 2099-03-01',
+      },
+      {
+        checkId: 'branch-protection',
+        category: 'access-control',
+        weight: 7.5,
+        score: null,
+        counted: false,
+        note: 'Inconclusive: needs administration:read',
+      },
+    ],
+    categories: scorecard.categories,
+    categoryWeights: {
+      'secrets-management': 1,
+      'vulnerability-scanning': 1,
+      'code-quality': 1,
+      'access-control': 1,
+      compliance: 1,
+      'network-security': 1,
+      'third-party-software': 1,
+    },
+    gradeBands: { A: 9, B: 7.5, C: 6, D: 4 },
+  },
+};
+
+export const history: ScorecardHistoryPoint[] = [6.4, 5.9, 5.1].map(
+  (score, i) => ({
+    scannedAt: `2025-01-0${3 - i}T03:04:05.000Z`,
+    score,
+    grade: (score >= 6 ? 'C' : 'D') as Grade,
+    state: 'ok' as const,
+    categories,
+  }),
+);
+
+function categoryAverages(base: number): Record<CheckCategory, number | null> {
+  return Object.fromEntries(
+    CHECK_CATEGORIES.map((c, i) => [
+      c.id,
+      i === 6 ? null : Math.max(0, Math.min(10, base + (i % 3) - 1)),
+    ]),
+  ) as Record<CheckCategory, number | null>;
+}
+
+export function stats(
+  components: number,
+  averageScore: number | null,
+  change30d: number | null = null,
+): ScoreStats {
+  return {
+    components,
+    scanned: components,
+    averageScore,
+    medianScore: averageScore,
+    grades: { A: 1, B: 0, C: components - 1, D: 0, F: 0 },
+    categories: categoryAverages(averageScore ?? 5),
+    change30d,
+    openCriticalFindings: 2,
+  };
+}
+
+export const teams: TeamAggregate[] = [
+  {
+    groupRef: 'group:default/engineering',
+    title: 'Engineering',
+    type: 'department',
+    children: ['group:default/team-payments', 'group:default/team-web'],
+    direct: stats(0, null),
+    rollup: stats(5, 6.8, 0.5),
+  },
+  {
+    groupRef: 'group:default/team-payments',
+    title: 'Payments',
+    type: 'team',
+    parent: 'group:default/engineering',
+    children: [],
+    direct: stats(3, 7.1, 1.2),
+    rollup: stats(3, 7.1, 1.2),
+  },
+  {
+    groupRef: 'group:default/team-web',
+    title: 'Web',
+    type: 'team',
+    parent: 'group:default/engineering',
+    children: [],
+    direct: stats(2, 4.2, -0.8),
+    rollup: stats(2, 4.2, -0.8),
+  },
+];
+
+export const overview: OverviewResponse = {
+  stats: {
+    ...stats(20, 6.2, 0.4),
+    grades: { A: 4, B: 5, C: 6, D: 3, F: 2 },
+    openCriticalFindings: 7,
+  },
+  shareAB: 0.45,
+  trend: [
+    { date: '2025-01-01', averageScore: 5.8, scanned: 18 },
+    { date: '2025-01-02', averageScore: 6.0, scanned: 20 },
+    { date: '2025-01-03', averageScore: 6.2, scanned: 20 },
+  ],
+};
+
+export const checkWithStats: CheckWithStats = {
+  id: checkDetail.id,
+  title: checkDetail.title,
+  description: checkDetail.description,
+  category: checkDetail.category,
+  severity: checkDetail.severity,
+  platforms: checkDetail.platforms,
+  frameworks: checkDetail.frameworks,
+  docsPath: checkDetail.docsPath,
+  passRate: 0.25,
+  failing: 3,
+  applicable: 4,
 };

@@ -11,6 +11,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { categoryTitle } from '@cicd-security/plugin-cicd-security-common';
 import { Box, Chip, Grid, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
@@ -94,9 +95,9 @@ export function CheckGuidePage() {
               </Typography>
             </Box>
             {value.frameworks.length > 0 && (
-              <Box mt={2}>
+              <Box mt={2} data-testid="framework-mapping">
                 <Typography variant="subtitle2" gutterBottom>
-                  Frameworks
+                  Framework mapping
                 </Typography>
                 {value.frameworks.map(f => (
                   <Chip
@@ -116,6 +117,42 @@ export function CheckGuidePage() {
               </Box>
             )}
           </InfoCard>
+          <Box mt={3}>
+            <InfoCard
+              title="Components failing this check"
+              deepLink={{
+                title: 'All of them in the Components tab',
+                link: `${rootPath.replace(
+                  /\/$/,
+                  '',
+                )}/components?failingCheck=${encodeURIComponent(value.id)}`,
+              }}
+            >
+              {(value.failingEntities ?? []).length === 0 ? (
+                <Typography variant="body2" color="textSecondary">
+                  No component fails this check.
+                </Typography>
+              ) : (
+                <ul
+                  style={{ margin: 0, paddingLeft: 20 }}
+                  data-testid="guide-failing-components"
+                >
+                  {(value.failingEntities ?? []).slice(0, 10).map(e => (
+                    <li key={e.entityRef}>
+                      <EntityRefLink entityRef={e.entityRef} title={e.title} />{' '}
+                      <Typography
+                        component="span"
+                        variant="caption"
+                        color="textSecondary"
+                      >
+                        {e.findings} {e.findings === 1 ? 'finding' : 'findings'}
+                      </Typography>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </InfoCard>
+          </Box>
         </Grid>
       </Grid>
     );

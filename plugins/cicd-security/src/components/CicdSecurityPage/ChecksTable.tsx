@@ -6,24 +6,108 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
+  CHECK_CATEGORIES,
   CheckWithStats,
   categoryTitle,
 } from '@cicd-security/plugin-cicd-security-common';
+import {
+  Box,
+  LinearProgress,
+  Table as MuiTable,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import { checkGuideRouteRef } from '../../routes';
-import { checkGuidePath, useOptionalRouteRef } from '../../utils';
+import { checkGuideRouteRef, rootRouteRef } from '../../routes';
+import { checkGuidePath, formatScore, useOptionalRouteRef } from '../../utils';
 import { SeverityChip } from '../ScoreDisplay';
 
 export function formatPassRate(passRate: number | null): string {
   return passRate === null ? '–' : `${Math.round(passRate * 100)}%`;
 }
 
+/** The components failing one check, loaded when the row opens. */
+export function FailingComponents({
+  checkId,
+  componentsPath,
+}: {
+  checkId: string;
+  componentsPath: string;
+}) {
+  const api = useApi(cicdSecurityApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getCheck(checkId),
+    [api, checkId],
+  );
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  const failing = value?.failingEntities ?? [];
+  return (
+    <Box p={2} data-testid={`failing-components-${checkId}`}>
+      {failing.length === 0 ? (
+        <Typography variant="body2" color="textSecondary">
+          No component fails this check.
+        </Typography>
+      ) : (
+        <MuiTable size="small" aria-label="Components failing the check">
+          <TableHead>
+            <TableRow>
+              <TableCell>Component</TableCell>
+              <TableCell>Owner</TableCell>
+              <TableCell align="right">Score</TableCell>
+              <TableCell align="right">Findings</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {failing.slice(0, 20).map(e => (
+              <TableRow key={e.entityRef}>
+                <TableCell>
+                  <EntityRefLink entityRef={e.entityRef} title={e.title} />
+                </TableCell>
+                <TableCell>
+                  {e.owner ? (
+                    <EntityRefLink entityRef={e.owner} defaultKind="group" />
+                  ) : (
+                    '–'
+                  )}
+                </TableCell>
+                <TableCell align="right">{formatScore(e.score)}</TableCell>
+                <TableCell align="right">{e.findings}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </MuiTable>
+      )}
+      <Box mt={1}>
+        <Link
+          to={`${componentsPath}?failingCheck=${encodeURIComponent(checkId)}`}
+        >
+          All components failing this check
+        </Link>
+      </Box>
+    </Box>
+  );
+}
+
 /** The check catalogue with the org-wide pass rate of each check. */
 export function ChecksTable() {
   const api = useApi(cicdSecurityApiRef);
   const resolveGuide = useOptionalRouteRef(checkGuideRouteRef);
+  const root = useOptionalRouteRef(rootRouteRef);
+  const componentsPath = `${(root ? root({}) : '/cicd-security').replace(
+    /\/$/,
+    '',
+  )}/components`;
   const { value, loading, error } = useAsync(() => api.getChecks(), [api]);
 
   if (loading) {
@@ -46,24 +130,51 @@ export function ChecksTable() {
     {
       title: 'Severity',
       field: 'severity',
+      lookup: {
+        critical: 'critical',
+        high: 'high',
+        medium: 'medium',
+        low: 'low',
+      },
       render: row => <SeverityChip severity={row.severity} />,
     },
     {
       title: 'Category',
       field: 'category',
+      lookup: Object.fromEntries(CHECK_CATEGORIES.map(c => [c.id, c.title])),
       render: row => categoryTitle(row.category),
     },
     {
       title: 'Pass rate',
       field: 'passRate',
       type: 'numeric',
-      render: row => formatPassRate(row.passRate),
+      render: row => (
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          <Box flexGrow={1} minWidth={60}>
+            <LinearProgress
+              variant="determinate"
+              value={(row.passRate ?? 0) * 100}
+              aria-hidden
+            />
+          </Box>
+          <span>{formatPassRate(row.passRate)}</span>
+        </Box>
+      ),
     },
     {
       title: 'Failing',
       field: 'failing',
       type: 'numeric',
-      render: row => `${row.failing} / ${row.applicable}`,
+      render: row =>
+        row.failing > 0 ? (
+          <Link
+            to={`${componentsPath}?failingCheck=${encodeURIComponent(row.id)}`}
+          >
+            {row.failing} / {row.applicable}
+          </Link>
+        ) : (
+          `${row.failing} / ${row.applicable}`
+        ),
     },
   ];
 
@@ -71,9 +182,21 @@ export function ChecksTable() {
     <div data-testid="cicd-security-checks-catalogue">
       <Table<CheckWithStats>
         title="Checks"
+        subtitle="Open a row to see the components failing the check"
         columns={columns}
         data={value?.items ?? []}
         options={{ paging: false, padding: 'dense', search: true }}
+        detailPanel={[
+          {
+            tooltip: 'Components failing this check',
+            render: ({ rowData }) => (
+              <FailingComponents
+                checkId={(rowData as CheckWithStats).id}
+                componentsPath={componentsPath}
+              />
+            ),
+          },
+        ]}
       />
     </div>
   );

@@ -1,24 +1,12 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { checkDetail, summary, teams } from '../../testing/data';
+import { mockCicdSecurityApi } from '../../testing/mockApi';
 import { CicdSecurityRouter } from './CicdSecurityPage';
-
-function mockApi(overrides: Partial<CicdSecurityApi> = {}) {
-  return {
-    getScorecard: jest.fn(),
-    listScorecards: jest.fn(async () => ({ items: [summary], totalCount: 1 })),
-    getScorecardHistory: jest.fn(),
-    refreshScorecard: jest.fn(),
-    getTeams: jest.fn(async () => ({ items: teams })),
-    getChecks: jest.fn(async () => ({ items: [checkDetail] })),
-    getCheck: jest.fn(async () => checkDetail),
-    ...overrides,
-  } as jest.Mocked<CicdSecurityApi>;
-}
 
 async function renderPage(api: CicdSecurityApi, path: string) {
   return renderInTestApp(
@@ -35,10 +23,55 @@ async function renderPage(api: CicdSecurityApi, path: string) {
   );
 }
 
+async function notFound() {
+  return ResponseError.fromResponse({
+    ok: false,
+    status: 404,
+    statusText: 'Not Found',
+    url: 'http://localhost/api/cicd-security/x',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () =>
+      JSON.stringify({
+        error: { name: 'NotFoundError', message: 'Not found' },
+        request: { method: 'GET', url: '/x' },
+        response: { statusCode: 404 },
+      }),
+  } as any);
+}
+
 describe('CicdSecurityPage', () => {
-  it('lists components with links, grade, score and critical findings', async () => {
-    const api = mockApi();
+  it('shows the KPIs, the grade distribution and the org trend', async () => {
+    const api = mockCicdSecurityApi();
     await renderPage(api, '/');
+
+    expect(await screen.findByTestId('kpi-average-score')).toHaveTextContent(
+      '6.2',
+    );
+    expect(screen.getByTestId('kpi-share-ab')).toHaveTextContent('45%');
+    expect(screen.getByTestId('kpi-critical')).toHaveTextContent('7');
+    expect(screen.getByTestId('grade-distribution')).toHaveAttribute(
+      'aria-label',
+      'Components per grade: A 4, B 5, C 6, D 3, F 2',
+    );
+    expect(screen.getByTestId('org-trend').getAttribute('aria-label')).toMatch(
+      /from 5.8 .* to 6.2/,
+    );
+  });
+
+  it('shows an empty state when the backend has no overview', async () => {
+    const err = await notFound();
+    const api = mockCicdSecurityApi({
+      getOverview: jest.fn(async () => {
+        throw err;
+      }),
+    });
+    await renderPage(api, '/');
+    expect(await screen.findByText('No overview yet')).toBeInTheDocument();
+  });
+
+  it('lists components with links, grade, score and critical findings', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/components');
 
     const table = await screen.findByTestId('cicd-security-components-table');
     await waitFor(() =>
@@ -53,58 +86,153 @@ describe('CicdSecurityPage', () => {
     expect(within(table).getByLabelText('Grade C')).toBeInTheDocument();
     expect(within(table).getByText('6.4')).toBeInTheDocument();
     expect(within(table).getByText('team-payments')).toBeInTheDocument();
+    expect(within(table).getByText('payments')).toBeInTheDocument();
   });
 
-  it('passes the filters in the URL to the backend', async () => {
-    const api = mockApi({
+  it('passes the filters and sort in the URL to the backend', async () => {
+    const api = mockCicdSecurityApi({
       listScorecards: jest.fn(async () => ({ items: [], totalCount: 0 })),
     });
-    await renderPage(api, '/?q=pay&grade=F');
+    await renderPage(
+      api,
+      '/components?q=pay&grade=D,F&owner=group%3Adefault%2Fengineering&lifecycle=production&failingCheck=unpinned-actions&sort=score&order=desc',
+    );
 
     await waitFor(() =>
       expect(api.listScorecards).toHaveBeenCalledWith(
-        expect.objectContaining({ q: 'pay', grade: 'F' }),
+        expect.objectContaining({
+          q: 'pay',
+          grade: 'D,F',
+          owner: 'group:default/engineering',
+          lifecycle: 'production',
+          failingCheck: 'unpinned-actions',
+          sort: 'score',
+          order: 'desc',
+        }),
       ),
     );
     expect(
       await screen.findByText('No component matches the filters'),
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Search components')).toHaveValue('pay');
+    expect(
+      screen.getByText('Owner: Engineering (department)'),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps old links with filters on the root working', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/?owner=group%3Adefault%2Fteam-payments');
+    await waitFor(() =>
+      expect(api.listScorecards).toHaveBeenCalledWith(
+        expect.objectContaining({ owner: 'group:default/team-payments' }),
+      ),
+    );
+  });
+
+  it('exports the filtered list as CSV', async () => {
+    const api = mockCicdSecurityApi();
+    const createObjectURL = jest.fn(() => 'blob:csv');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => {});
+    await renderPage(
+      api,
+      '/components?grade=F&owner=group%3Adefault%2Fteam-web',
+    );
+
+    await userEvent.click(await screen.findByTestId('export-csv'));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    expect(api.exportScorecards).toHaveBeenCalledWith(
+      expect.objectContaining({ grade: 'F', owner: 'group:default/team-web' }),
+    );
+    expect(createObjectURL).toHaveBeenCalled();
+    click.mockRestore();
   });
 
   it('shows an error when the list cannot be loaded', async () => {
-    const api = mockApi({
+    const api = mockCicdSecurityApi({
       listScorecards: jest.fn(async () => {
         throw new Error('backend down');
       }),
     });
-    await renderPage(api, '/');
+    await renderPage(api, '/components');
 
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
       0,
     );
   });
 
-  it('lists teams with their grade spread', async () => {
-    const api = mockApi();
+  it('ranks teams with a category heatmap and drills down to a team', async () => {
+    const api = mockCicdSecurityApi();
     await renderPage(api, '/teams');
 
-    const table = await screen.findByTestId('cicd-security-teams-table');
-    expect(within(table).getByText('team-payments')).toBeInTheDocument();
-    expect(within(table).getByText('7.1')).toBeInTheDocument();
+    const heatmap = await screen.findByTestId('teams-heatmap');
+    const rows = within(heatmap).getAllByTestId('team-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent('Engineering');
+    expect(rows[0]).toHaveTextContent('+0.5');
+
+    await userEvent.click(within(rows[0]).getByText('Engineering'));
+    const teamRows = await screen.findAllByTestId('team-row');
+    expect(teamRows.map(r => r.textContent)).toEqual([
+      expect.stringMatching(/^1Payments.*7\.1\+1\.2/),
+      expect.stringMatching(/^2Web.*4\.2−0\.8/),
+    ]);
     expect(
-      within(table).getByLabelText('1 A, 0 B, 1 C, 0 D, 0 F'),
-    ).toBeInTheDocument();
-    expect(
-      within(table).getByText('View components').closest('a'),
+      within(teamRows[1]).getByText('View components').closest('a'),
     ).toHaveAttribute(
       'href',
-      '/cicd-security?owner=group%3Adefault%2Fteam-payments',
+      '/cicd-security/components?owner=group%3Adefault%2Fteam-web',
+    );
+
+    // Down to the components of one team.
+    await userEvent.click(within(teamRows[0]).getByText('Payments'));
+    expect(await screen.findByTestId('team-components')).toHaveTextContent(
+      'Payments API',
+    );
+    expect(api.listScorecards).toHaveBeenCalledWith(
+      expect.objectContaining({ owner: 'group:default/team-payments' }),
     );
   });
 
-  it('lists checks with pass rates linking to their guides', async () => {
-    const api = mockApi();
+  it('compares two teams side by side', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/teams?group=group%3Adefault%2Fengineering');
+
+    fireEvent.click(await screen.findByLabelText('Compare Payments'));
+    fireEvent.click(screen.getByLabelText('Compare Web'));
+    const comparison = await screen.findByTestId('teams-comparison');
+    expect(comparison).toHaveTextContent('Average score7.14.2');
+    expect(screen.getByText('Comparing Payments and Web')).toBeInTheDocument();
+  });
+
+  it('falls back to the flat owner list', async () => {
+    const api = mockCicdSecurityApi({
+      getTeams: jest.fn(async () => ({
+        items: [],
+        owners: [
+          {
+            owner: 'group:default/team-payments',
+            components: 3,
+            scanned: 2,
+            averageScore: 7.1,
+            grades: { A: 1, B: 0, C: 1, D: 0, F: 0 },
+          },
+        ],
+      })),
+    });
+    await renderPage(api, '/teams');
+    const table = await screen.findByTestId('owners-table');
+    expect(
+      within(table).getByLabelText('1 A, 0 B, 1 C, 0 D, 0 F'),
+    ).toBeInTheDocument();
+  });
+
+  it('lists checks with pass rates, failing components and guide links', async () => {
+    const api = mockCicdSecurityApi();
     await renderPage(api, '/checks');
 
     const table = await screen.findByTestId('cicd-security-checks-catalogue');
@@ -114,10 +242,14 @@ describe('CicdSecurityPage', () => {
         .getByText('Actions are pinned to a full commit SHA')
         .closest('a'),
     ).toHaveAttribute('href', '/cicd-security/checks/unpinned-actions');
+    expect(within(table).getByText('3 / 4').closest('a')).toHaveAttribute(
+      'href',
+      '/cicd-security/components?failingCheck=unpinned-actions',
+    );
   });
 
-  it('renders a check guide with its metadata and markdown', async () => {
-    const api = mockApi();
+  it('renders a check guide with its metadata, markdown and failing components', async () => {
+    const api = mockCicdSecurityApi();
     await renderPage(api, '/checks/unpinned-actions');
 
     expect(api.getCheck).toHaveBeenCalledWith('unpinned-actions');
@@ -131,25 +263,16 @@ describe('CicdSecurityPage', () => {
     expect(
       screen.getByText('OWASP CI/CD Top 10: CICD-SEC-3'),
     ).toBeInTheDocument();
+    expect(screen.getByTestId('guide-failing-components')).toHaveTextContent(
+      'Payments API',
+    );
   });
 
   it('shows an error for an unknown check', async () => {
-    const error = await ResponseError.fromResponse({
-      ok: false,
-      status: 404,
-      statusText: 'Not Found',
-      url: 'http://localhost/api/cicd-security/checks/nope',
-      headers: new Headers({ 'content-type': 'application/json' }),
-      text: async () =>
-        JSON.stringify({
-          error: { name: 'NotFoundError', message: 'No check nope' },
-          request: { method: 'GET', url: '/checks/nope' },
-          response: { statusCode: 404 },
-        }),
-    } as any);
-    const api = mockApi({
+    const err = await notFound();
+    const api = mockCicdSecurityApi({
       getCheck: jest.fn(async () => {
-        throw error;
+        throw err;
       }),
     });
     await renderPage(api, '/checks/nope');

@@ -1,4 +1,4 @@
-import { Route, Routes } from 'react-router-dom';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import {
   Content,
   Header,
@@ -8,9 +8,10 @@ import {
 import { CheckGuidePage } from '../CheckGuidePage';
 import { ChecksTable } from './ChecksTable';
 import { ComponentsTable } from './ComponentsTable';
-import { TeamsTable } from './TeamsTable';
+import { OverviewTab } from './OverviewTab';
+import { TeamsView } from './TeamsView';
 
-/** The org-wide page: components, teams and the check catalogue. */
+/** The org-wide page: overview, components, teams and the check catalogue. */
 export function CicdSecurityPage() {
   return (
     <Page themeId="tool">
@@ -20,11 +21,14 @@ export function CicdSecurityPage() {
       />
       <Content>
         <TabbedLayout>
-          <TabbedLayout.Route path="/" title="Components">
+          <TabbedLayout.Route path="/" title="Overview">
+            <OverviewTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/components" title="Components">
             <ComponentsTable />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/teams" title="Teams">
-            <TeamsTable />
+            <TeamsView />
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/checks" title="Checks">
             <ChecksTable />
@@ -35,11 +39,25 @@ export function CicdSecurityPage() {
   );
 }
 
+/** Links made before the Overview tab existed put the filters on the root. */
+function RootOrComponents() {
+  const location = useLocation();
+  const params = new URLSearchParams(location.search);
+  const hasFilters = ['q', 'owner', 'grade', 'failingCheck', 'system'].some(p =>
+    params.has(p),
+  );
+  if (hasFilters) {
+    return <Navigate to={`components${location.search}`} replace />;
+  }
+  return <CicdSecurityPage />;
+}
+
 /** Everything below the plugin's root route: the page and the check guides. */
 export function CicdSecurityRouter() {
   return (
     <Routes>
       <Route path="/checks/:checkId" element={<CheckGuidePage />} />
+      <Route path="/" element={<RootOrComponents />} />
       <Route path="/*" element={<CicdSecurityPage />} />
     </Routes>
   );

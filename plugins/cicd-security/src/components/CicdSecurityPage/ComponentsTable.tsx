@@ -1,21 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   GRADES,
-  Grade,
+  ListScorecardsQuery,
   ScorecardSortField,
   ScorecardState,
   ScorecardSummary,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   Box,
+  Button,
   Chip,
   FormControl,
   InputAdornment,
@@ -25,11 +25,15 @@ import {
   TextField,
   makeStyles,
 } from '@material-ui/core';
+import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
+import GetAppIcon from '@material-ui/icons/GetApp';
 import useDebounce from 'react-use/esm/useDebounce';
+import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { formatDateTime, formatRelativeTime, formatScore } from '../../utils';
 import { GradeBadge, ScorecardStateChip } from '../ScoreDisplay';
+import { refName, useUrlState } from './useUrlState';
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -42,6 +46,9 @@ const useStyles = makeStyles(theme => ({
   select: {
     minWidth: 140,
   },
+  owner: {
+    minWidth: 240,
+  },
 }));
 
 const STATES: ScorecardState[] = [
@@ -52,85 +59,200 @@ const STATES: ScorecardState[] = [
   'no-source',
   'stale',
 ];
+const KINDS = ['component', 'api', 'resource', 'system'];
+const LIFECYCLES = ['production', 'experimental', 'deprecated'];
 
-const SORTABLE: ReadonlyArray<string> = [
+const SORTABLE: ReadonlyArray<ScorecardSortField> = [
   'name',
-  'owner',
-  'grade',
   'score',
+  'grade',
+  'owner',
+  'system',
+  'kind',
+  'lifecycle',
+  'state',
+  'criticalFindings',
+  'findings',
   'scannedAt',
 ];
 
+/** Table column field → sort field of the API. */
+const FIELD_TO_SORT: Record<string, ScorecardSortField> = {
+  name: 'name',
+  owner: 'owner',
+  system: 'system',
+  kind: 'kind',
+  lifecycle: 'lifecycle',
+  grade: 'grade',
+  score: 'score',
+  state: 'state',
+  'counts.criticalFindings': 'criticalFindings',
+  'counts.findings': 'findings',
+  scannedAt: 'scannedAt',
+};
+
 const PAGE_SIZE = 20;
+
+/** The filters that apply to both the table and the CSV export. */
+export const FILTER_PARAMS = [
+  'q',
+  'owner',
+  'system',
+  'kind',
+  'lifecycle',
+  'grade',
+  'state',
+  'failingCheck',
+] as const;
+
+/** Saves a blob as a file through a temporary link. */
+export function saveBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /** The org-wide list of scorecards, paged, sorted and filtered by the backend. */
 export function ComponentsTable() {
   const classes = useStyles();
   const api = useApi(cicdSecurityApiRef);
-  const [searchParams, setSearchParams] = useSearchParams();
-  const q = searchParams.get('q') ?? '';
-  const grade = (searchParams.get('grade') ?? '') as Grade | '';
-  const state = (searchParams.get('state') ?? '') as ScorecardState | '';
-  const owner = searchParams.get('owner') ?? '';
+  const alertApi = useApi(alertApiRef);
+  const url = useUrlState();
+  const filters = useMemo(() => {
+    const f: Record<string, string> = {};
+    for (const name of FILTER_PARAMS) {
+      const v = url.get(name);
+      if (v) f[name] = v;
+    }
+    return f;
+  }, [url]);
+  const {
+    q = '',
+    owner = '',
+    system = '',
+    kind = '',
+    lifecycle = '',
+  } = filters;
+  const gradeList = (filters.grade ?? '').split(',').filter(Boolean);
+  const sortParam = url.get('sort') as ScorecardSortField | '';
+  const orderParam = (url.get('order') || 'asc') as 'asc' | 'desc';
   const [searchText, setSearchText] = useState(q);
+  const [systemText, setSystemText] = useState(system);
   const [error, setError] = useState<Error>();
+  const [exporting, setExporting] = useState(false);
 
-  const setParam = useCallback(
-    (name: string, value: string) => {
-      setSearchParams(
-        previous => {
-          const next = new URLSearchParams(previous);
-          if (value) {
-            next.set(name, value);
-          } else {
-            next.delete(name);
-          }
-          return next;
-        },
-        { replace: true },
-      );
-    },
-    [setSearchParams],
+  // Owners (with the group hierarchy) and checks for the filter pickers.
+  const teams = useAsync(async () => {
+    try {
+      return await api.getTeams();
+    } catch {
+      return undefined;
+    }
+  }, [api]);
+  const checks = useAsync(async () => {
+    try {
+      return (await api.getChecks()).items;
+    } catch {
+      return [];
+    }
+  }, [api]);
+  const ownerOptions = useMemo(() => {
+    const refs = new Set<string>();
+    for (const t of teams.value?.items ?? []) refs.add(t.groupRef);
+    for (const o of teams.value?.owners ?? []) refs.add(o.owner);
+    if (owner) refs.add(owner);
+    return [...refs].sort((a, b) => refName(a).localeCompare(refName(b)));
+  }, [teams.value, owner]);
+  const ownerTitles = useMemo(
+    () =>
+      new Map(
+        (teams.value?.items ?? []).map(t => [
+          t.groupRef,
+          `${t.title ?? refName(t.groupRef)}${t.type ? ` (${t.type})` : ''}`,
+        ]),
+      ),
+    [teams.value],
   );
 
   useEffect(() => setSearchText(q), [q]);
+  useEffect(() => setSystemText(system), [system]);
   useDebounce(
     () => {
-      if (searchText !== q) {
-        setParam('q', searchText);
-      }
+      if (searchText !== q) url.set({ q: searchText });
     },
     300,
     [searchText],
   );
+  useDebounce(
+    () => {
+      if (systemText !== system) url.set({ system: systemText });
+    },
+    300,
+    [systemText],
+  );
+
+  const query: ListScorecardsQuery = useMemo(
+    () => ({
+      q: q || undefined,
+      owner: owner || undefined,
+      system: system || undefined,
+      kind: kind || undefined,
+      lifecycle: lifecycle || undefined,
+      grade: filters.grade || undefined,
+      state: (filters.state as ScorecardState) || undefined,
+      failingCheck: filters.failingCheck || undefined,
+    }),
+    [q, owner, system, kind, lifecycle, filters],
+  );
+
+  // The table is re-created when the filters change; it starts with the sort
+  // in the URL at that moment, and later sort changes go to the URL.
+  const tableKey = JSON.stringify(query);
+  const initialSort = useMemo(
+    () => ({ sort: sortParam, order: orderParam }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [tableKey],
+  );
+  const initialSortRef = useRef(initialSort);
+  initialSortRef.current = initialSort;
 
   const fetchPage = useCallback(
-    async (query: {
+    async (tableQuery: {
       page: number;
       pageSize: number;
       orderBy?: { field?: unknown };
       orderDirection?: 'asc' | 'desc' | '';
     }) => {
-      const field = query.orderBy?.field;
-      const sort =
-        typeof field === 'string' && SORTABLE.includes(field)
-          ? (field as ScorecardSortField)
-          : undefined;
+      const field = tableQuery.orderBy?.field;
+      let sort: ScorecardSortField | undefined;
+      if (typeof field === 'string' && FIELD_TO_SORT[field]) {
+        sort = FIELD_TO_SORT[field];
+      } else if (
+        !tableQuery.orderBy &&
+        SORTABLE.includes(initialSortRef.current.sort as ScorecardSortField)
+      ) {
+        sort = initialSortRef.current.sort as ScorecardSortField;
+      }
+      const order = tableQuery.orderBy?.field
+        ? tableQuery.orderDirection || 'asc'
+        : initialSortRef.current.order;
       try {
         const response = await api.listScorecards({
-          q: q || undefined,
-          grade: grade || undefined,
-          state: state || undefined,
-          owner: owner || undefined,
+          ...query,
           sort,
-          order: sort ? query.orderDirection || 'asc' : undefined,
-          limit: query.pageSize,
-          offset: query.page * query.pageSize,
+          order: sort ? order : undefined,
+          limit: tableQuery.pageSize,
+          offset: tableQuery.page * tableQuery.pageSize,
         });
         setError(undefined);
         return {
           data: response.items,
-          page: query.page,
+          page: tableQuery.page,
           totalCount: response.totalCount,
         };
       } catch (e) {
@@ -138,15 +260,37 @@ export function ComponentsTable() {
         return { data: [], page: 0, totalCount: 0 };
       }
     },
-    [api, q, grade, state, owner],
+    [api, query],
   );
 
-  const columns = useMemo<TableColumn<ScorecardSummary>[]>(
-    () => [
+  const exportCsv = useCallback(async () => {
+    setExporting(true);
+    try {
+      const blob = await api.exportScorecards({
+        ...query,
+        sort: sortParam || undefined,
+        order: sortParam ? orderParam : undefined,
+      });
+      saveBlob(blob, 'cicd-security-scorecards.csv');
+    } catch (e) {
+      alertApi.post({
+        message: `Could not export the list: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setExporting(false);
+    }
+  }, [api, alertApi, query, sortParam, orderParam]);
+
+  const columns = useMemo<TableColumn<ScorecardSummary>[]>(() => {
+    const sortOf = (field: string) =>
+      FIELD_TO_SORT[field] === initialSort.sort ? initialSort.order : undefined;
+    return [
       {
         title: 'Name',
         field: 'name',
         highlight: true,
+        defaultSort: sortOf('name'),
         render: row => (
           <EntityRefLink entityRef={row.entityRef} title={row.title} />
         ),
@@ -154,6 +298,7 @@ export function ComponentsTable() {
       {
         title: 'Owner',
         field: 'owner',
+        defaultSort: sortOf('owner'),
         render: row =>
           row.owner ? (
             <EntityRefLink entityRef={row.owner} defaultKind="group" />
@@ -162,43 +307,83 @@ export function ComponentsTable() {
           ),
       },
       {
+        title: 'System',
+        field: 'system',
+        defaultSort: sortOf('system'),
+        render: row =>
+          row.system ? (
+            <EntityRefLink entityRef={row.system} defaultKind="system" />
+          ) : (
+            '–'
+          ),
+      },
+      {
+        title: 'Kind',
+        field: 'kind',
+        defaultSort: sortOf('kind'),
+        render: row => `${row.kind}${row.type ? ` · ${row.type}` : ''}`,
+      },
+      {
+        title: 'Lifecycle',
+        field: 'lifecycle',
+        defaultSort: sortOf('lifecycle'),
+        render: row => row.lifecycle ?? '–',
+      },
+      {
         title: 'Grade',
         field: 'grade',
+        defaultSort: sortOf('grade'),
         render: row => <GradeBadge grade={row.grade} size="small" />,
       },
       {
         title: 'Score',
         field: 'score',
+        defaultSort: sortOf('score'),
         render: row => formatScore(row.score),
       },
       {
         title: 'State',
         field: 'state',
-        sorting: false,
-        render: row => <ScorecardStateChip state={row.state} />,
+        defaultSort: sortOf('state'),
+        render: row => (
+          <span title={row.stateReason}>
+            <ScorecardStateChip state={row.state} />
+          </span>
+        ),
       },
       {
-        title: 'Critical findings',
+        title: 'Critical',
         field: 'counts.criticalFindings',
-        sorting: false,
+        defaultSort: sortOf('counts.criticalFindings'),
         render: row => row.counts.criticalFindings,
+      },
+      {
+        title: 'Findings',
+        field: 'counts.findings',
+        defaultSort: sortOf('counts.findings'),
+        render: row => row.counts.findings,
       },
       {
         title: 'Last scanned',
         field: 'scannedAt',
+        defaultSort: sortOf('scannedAt'),
         render: row => (
           <span title={formatDateTime(row.scannedAt)}>
             {formatRelativeTime(row.scannedAt)}
           </span>
         ),
       },
-    ],
-    [],
-  );
+    ];
+  }, [initialSort]);
+
+  const filtered = Object.keys(filters).length > 0;
+  const failingCheckTitle =
+    checks.value?.find(c => c.id === filters.failingCheck)?.title ??
+    filters.failingCheck;
 
   return (
     <>
-      <div className={classes.filters}>
+      <div className={classes.filters} data-testid="components-filters">
         <TextField
           label="Search"
           placeholder="Name, title or owner"
@@ -215,18 +400,86 @@ export function ComponentsTable() {
             ),
           }}
         />
+        <Autocomplete
+          className={classes.owner}
+          options={ownerOptions}
+          value={owner || null}
+          onChange={(_e, value) => url.set({ owner: value ?? '' })}
+          getOptionLabel={ref => ownerTitles.get(ref) ?? refName(ref)}
+          renderInput={params => (
+            <TextField
+              {...params}
+              label="Owner (with sub-teams)"
+              variant="outlined"
+              size="small"
+              inputProps={{
+                ...params.inputProps,
+                'aria-label': 'Owner',
+                'data-testid': 'owner-filter',
+              }}
+            />
+          )}
+        />
+        <TextField
+          label="System"
+          placeholder="system:default/payments"
+          variant="outlined"
+          size="small"
+          value={systemText}
+          onChange={e => setSystemText(e.target.value)}
+          inputProps={{ 'aria-label': 'System' }}
+        />
+        <FormControl variant="outlined" size="small" className={classes.select}>
+          <InputLabel id="cicd-security-kind-filter">Kind</InputLabel>
+          <Select
+            labelId="cicd-security-kind-filter"
+            label="Kind"
+            value={kind}
+            onChange={e => url.set({ kind: String(e.target.value) })}
+          >
+            <MenuItem value="">All kinds</MenuItem>
+            {KINDS.map(k => (
+              <MenuItem key={k} value={k}>
+                {k}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <FormControl variant="outlined" size="small" className={classes.select}>
+          <InputLabel id="cicd-security-lifecycle-filter">Lifecycle</InputLabel>
+          <Select
+            labelId="cicd-security-lifecycle-filter"
+            label="Lifecycle"
+            value={lifecycle}
+            onChange={e => url.set({ lifecycle: String(e.target.value) })}
+          >
+            <MenuItem value="">All lifecycles</MenuItem>
+            {LIFECYCLES.map(l => (
+              <MenuItem key={l} value={l}>
+                {l}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
         <FormControl variant="outlined" size="small" className={classes.select}>
           <InputLabel id="cicd-security-grade-filter">Grade</InputLabel>
           <Select
             labelId="cicd-security-grade-filter"
             label="Grade"
-            value={grade}
-            onChange={e => setParam('grade', String(e.target.value))}
+            multiple
+            value={gradeList}
+            renderValue={v => (v as string[]).join(', ')}
+            onChange={e =>
+              url.set({
+                grade: GRADES.filter(g =>
+                  (e.target.value as string[]).includes(g),
+                ).join(','),
+              })
+            }
             data-testid="grade-filter"
           >
-            <MenuItem value="">All grades</MenuItem>
             {GRADES.map(g => (
-              <MenuItem key={g} value={g}>
+              <MenuItem key={g} value={g} data-testid={`grade-option-${g}`}>
                 {g}
               </MenuItem>
             ))}
@@ -237,8 +490,8 @@ export function ComponentsTable() {
           <Select
             labelId="cicd-security-state-filter"
             label="State"
-            value={state}
-            onChange={e => setParam('state', String(e.target.value))}
+            value={filters.state ?? ''}
+            onChange={e => url.set({ state: String(e.target.value) })}
           >
             <MenuItem value="">All states</MenuItem>
             {STATES.map(s => (
@@ -248,13 +501,62 @@ export function ComponentsTable() {
             ))}
           </Select>
         </FormControl>
-        {owner && (
-          <Chip
-            label={`Owner: ${owner}`}
-            onDelete={() => setParam('owner', '')}
-          />
-        )}
+        <FormControl variant="outlined" size="small" className={classes.owner}>
+          <InputLabel id="cicd-security-check-filter">Failing check</InputLabel>
+          <Select
+            labelId="cicd-security-check-filter"
+            label="Failing check"
+            value={
+              checks.value?.some(c => c.id === filters.failingCheck)
+                ? filters.failingCheck
+                : ''
+            }
+            onChange={e => url.set({ failingCheck: String(e.target.value) })}
+          >
+            <MenuItem value="">Any check</MenuItem>
+            {(checks.value ?? []).map(c => (
+              <MenuItem key={c.id} value={c.id}>
+                {c.title}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <Box flexGrow={1} />
+        <Button
+          variant="outlined"
+          color="primary"
+          startIcon={<GetAppIcon />}
+          onClick={exportCsv}
+          disabled={exporting}
+          data-testid="export-csv"
+        >
+          Export CSV
+        </Button>
       </div>
+      {filtered && (
+        <Box mb={2} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+          {owner && (
+            <Chip
+              label={`Owner: ${ownerTitles.get(owner) ?? refName(owner)}`}
+              onDelete={() => url.set({ owner: '' })}
+            />
+          )}
+          {filters.failingCheck && (
+            <Chip
+              label={`Failing: ${failingCheckTitle}`}
+              onDelete={() => url.set({ failingCheck: '' })}
+            />
+          )}
+          <Button
+            size="small"
+            onClick={() =>
+              url.set(Object.fromEntries(FILTER_PARAMS.map(name => [name, ''])))
+            }
+          >
+            Clear filters
+          </Button>
+        </Box>
+      )}
       {error && (
         <Box mb={2}>
           <ResponseErrorPanel error={error} />
@@ -262,10 +564,17 @@ export function ComponentsTable() {
       )}
       <div data-testid="cicd-security-components-table">
         <Table<ScorecardSummary>
-          key={`${q}|${grade}|${state}|${owner}`}
+          key={tableKey}
           title="Components"
           columns={columns}
           data={fetchPage}
+          onOrderChange={(index: number, direction: 'asc' | 'desc') => {
+            const field = columns[index]?.field as string | undefined;
+            url.set({
+              sort: field && index >= 0 ? FIELD_TO_SORT[field] : '',
+              order: field && index >= 0 ? direction : '',
+            });
+          }}
           options={{
             search: false,
             paging: true,
@@ -276,10 +585,9 @@ export function ComponentsTable() {
           }}
           localization={{
             body: {
-              emptyDataSourceMessage:
-                q || grade || state || owner
-                  ? 'No component matches the filters'
-                  : 'No scorecards yet: components are scanned on a schedule',
+              emptyDataSourceMessage: filtered
+                ? 'No component matches the filters'
+                : 'No scorecards yet: components are scanned on a schedule',
             },
           }}
         />

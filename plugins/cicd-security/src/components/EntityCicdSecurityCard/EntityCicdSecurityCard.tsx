@@ -1,6 +1,7 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -9,8 +10,9 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Typography, makeStyles } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import { entityContentRouteRef } from '../../routes';
+import { checkGuideRouteRef, entityContentRouteRef } from '../../routes';
 import {
+  checkGuidePath,
   formatRelativeTime,
   formatScore,
   isFailing,
@@ -56,6 +58,7 @@ export function EntityCicdSecurityCard(props: EntityCicdSecurityCardProps) {
   const api = useApi(cicdSecurityApiRef);
   const entityRef = stringifyEntityRef(entity);
   const tabRoute = useOptionalRouteRef(entityContentRouteRef);
+  const resolveGuide = useOptionalRouteRef(checkGuideRouteRef);
   const tabLink = props.tabLink ?? (tabRoute ? tabRoute({}) : 'security');
   const { value, loading, error } = useAsync(
     () => api.getScorecard(entityRef),
@@ -73,7 +76,9 @@ export function EntityCicdSecurityCard(props: EntityCicdSecurityCardProps) {
       <ResponseErrorPanel error={error} />
     );
   } else if (value) {
-    const worst = sortChecks(value.checks).filter(isFailing).slice(0, 3);
+    const worst = sortChecks(value.checks)
+      .filter(c => isFailing(c) && !c.waiver)
+      .slice(0, 3);
     content = (
       <>
         <div className={classes.headline}>
@@ -103,7 +108,11 @@ export function EntityCicdSecurityCard(props: EntityCicdSecurityCardProps) {
               {worst.map(check => (
                 <li key={check.checkId} className={classes.item}>
                   <SeverityChip severity={check.severity} />
-                  <Typography variant="body2">{check.title}</Typography>
+                  <Typography variant="body2">
+                    <Link to={checkGuidePath(resolveGuide, check.checkId)}>
+                      {check.title}
+                    </Link>
+                  </Typography>
                 </li>
               ))}
             </ul>

@@ -17,7 +17,7 @@ import {
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { CheckStatusChip, SeverityChip } from '../ScoreDisplay';
-import { formatLocation } from '../../utils';
+import { formatDateTime, formatLocation } from '../../utils';
 
 const useStyles = makeStyles(theme => ({
   summary: {
@@ -69,8 +69,13 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** Turns a finding's file and line into a link to the SCM, when the source is a URL. */
-function useSourceLink(sourceLocation?: string) {
+/**
+ * Turns a finding's file and line into a link to the SCM (GitHub, GitLab,
+ * Bitbucket, Azure DevOps…) through the app's SCM integrations, when the
+ * source is a URL. `sourceLocation` is the scorecard's `scmUrl`, or its
+ * `url:` source location.
+ */
+export function useSourceLink(sourceLocation?: string) {
   const scm = useApiHolder().get(scmIntegrationsApiRef);
   return (file: string, line?: number): string | undefined => {
     if (!scm || !sourceLocation) {
@@ -116,6 +121,26 @@ function FindingLocation({
   );
 }
 
+const SUPPRESSION_LABELS: Record<string, string> = {
+  inline: 'Suppressed in the code',
+  config: 'Suppressed in the configuration',
+  waiver: 'Waived in the portal',
+};
+
+export function describeSuppression(suppressed: {
+  kind: string;
+  reason?: string;
+  expires?: string;
+}): string {
+  let text =
+    SUPPRESSION_LABELS[suppressed.kind] ?? `Suppressed (${suppressed.kind})`;
+  text += suppressed.reason ? `: ${suppressed.reason}` : ' (no reason given)';
+  if (suppressed.expires) {
+    text += ` · expires ${formatDateTime(suppressed.expires)}`;
+  }
+  return text;
+}
+
 export function FindingItem({
   finding,
   sourceLocation,
@@ -130,9 +155,12 @@ export function FindingItem({
         <SeverityChip severity={finding.severity} />
         <FindingLocation finding={finding} sourceLocation={sourceLocation} />
         {finding.suppressed && (
-          <Typography variant="caption" color="textSecondary">
-            suppressed ({finding.suppressed.kind}
-            {finding.suppressed.reason ? `: ${finding.suppressed.reason}` : ''})
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="suppression"
+          >
+            {describeSuppression(finding.suppressed)}
           </Typography>
         )}
       </div>
@@ -173,7 +201,9 @@ export function CheckFindings({
   defaultExpanded?: boolean;
 }) {
   const classes = useStyles();
-  const count = check.findings.length;
+  const active = check.findings.filter(f => !f.suppressed);
+  const count = active.length;
+  const suppressedCount = check.findings.length - count;
   return (
     <Accordion
       defaultExpanded={defaultExpanded}
@@ -192,6 +222,7 @@ export function CheckFindings({
           <Typography variant="body2" color="textSecondary">
             {categoryTitle(check.category)} · {count}{' '}
             {count === 1 ? 'finding' : 'findings'}
+            {suppressedCount > 0 ? ` (+${suppressedCount} suppressed)` : ''}
           </Typography>
         </div>
       </AccordionSummary>
@@ -204,7 +235,7 @@ export function CheckFindings({
           )}
           {count > 0 && (
             <ul className={classes.findings}>
-              {check.findings.map((finding, index) => (
+              {active.map((finding, index) => (
                 <FindingItem
                   key={`${finding.fingerprint}-${index}`}
                   finding={finding}

@@ -12,31 +12,38 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { Scorecard } from '@cicd-security/plugin-cicd-security-common';
 import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { entity, entityWithoutSource, scorecard } from '../../testing/data';
+import {
+  entity,
+  entityWithoutSource,
+  scorecard,
+  scorecardWithWaivers,
+} from '../../testing/data';
+import { mockCicdSecurityApi } from '../../testing/mockApi';
+import {
+  ScmIntegrationsApi,
+  scmIntegrationsApiRef,
+} from '@backstage/integration-react';
+
 import { EntityCicdSecurityContent } from './EntityCicdSecurityContent';
 
 function mockApi(overrides: Partial<CicdSecurityApi> = {}) {
-  return {
-    getScorecard: jest.fn(async () => scorecard),
-    listScorecards: jest.fn(),
-    getScorecardHistory: jest.fn(),
-    refreshScorecard: jest.fn(async () => ({
-      entityRef: scorecard.entityRef,
-      state: 'scanning' as const,
-    })),
-    getTeams: jest.fn(),
-    getChecks: jest.fn(),
-    getCheck: jest.fn(),
-    ...overrides,
-  } as jest.Mocked<CicdSecurityApi>;
+  return mockCicdSecurityApi(overrides);
 }
 
-async function renderTab(api: CicdSecurityApi, forEntity: Entity = entity) {
+async function renderTab(
+  api: CicdSecurityApi,
+  forEntity: Entity = entity,
+  permission = mockApis.permission(),
+) {
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [cicdSecurityApiRef, api],
-        [permissionApiRef, mockApis.permission()],
+        [permissionApiRef, permission],
+        [
+          scmIntegrationsApiRef,
+          ScmIntegrationsApi.fromConfig(mockApis.config()),
+        ],
       ]}
     >
       <EntityProvider entity={forEntity}>
@@ -233,5 +240,67 @@ describe('EntityCicdSecurityContent', () => {
     await renderTab(api);
 
     expect(screen.getByText('Not scanned yet')).toBeInTheDocument();
+  });
+
+  it('links findings to the file and line in the SCM', async () => {
+    await renderTab(mockApi());
+    const location = screen
+      .getAllByTestId('finding-location')
+      .find(e => e.textContent === '.github/workflows/ci.yml:12:15')!;
+    expect(location.closest('a')).toHaveAttribute(
+      'href',
+      'https://github.com/example-org/payments-api/tree/main/.github/workflows/ci.yml#L12',
+    );
+  });
+
+  it('draws the score trend with a text alternative', async () => {
+    const api = mockApi();
+    await renderTab(api);
+    const chart = await screen.findByTestId('score-trend');
+    expect(chart).toHaveAttribute('role', 'img');
+    expect(chart.getAttribute('aria-label')).toMatch(
+      /Score over time: from 5.1 .* to 6.4/,
+    );
+    expect(api.getScorecardHistory).toHaveBeenCalledWith(
+      'component:default/payments-api',
+      { limit: 90 },
+    );
+  });
+
+  it('shows waived checks and suppressed findings apart, with reason and expiry', async () => {
+    await renderTab(
+      mockApi({ getScorecard: jest.fn(async () => scorecardWithWaivers) }),
+    );
+    const apart = screen.getByTestId('waived-and-suppressed');
+    expect(within(apart).getByTestId('waived-check')).toHaveTextContent(
+      /No untrusted input in run scripts.*Replaced by the new pipeline next sprint.*expires/,
+    );
+    expect(within(apart).getByTestId('suppressed-finding')).toHaveTextContent(
+      /Suppressed in the code: Only labels are read · expires/,
+    );
+    // The waived check is not among the open findings.
+    expect(
+      screen.queryByTestId('check-findings-script-injection'),
+    ).not.toBeInTheDocument();
+    // Inconclusive checks say what would complete them.
+    expect(screen.getByTestId('inconclusive-checks')).toHaveTextContent(
+      'Needs the GitHub App permission administration:read',
+    );
+  });
+
+  it('explains how the score was computed', async () => {
+    await renderTab(
+      mockApi({ getScorecard: jest.fn(async () => scorecardWithWaivers) }),
+    );
+    const explanation = screen.getByTestId('score-explanation');
+    expect(explanation).toHaveTextContent('2 checks counted');
+    expect(explanation).toHaveTextContent('2 checks left out');
+    const left = within(explanation)
+      .getAllByTestId('left-out-check')
+      .map(e => e.textContent);
+    expect(left).toEqual([
+      'No untrusted input in run scripts — Waived until 2099-03-01',
+      'The default branch is protected — Inconclusive: needs administration:read',
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CodeSnippet,
@@ -16,6 +16,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   CheckResult,
   Scorecard,
+  CHECK_CATEGORIES,
   SOURCE_LOCATION_ANNOTATION,
   categoryTitle,
   cicdSecurityRefreshPermission,
@@ -31,6 +32,7 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import FilterListIcon from '@material-ui/icons/FilterList';
 import { checkGuideRouteRef } from '../../routes';
 import {
   checkGuidePath,
@@ -50,6 +52,12 @@ import {
   SeverityChip,
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
+import {
+  InconclusiveChecks,
+  ScoreExplanationCard,
+  ScoreTrend,
+  WaivedAndSuppressed,
+} from './ScoreDetails';
 import { useScorecard, UseScorecardResult } from './useScorecard';
 
 const useStyles = makeStyles(theme => ({
@@ -72,6 +80,7 @@ const useStyles = makeStyles(theme => ({
   },
   mono: {
     fontFamily: 'monospace',
+    wordBreak: 'break-all',
   },
   counts: {
     display: 'flex',
@@ -85,12 +94,44 @@ const sourceAnnotationExample = `metadata:
   annotations:
     ${SOURCE_LOCATION_ANNOTATION}: url:https://github.com/<org>/<repo>/tree/main/`;
 
-/** Checks listed in the Findings section, below the table. */
+/** Checks listed in the Findings section, below the table (waived checks are listed apart). */
 function hasFindingsSection(check: CheckResult): boolean {
+  if (check.waiver) {
+    return false;
+  }
   return (
-    isFailing(check) || check.status === 'error' || check.findings.length > 0
+    isFailing(check) ||
+    check.status === 'error' ||
+    check.findings.some(f => !f.suppressed)
   );
 }
+
+const STATUS_LOOKUP = {
+  fail: 'Fail',
+  warn: 'Warn',
+  error: 'Error',
+  inconclusive: 'Inconclusive',
+  pass: 'Pass',
+  'not-applicable': 'N/A',
+};
+const SEVERITY_LOOKUP = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+};
+const CATEGORY_LOOKUP = Object.fromEntries(
+  CHECK_CATEGORIES.map(c => [c.id, c.title]),
+);
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
+const STATUS_RANK = {
+  fail: 0,
+  warn: 1,
+  error: 2,
+  inconclusive: 3,
+  pass: 4,
+  'not-applicable': 5,
+};
 
 /** Props of {@link EntityCicdSecurityContent}. */
 export interface EntityCicdSecurityContentProps {
@@ -102,7 +143,11 @@ function RescanButton({ result }: { result: UseScorecardResult }) {
   const permission = usePermission({
     permission: cicdSecurityRefreshPermission,
   });
-  if (result.rescanForbidden || (!permission.loading && !permission.allowed)) {
+  if (!permission.loading && !permission.allowed) {
+    // Only users who may ask for a rescan see the button.
+    return null;
+  }
+  if (result.rescanForbidden) {
     return (
       <Tooltip title="You are not allowed to ask for a rescan">
         <span>
@@ -112,7 +157,7 @@ function RescanButton({ result }: { result: UseScorecardResult }) {
             disabled
             data-testid="rescan-button"
           >
-            Rescan
+            Rescan now
           </Button>
         </span>
       </Tooltip>
@@ -127,7 +172,7 @@ function RescanButton({ result }: { result: UseScorecardResult }) {
       disabled={permission.loading || result.requesting || result.scanning}
       data-testid="rescan-button"
     >
-      {result.scanning ? 'Scanning…' : 'Rescan'}
+      {result.scanning ? 'Scanning…' : 'Rescan now'}
     </Button>
   );
 }
@@ -226,12 +271,24 @@ function ChecksTable({
   checks: CheckResult[];
   guideLink: (checkId: string) => string;
 }) {
+  const [showFilters, setShowFilters] = useState(false);
   const columns: TableColumn<CheckResult>[] = [
     {
       title: 'Status',
       field: 'status',
       width: '8rem',
-      render: check => <CheckStatusChip status={check.status} />,
+      lookup: STATUS_LOOKUP,
+      customSort: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status],
+      render: check => (
+        <>
+          <CheckStatusChip status={check.status} />
+          {check.waiver && (
+            <Typography variant="caption" color="textSecondary" component="div">
+              waived
+            </Typography>
+          )}
+        </>
+      ),
     },
     {
       title: 'Check',
@@ -254,21 +311,28 @@ function ChecksTable({
     {
       title: 'Severity',
       field: 'severity',
+      lookup: SEVERITY_LOOKUP,
+      customSort: (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
       render: check => <SeverityChip severity={check.severity} />,
     },
     {
       title: 'Category',
       field: 'category',
+      lookup: CATEGORY_LOOKUP,
       render: check => categoryTitle(check.category),
     },
     {
       title: 'Findings',
-      render: check => check.findings.length,
+      filtering: false,
+      customSort: (a, b) => a.findings.length - b.findings.length,
+      render: check => check.findings.filter(f => !f.suppressed).length,
       type: 'numeric',
     },
     {
       title: 'Score',
       field: 'score',
+      filtering: false,
       type: 'numeric',
       render: check => formatScore(check.score),
     },
@@ -284,8 +348,19 @@ function ChecksTable({
           pageSize: 20,
           search: true,
           padding: 'dense',
-          sorting: false,
+          sorting: true,
+          filtering: showFilters,
         }}
+        actions={[
+          {
+            icon: () => <FilterListIcon />,
+            tooltip: showFilters
+              ? 'Hide filters'
+              : 'Filter by status, severity or category',
+            isFreeAction: true,
+            onClick: () => setShowFilters(v => !v),
+          },
+        ]}
       />
     </div>
   );
@@ -302,6 +377,9 @@ function ScorecardView({
   const guideLink = (checkId: string) => checkGuidePath(resolveGuide, checkId);
   const checks = sortChecks(scorecard.checks);
   const failing = checks.filter(hasFindingsSection);
+  const sourceBase = scorecard.scmUrl ?? scorecard.sourceLocation;
+  const checkTitle = (checkId: string) =>
+    checks.find(c => c.checkId === checkId)?.title ?? checkId;
   return (
     <Grid container spacing={3}>
       {result.scanning && (
@@ -356,6 +434,15 @@ function ScorecardView({
           <CategoryScores categories={scorecard.categories} />
         </InfoCard>
       </Grid>
+      <Grid item xs={12} md={6}>
+        <ScoreTrend
+          entityRef={scorecard.entityRef}
+          revision={scorecard.scannedAt}
+        />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <InconclusiveChecks checks={checks} />
+      </Grid>
       <Grid item xs={12}>
         <ChecksTable checks={checks} guideLink={guideLink} />
       </Grid>
@@ -369,12 +456,18 @@ function ScorecardView({
               key={check.checkId}
               check={check}
               guideLink={guideLink(check.checkId)}
-              sourceLocation={scorecard.sourceLocation}
+              sourceLocation={sourceBase}
               defaultExpanded={isFailing(check)}
             />
           ))}
         </Grid>
       )}
+      <Grid item xs={12}>
+        <WaivedAndSuppressed checks={checks} sourceLocation={sourceBase} />
+      </Grid>
+      <Grid item xs={12}>
+        <ScoreExplanationCard scorecard={scorecard} checkTitle={checkTitle} />
+      </Grid>
       {scorecard.problems.length > 0 && (
         <Grid item xs={12}>
           <InfoCard

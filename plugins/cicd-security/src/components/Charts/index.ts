@@ -1,0 +1,9 @@
+export {
+  BarChart,
+  HeatCell,
+  TrendChart,
+  VisuallyHidden,
+  describeTrend,
+  scoreColor,
+} from './Charts';
+export type { Bar, TrendPoint } from './Charts';

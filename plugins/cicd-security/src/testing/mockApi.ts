@@ -1,0 +1,38 @@
+import { CicdSecurityApi } from '../api';
+import {
+  checkDetail,
+  checkWithStats,
+  history,
+  overview,
+  scorecard,
+  summary,
+  teamSummaries,
+  teams,
+} from './data';
+
+/** A jest mock of the whole API, answering with the sample data. */
+export function mockCicdSecurityApi(
+  overrides: Partial<CicdSecurityApi> = {},
+): jest.Mocked<CicdSecurityApi> {
+  return {
+    getScorecard: jest.fn(async () => scorecard),
+    listScorecards: jest.fn(async () => ({ items: [summary], totalCount: 1 })),
+    exportScorecards: jest.fn(
+      async () => new Blob(['entityRef,score\n'], { type: 'text/csv' }),
+    ),
+    getScorecardHistory: jest.fn(async () => ({ items: history })),
+    getSarif: jest.fn(async () => new Blob(['{}'])),
+    refreshScorecard: jest.fn(async () => ({
+      entityRef: scorecard.entityRef,
+      state: 'scanning' as const,
+    })),
+    getOverview: jest.fn(async () => overview),
+    getTeams: jest.fn(async () => ({ items: teams, owners: teamSummaries })),
+    getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
+    getCheck: jest.fn(async () => checkDetail),
+    listWaivers: jest.fn(async () => ({ items: [] })),
+    createWaiver: jest.fn(),
+    revokeWaiver: jest.fn(),
+    ...overrides,
+  } as jest.Mocked<CicdSecurityApi>;
+}
