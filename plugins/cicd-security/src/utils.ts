@@ -74,7 +74,12 @@ export function shortRevision(revision?: string): string | undefined {
   if (!revision) {
     return undefined;
   }
-  return /^[0-9a-f]{40}$/i.test(revision) ? revision.slice(0, 7) : revision;
+  if (/^[0-9a-f]{40}$/i.test(revision)) return revision.slice(0, 7);
+  // Content hashes of local directories (`local-sha256:<64 hex>`) and long
+  // ETags: keep a readable prefix; the full value is in the title.
+  const hashed = /^([a-z0-9-]+:)?([0-9a-f]{16,})$/i.exec(revision);
+  if (hashed) return `${hashed[1] ?? ''}${hashed[2].slice(0, 12)}`;
+  return revision.length > 24 ? `${revision.slice(0, 20)}…` : revision;
 }
 
 const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });

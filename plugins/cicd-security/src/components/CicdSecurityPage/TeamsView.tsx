@@ -47,6 +47,12 @@ const useStyles = makeStyles(theme => ({
   up: { color: theme.palette.success?.main ?? '#2e7d32' },
   down: { color: theme.palette.error.main },
   scroll: { overflowX: 'auto' },
+  // Keep headers, names and links on one line; the table scrolls sideways on
+  // narrow screens instead of breaking words into letters.
+  heatmap: {
+    '& th, & td': { whiteSpace: 'nowrap' },
+    '& td:nth-child(3)': { minWidth: 180, whiteSpace: 'normal' },
+  },
 }));
 
 type SortKey = 'score' | 'name' | 'components' | 'change' | string;
@@ -446,6 +452,7 @@ export function TeamsView() {
               size="small"
               aria-label="Teams by category score (heatmap)"
               data-testid="teams-heatmap"
+              className={classes.heatmap}
             >
               <TableHead>
                 <TableRow>
