@@ -6,10 +6,15 @@ export const cicdSecurityReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Ask for a rescan of one entity. */
+/**
+ * Ask for a rescan of one entity. A resource permission on the catalog
+ * entity, so a policy can grant it to the owning team with the catalog's
+ * conditions (e.g. `isEntityOwner`).
+ */
 export const cicdSecurityRefreshPermission = createPermission({
   name: 'cicd-security.scorecard.refresh',
   attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
 });
 
 /**

@@ -480,8 +480,8 @@ export async function createRouter(
   router.post('/scorecards/:entityRef/refresh', async (req, res) => {
     const credentials = await credentialsOf(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
-    await authorize(credentials, cicdSecurityRefreshPermission);
     const meta = entityMeta(entity);
+    await authorizeOn(credentials, cicdSecurityRefreshPermission, meta.entityRef);
     await store.setState(meta.entityRef, 'scanning', undefined, meta);
     // The scan runs in the background; the client polls the scorecard.
     scanner

@@ -140,8 +140,10 @@ export interface EntityCicdSecurityContentProps {
 }
 
 function RescanButton({ result }: { result: UseScorecardResult }) {
+  const { entity } = useEntity();
   const permission = usePermission({
     permission: cicdSecurityRefreshPermission,
+    resourceRef: stringifyEntityRef(entity),
   });
   if (!permission.loading && !permission.allowed) {
     // Only users who may ask for a rescan see the button.
