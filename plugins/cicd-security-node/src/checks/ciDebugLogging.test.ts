@@ -38,6 +38,10 @@ describe('ci-debug-logging', () => {
     __dirname,
     '../../../../../shared/corpus/poutine',
   );
+  if (!fs.existsSync(corpus)) {
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED ci-debug-logging calibration: ${corpus} is not present`);
+  }
   (fs.existsSync(corpus) ? it : it.skip)(
     'finds what poutine debug_enabled finds on its own fixtures',
     async () => {

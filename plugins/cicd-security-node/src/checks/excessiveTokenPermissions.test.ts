@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { LocalDirectorySnapshot } from '../snapshot';
 import { excessiveTokenPermissions } from './excessiveTokenPermissions';
-import { runOnFixture } from '../testing';
+import { runOnFixture, corpusDescribe } from '../testing';
 
 describe('excessive-token-permissions', () => {
   it.each(['pass', 'fail', 'warn', 'not-applicable'])(
@@ -62,9 +62,7 @@ describe('excessive-token-permissions', () => {
 });
 
 const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
-const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
-  ? describe
-  : describe.skip;
+const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('excessive-token-permissions on the poutine corpus', () => {
   it('flags every risky workflow poutine flags with high severity', async () => {

@@ -1,3 +1,4 @@
+import { corpusDescribe } from '../testing';
 import fs from 'fs';
 import path from 'path';
 import { InMemorySnapshot, LocalDirectorySnapshot } from '../snapshot';
@@ -27,7 +28,7 @@ interface Expected {
 const LINE_AGNOSTIC = new Set(['overexposed-secrets']);
 const NEEDS_ONLINE_DATA = new Set(['untrusted-actions']);
 
-(present ? describe : describe.skip)('GitHub Actions checks on the poutine corpus', () => {
+corpusDescribe(CORPUS)('GitHub Actions checks on the poutine corpus', () => {
   const expected: Expected[] = present
     ? JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')).expected
     : [];

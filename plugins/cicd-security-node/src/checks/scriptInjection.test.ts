@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { scriptInjection } from './scriptInjection';
-import { runOnFixture } from '../testing';
+import { runOnFixture, corpusDescribe } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('script-injection', () => {
@@ -141,9 +141,7 @@ describe('script-injection on other platforms', () => {
 });
 
 const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
-const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
-  ? describe
-  : describe.skip;
+const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('script-injection on the poutine corpus', () => {
   it('finds every GitHub Actions injection poutine expects', async () => {

@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { AZURE_FORK_SECRETS_FACT, untrustedCheckout } from './untrustedCheckout';
 import { InMemorySnapshot } from '../snapshot';
-import { runOnFixture } from '../testing';
+import { runOnFixture, corpusDescribe } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('untrusted-checkout', () => {
@@ -103,9 +103,7 @@ describe('untrusted-checkout on Azure Pipelines', () => {
 });
 
 const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
-const withCorpus = fs.existsSync(path.join(POUTINE, 'expected.json'))
-  ? describe
-  : describe.skip;
+const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('untrusted-checkout on the poutine corpus', () => {
   it('flags the checkout of every workflow poutine flags, at the ref: value', async () => {

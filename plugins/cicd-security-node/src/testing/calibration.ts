@@ -94,3 +94,34 @@ export async function compareWithPeer(
     };
   });
 }
+
+/**
+ * `describe` for tests that need a shared calibration corpus: when it is
+ * absent (a user's clone has no ../shared), the block is skipped and says so.
+ */
+export function describeWithCorpus(
+  corpus: string,
+  name: string,
+  fn: (dir: string) => void,
+): void {
+  const dir = corpusDir(corpus);
+  if (!dir) {
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED "${name}": the ${corpus} corpus (../shared/corpus/${corpus}) is not present`);
+    describe.skip(name, () => {
+      it('needs the corpus', () => {});
+    });
+    return;
+  }
+  describe(name, () => fn(dir));
+}
+
+/** `describe` when the corpus folder exists; otherwise a skip that says why. */
+export function corpusDescribe(dir: string): (name: string, fn: () => void) => void {
+  if (fs.existsSync(path.join(dir, 'expected.json'))) return describe;
+  return (name, fn) => {
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED "${name}": ${dir} is not present (shared calibration data, not part of this repository)`);
+    describe.skip(name, fn);
+  };
+}
