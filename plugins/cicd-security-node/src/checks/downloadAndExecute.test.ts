@@ -1,20 +1,12 @@
 import { downloadAndExecute } from './downloadAndExecute';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('download-and-execute', () => {
-  it.each([
+  itMatchesFixtureMarkers(downloadAndExecute, [
     ['pass', 'pass'],
     ['fail', 'fail'],
     ['not-applicable', 'not-applicable'],
-  ])('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      downloadAndExecute,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  ]);
 
   it('points at the download command on every platform', async () => {
     const { outcome } = await runOnFixture(downloadAndExecute, 'fail');

@@ -1,20 +1,12 @@
 import { insecureTransport, isPrivateHost } from './insecureTransport';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('insecure-transport', () => {
-  it.each([
+  itMatchesFixtureMarkers(insecureTransport, [
     ['pass', 'pass'],
     ['fail', 'fail'],
     ['not-applicable', 'not-applicable'],
-  ])('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      insecureTransport,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  ]);
 
   it('points at the URL and suggests https', async () => {
     const { outcome } = await runOnFixture(insecureTransport, 'fail');

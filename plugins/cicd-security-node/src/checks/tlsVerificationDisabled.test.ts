@@ -1,20 +1,12 @@
 import { tlsVerificationDisabled } from './tlsVerificationDisabled';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('tls-verification-disabled', () => {
-  it.each([
+  itMatchesFixtureMarkers(tlsVerificationDisabled, [
     ['pass', 'pass'],
     ['fail', 'fail'],
     ['not-applicable', 'not-applicable'],
-  ])('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      tlsVerificationDisabled,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  ]);
 
   it('points at the offending flag or setting', async () => {
     const { outcome } = await runOnFixture(tlsVerificationDisabled, 'fail');

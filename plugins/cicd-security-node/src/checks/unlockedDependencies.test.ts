@@ -1,20 +1,12 @@
 import { unlockedDependencies } from './unlockedDependencies';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('unlocked-dependencies', () => {
-  it.each([
+  itMatchesFixtureMarkers(unlockedDependencies, [
     ['pass', 'pass'],
     ['fail', 'fail'],
     ['not-applicable', 'not-applicable'],
-  ])('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      unlockedDependencies,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  ]);
 
   it('points at manifests without lockfiles and at unfrozen installs', async () => {
     const { outcome } = await runOnFixture(unlockedDependencies, 'fail');

@@ -1,20 +1,12 @@
 import { unpinnedImages } from './unpinnedImages';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('unpinned-images', () => {
-  it.each([
+  itMatchesFixtureMarkers(unpinnedImages, [
     ['pass', 'pass'],
     ['fail', 'fail'],
     ['not-applicable', 'not-applicable'],
-  ])('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      unpinnedImages,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  ]);
 
   it('locates every reference and weighs untagged or latest images double', async () => {
     const { outcome } = await runOnFixture(unpinnedImages, 'fail');

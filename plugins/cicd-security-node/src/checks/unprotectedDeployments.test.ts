@@ -1,27 +1,12 @@
 import { unprotectedDeployments } from './unprotectedDeployments';
-import { runOnFixture } from '../testing';
+import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
 
 describe('unprotected-deployments', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        unprotectedDeployments,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(
-      unprotectedDeployments,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
-  });
+  itMatchesFixtureMarkers(unprotectedDeployments, [
+    ['pass', 'pass'],
+    ['fail', 'fail'],
+    ['not-applicable', 'not-applicable'],
+  ]);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

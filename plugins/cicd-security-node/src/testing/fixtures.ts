@@ -74,3 +74,20 @@ export async function runOnFixture(check: ScorecardCheck, caseName: string) {
     unexpected: marks.ok.filter(l => lines.has(l)),
   };
 }
+
+/**
+ * The standard fixture test of a check: for each `[case, status]`, the check
+ * run on `__fixtures__/<check-id>/<case>/` has that status, reports every
+ * `# NOT OK` line and no `# OK` line.
+ */
+export function itMatchesFixtureMarkers(
+  check: ScorecardCheck,
+  cases: Array<[caseName: string, status: CheckOutcome['status']]>,
+): void {
+  it.each(cases)('matches the markers of the %s fixture', async (name, status) => {
+    const { missing, unexpected, outcome } = await runOnFixture(check, name);
+    expect(missing).toEqual([]);
+    expect(unexpected).toEqual([]);
+    expect(outcome.status).toBe(status);
+  });
+}

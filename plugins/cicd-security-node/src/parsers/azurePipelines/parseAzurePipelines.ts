@@ -8,6 +8,7 @@ import {
   YamlFile,
 } from '../yaml';
 import { RepoSnapshot } from '../../snapshot';
+import { parseFilesOnce } from '../parseFiles';
 
 export type AzureScriptKind = 'script' | 'bash' | 'powershell' | 'pwsh';
 
@@ -132,15 +133,14 @@ export function azurePipelinePaths(snapshot: RepoSnapshot): string[] {
 
 /** Every Azure Pipelines file, parsed once per snapshot. */
 export function getAzurePipelines(snapshot: RepoSnapshot): AzurePipeline[] {
-  return snapshot.memo('azure-pipelines:files', () => {
-    const out: AzurePipeline[] = [];
-    for (const path of azurePipelinePaths(snapshot)) {
-      const text = snapshot.read(path);
-      if (text === undefined) continue;
+  return parseFilesOnce(
+    snapshot,
+    'azure-pipelines:files',
+    () => azurePipelinePaths(snapshot),
+    'Azure Pipelines file',
+    (path, text) => {
       const { pipeline, problems } = parseAzurePipeline(path, text);
-      snapshot.problems.push(...problems);
-      if (pipeline) out.push(pipeline);
-    }
-    return out;
-  });
+      return { value: pipeline, problems };
+    },
+  );
 }

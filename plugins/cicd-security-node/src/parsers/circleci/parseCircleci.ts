@@ -8,6 +8,7 @@ import {
   YamlFile,
 } from '../yaml';
 import { RepoSnapshot } from '../../snapshot';
+import { parseFilesOnce } from '../parseFiles';
 
 /** A CircleCI configuration: `run` steps, `docker` images and orbs. */
 export interface CircleciConfig {
@@ -102,15 +103,14 @@ export function circleciPaths(snapshot: RepoSnapshot): string[] {
 
 /** Every CircleCI configuration, parsed once per snapshot. */
 export function getCircleciConfigs(snapshot: RepoSnapshot): CircleciConfig[] {
-  return snapshot.memo('circleci:configs', () => {
-    const out: CircleciConfig[] = [];
-    for (const path of circleciPaths(snapshot)) {
-      const text = snapshot.read(path);
-      if (text === undefined) continue;
+  return parseFilesOnce(
+    snapshot,
+    'circleci:configs',
+    () => circleciPaths(snapshot),
+    'CircleCI configuration',
+    (path, text) => {
       const { config, problems } = parseCircleci(path, text);
-      snapshot.problems.push(...problems);
-      if (config) out.push(config);
-    }
-    return out;
-  });
+      return { value: config, problems };
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import { RepoSnapshot } from '../../snapshot';
 import { Dockerfile, parseDockerfile } from './parseDockerfile';
+import { parseFilesOnce } from '../parseFiles';
 
 const DOCKERFILE_RE =
   /(^|\/)(Dockerfile|Containerfile)(\.[^/]+)?$|(^|\/)[^/]+\.(Dockerfile|Containerfile)$/i;
@@ -14,25 +15,14 @@ export function dockerfilePaths(snapshot: RepoSnapshot): string[] {
 
 /** Every Dockerfile of the snapshot, parsed once per snapshot. */
 export function getDockerfiles(snapshot: RepoSnapshot): Dockerfile[] {
-  return snapshot.memo('dockerfile:files', () => {
-    const out: Dockerfile[] = [];
-    for (const path of dockerfilePaths(snapshot)) {
-      const text = snapshot.read(path);
-      if (text === undefined) continue;
-      try {
-        const { dockerfile, problems } = parseDockerfile(path, text);
-        snapshot.problems.push(...problems);
-        out.push(dockerfile);
-      } catch (e) {
-        snapshot.problems.push({
-          file: path,
-          line: 1,
-          column: 1,
-          kind: 'parse-error',
-          message: `could not read the Dockerfile: ${(e as Error).message}`,
-        });
-      }
-    }
-    return out;
-  });
+  return parseFilesOnce(
+    snapshot,
+    'dockerfile:files',
+    () => dockerfilePaths(snapshot),
+    'Dockerfile',
+    (path, text) => {
+      const { dockerfile, problems } = parseDockerfile(path, text);
+      return { value: dockerfile, problems };
+    },
+  );
 }

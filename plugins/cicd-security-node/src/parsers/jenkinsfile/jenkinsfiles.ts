@@ -1,5 +1,6 @@
 import { RepoSnapshot } from '../../snapshot';
 import { Jenkinsfile, parseJenkinsfile } from './parseJenkinsfile';
+import { parseFilesOnce } from '../parseFiles';
 
 const JENKINSFILE_RE = /(^|\/)(Jenkinsfile(\.[^/]+)?|[^/]+\.jenkinsfile)$/i;
 
@@ -12,25 +13,14 @@ export function jenkinsfilePaths(snapshot: RepoSnapshot): string[] {
 
 /** Every Jenkinsfile of the snapshot, parsed once per snapshot. */
 export function getJenkinsfiles(snapshot: RepoSnapshot): Jenkinsfile[] {
-  return snapshot.memo('jenkins:files', () => {
-    const out: Jenkinsfile[] = [];
-    for (const path of jenkinsfilePaths(snapshot)) {
-      const text = snapshot.read(path);
-      if (text === undefined) continue;
-      try {
-        const { jenkinsfile, problems } = parseJenkinsfile(path, text);
-        snapshot.problems.push(...problems);
-        out.push(jenkinsfile);
-      } catch (e) {
-        snapshot.problems.push({
-          file: path,
-          line: 1,
-          column: 1,
-          kind: 'parse-error',
-          message: `could not read the Jenkinsfile: ${(e as Error).message}`,
-        });
-      }
-    }
-    return out;
-  });
+  return parseFilesOnce(
+    snapshot,
+    'jenkins:files',
+    () => jenkinsfilePaths(snapshot),
+    'Jenkinsfile',
+    (path, text) => {
+      const { jenkinsfile, problems } = parseJenkinsfile(path, text);
+      return { value: jenkinsfile, problems };
+    },
+  );
 }
