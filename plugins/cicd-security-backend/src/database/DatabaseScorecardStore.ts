@@ -441,8 +441,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return this.queries.failingEntities(checkId, filter, limit);
   }
 
-  rescore(entityRefs: string[], scoring: ScoringConfig): Promise<number> {
-    return rescoreEntities(this.db, entityRefs, scoring);
+  rescore(
+    entityRefs: string[],
+    scoring: ScoringConfig,
+    options: { scoringVersion?: string } = {},
+  ): Promise<number> {
+    return rescoreEntities(this.db, entityRefs, scoring, new Date(), {
+      scoringVersion: options.scoringVersion,
+    });
   }
 
   async listEntityRefs(): Promise<string[]> {

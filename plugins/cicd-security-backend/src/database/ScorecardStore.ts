@@ -175,9 +175,15 @@ export interface ScorecardStore {
    * Recompute the stored scorecards (score, grade, categories, counts) of
    * these entities from their stored check results, the active portal
    * waivers and the scoring config, without reading any source. Returns how
-   * many scorecards were rewritten.
+   * many scorecards were rewritten. Works in a few batched statements however
+   * many entities are given; with `scoringVersion`, that hash of the scoring
+   * config is stored with the new scores in the same transaction.
    */
-  rescore(entityRefs: string[], scoring: ScoringConfig): Promise<number>;
+  rescore(
+    entityRefs: string[],
+    scoring: ScoringConfig,
+    options?: { scoringVersion?: string },
+  ): Promise<number>;
 
   /** Every entity ref with stored data. */
   listEntityRefs(): Promise<string[]>;

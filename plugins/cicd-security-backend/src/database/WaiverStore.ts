@@ -298,24 +298,28 @@ export async function activeWaiversFor(
       }
     })
     .orderBy('created_at');
+  const byScope = new Map<string, RawDbWaiverRow[]>();
+  for (const r of rows) {
+    const key = `${r.scope_type}\u0000${r.scope_ref}`;
+    const list = byScope.get(key) ?? [];
+    list.push(r);
+    byScope.set(key, list);
+  }
   for (const e of entities) {
     const map = new Map<string, WaiverInfo>();
-    for (const scopeType of ['owner', 'entity'] as const) {
-      for (const r of rows) {
-        const matches =
-          r.scope_type === scopeType &&
-          (scopeType === 'entity'
-            ? r.scope_ref === e.entityRef
-            : r.scope_ref === e.owner);
-        if (matches) {
-          map.set(r.check_id, {
-            id: r.id,
-            reason: r.reason,
-            expiresAt: toIso(r.expires_at),
-            createdBy: r.created_by,
-          });
-        }
-      }
+    // Owner waivers first, so that an entity waiver wins; within a scope the
+    // newest waiver wins.
+    const matching = [
+      ...(e.owner ? byScope.get(`owner\u0000${e.owner}`) ?? [] : []),
+      ...(byScope.get(`entity\u0000${e.entityRef}`) ?? []),
+    ];
+    for (const r of matching) {
+      map.set(r.check_id, {
+        id: r.id,
+        reason: r.reason,
+        expiresAt: toIso(r.expires_at),
+        createdBy: r.created_by,
+      });
     }
     if (map.size) result.set(e.entityRef, map);
   }

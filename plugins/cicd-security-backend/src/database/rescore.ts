@@ -15,12 +15,14 @@ import {
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
+import { isPostgres } from './sql';
 import { activeWaiversFor, WaiverInfo } from './WaiverStore';
 
 const SCORECARDS = 'cicd_security_scorecards';
 const CHECK_RESULTS = 'cicd_security_check_results';
 const FINDINGS = 'cicd_security_findings';
-const BATCH_SIZE = 200;
+/** Entities per chunk: well within the bind limits of SQLite and PostgreSQL. */
+const CHUNK_SIZE = 500;
 
 /**
  * The score of a set of check results with portal waivers applied: waived
@@ -60,86 +62,201 @@ export function scoreWithWaivers(
   return { ...scored, counts };
 }
 
+/** Options of {@link rescoreEntities}. */
+export interface RescoreOptions {
+  /**
+   * The scoring-config hash to store with the new scores (also on entities
+   * without check results), so that the scanner knows they are current.
+   */
+  scoringVersion?: string;
+  /** Entities per read/write round trip (default 500). */
+  chunkSize?: number;
+}
+
 /**
  * Recompute the stored scorecards of these entities from their stored check
  * results, the active portal waivers and the scoring config, without reading
  * any source. Entities without check results are left alone. Returns how many
  * scorecards were rewritten.
+ *
+ * Works in chunks of entities: a few queries read the check results, finding
+ * counts and waivers of a whole chunk, the scores are computed in memory, and
+ * one statement writes the chunk's scorecards, all in one transaction.
  */
 export async function rescoreEntities(
   db: Knex,
   entityRefs: string[],
   scoring: ScoringConfig,
   now: Date = new Date(),
+  options: RescoreOptions = {},
 ): Promise<number> {
-  let updated = 0;
+  const chunkSize = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
   const unique = [...new Set(entityRefs)];
-  for (let i = 0; i < unique.length; i += BATCH_SIZE) {
-    const batch = unique.slice(i, i + BATCH_SIZE);
-    updated += await db.transaction(async tx => {
-      const cards = await tx(SCORECARDS)
-        .whereIn('entity_ref', batch)
-        .select('entity_ref', 'owner');
-      const checkRows = await tx(CHECK_RESULTS)
-        .whereIn('entity_ref', batch)
-        .select('*');
-      const findingRows = await tx(FINDINGS)
-        .whereIn('entity_ref', batch)
-        .select('entity_ref', 'check_id', 'severity', 'suppressed');
-      const waivers = await activeWaiversFor(
-        tx,
-        cards.map(c => ({ entityRef: c.entity_ref, owner: c.owner })),
-        now,
-      );
-      const findings = new Map<string, Finding[]>();
-      for (const f of findingRows) {
-        const key = `${f.entity_ref}\u0000${f.check_id}`;
-        const list = findings.get(key) ?? [];
-        list.push({
-          checkId: f.check_id,
-          severity: f.severity as Severity,
-          message: '',
-          fingerprint: '',
-          ...(f.suppressed ? { suppressed: JSON.parse(f.suppressed) } : {}),
-        });
-        findings.set(key, list);
-      }
-      const checksByEntity = new Map<string, CheckResult[]>();
-      for (const c of checkRows) {
-        const list = checksByEntity.get(c.entity_ref) ?? [];
-        list.push({
-          checkId: c.check_id,
-          title: c.title,
-          category: c.category as CheckCategory,
-          severity: c.severity as Severity,
-          status: c.status as CheckStatus,
-          ...(c.score === null ? {} : { score: Number(c.score) }),
-          findings: findings.get(`${c.entity_ref}\u0000${c.check_id}`) ?? [],
-        });
-        checksByEntity.set(c.entity_ref, list);
-      }
-      let count = 0;
-      for (const card of cards) {
-        const checks = checksByEntity.get(card.entity_ref);
-        if (!checks?.length) continue;
-        const result = scoreWithWaivers(
-          checks,
-          waivers.get(card.entity_ref) ?? new Map(),
-          scoring,
-        );
-        count += await tx(SCORECARDS)
-          .where({ entity_ref: card.entity_ref })
-          .update({
-            score: result.score,
-            grade: result.grade,
-            categories: JSON.stringify(result.categories),
-            counts: JSON.stringify(result.counts),
-          });
-      }
-      return count;
-    });
+  let updated = 0;
+  for (let i = 0; i < unique.length; i += chunkSize) {
+    const chunk = unique.slice(i, i + chunkSize);
+    updated += await db.transaction(tx =>
+      rescoreChunk(tx, chunk, scoring, now, options.scoringVersion),
+    );
   }
   return updated;
+}
+
+async function rescoreChunk(
+  tx: Knex.Transaction,
+  refs: string[],
+  scoring: ScoringConfig,
+  now: Date,
+  scoringVersion: string | undefined,
+): Promise<number> {
+  const cards: Array<{ entity_ref: string; owner: string | null }> = await tx(
+    SCORECARDS,
+  )
+    .whereIn('entity_ref', refs)
+    .select('entity_ref', 'owner');
+  if (cards.length === 0) return 0;
+  const cardRefs = cards.map(c => c.entity_ref);
+  const checkRows = await tx(CHECK_RESULTS)
+    .whereIn('entity_ref', cardRefs)
+    .select(
+      'entity_ref',
+      'check_id',
+      'title',
+      'category',
+      'severity',
+      'status',
+      'score',
+    )
+    .orderBy(['entity_ref', 'check_id']);
+  // Scoring only needs how many findings of each severity a check has, and
+  // whether they are suppressed: count them instead of reading every row.
+  const findingRows: Array<{
+    entity_ref: string;
+    check_id: string;
+    severity: string;
+    suppressed: boolean | number;
+    n: number | string;
+  }> = await tx(FINDINGS)
+    .whereIn('entity_ref', cardRefs)
+    .select(
+      'entity_ref',
+      'check_id',
+      'severity',
+      tx.raw('(suppressed is not null) as suppressed'),
+    )
+    .count({ n: '*' })
+    .groupBy(
+      'entity_ref',
+      'check_id',
+      'severity',
+      tx.raw('(suppressed is not null)'),
+    );
+  const waivers = await activeWaiversFor(
+    tx,
+    cards.map(c => ({ entityRef: c.entity_ref, owner: c.owner })),
+    now,
+  );
+
+  const findings = new Map<string, Finding[]>();
+  for (const f of findingRows) {
+    const key = `${f.entity_ref}\u0000${f.check_id}`;
+    const list = findings.get(key) ?? [];
+    const finding: Finding = {
+      checkId: f.check_id,
+      severity: f.severity as Severity,
+      message: '',
+      fingerprint: '',
+      // Only the presence of a suppression matters to the score.
+      ...(f.suppressed ? { suppressed: { kind: 'inline' as const } } : {}),
+    };
+    for (let n = Number(f.n); n > 0; n--) list.push(finding);
+    findings.set(key, list);
+  }
+  const checksByEntity = new Map<string, CheckResult[]>();
+  for (const c of checkRows) {
+    const list = checksByEntity.get(c.entity_ref) ?? [];
+    list.push({
+      checkId: c.check_id,
+      title: c.title,
+      category: c.category as CheckCategory,
+      severity: c.severity as Severity,
+      status: c.status as CheckStatus,
+      ...(c.score === null ? {} : { score: Number(c.score) }),
+      findings: findings.get(`${c.entity_ref}\u0000${c.check_id}`) ?? [],
+    });
+    checksByEntity.set(c.entity_ref, list);
+  }
+
+  const rows: Array<{
+    entity_ref: string;
+    score: number | null;
+    grade: string | null;
+    categories: string;
+    counts: string;
+  }> = [];
+  for (const card of cards) {
+    const checks = checksByEntity.get(card.entity_ref);
+    if (!checks?.length) continue;
+    const result = scoreWithWaivers(
+      checks,
+      waivers.get(card.entity_ref) ?? new Map(),
+      scoring,
+    );
+    rows.push({
+      entity_ref: card.entity_ref,
+      score: result.score,
+      grade: result.grade,
+      categories: JSON.stringify(result.categories),
+      counts: JSON.stringify(result.counts),
+    });
+  }
+  if (rows.length) await updateScores(tx, rows);
+  if (scoringVersion !== undefined) {
+    await tx(SCORECARDS)
+      .whereIn('entity_ref', cardRefs)
+      .update({ scoring_version: scoringVersion });
+  }
+  return rows.length;
+}
+
+/** One statement that writes the scores of many scorecards. */
+async function updateScores(
+  tx: Knex.Transaction,
+  rows: Array<{
+    entity_ref: string;
+    score: number | null;
+    grade: string | null;
+    categories: string;
+    counts: string;
+  }>,
+): Promise<void> {
+  const json = JSON.stringify(rows);
+  if (isPostgres(tx)) {
+    await tx.raw(
+      `update ?? as s
+          set score = v.score, grade = v.grade,
+              categories = v.categories, counts = v.counts
+         from jsonb_to_recordset(?::jsonb)
+           as v(entity_ref text, score double precision, grade text,
+                categories text, counts text)
+        where s.entity_ref = v.entity_ref`,
+      [SCORECARDS, json],
+    );
+    return;
+  }
+  await tx.raw(
+    `update ?? as s
+        set score = v.score, grade = v.grade,
+            categories = v.categories, counts = v.counts
+       from (select json_extract(value, '$.entity_ref') as entity_ref,
+                    json_extract(value, '$.score') as score,
+                    json_extract(value, '$.grade') as grade,
+                    json_extract(value, '$.categories') as categories,
+                    json_extract(value, '$.counts') as counts
+               from json_each(?)) as v
+      where s.entity_ref = v.entity_ref`,
+    [SCORECARDS, json],
+  );
 }
 
 const NOT_COUNTED: Partial<Record<CheckStatus, string>> = {

@@ -333,6 +333,50 @@ describe('EntityScanner', () => {
       expect(reweighted.scoringVersion).not.toBe(previous.scoringVersion);
     });
 
+    it('leaves the re-score to a batched call when deferred', async () => {
+      const store = mockStore();
+      const previous = await firstScan(store);
+      const scoring = resolveScoringConfig({ severityWeights: { low: 9 } });
+      const reweighted = new EntityScanner({
+        store,
+        registry: new CheckRegistry([fakeCheck]),
+        logger,
+        localRoots: [root],
+        scoring,
+      });
+      const summary = await reweighted.scan(component('svc', `dir:${repo}`), {
+        incremental: true,
+        previous,
+        deferRescore: true,
+      });
+      expect(summary).toMatchObject({ state: 'ok', action: 'needs-rescore' });
+      expect(store.rescore).not.toHaveBeenCalled();
+      // The entity facts are refreshed, the scoring version only with the
+      // new scores.
+      expect(store.saveScan).toHaveBeenLastCalledWith(expect.anything(), {
+        type: 'unchanged',
+      });
+      await reweighted.rescore([
+        'component:default/svc',
+        'component:default/b',
+      ]);
+      expect(store.rescore).toHaveBeenCalledWith(
+        ['component:default/svc', 'component:default/b'],
+        scoring,
+        { scoringVersion: reweighted.scoringVersion },
+      );
+      // Nothing to defer when the scoring config is the same.
+      expect(
+        (
+          await scanner(store).scan(component('svc', `dir:${repo}`), {
+            incremental: true,
+            previous,
+            deferRescore: true,
+          })
+        ).action,
+      ).toBe('unchanged');
+    });
+
     it('scans fully when the store cannot re-score', async () => {
       const store = mockStore({ rescore: false });
       const previous = await firstScan(store);

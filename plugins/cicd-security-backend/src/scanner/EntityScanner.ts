@@ -61,6 +61,12 @@ export interface ScanOptions {
   incremental?: boolean;
   /** The stored state of the entity; looked up when absent. */
   previous?: StoredScanState;
+  /**
+   * When only the scoring config changed, do not re-score now: keep the
+   * stored results and answer `needs-rescore`, so that the caller re-scores
+   * many entities at once with {@link EntityScanner.rescore}. Default: false.
+   */
+  deferRescore?: boolean;
 }
 
 /** What became of one entity's scan. */
@@ -68,8 +74,19 @@ export interface EntityScanSummary {
   entityRef: string;
   state: ScorecardState;
   reason?: string;
-  /** How the result came about; absent when the scan could not be saved. */
-  action?: 'scanned' | 'unchanged' | 'rescored' | 'stale' | 'error' | 'no-source';
+  /**
+   * How the result came about; absent when the scan could not be saved.
+   * `needs-rescore`: unchanged, but the score is left to a later
+   * {@link EntityScanner.rescore} (only with `deferRescore`).
+   */
+  action?:
+    | 'scanned'
+    | 'unchanged'
+    | 'rescored'
+    | 'needs-rescore'
+    | 'stale'
+    | 'error'
+    | 'no-source';
 }
 
 /**
@@ -97,13 +114,24 @@ export class EntityScanner {
   }
 
   /** The store's re-scoring of stored results, when it has one. */
-  get #rescore():
-    | ((refs: string[], scoring: ScoringConfig) => Promise<number>)
-    | undefined {
-    const store = this.#options.store as {
-      rescore?: (refs: string[], scoring: ScoringConfig) => Promise<number>;
-    };
+  get #rescore(): ScorecardStore['rescore'] | undefined {
+    const store = this.#options.store as Partial<Pick<ScorecardStore, 'rescore'>>;
     return store.rescore?.bind(store);
+  }
+
+  /**
+   * Re-score the stored results of these entities (those a deferred scan
+   * answered `needs-rescore` for) with this scanner's scoring config, in a
+   * few batched statements, and record that config with the new scores.
+   * Returns how many scorecards were rewritten.
+   */
+  async rescore(entityRefs: string[]): Promise<number> {
+    if (entityRefs.length === 0) return 0;
+    const rescore = this.#rescore;
+    if (!rescore) throw new Error('The store cannot re-score stored results');
+    return rescore(entityRefs, this.#scoring, {
+      scoringVersion: this.#scoringVersion,
+    });
   }
 
   get checkSetVersion(): string {
@@ -122,13 +150,18 @@ export class EntityScanner {
     const meta = entityMeta(entity);
     const entityRef = meta.entityRef;
     let outcome: ScanOutcome;
-    let rescored = false;
+    let rescored: RescoreAction = 'none';
     try {
       const previous = options.incremental
         ? options.previous ??
           (await store.getScanStates([entityRef])).get(entityRef)
         : undefined;
-      const scanned = await this.#scan(entity, meta, previous);
+      const scanned = await this.#scan(
+        entity,
+        meta,
+        previous,
+        options.deferRescore === true,
+      );
       outcome = scanned.outcome;
       rescored = scanned.rescored;
     } catch (e) {
@@ -149,7 +182,12 @@ export class EntityScanner {
         return {
           entityRef,
           state: 'ok',
-          action: rescored ? 'rescored' : 'unchanged',
+          action:
+            rescored === 'done'
+              ? 'rescored'
+              : rescored === 'deferred'
+              ? 'needs-rescore'
+              : 'unchanged',
         };
       case 'stale':
         logger.warn(`Source of ${entityRef} is unavailable: ${outcome.message}`);
@@ -181,7 +219,8 @@ export class EntityScanner {
     entity: Entity,
     meta: EntityMeta,
     previous: StoredScanState | undefined,
-  ): Promise<{ outcome: ScanOutcome; rescored: boolean }> {
+    deferRescore: boolean,
+  ): Promise<{ outcome: ScanOutcome; rescored: RescoreAction }> {
     const { localRoots, integrations, urlReader } = this.#options;
     const source = resolveSource(entity, {
       localRoots,
@@ -191,7 +230,7 @@ export class EntityScanner {
       // Not an error storm: the component is simply not scannable as configured.
       return {
         outcome: { type: 'no-source', reason: source.reason },
-        rescored: false,
+        rescored: 'none',
       };
     }
     // Stored results can be kept when they came from the same checks on the
@@ -208,12 +247,12 @@ export class EntityScanner {
     if (source.type === 'local') {
       const revision = await localRevision(source.path);
       if (reusable && reusable.revision === revision) {
-        return this.#unchanged(meta, reusable);
+        return this.#unchanged(meta, reusable, deferRescore);
       }
       const snapshot = LocalDirectorySnapshot.create(source.path, { revision });
       return {
         outcome: await this.#run(snapshot, source.location),
-        rescored: false,
+        rescored: 'none',
       };
     }
 
@@ -236,7 +275,7 @@ export class EntityScanner {
       );
     } catch (e) {
       if (isError(e) && e.name === 'NotModifiedError' && reusable) {
-        return this.#unchanged(meta, reusable);
+        return this.#unchanged(meta, reusable, deferRescore);
       }
       if (e instanceof RetriesExhaustedError) {
         return {
@@ -245,7 +284,7 @@ export class EntityScanner {
             message: e.message,
             sourceLocation: source.location,
           },
-          rescored: false,
+          rescored: 'none',
         };
       }
       if (isError(e) && e.name === 'NotFoundError') {
@@ -254,7 +293,7 @@ export class EntityScanner {
             type: 'no-source',
             reason: `Source '${source.location}' was not found: ${e.message}`,
           },
-          rescored: false,
+          rescored: 'none',
         };
       }
       throw e;
@@ -262,22 +301,30 @@ export class EntityScanner {
     const snapshot = await TreeSnapshot.fromTree(tree, { label: source.url });
     return {
       outcome: await this.#run(snapshot, source.location, source.url),
-      rescored: false,
+      rescored: 'none',
     };
   }
 
-  /** Keep the stored results, re-scoring them when the scoring config changed. */
+  /**
+   * Keep the stored results, re-scoring them when the scoring config changed
+   * (or leaving that to the caller when deferred: the stored scoring version
+   * stays the old one until the re-score has been written).
+   */
   async #unchanged(
     meta: EntityMeta,
     previous: StoredScanState,
-  ): Promise<{ outcome: ScanOutcome; rescored: boolean }> {
+    deferRescore: boolean,
+  ): Promise<{ outcome: ScanOutcome; rescored: RescoreAction }> {
     if (previous.scoringVersion === this.#scoringVersion) {
-      return { outcome: { type: 'unchanged' }, rescored: false };
+      return { outcome: { type: 'unchanged' }, rescored: 'none' };
+    }
+    if (deferRescore) {
+      return { outcome: { type: 'unchanged' }, rescored: 'deferred' };
     }
     await this.#rescore!([meta.entityRef], this.#scoring);
     return {
       outcome: { type: 'unchanged', scoringVersion: this.#scoringVersion },
-      rescored: true,
+      rescored: 'done',
     };
   }
 
@@ -303,6 +350,9 @@ export class EntityScanner {
     };
   }
 }
+
+/** Whether an unchanged entity was re-scored, left to the caller, or neither. */
+type RescoreAction = 'none' | 'done' | 'deferred';
 
 /**
  * The check-set version stored with results: the engine version and a hash

@@ -61,12 +61,22 @@ describe('ScorecardRefreshTask', () => {
   ];
 
   function setup(
-    options: { config?: object; concurrency?: number; shards?: number } = {},
+    options: {
+      config?: object;
+      concurrency?: number;
+      shards?: number;
+      rescore?: boolean;
+    } = {},
   ) {
     const scheduler = mockServices.scheduler.mock();
     const logger = mockServices.logger.mock();
     const store = mockStore();
-    const scanner = { scan: jest.fn() };
+    const scanner: { scan: jest.Mock; rescore?: jest.Mock } = {
+      scan: jest.fn(),
+      ...(options.rescore
+        ? { rescore: jest.fn(async (refs: string[]) => refs.length) }
+        : {}),
+    };
     const auth = mockServices.auth.mock();
     auth.getOwnServiceCredentials.mockResolvedValue({
       $$type: '@backstage/BackstageCredentials',
@@ -252,6 +262,76 @@ describe('ScorecardRefreshTask', () => {
         /^cicd-security refresh \(shard 1\/4\): \d+ scanned, \d+ unchanged, \d+ re-scored, \d+ stale, 0 failed, \d+ without source, \d+ ms$/,
       ),
     );
+  });
+
+  it('re-scores the entities that only need it in one batch per run', async () => {
+    const { task, scanner, logger } = setup({ rescore: true });
+    const even = (name: string) => Number(name.slice(4)) % 2 === 0;
+    scanner.scan.mockImplementation(async (entity: Entity) => {
+      const name = entity.metadata.name;
+      return {
+        entityRef: `component:default/${name}`,
+        state: 'ok',
+        action: even(name) ? 'needs-rescore' : 'scanned',
+      };
+    });
+    const summary = await task.run();
+    expect(summary).toMatchObject({
+      scanned: 225,
+      rescored: 225,
+      unchanged: 0,
+      failed: 0,
+    });
+    expect(scanner.scan).toHaveBeenCalledWith(expect.anything(), {
+      incremental: true,
+      previous: undefined,
+      deferRescore: true,
+    });
+    expect(scanner.rescore).toHaveBeenCalledTimes(1);
+    const refs: string[] = scanner.rescore!.mock.calls[0][0];
+    expect(refs).toHaveLength(225);
+    expect(new Set(refs)).toEqual(
+      new Set(
+        Array.from({ length: 225 }, (_, i) => `component:default/svc-${i * 2}`),
+      ),
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/: 225 scanned, 0 unchanged, 225 re-scored, /),
+    );
+
+    // Per shard: one batch each.
+    scanner.rescore!.mockClear();
+    await Promise.all([0, 1, 2, 3].map(i => task.runShard(i)));
+    expect(scanner.rescore).toHaveBeenCalledTimes(4);
+  });
+
+  it('counts a failed batched re-score as failed, for the next run to retry', async () => {
+    const { task, scanner, logger } = setup({ rescore: true });
+    scanner.scan.mockImplementation(async (entity: Entity) => ({
+      entityRef: `component:default/${entity.metadata.name}`,
+      state: 'ok',
+      action: 'needs-rescore',
+    }));
+    scanner.rescore!.mockRejectedValue(new Error('database gone'));
+    const summary = await task.run();
+    expect(summary).toMatchObject({ rescored: 0, failed: 450 });
+    expect(logger.error).toHaveBeenCalledWith(
+      'Re-scoring 450 unchanged entities failed: database gone',
+    );
+  });
+
+  it('does not defer re-scores to a scanner that cannot re-score', async () => {
+    const { task, scanner } = setup();
+    scanner.scan.mockResolvedValue({
+      entityRef: 'x',
+      state: 'ok',
+      action: 'unchanged',
+    });
+    await task.runShard(0);
+    expect(scanner.scan).toHaveBeenCalledWith(expect.anything(), {
+      incremental: true,
+      previous: undefined,
+    });
   });
 
   it('keeps going when one entity throws, and counts it as failed', async () => {

@@ -63,7 +63,12 @@ export interface ScorecardRefreshTaskOptions {
   scheduler: SchedulerService;
   logger: LoggerService;
   store: ScorecardStore;
-  scanner: Pick<EntityScanner, 'scan'>;
+  /**
+   * Scans the entities. With a `rescore` method, entities that only need a
+   * re-score (the scoring config changed) are re-scored together at the end
+   * of each run instead of one by one.
+   */
+  scanner: Pick<EntityScanner, 'scan'> & Partial<Pick<EntityScanner, 'rescore'>>;
   catalog: CatalogService;
   auth: AuthService;
   /** How many entities this replica scans at the same time, over all shards. */
@@ -83,7 +88,10 @@ export interface RefreshSummary {
   scanned: number;
   /** Entities whose source and checks were unchanged (results kept). */
   unchanged: number;
-  /** Unchanged entities whose stored results were re-scored. */
+  /**
+   * Unchanged entities whose stored results were re-scored (the scoring
+   * config changed).
+   */
   rescored: number;
   /** Entities whose source could not be read for now (SCM outage, rate limit). */
   stale: number;
@@ -221,6 +229,9 @@ export class ScorecardRefreshTask {
       noSource: 0,
       durationMs: 0,
     };
+    const deferRescore = typeof scanner.rescore === 'function';
+    /** Unchanged entities to re-score in one batch at the end of the run. */
+    const toRescore: string[] = [];
     await Promise.all(
       entities.map(({ entity, ref }) =>
         this.#limiter.run(async () => {
@@ -244,8 +255,10 @@ export class ScorecardRefreshTask {
             const result = await scanner.scan(entity, {
               incremental: true,
               previous: before,
+              ...(deferRescore ? { deferRescore: true } : {}),
             });
-            if (result.action === 'unchanged') summary.unchanged++;
+            if (result.action === 'needs-rescore') toRescore.push(ref);
+            else if (result.action === 'unchanged') summary.unchanged++;
             else if (result.action === 'rescored') summary.rescored++;
             else if (result.state === 'stale') summary.stale++;
             else if (result.state === 'error') summary.failed++;
@@ -264,6 +277,22 @@ export class ScorecardRefreshTask {
         }),
       ),
     );
+
+    if (toRescore.length) {
+      try {
+        await scanner.rescore!(toRescore);
+        summary.rescored += toRescore.length;
+      } catch (e) {
+        // Their stored scoring version is still the old one: the next run
+        // tries again.
+        summary.failed += toRescore.length;
+        logger.error(
+          `Re-scoring ${toRescore.length} unchanged entities failed: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        );
+      }
+    }
 
     summary.durationMs = Date.now() - started;
     if (quietWhenEmpty && entities.length === 0) return summary;

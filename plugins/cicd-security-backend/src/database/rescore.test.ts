@@ -1,0 +1,378 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  CheckCategory,
+  CheckResult,
+  CheckStatus,
+  Finding,
+  Severity,
+} from '@cicd-security/plugin-cicd-security-common';
+import {
+  DEFAULT_SCORING,
+  resolveScoringConfig,
+  scoreResults,
+  ScoringConfig,
+} from '@cicd-security/plugin-cicd-security-node';
+import { Knex } from 'knex';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { rescoreEntities, scoreWithWaivers } from './rescore';
+import { EntityMeta } from './ScorecardStore';
+import { WaiverInfo } from './WaiverStore';
+
+jest.setTimeout(120_000);
+
+const TABLES = [
+  'cicd_security_findings',
+  'cicd_security_check_results',
+  'cicd_security_problems',
+  'cicd_security_scans',
+  'cicd_security_scorecards',
+  'cicd_security_waiver_events',
+  'cicd_security_waivers',
+];
+
+const ENTITIES = 60;
+const OWNERS = [
+  'group:default/team-a',
+  'group:default/team-b',
+  'group:default/team-c',
+];
+const CATEGORIES: CheckCategory[] = [
+  'third-party-software',
+  'compliance',
+  'secrets-management',
+  'access-control',
+];
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
+const STATUSES: CheckStatus[] = [
+  'pass',
+  'fail',
+  'warn',
+  'fail',
+  'not-applicable',
+  'inconclusive',
+  'error',
+  'pass',
+];
+
+/** A small deterministic pseudo-random generator. */
+function random(seed: number) {
+  let state = seed;
+  return (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+}
+
+function ref(i: number) {
+  return `component:default/svc-${String(i).padStart(3, '0')}`;
+}
+
+function meta(i: number): EntityMeta {
+  return {
+    entityRef: ref(i),
+    kind: 'Component',
+    namespace: 'default',
+    name: `svc-${String(i).padStart(3, '0')}`,
+    type: 'service',
+    lifecycle: 'production',
+    owner: OWNERS[i % OWNERS.length],
+  } as EntityMeta;
+}
+
+/** Varied check results: every status, fractional scores, suppressed findings. */
+function checksOf(i: number): CheckResult[] {
+  const next = random(i + 1);
+  return Array.from({ length: 6 + next(5) }, (_, c) => {
+    const checkId = `check-${c}`;
+    const status = STATUSES[next(STATUSES.length)];
+    const scored = status === 'pass' || status === 'fail' || status === 'warn';
+    const severity = SEVERITIES[next(SEVERITIES.length)];
+    const findings: Finding[] =
+      status === 'fail' || status === 'warn'
+        ? Array.from({ length: 1 + next(4) }, (__, f) => ({
+            checkId,
+            severity: SEVERITIES[next(SEVERITIES.length)],
+            message: `finding ${f}`,
+            fingerprint: `${checkId}-${f}`,
+            file: '.github/workflows/ci.yml',
+            line: f + 1,
+            ...(next(3) === 0
+              ? { suppressed: { kind: 'inline' as const, reason: 'ok here' } }
+              : {}),
+          }))
+        : [];
+    return {
+      checkId,
+      title: `Check ${c}`,
+      category: CATEGORIES[next(CATEGORIES.length)],
+      severity,
+      status,
+      ...(scored ? { score: status === 'pass' ? 10 : next(21) / 2 } : {}),
+      findings,
+    };
+  });
+}
+
+const REWEIGHTED: ScoringConfig = resolveScoringConfig({
+  severityWeights: { critical: 20, low: 0.5 },
+  categoryWeights: { compliance: 3, 'access-control': 0 },
+  checkWeights: { 'check-2': 7 },
+  gradeBands: { A: 9.5, B: 8, C: 6.5, D: 3 },
+});
+
+type StoredScore = {
+  entity_ref: string;
+  score: number | null;
+  grade: string | null;
+  categories: unknown;
+  counts: unknown;
+};
+
+describe('rescoreEntities', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+  describe.each(databases.eachSupportedId())('%p', databaseId => {
+    let knex: Knex;
+    let store: DatabaseScorecardStore;
+    const now = new Date();
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex, migrations: { skip: false } }),
+        cacheTtlMs: 0,
+      });
+    });
+
+    afterEach(async () => {
+      for (const table of TABLES) await knex(table).delete();
+    });
+
+    const refs = Array.from({ length: ENTITIES }, (_, i) => ref(i));
+    /** The waivers seeded below, as they should apply to each entity. */
+    const expectedWaivers = new Map<string, Map<string, string>>();
+
+    async function seed() {
+      for (let i = 0; i < ENTITIES; i++) {
+        const checks = checksOf(i);
+        await store.saveScan(meta(i), {
+          type: 'scanned',
+          result: {
+            ...scoreResults(checks),
+            checks,
+            problems: [],
+            durationMs: 1,
+          },
+          revision: `rev-${i}`,
+          scoringVersion: 'old',
+        });
+      }
+      // Entities without stored results are left alone.
+      await store.setState('component:default/never-scanned', 'pending');
+      await store.saveScan(
+        {
+          ...meta(999),
+          entityRef: 'component:default/no-source',
+          name: 'no-source',
+        },
+        { type: 'no-source', reason: 'No source location' },
+      );
+
+      const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      const waive = (checkId: string, scope: any) =>
+        store.waivers.create(
+          { checkId, scope, reason: `Accepted ${checkId}`, expiresAt },
+          'user:default/alice',
+        );
+      expectedWaivers.clear();
+      const applies = (entity: string, checkId: string, waiverId: string) => {
+        const map = expectedWaivers.get(entity) ?? new Map();
+        map.set(checkId, waiverId);
+        expectedWaivers.set(entity, map);
+      };
+      // An owner waiver for team-b, and an entity waiver of one of its entities.
+      const owner = await waive('check-1', {
+        type: 'owner',
+        ownerRef: OWNERS[1],
+      });
+      for (let i = 1; i < ENTITIES; i += 3)
+        applies(ref(i), 'check-1', owner.id);
+      const entity = await waive('check-3', {
+        type: 'entity',
+        entityRef: ref(4),
+      });
+      applies(ref(4), 'check-3', entity.id);
+      const other = await waive('check-0', {
+        type: 'entity',
+        entityRef: ref(10),
+      });
+      applies(ref(10), 'check-0', other.id);
+      // A revoked and an expired waiver apply to nothing.
+      const revoked = await waive('check-2', {
+        type: 'entity',
+        entityRef: ref(5),
+      });
+      await store.waivers.revoke(revoked.id, 'user:default/alice');
+      const expired = await waive('check-4', {
+        type: 'owner',
+        ownerRef: OWNERS[0],
+      });
+      await knex('cicd_security_waivers')
+        .where({ id: expired.id })
+        .update({ expires_at: new Date(Date.now() - 60_000) });
+    }
+
+    async function stored(): Promise<StoredScore[]> {
+      const rows = await knex('cicd_security_scorecards')
+        .select('entity_ref', 'score', 'grade', 'categories', 'counts')
+        .orderBy('entity_ref');
+      return rows.map(r => ({
+        entity_ref: r.entity_ref,
+        score: r.score === null ? null : Number(r.score),
+        grade: r.grade,
+        categories: JSON.parse(r.categories),
+        counts: JSON.parse(r.counts),
+      }));
+    }
+
+    /** What the scores must be, computed in memory from the original results. */
+    function expected(
+      scoring: ScoringConfig,
+    ): Map<string, Omit<StoredScore, 'entity_ref'>> {
+      const result = new Map<string, Omit<StoredScore, 'entity_ref'>>();
+      for (let i = 0; i < ENTITIES; i++) {
+        const waived = new Map<string, WaiverInfo>();
+        for (const [checkId, id] of expectedWaivers.get(ref(i)) ?? []) {
+          waived.set(checkId, { id, reason: '', expiresAt: '', createdBy: '' });
+        }
+        const { score, grade, categories, counts } = scoreWithWaivers(
+          checksOf(i),
+          waived,
+          scoring,
+        );
+        result.set(ref(i), { score, grade, categories, counts });
+      }
+      return result;
+    }
+
+    async function oneByOne(scoring: ScoringConfig) {
+      let n = 0;
+      for (const r of refs) n += await rescoreEntities(knex, [r], scoring, now);
+      return n;
+    }
+
+    it('stores exactly the scores of one-by-one re-scoring, with changed weights and waivers', async () => {
+      await seed();
+      const all = [
+        ...refs,
+        'component:default/never-scanned',
+        'component:default/no-source',
+      ];
+      const untouched = (await stored()).filter(
+        r => !refs.includes(r.entity_ref),
+      );
+
+      expect(await oneByOne(REWEIGHTED)).toBe(ENTITIES);
+      const single = await stored();
+      const want = expected(REWEIGHTED);
+      for (const row of single) {
+        if (want.has(row.entity_ref)) {
+          expect(row).toEqual({
+            entity_ref: row.entity_ref,
+            ...want.get(row.entity_ref),
+          });
+        }
+      }
+      // The waivers matter to the expected scores and counts...
+      const ignoringWaivers = [...want].filter(([r, score]) => {
+        const { categories, counts } = scoreWithWaivers(
+          checksOf(refs.indexOf(r)),
+          new Map(),
+          REWEIGHTED,
+        );
+        return (
+          JSON.stringify({ categories, counts }) !==
+          JSON.stringify({ categories: score.categories, counts: score.counts })
+        );
+      });
+      expect(ignoringWaivers.length).toBeGreaterThanOrEqual(10);
+      // ...and so do the weights.
+      await rescoreEntities(knex, refs, DEFAULT_SCORING, now);
+      expect(await stored()).not.toEqual(single);
+
+      // In one call (one chunk), and in small chunks, with duplicates.
+      expect(await rescoreEntities(knex, all, REWEIGHTED, now)).toBe(ENTITIES);
+      expect(await stored()).toEqual(single);
+      await rescoreEntities(knex, refs, DEFAULT_SCORING, now);
+      expect(
+        await rescoreEntities(
+          knex,
+          [...all, ...refs.slice(0, 5)],
+          REWEIGHTED,
+          now,
+          {
+            chunkSize: 7,
+          },
+        ),
+      ).toBe(ENTITIES);
+      expect(await stored()).toEqual(single);
+      // Through the store.
+      await rescoreEntities(knex, refs, DEFAULT_SCORING, now);
+      expect(await store.rescore(all, REWEIGHTED)).toBe(ENTITIES);
+      expect(await stored()).toEqual(single);
+      expect(
+        (await stored()).filter(r => !refs.includes(r.entity_ref)),
+      ).toEqual(untouched);
+    });
+
+    it('matches one-by-one re-scoring after a waiver is revoked', async () => {
+      await seed();
+      const [ownerWaiver] = await store.waivers.list({
+        owner: OWNERS[1],
+        active: true,
+      });
+      await store.waivers.revoke(ownerWaiver.id, 'user:default/bob');
+      for (const waivers of expectedWaivers.values()) {
+        for (const [checkId, id] of waivers) {
+          if (id === ownerWaiver.id) waivers.delete(checkId);
+        }
+      }
+      await rescoreEntities(knex, refs, REWEIGHTED, now);
+      const batched = await stored();
+      const want = expected(REWEIGHTED);
+      for (const row of batched) {
+        if (want.has(row.entity_ref)) {
+          expect(row).toEqual({
+            entity_ref: row.entity_ref,
+            ...want.get(row.entity_ref),
+          });
+        }
+      }
+      await rescoreEntities(knex, refs, DEFAULT_SCORING, now);
+      await oneByOne(REWEIGHTED);
+      expect(await stored()).toEqual(batched);
+    });
+
+    it('stores the scoring version with the new scores', async () => {
+      await seed();
+      await store.rescore(
+        [...refs.slice(0, 10), 'component:default/no-source'],
+        REWEIGHTED,
+        { scoringVersion: 'new' },
+      );
+      const versions = await knex('cicd_security_scorecards')
+        .select('entity_ref', 'scoring_version')
+        .orderBy('entity_ref');
+      const byRef = new Map(
+        versions.map(v => [v.entity_ref, v.scoring_version]),
+      );
+      for (const r of refs.slice(0, 10)) expect(byRef.get(r)).toBe('new');
+      for (const r of refs.slice(10)) expect(byRef.get(r)).toBe('old');
+      expect(byRef.get('component:default/no-source')).toBe('new');
+      expect(await store.rescore([], REWEIGHTED)).toBe(0);
+      expect(
+        await store.rescore(['component:default/unknown'], REWEIGHTED),
+      ).toBe(0);
+    });
+  });
+});
