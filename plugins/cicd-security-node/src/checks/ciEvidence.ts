@@ -40,6 +40,26 @@ function stripComments(line: string, file: string): string {
   return line;
 }
 
+/**
+ * The lines of a file with comments blanked (`line` is '' for comment and
+ * blank lines), computed once per snapshot: many checks look through the
+ * same CI files.
+ */
+function codeLines(
+  snapshot: RepoSnapshot,
+  file: string,
+): Array<{ raw: string; line: string }> | undefined {
+  return snapshot.memo(`ci-evidence:lines:${file}`, () => {
+    const text = snapshot.read(file);
+    if (text === undefined) return undefined;
+    return text.split('\n').map(r => {
+      const raw = r.replace(/\r$/, '');
+      const line = stripComments(raw, file);
+      return { raw, line: line.trim() ? line : '' };
+    });
+  });
+}
+
 /** Every line of `files` where one of the rules matches, in file and line order. */
 export function findLineEvidence(
   snapshot: RepoSnapshot,
@@ -48,11 +68,10 @@ export function findLineEvidence(
 ): Evidence[] {
   const found: Evidence[] = [];
   for (const file of files) {
-    const text = snapshot.read(file);
-    if (text === undefined) continue;
-    text.split('\n').forEach((raw, i) => {
-      const line = stripComments(raw.replace(/\r$/, ''), file);
-      if (!line.trim()) return;
+    const lines = codeLines(snapshot, file);
+    if (!lines) continue;
+    lines.forEach(({ raw, line }, i) => {
+      if (!line) return;
       for (const rule of rules) {
         const m = rule.re.exec(line);
         if (!m || (rule.unless && rule.unless.test(line))) continue;

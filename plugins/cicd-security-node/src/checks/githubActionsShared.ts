@@ -42,6 +42,18 @@ export interface LocatedExpression {
  * bare expressions of `if:` values (which need no braces).
  */
 export function workflowExpressions(wf: Workflow): LocatedExpression[] {
+  let cached = expressionCache.get(wf);
+  if (!cached) {
+    cached = collectExpressions(wf);
+    expressionCache.set(wf, cached);
+  }
+  return cached;
+}
+
+/** Several checks read every expression of a workflow: walk each document once. */
+const expressionCache = new WeakMap<Workflow, LocatedExpression[]>();
+
+function collectExpressions(wf: Workflow): LocatedExpression[] {
   const out: LocatedExpression[] = [];
   const jobOf = (offset: number) =>
     wf.jobs.find(j => {

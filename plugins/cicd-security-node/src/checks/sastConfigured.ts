@@ -51,11 +51,17 @@ function codeLines(text: string): string[] {
 }
 
 export function ciFiles(snapshot: RepoSnapshot): string[] {
-  return snapshot.files().filter(f => !SKIP.test(f) && CI_FILE_RE.some(re => re.test(f)));
+  return snapshot.memo('sast:ci-files', () =>
+    snapshot.files().filter(f => !SKIP.test(f) && CI_FILE_RE.some(re => re.test(f))),
+  );
 }
 
 /** Every place a SAST tool is run or configured. */
 export function findSast(snapshot: RepoSnapshot): SastEvidence[] {
+  return snapshot.memo('sast:evidence', () => collectSast(snapshot));
+}
+
+function collectSast(snapshot: RepoSnapshot): SastEvidence[] {
   const found: SastEvidence[] = [];
   for (const file of snapshot.files()) {
     const config = SAST_CONFIG_FILES.find(c => c.re.test(file));
