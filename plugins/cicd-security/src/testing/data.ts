@@ -12,6 +12,7 @@ import {
   TeamAggregate,
   ScorecardSummary,
   TeamSummary,
+  Waiver,
 } from '@cicd-security/plugin-cicd-security-common';
 import { Entity } from '@backstage/catalog-model';
 
@@ -414,3 +415,68 @@ export const checkWithStats: CheckWithStats = {
   failing: 3,
   applicable: 4,
 };
+
+/** Portal waivers of payments-api: one active, one revoked, one expired owner-wide. */
+export const waivers: Waiver[] = [
+  {
+    id: 'w-1',
+    checkId: 'script-injection',
+    scope: { type: 'entity', entityRef: 'component:default/payments-api' },
+    reason: 'Replaced by the new pipeline next sprint',
+    expiresAt: '2099-03-01T00:00:00.000Z',
+    createdBy: 'user:default/alice',
+    createdAt: '2025-01-01T10:00:00.000Z',
+    active: true,
+    history: [
+      {
+        action: 'created',
+        actor: 'user:default/alice',
+        at: '2025-01-01T10:00:00.000Z',
+        reason: 'Replaced by the new pipeline next sprint',
+      },
+    ],
+  },
+  {
+    id: 'w-2',
+    checkId: 'unpinned-actions',
+    scope: { type: 'entity', entityRef: 'component:default/payments-api' },
+    reason: 'Vendor action without releases',
+    expiresAt: '2099-01-01T00:00:00.000Z',
+    createdBy: 'user:default/bob',
+    createdAt: '2024-11-01T10:00:00.000Z',
+    revokedBy: 'user:default/carol',
+    revokedAt: '2024-12-01T10:00:00.000Z',
+    active: false,
+    history: [
+      {
+        action: 'created',
+        actor: 'user:default/bob',
+        at: '2024-11-01T10:00:00.000Z',
+        reason: 'Vendor action without releases',
+      },
+      {
+        action: 'revoked',
+        actor: 'user:default/carol',
+        at: '2024-12-01T10:00:00.000Z',
+        reason: 'The vendor publishes releases now',
+      },
+    ],
+  },
+  {
+    id: 'w-3',
+    checkId: 'dependency-update-tool',
+    scope: { type: 'owner', ownerRef: 'group:default/team-payments' },
+    reason: 'Renovate roll-out planned for the whole team',
+    expiresAt: '2024-06-01T00:00:00.000Z',
+    createdBy: 'user:default/alice',
+    createdAt: '2024-03-01T10:00:00.000Z',
+    active: false,
+    history: [
+      {
+        action: 'created',
+        actor: 'user:default/alice',
+        at: '2024-03-01T10:00:00.000Z',
+      },
+    ],
+  },
+];

@@ -8,6 +8,7 @@ import {
   summary,
   teamSummaries,
   teams,
+  waivers,
 } from './data';
 
 /** A jest mock of the whole API, answering with the sample data. */
@@ -31,8 +32,41 @@ export function mockCicdSecurityApi(
     getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
     getCheck: jest.fn(async () => checkDetail),
     listWaivers: jest.fn(async () => ({ items: [] })),
-    createWaiver: jest.fn(),
-    revokeWaiver: jest.fn(),
+    createWaiver: jest.fn(async request => ({
+      id: 'w-new',
+      ...request,
+      createdBy: 'user:default/guest',
+      createdAt: new Date().toISOString(),
+      active: true,
+      history: [
+        {
+          action: 'created' as const,
+          actor: 'user:default/guest',
+          at: new Date().toISOString(),
+          reason: request.reason,
+        },
+      ],
+    })),
+    revokeWaiver: jest.fn(async (id, reason) => {
+      const existing = waivers.find(w => w.id === id) ?? waivers[0];
+      const at = new Date().toISOString();
+      return {
+        ...existing,
+        id,
+        active: false,
+        revokedBy: 'user:default/guest',
+        revokedAt: at,
+        history: [
+          ...existing.history,
+          {
+            action: 'revoked' as const,
+            actor: 'user:default/guest',
+            at,
+            reason,
+          },
+        ],
+      };
+    }),
     ...overrides,
   } as jest.Mocked<CicdSecurityApi>;
 }

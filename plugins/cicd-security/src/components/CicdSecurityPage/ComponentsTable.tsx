@@ -31,7 +31,12 @@ import GetAppIcon from '@material-ui/icons/GetApp';
 import useDebounce from 'react-use/esm/useDebounce';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import { formatDateTime, formatRelativeTime, formatScore } from '../../utils';
+import {
+  formatDateTime,
+  formatRelativeTime,
+  formatScore,
+  saveBlob,
+} from '../../utils';
 import { GradeBadge, ScorecardStateChip } from '../ScoreDisplay';
 import { refName, useUrlState } from './useUrlState';
 
@@ -104,18 +109,6 @@ export const FILTER_PARAMS = [
   'state',
   'failingCheck',
 ] as const;
-
-/** Saves a blob as a file through a temporary link. */
-export function saveBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The org-wide list of scorecards, paged, sorted and filtered by the backend. */
 export function ComponentsTable() {

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import {
   CheckResult,
   Finding,
@@ -194,11 +195,14 @@ export function CheckFindings({
   guideLink,
   sourceLocation,
   defaultExpanded,
+  action,
 }: {
   check: CheckResult;
   guideLink: string;
   sourceLocation?: string;
   defaultExpanded?: boolean;
+  /** Shown next to the guide link, e.g. the Waive button. */
+  action?: ReactNode;
 }) {
   const classes = useStyles();
   const active = check.findings.filter(f => !f.suppressed);
@@ -244,10 +248,17 @@ export function CheckFindings({
               ))}
             </ul>
           )}
-          <Box mt={1}>
+          <Box
+            mt={1}
+            display="flex"
+            alignItems="center"
+            flexWrap="wrap"
+            style={{ gap: 16 }}
+          >
             <Link to={guideLink} data-testid="how-to-fix">
               How to fix
             </Link>
+            {action}
           </Box>
         </Box>
       </AccordionDetails>

@@ -288,6 +288,36 @@ describe('EntityCicdSecurityContent', () => {
     );
   });
 
+  it('downloads the findings as a SARIF file named after the entity', async () => {
+    const sarif = new Blob(['{"version":"2.1.0"}'], {
+      type: 'application/sarif+json',
+    });
+    const api = mockApi({ getSarif: jest.fn(async () => sarif) });
+    const createObjectURL = jest.fn((_blob: Blob) => 'blob:sarif');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function checkLink(this: HTMLAnchorElement) {
+        expect(this.download).toBe('payments-api.sarif');
+        expect(this.href).toBe('blob:sarif');
+      });
+    try {
+      await renderTab(api);
+      const button = screen.getByTestId('sarif-download-button');
+      expect(button).toHaveTextContent('Download SARIF');
+      await userEvent.click(button);
+
+      await waitFor(() => expect(click).toHaveBeenCalled());
+      expect(api.getSarif).toHaveBeenCalledWith(
+        'component:default/payments-api',
+      );
+      expect(createObjectURL).toHaveBeenCalledWith(sarif);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
   it('explains how the score was computed', async () => {
     await renderTab(
       mockApi({ getScorecard: jest.fn(async () => scorecardWithWaivers) }),

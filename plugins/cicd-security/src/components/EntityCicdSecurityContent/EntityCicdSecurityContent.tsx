@@ -11,6 +11,7 @@ import {
   TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -32,7 +33,9 @@ import {
   makeStyles,
 } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import GetAppIcon from '@material-ui/icons/GetApp';
 import FilterListIcon from '@material-ui/icons/FilterList';
+import { cicdSecurityApiRef } from '../../api';
 import { checkGuideRouteRef } from '../../routes';
 import {
   checkGuidePath,
@@ -40,6 +43,7 @@ import {
   formatRelativeTime,
   formatScore,
   isFailing,
+  saveBlob,
   shortRevision,
   sortChecks,
   useOptionalRouteRef,
@@ -59,6 +63,12 @@ import {
   WaivedAndSuppressed,
 } from './ScoreDetails';
 import { useScorecard, UseScorecardResult } from './useScorecard';
+import {
+  WaiverDialog,
+  WaiversCard,
+  entityOwnerRef,
+  useWaiverPermission,
+} from './Waivers';
 
 const useStyles = makeStyles(theme => ({
   headline: {
@@ -81,6 +91,11 @@ const useStyles = makeStyles(theme => ({
   mono: {
     fontFamily: 'monospace',
     wordBreak: 'break-all',
+  },
+  actions: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
   },
   counts: {
     display: 'flex',
@@ -179,6 +194,63 @@ function RescanButton({ result }: { result: UseScorecardResult }) {
   );
 }
 
+function SarifButton() {
+  const { entity } = useEntity();
+  const api = useApi(cicdSecurityApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [downloading, setDownloading] = useState(false);
+  const download = async () => {
+    setDownloading(true);
+    try {
+      const blob = await api.getSarif(stringifyEntityRef(entity));
+      saveBlob(blob, `${entity.metadata.name}.sarif`);
+    } catch (e) {
+      alertApi.post({
+        message: `Could not download the SARIF file: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setDownloading(false);
+    }
+  };
+  return (
+    <Tooltip title="The findings as a SARIF 2.1.0 file, for code scanning tools">
+      <Button
+        variant="outlined"
+        startIcon={<GetAppIcon />}
+        onClick={download}
+        disabled={downloading}
+        data-testid="sarif-download-button"
+      >
+        {downloading ? 'Downloading…' : 'Download SARIF'}
+      </Button>
+    </Tooltip>
+  );
+}
+
+/** A "Waive" button for a failing or warning check. */
+function WaiveButton({
+  check,
+  onWaive,
+  size = 'medium',
+}: {
+  check: CheckResult;
+  onWaive(check: CheckResult): void;
+  size?: 'small' | 'medium';
+}) {
+  return (
+    <Button
+      size={size}
+      variant="outlined"
+      onClick={() => onWaive(check)}
+      aria-label={`Waive: ${check.title}`}
+      data-testid={`waive-${check.checkId}`}
+    >
+      Waive
+    </Button>
+  );
+}
+
 function ScanProgress() {
   return (
     <Box mb={2} data-testid="scan-progress">
@@ -187,6 +259,16 @@ function ScanProgress() {
       </Typography>
       <LinearProgress aria-label="Scan in progress" />
     </Box>
+  );
+}
+
+function SummaryActions({ result }: { result: UseScorecardResult }) {
+  const classes = useStyles();
+  return (
+    <div className={classes.actions}>
+      <SarifButton />
+      <RescanButton result={result} />
+    </div>
   );
 }
 
@@ -269,9 +351,12 @@ function Summary({
 function ChecksTable({
   checks,
   guideLink,
+  onWaive,
 }: {
   checks: CheckResult[];
   guideLink: (checkId: string) => string;
+  /** Set when the user may waive checks. */
+  onWaive?: (check: CheckResult) => void;
 }) {
   const [showFilters, setShowFilters] = useState(false);
   const columns: TableColumn<CheckResult>[] = [
@@ -339,6 +424,17 @@ function ChecksTable({
       render: check => formatScore(check.score),
     },
   ];
+  if (onWaive) {
+    columns.push({
+      title: 'Waiver',
+      filtering: false,
+      sorting: false,
+      render: check =>
+        isFailing(check) && !check.waiver ? (
+          <WaiveButton check={check} onWaive={onWaive} size="small" />
+        ) : null,
+    });
+  }
   return (
     <div data-testid="cicd-security-checks-table">
       <Table<CheckResult>
@@ -382,6 +478,14 @@ function ScorecardView({
   const sourceBase = scorecard.scmUrl ?? scorecard.sourceLocation;
   const checkTitle = (checkId: string) =>
     checks.find(c => c.checkId === checkId)?.title ?? checkId;
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const ownerRef = entityOwnerRef(entity);
+  const alertApi = useApi(alertApiRef);
+  const waivePermission = useWaiverPermission(entityRef);
+  const [waiving, setWaiving] = useState<CheckResult>();
+  const [waiversRevision, setWaiversRevision] = useState(0);
+  const onWaive = waivePermission.allowed ? setWaiving : undefined;
   return (
     <Grid container spacing={3}>
       {result.scanning && (
@@ -428,7 +532,7 @@ function ScorecardView({
       <Grid item xs={12} md={6}>
         <Summary
           scorecard={scorecard}
-          action={<RescanButton result={result} />}
+          action={<SummaryActions result={result} />}
         />
       </Grid>
       <Grid item xs={12} md={6}>
@@ -446,7 +550,7 @@ function ScorecardView({
         <InconclusiveChecks checks={checks} />
       </Grid>
       <Grid item xs={12}>
-        <ChecksTable checks={checks} guideLink={guideLink} />
+        <ChecksTable checks={checks} guideLink={guideLink} onWaive={onWaive} />
       </Grid>
       {failing.length > 0 && (
         <Grid item xs={12}>
@@ -460,12 +564,25 @@ function ScorecardView({
               guideLink={guideLink(check.checkId)}
               sourceLocation={sourceBase}
               defaultExpanded={isFailing(check)}
+              action={
+                onWaive && isFailing(check) ? (
+                  <WaiveButton check={check} onWaive={onWaive} size="small" />
+                ) : undefined
+              }
             />
           ))}
         </Grid>
       )}
       <Grid item xs={12}>
         <WaivedAndSuppressed checks={checks} sourceLocation={sourceBase} />
+      </Grid>
+      <Grid item xs={12}>
+        <WaiversCard
+          entityRef={entityRef}
+          checkTitle={checkTitle}
+          revision={waiversRevision}
+          onChanged={() => result.reload()}
+        />
       </Grid>
       <Grid item xs={12}>
         <ScoreExplanationCard scorecard={scorecard} checkTitle={checkTitle} />
@@ -480,6 +597,24 @@ function ScorecardView({
           </InfoCard>
         </Grid>
       )}
+      <WaiverDialog
+        check={waiving}
+        entityRef={entityRef}
+        ownerRef={ownerRef}
+        onClose={() => setWaiving(undefined)}
+        onCreated={waiver => {
+          setWaiving(undefined);
+          alertApi.post({
+            message: `“${checkTitle(waiver.checkId)}” is waived until ${
+              formatDateTime(waiver.expiresAt) ?? waiver.expiresAt
+            }. The score is being updated.`,
+            severity: 'success',
+            display: 'transient',
+          });
+          setWaiversRevision(r => r + 1);
+          result.reload();
+        }}
+      />
     </Grid>
   );
 }

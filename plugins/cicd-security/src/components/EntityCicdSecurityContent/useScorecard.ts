@@ -26,6 +26,8 @@ export interface UseScorecardResult {
   rescanForbidden: boolean;
   rescanError?: Error;
   rescan(): Promise<void>;
+  /** Loads the scorecard again in the background (e.g. after a waiver changed the score). */
+  reload(): Promise<void>;
 }
 
 /**
@@ -123,7 +125,12 @@ export function useScorecard(
     }
   }, [api, entityRef, scorecard?.scannedAt]);
 
+  const reload = useCallback(async () => {
+    await load();
+  }, [load]);
+
   return {
+    reload,
     loading,
     error,
     notFound,
