@@ -49,7 +49,7 @@ async function cycle(replicaCount: number, reposDir: string) {
   try {
     await Promise.all(replicas.map(r => r.ready));
     const ready = Date.now();
-    await waitForCycle(knex, SHARDS, 600_000);
+    await waitForCycle(knex, SHARDS, 600_000, REPOS);
     const ms = Date.now() - started;
     const counts = await scansPerEntity(knex);
     const values = [...counts.values()];

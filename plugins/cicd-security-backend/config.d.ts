@@ -45,6 +45,15 @@ export interface Config {
     shards?: number;
 
     /**
+     * Shard tasks one backend replica runs at the same time. A replica that
+     * already runs this many hands a newly claimed shard back to the
+     * scheduler (at most three times, a few seconds each) so that an idle
+     * replica takes it, and replicas share a cycle evenly. Default: 1.
+     * Single-replica deployments may set it to `shards` to skip hand-offs.
+     */
+    maxConcurrentShards?: number;
+
+    /**
      * Retries of SCM reads that fail with a 5xx status or a rate limit (429,
      * `Retry-After`, `x-ratelimit-remaining: 0`). When retries run out the
      * component is marked `stale` with the reason and keeps its last scorecard.

@@ -8,6 +8,7 @@ describe('readCicdSecuritySettings', () => {
       localRoots: [],
       concurrency: 4,
       shards: 4,
+      maxConcurrentShards: 1,
       retries: { maxAttempts: 3, initialDelayMs: 1000, maxDelayMs: 30000 },
       retention: { days: 180, fullResolutionDays: 14 },
       scoring: DEFAULT_SCORING,

@@ -43,6 +43,8 @@ export interface CicdSecuritySettings {
   localRoots: string[];
   concurrency: number;
   shards: number;
+  /** Shard tasks one replica runs at the same time before handing more to other replicas. */
+  maxConcurrentShards: number;
   retries: RetrySettings;
   retention: RetentionSettings;
   scoring: ScoringConfig;
@@ -58,6 +60,13 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new Error(
       `cicdSecurity.concurrency must be a positive integer, got ${concurrency}`,
+    );
+  }
+  const maxConcurrentShards =
+    root?.getOptionalNumber('maxConcurrentShards') ?? 1;
+  if (!Number.isInteger(maxConcurrentShards) || maxConcurrentShards < 1) {
+    throw new Error(
+      `cicdSecurity.maxConcurrentShards must be a positive integer, got ${maxConcurrentShards}`,
     );
   }
   const shards = root?.getOptionalNumber('shards') ?? DEFAULT_SHARDS;
@@ -97,6 +106,7 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
     localRoots: root?.getOptionalStringArray('sources.localRoots') ?? [],
     concurrency,
     shards,
+    maxConcurrentShards,
     retries,
     retention,
     scoring: resolveScoringConfig({

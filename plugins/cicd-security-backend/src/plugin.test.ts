@@ -99,6 +99,9 @@ describe('cicdSecurityPlugin', () => {
           data: {
             cicdSecurity: {
               sources: { localRoots: [root] },
+              // The test scheduler runs each task once at start-up; a single
+              // replica need not hand shards over.
+              maxConcurrentShards: 4,
               // Only the test module's check runs, so scores are predictable.
               checks: Object.fromEntries(
                 builtinChecks.map(c => [c.id, { enabled: false }]),

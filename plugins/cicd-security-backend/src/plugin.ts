@@ -124,6 +124,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
           auth,
           concurrency: settings.concurrency,
           shards: settings.shards,
+          maxConcurrentShards: settings.maxConcurrentShards,
         }).start();
         await new HousekeepingTask({
           config,

@@ -90,6 +90,14 @@ describe('DatabaseScorecardStore (scan writes)', () => {
       ...extra,
     });
 
+    it('lets exactly one caller claim the first scan of an entity', async () => {
+      const m = { entityRef: 'component:default/fresh', kind: 'component', namespace: 'default', name: 'fresh' };
+      const claims = await Promise.all([store.claimNew(m), store.claimNew(m), store.claimNew(m)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect((await store.getScanStates([m.entityRef])).get(m.entityRef)).toMatchObject({ state: 'scanning' });
+      expect(await store.claimNew(m)).toBe(false);
+    });
+
     it('stores the SCM URL and what incremental scans compare', async () => {
       await store.saveScan(meta('api'), scanned(4));
       const card = await store.getScorecard('component:default/api');

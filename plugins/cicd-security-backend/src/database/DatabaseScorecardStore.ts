@@ -395,6 +395,21 @@ export class DatabaseScorecardStore implements ScorecardStore {
     });
   }
 
+  async claimNew(meta: EntityMeta): Promise<boolean> {
+    const rows = await this.db<RawDbScorecardRow>(SCORECARDS)
+      .insert({
+        ...toMetaColumns(meta),
+        ...emptyResultColumns(),
+        state: 'scanning',
+        state_reason: null,
+        updated_at: new Date(),
+      })
+      .onConflict('entity_ref')
+      .ignore()
+      .returning('entity_ref');
+    return rows.length > 0;
+  }
+
   listScorecards(
     options: ListScorecardsOptions,
   ): Promise<ListScorecardsResult> {

@@ -195,6 +195,13 @@ export interface ScorecardStore {
   getScanStates(entityRefs: string[]): Promise<Map<string, StoredScanState>>;
 
   /**
+   * Claim a never-stored entity for its first scan: store a minimal row in
+   * state `scanning` unless a row exists. True when this caller claimed it, so
+   * two tasks or replicas never run the first scan of one entity twice.
+   */
+  claimNew(meta: EntityMeta): Promise<boolean>;
+
+  /**
    * History retention: delete scans before `deleteBefore` and keep only the
    * last scan of each entity and UTC day before `downsampleBefore`.
    */

@@ -95,11 +95,16 @@ export function startReplica(options: {
   return replica;
 }
 
-/** Wait until every shard task has run once and is idle again. */
+/**
+ * Wait until every shard task has run and is idle again and, when `entities`
+ * is given, every one of them has been scanned (a busy replica may hand a
+ * shard back once or twice before another runs it).
+ */
 export async function waitForCycle(
   knex: Knex,
   shards: number,
   timeoutMs: number,
+  entities?: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -107,7 +112,16 @@ export async function waitForCycle(
       .where('id', 'like', 'cicd-security-refresh-shard-%')
       .whereNotNull('last_run_ended_at')
       .whereNull('current_run_ticket');
-    if (rows.length >= shards) return;
+    const scanned = entities
+      ? Number(
+          (
+            (await knex('cicd_security_scans').countDistinct({ n: 'entity_ref' })) as Array<{
+              n: string | number;
+            }>
+          )[0].n,
+        )
+      : 0;
+    if (rows.length >= shards && scanned >= (entities ?? 0)) return;
     await new Promise(r => setTimeout(r, 250));
   }
   throw new Error(`The scan cycle did not finish within ${timeoutMs} ms`);

@@ -69,7 +69,7 @@ describeWithPg('scan cycles with real backend processes', () => {
     );
     replicas.push(...pair);
     await Promise.all(pair.map(r => r.ready));
-    await waitForCycle(knex, 4, 90_000);
+    await waitForCycle(knex, 4, 90_000, COMPONENTS);
     const wallMs = Date.now() - started;
 
     const counts = await scansPerEntity(knex);

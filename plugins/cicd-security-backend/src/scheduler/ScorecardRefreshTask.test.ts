@@ -29,6 +29,7 @@ function mockStore(): jest.Mocked<ScorecardStore> {
     listEntityRefs: jest.fn().mockResolvedValue([]),
     deleteEntities: jest.fn(),
     getScanStates: jest.fn().mockResolvedValue(new Map()),
+    claimNew: jest.fn().mockResolvedValue(true),
     pruneHistory: jest.fn(),
   } as unknown as jest.Mocked<ScorecardStore>;
 }
@@ -230,6 +231,41 @@ describe('ScorecardRefreshTask', () => {
     await task.runNewEntities();
     expect(scanner.scan).toHaveBeenCalledTimes(2);
     expect(logger.info).not.toHaveBeenCalled();
+  });
+
+  it('hands a shard back to the scheduler while busy, at most three times', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      const { task, scheduler, scanner } = setup();
+      let release!: () => void;
+      const blocked = new Promise<void>(r => (release = r));
+      scanner.scan.mockImplementation(async (entity: Entity) => {
+        await blocked;
+        return { entityRef: entity.metadata.name, state: 'ok', action: 'scanned' };
+      });
+      scheduler.triggerTask.mockResolvedValue();
+      await task.start();
+      const fnOf = (id: string) =>
+        scheduler.scheduleTask.mock.calls.find(([d]) => d.id === id)![0].fn as () => Promise<void>;
+      const first = fnOf('cicd-security-refresh-shard-0-of-4')();
+      await new Promise(r => setImmediate(r));
+      const calls = scanner.scan.mock.calls.length;
+      // Busy with shard 0: shard 1 is handed back three times, then runs here.
+      for (let i = 0; i < 3; i++) {
+        await fnOf('cicd-security-refresh-shard-1-of-4')();
+        jest.advanceTimersByTime(250);
+      }
+      expect(scheduler.triggerTask).toHaveBeenCalledTimes(3);
+      expect(scheduler.triggerTask).toHaveBeenCalledWith('cicd-security-refresh-shard-1-of-4');
+      expect(scanner.scan.mock.calls.length).toBe(calls);
+      const fourth = fnOf('cicd-security-refresh-shard-1-of-4')();
+      release();
+      await Promise.all([first, fourth]);
+      expect(scanner.scan.mock.calls.length).toBeGreaterThan(calls);
+      expect(scheduler.triggerTask).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('bounds concurrency over all shards of the replica', async () => {

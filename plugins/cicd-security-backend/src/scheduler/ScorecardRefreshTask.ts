@@ -12,6 +12,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createHash } from 'crypto';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
+import { entityMeta } from '../scanner/entityMeta';
 import { Semaphore } from './Semaphore';
 
 /** Task id prefix; shard tasks are `cicd-security-refresh-shard-<i>-of-<n>`. */
@@ -46,6 +47,9 @@ export const DEFAULT_NEW_ENTITIES_SCHEDULE: SchedulerServiceTaskScheduleDefiniti
 
 const PAGE_SIZE = 500;
 
+/** How often a busy replica hands one shard back before running it itself. */
+const MAX_HAND_OFFS = 3;
+
 /**
  * The shard (0..shards-1) of an entity ref: the shards split the space of
  * the first 32 bits of the ref's SHA-256 into equal, stable ranges.
@@ -75,6 +79,13 @@ export interface ScorecardRefreshTaskOptions {
   concurrency: number;
   /** Into how many shard tasks the scan is split. Default: 1. */
   shards?: number;
+  /**
+   * Shard tasks this replica runs at once. A replica that is busy hands a
+   * shard it has claimed back to the scheduler (a few times at most) so that
+   * an idle replica takes it: replicas share a cycle evenly instead of the
+   * first one to poll taking every shard. Default: 1.
+   */
+  maxConcurrentShards?: number;
   /**
    * Largest random extra initial delay of each shard task in this replica, so
    * that replicas starting together claim different shards. Default: 5 s.
@@ -113,6 +124,9 @@ export class ScorecardRefreshTask {
   readonly #newEntitiesSchedule: SchedulerServiceTaskScheduleDefinition;
   readonly #shards: number;
   readonly #limiter: Semaphore;
+  /** Shard tasks running in this replica now, and how often each was handed back. */
+  #runningShards = 0;
+  readonly #handOffs = new Map<number, number>();
   /** Entities being scanned by this replica right now, by any of its tasks. */
   readonly #inFlight = new Set<string>();
 
@@ -152,7 +166,14 @@ export class ScorecardRefreshTask {
         ...this.#schedule,
         ...(initialDelay ? { initialDelay } : {}),
         fn: async () => {
-          await this.runShard(shard);
+          if (this.#handOff(shard)) return;
+          this.#runningShards++;
+          try {
+            await this.runShard(shard);
+          } finally {
+            this.#runningShards--;
+            this.#handOffs.delete(shard);
+          }
         },
       });
     }
@@ -167,10 +188,38 @@ export class ScorecardRefreshTask {
   }
 
   /**
+   * When this replica already runs its share of shards, give the claimed
+   * shard back: the run ends at once and the task is triggered again, so the
+   * next replica to poll (an idle one, most likely) takes it. After
+   * MAX_HAND_OFFS attempts the shard runs here anyway, so a single replica
+   * still scans everything.
+   */
+  #handOff(shard: number): boolean {
+    const max = this.#options.maxConcurrentShards ?? 1;
+    const count = this.#handOffs.get(shard) ?? 0;
+    if (this.#shards < 2 || this.#runningShards < max || count >= MAX_HAND_OFFS) {
+      return false;
+    }
+    this.#handOffs.set(shard, count + 1);
+    const id = shardTaskId(shard, this.#shards);
+    const timer = setTimeout(() => {
+      this.#options.scheduler.triggerTask(id).catch(() => {
+        // Already due or running elsewhere: nothing to hand back.
+      });
+    }, 200);
+    timer.unref?.();
+    return true;
+  }
+
+  /**
    * Scan only the components that have no stored scorecard at all (new in
    * the catalog). Cheap when there are none: one catalog walk and one lookup.
    */
   async runNewEntities(): Promise<RefreshSummary> {
+    if (this.#runningShards > 0) {
+      // A cycle is running here and will reach them; look again in a minute.
+      return { scanned: 0, unchanged: 0, rescored: 0, stale: 0, failed: 0, noSource: 0, durationMs: 0 };
+    }
     let known: Set<string>;
     try {
       known = new Set(await this.#options.store.listEntityRefs());
@@ -247,7 +296,12 @@ export class ScorecardRefreshTask {
               // scanned since by the other task (shard cycle or new
               // components): look again so it is not scanned twice.
               before = (await store.getScanStates([ref])).get(ref);
-              if (before && before.state !== 'pending' && before.state !== 'scanning') {
+              if (before && before.state !== 'pending') {
+                summary.unchanged++;
+                return;
+              }
+              // First scan of this entity: claim it, or leave it to whoever did.
+              if (!before && !(await store.claimNew(entityMeta(entity)))) {
                 summary.unchanged++;
                 return;
               }
