@@ -7,7 +7,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** How long a caller's visible entity refs are reused. */
-export const DEFAULT_VISIBILITY_TTL_MS = 30_000;
+export const DEFAULT_VISIBILITY_TTL_MS = 10_000;
 const PAGE_SIZE = 1000;
 const MAX_CACHED_PRINCIPALS = 1000;
 const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
@@ -15,7 +15,7 @@ const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
 /**
  * Which scorecards a caller may see: the entities the catalog lets them read,
  * asked with their own credentials, never assumed. The answer is kept per
- * principal for a short TTL (30 s by default) and concurrent requests of one
+ * principal for a short TTL (10 s by default) and concurrent requests of one
  * principal share a single catalog walk, so the catalog is asked at most once
  * per principal and TTL however many requests arrive. A permission change in
  * the catalog therefore reaches the scorecards within the TTL.
@@ -56,7 +56,14 @@ export class EntityVisibility {
       if (this.#cache.size >= MAX_CACHED_PRINCIPALS) this.#cache.clear();
     }
     this.#cache.set(key, { at: now, refs });
-    refs.catch(() => this.#cache.delete(key));
+    // An empty catalog view is not kept: right after start the catalog may
+    // not have read its locations yet.
+    refs.then(
+      list => {
+        if (list.length === 0) this.#cache.delete(key);
+      },
+      () => this.#cache.delete(key),
+    );
     return refs;
   }
 
