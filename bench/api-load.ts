@@ -35,7 +35,10 @@ import { Worker } from 'worker_threads';
 import { DatabaseScorecardStore } from '../plugins/cicd-security-backend/src/database/DatabaseScorecardStore';
 import { fakeCatalog } from '../plugins/cicd-security-backend/src/service/fakeCatalog';
 import { createRouter } from '../plugins/cicd-security-backend/src/service/router';
-import { EntityVisibility } from '../plugins/cicd-security-backend/src/service/visibility';
+import {
+  DEFAULT_VISIBILITY_TTL_MS,
+  EntityVisibility,
+} from '../plugins/cicd-security-backend/src/service/visibility';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -500,7 +503,7 @@ async function benchDb(kind: string, entities: Entity[]) {
   console.log(
     `visibility walk (catalog, ${pages} pages of 1000): ${Math.min(
       ...walks,
-    )}-${Math.max(...walks)} ms per user; cached per user for 30 s`,
+    )}-${Math.max(...walks)} ms per user; cached per user for ${DEFAULT_VISIBILITY_TTL_MS / 1000} s`,
   );
   console.table([uncached]);
   const goals: Array<[string, number]> = [
