@@ -7,7 +7,8 @@
  * Environment: CICD_PG (connection string of the server), CICD_DB_PREFIX
  * (database prefix), CICD_REPOS (directory of repositories, one component
  * per folder), CICD_SHARDS, CICD_CONCURRENCY, CICD_REPLICA (label).
- * Prints `READY` once started and one `SHARD <json>` line per shard run.
+ * Prints `READY` once started and one `SHARD <json>` line per shard run (the
+ * task that picks up never-scanned components is not a shard).
  */
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -51,7 +52,7 @@ const printingLogger = createServiceFactory({
     const replica = process.env.CICD_REPLICA ?? '?';
     const logger: any = {
       info(message: string) {
-        if (message.startsWith('cicd-security refresh (')) {
+        if (message.startsWith('cicd-security refresh (shard ')) {
           process.stdout.write(`SHARD ${JSON.stringify({ replica, message, at: Date.now() })}\n`);
         }
       },
