@@ -12,6 +12,10 @@
  *   node bench/ui-load.js               # starts the portal itself
  *   node bench/ui-load.js --no-start    # against a running portal (E2E_BASE_URL)
  *   COMPONENTS=20000 RUNS=7 node bench/ui-load.js
+ *
+ * Production build: `backstage-cli package build` in packages/app, start the
+ * backend with `app.baseUrl: http://localhost:7007` (it serves the built app),
+ * then `E2E_BASE_URL=http://localhost:7007 node bench/ui-load.js --no-start`.
  */
 const { spawn } = require('child_process');
 const path = require('path');
