@@ -503,7 +503,9 @@ async function benchDb(kind: string, entities: Entity[]) {
   console.log(
     `visibility walk (catalog, ${pages} pages of 1000): ${Math.min(
       ...walks,
-    )}-${Math.max(...walks)} ms per user; cached per user for ${DEFAULT_VISIBILITY_TTL_MS / 1000} s`,
+    )}-${Math.max(...walks)} ms per user; cached per user for ${
+      DEFAULT_VISIBILITY_TTL_MS / 1000
+    } s`,
   );
   console.table([uncached]);
   const goals: Array<[string, number]> = [

@@ -69,29 +69,58 @@ jobs:
 function source(i: number) {
   const lines = [];
   for (let l = 0; l < 40; l++) {
-    lines.push(`export function f${i}_${l}(x: number): number { return x * ${l} + ${i}; } // plain code line`);
+    lines.push(
+      `export function f${i}_${l}(x: number): number { return x * ${l} + ${i}; } // plain code line`,
+    );
   }
   return lines.join('\n');
 }
 
 function generate() {
-  if (fs.existsSync(path.join(ROOT, `repo-${REPOS - 1}`, 'package.json'))) return;
+  if (fs.existsSync(path.join(ROOT, `repo-${REPOS - 1}`, 'package.json')))
+    return;
   fs.rmSync(ROOT, { recursive: true, force: true });
   for (let r = 0; r < REPOS; r++) {
     const dir = path.join(ROOT, `repo-${r}`);
     fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-    for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(dir, `.github/workflows/ci-${i}.yml`), workflow(i, r));
-    for (let i = 0; i < 190; i++) fs.writeFileSync(path.join(dir, `src/file-${i}.ts`), source(i));
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `repo-${r}`, version: '1.0.0' }));
-    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: `repo-${r}`, lockfileVersion: 3, packages: {} }));
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM node:20\nRUN npm ci\nUSER node\n');
-    fs.writeFileSync(path.join(dir, '.github/dependabot.yml'), 'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: { interval: weekly }\n');
+    for (let i = 0; i < 10; i++)
+      fs.writeFileSync(
+        path.join(dir, `.github/workflows/ci-${i}.yml`),
+        workflow(i, r),
+      );
+    for (let i = 0; i < 190; i++)
+      fs.writeFileSync(path.join(dir, `src/file-${i}.ts`), source(i));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: `repo-${r}`, version: '1.0.0' }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      JSON.stringify({ name: `repo-${r}`, lockfileVersion: 3, packages: {} }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'Dockerfile'),
+      'FROM node:20\nRUN npm ci\nUSER node\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, '.github/dependabot.yml'),
+      'version: 2\nupdates:\n  - package-ecosystem: npm\n    directory: /\n    schedule: { interval: weekly }\n',
+    );
     fs.writeFileSync(path.join(dir, 'CODEOWNERS'), '* @acme/owners\n');
-    fs.writeFileSync(path.join(dir, 'SECURITY.md'), '# Security\nReport to security@example.com.\n');
-    fs.writeFileSync(path.join(dir, 'config.env'), `API_TOKEN=${'x'.repeat(8)}\nDB_PASSWORD=example\n`);
+    fs.writeFileSync(
+      path.join(dir, 'SECURITY.md'),
+      '# Security\nReport to security@example.com.\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'config.env'),
+      `API_TOKEN=${'x'.repeat(8)}\nDB_PASSWORD=example\n`,
+    );
     fs.writeFileSync(path.join(dir, 'README.md'), `# repo ${r}\n`);
-    fs.writeFileSync(path.join(dir, 'scripts.sh'), '#!/bin/sh\nset -e\nnpm ci\n');
+    fs.writeFileSync(
+      path.join(dir, 'scripts.sh'),
+      '#!/bin/sh\nset -e\nnpm ci\n',
+    );
   }
 }
 
@@ -112,34 +141,63 @@ function bare(dirs: string[]) {
 
 async function scanAll(dirs: string[], registry: CheckRegistry) {
   const t = process.hrtime.bigint();
-  for (const dir of dirs) await runScan(LocalDirectorySnapshot.create(dir), registry);
+  for (const dir of dirs)
+    await runScan(LocalDirectorySnapshot.create(dir), registry);
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
 async function main() {
   const tg = Date.now();
   generate();
-  const dirs = Array.from({ length: REPOS }, (_, r) => path.join(ROOT, `repo-${r}`));
-  console.log(`corpus: ${REPOS} repositories in ${ROOT} (generated/reused in ${Date.now() - tg} ms)`);
+  const dirs = Array.from({ length: REPOS }, (_, r) =>
+    path.join(ROOT, `repo-${r}`),
+  );
+  console.log(
+    `corpus: ${REPOS} repositories in ${ROOT} (generated/reused in ${
+      Date.now() - tg
+    } ms)`,
+  );
   const all = new CheckRegistry(builtinChecks);
   // warm-up on a few repositories (JIT, module loading)
   await scanAll(dirs.slice(0, 20), all);
 
   const b = bare(dirs);
   const mb = b.bytes / 1024 / 1024;
-  console.log(`bare read + YAML parse: ${b.ms.toFixed(0)} ms for ${mb.toFixed(1)} MB (${(REPOS / (b.ms / 1000)).toFixed(1)} repos/s)`);
+  console.log(
+    `bare read + YAML parse: ${b.ms.toFixed(0)} ms for ${mb.toFixed(1)} MB (${(
+      REPOS /
+      (b.ms / 1000)
+    ).toFixed(1)} repos/s)`,
+  );
 
   const noSecrets = all.select({ skip: ['hardcoded-secrets'] });
   const ns = await scanAll(dirs, noSecrets);
-  console.log(`full scan without secret scanning: ${ns.toFixed(0)} ms → ${(REPOS / (ns / 1000)).toFixed(1)} repos/s (goal ≥ 50)`);
+  console.log(
+    `full scan without secret scanning: ${ns.toFixed(0)} ms → ${(
+      REPOS /
+      (ns / 1000)
+    ).toFixed(1)} repos/s (goal ≥ 50)`,
+  );
 
   const secretsOnly = all.select({ only: ['hardcoded-secrets'] });
   const s = await scanAll(dirs, secretsOnly);
-  console.log(`secret scanning alone: ${s.toFixed(0)} ms for ${mb.toFixed(1)} MB → ${(mb / (s / 1000)).toFixed(1)} MB/s (goal ≥ 20; includes reading the files)`);
+  console.log(
+    `secret scanning alone: ${s.toFixed(0)} ms for ${mb.toFixed(1)} MB → ${(
+      mb /
+      (s / 1000)
+    ).toFixed(1)} MB/s (goal ≥ 20; includes reading the files)`,
+  );
 
   const full = await scanAll(dirs, all);
-  console.log(`full scan: ${full.toFixed(0)} ms → ${(REPOS / (full / 1000)).toFixed(1)} repos/s; ratio to bare read+parse ${(full / b.ms).toFixed(2)}× (goal ≤ 3×)`);
-  if (!process.argv.includes('--keep')) fs.rmSync(ROOT, { recursive: true, force: true });
+  console.log(
+    `full scan: ${full.toFixed(0)} ms → ${(REPOS / (full / 1000)).toFixed(
+      1,
+    )} repos/s; ratio to bare read+parse ${(full / b.ms).toFixed(
+      2,
+    )}× (goal ≤ 3×)`,
+  );
+  if (!process.argv.includes('--keep'))
+    fs.rmSync(ROOT, { recursive: true, force: true });
 }
 
 main().catch(e => {

@@ -79,7 +79,9 @@ async function main() {
   fs.mkdirSync(root, { recursive: true });
   let t = Date.now();
   const dirs = generateRepos(root, REPOS);
-  console.log(`repositories: ${REPOS} under ${root} (${Date.now() - t} ms to prepare)`);
+  console.log(
+    `repositories: ${REPOS} under ${root} (${Date.now() - t} ms to prepare)`,
+  );
 
   let knex: Knex;
   if (PG) {
@@ -89,10 +91,18 @@ async function main() {
     await admin.destroy();
     const url = new URL(PG);
     url.pathname = `/${db}`;
-    knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 10 } });
+    knex = knexFactory({
+      client: 'pg',
+      connection: url.toString(),
+      pool: { min: 0, max: 10 },
+    });
   } else {
     const file = path.join(root, `bench-${Date.now()}.sqlite`);
-    knex = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+    });
   }
   const store = await DatabaseScorecardStore.create({
     database: { getClient: async () => knex } as any,
@@ -106,34 +116,57 @@ async function main() {
       scheduler: {} as any,
       logger,
       store,
-      scanner: new EntityScanner({ store, registry, logger, localRoots: [root], scoring }),
+      scanner: new EntityScanner({
+        store,
+        registry,
+        logger,
+        localRoots: [root],
+        scoring,
+      }),
       catalog,
       auth,
       concurrency: CONCURRENCY,
       shards: SHARDS,
     });
-  const cycle = async (label: string, scoring?: ReturnType<typeof resolveScoringConfig>) => {
+  const cycle = async (
+    label: string,
+    scoring?: ReturnType<typeof resolveScoringConfig>,
+  ) => {
     const refresh = task(scoring);
     const started = Date.now();
     const summaries = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) => refresh.runShard(i)),
     );
     const ms = Date.now() - started;
-    const total = (k: string) => summaries.reduce((n, s) => n + (s as any)[k], 0);
+    const total = (k: string) =>
+      summaries.reduce((n, s) => n + (s as any)[k], 0);
     console.log(
-      `${label.padEnd(28)} ${String(ms).padStart(7)} ms  ${(REPOS / (ms / 1000)).toFixed(1).padStart(7)} components/s  ` +
-        `scanned ${total('scanned')}, unchanged ${total('unchanged')}, re-scored ${total('rescored')}, failed ${total('failed')}`,
+      `${label.padEnd(28)} ${String(ms).padStart(7)} ms  ${(REPOS / (ms / 1000))
+        .toFixed(1)
+        .padStart(7)} components/s  ` +
+        `scanned ${total('scanned')}, unchanged ${total(
+          'unchanged',
+        )}, re-scored ${total('rescored')}, failed ${total('failed')}`,
     );
     return ms;
   };
 
-  console.log(`store: ${PG ? 'PostgreSQL' : 'SQLite'}, ${SHARDS} shards, concurrency ${CONCURRENCY}, ${registry.ids().length} checks`);
+  console.log(
+    `store: ${
+      PG ? 'PostgreSQL' : 'SQLite'
+    }, ${SHARDS} shards, concurrency ${CONCURRENCY}, ${
+      registry.ids().length
+    } checks`,
+  );
   const full = await cycle('1. full scan cycle');
   const unchanged = await cycle('2. unchanged re-scan');
   const hasRescore = typeof (store as any).rescore === 'function';
   let rescore: number | undefined;
   if (hasRescore) {
-    rescore = await cycle('3. re-score (weights changed)', resolveScoringConfig({ severityWeights: { critical: 20 } }));
+    rescore = await cycle(
+      '3. re-score (weights changed)',
+      resolveScoringConfig({ severityWeights: { critical: 20 } }),
+    );
   } else {
     console.log('3. re-score: skipped (the store has no rescore yet)');
   }
@@ -141,14 +174,25 @@ async function main() {
   for (let i = 0; i < REPOS; i += 20) {
     fs.appendFileSync(path.join(dirs[i], 'OWNERS'), `changed ${Date.now()}\n`);
   }
-  const partial = await cycle('4. 5 % changed', hasRescore ? resolveScoringConfig({ severityWeights: { critical: 20 } }) : undefined);
+  const partial = await cycle(
+    '4. 5 % changed',
+    hasRescore
+      ? resolveScoringConfig({ severityWeights: { critical: 20 } })
+      : undefined,
+  );
   const scans = await knex('cicd_security_scans').count({ n: '*' });
   console.log(`history rows: ${scans[0].n}`);
   console.log(
-    `goals: full < 300 s: ${full < 300_000 ? 'met' : 'MISSED'} (${(full / 1000).toFixed(1)} s); ` +
-      `unchanged < 30 s: ${unchanged < 30_000 ? 'met' : 'MISSED'} (${(unchanged / 1000).toFixed(1)} s); ` +
+    `goals: full < 300 s: ${full < 300_000 ? 'met' : 'MISSED'} (${(
+      full / 1000
+    ).toFixed(1)} s); ` +
+      `unchanged < 30 s: ${unchanged < 30_000 ? 'met' : 'MISSED'} (${(
+        unchanged / 1000
+      ).toFixed(1)} s); ` +
       `unchanged/full ratio ${(unchanged / full).toFixed(3)}` +
-      (rescore !== undefined ? `; re-score ${(rescore / 1000).toFixed(1)} s` : '') +
+      (rescore !== undefined
+        ? `; re-score ${(rescore / 1000).toFixed(1)} s`
+        : '') +
       `; 5 % changed ${(partial / 1000).toFixed(1)} s`,
   );
   await knex.destroy();

@@ -25,7 +25,11 @@ const arg = (name: string, def: string) => {
 const REPOS = Number(arg('repos', '1000'));
 const SHARDS = Number(arg('shards', '4'));
 const CONCURRENCY = Number(arg('concurrency', '4'));
-const PG = arg('pg', process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres@127.0.0.1:55432');
+const PG = arg(
+  'pg',
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+    'postgresql://postgres@127.0.0.1:55432',
+);
 const EXAMPLES = path.resolve(__dirname, '../examples/repos');
 
 function generateRepos(root: string, count: number) {
@@ -44,7 +48,14 @@ async function cycle(replicaCount: number, reposDir: string) {
   const knex = await preparePluginDatabase(PG, prefix);
   const started = Date.now();
   const replicas = Array.from({ length: replicaCount }, (_, i) =>
-    startReplica({ connection: PG, prefix, reposDir, label: `replica-${i + 1}`, shards: SHARDS, concurrency: CONCURRENCY }),
+    startReplica({
+      connection: PG,
+      prefix,
+      reposDir,
+      label: `replica-${i + 1}`,
+      shards: SHARDS,
+      concurrency: CONCURRENCY,
+    }),
   );
   try {
     await Promise.all(replicas.map(r => r.ready));
@@ -54,8 +65,12 @@ async function cycle(replicaCount: number, reposDir: string) {
     const counts = await scansPerEntity(knex);
     const values = [...counts.values()];
     console.log(
-      `${replicaCount} replica(s): cycle ${ms} ms (startup ${ready - started} ms), ` +
-        `${counts.size} components, scans per component min ${Math.min(...values)} max ${Math.max(...values)}, ` +
+      `${replicaCount} replica(s): cycle ${ms} ms (startup ${
+        ready - started
+      } ms), ` +
+        `${counts.size} components, scans per component min ${Math.min(
+          ...values,
+        )} max ${Math.max(...values)}, ` +
         `shards per replica ${replicas.map(r => r.shards.length).join('/')}`,
     );
     return ms;
@@ -69,7 +84,11 @@ async function cycle(replicaCount: number, reposDir: string) {
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-replicas-bench-'));
   generateRepos(root, REPOS);
-  console.log(`${REPOS} repositories, ${SHARDS} shards, concurrency ${CONCURRENCY} per replica, ${os.cpus().length} CPUs`);
+  console.log(
+    `${REPOS} repositories, ${SHARDS} shards, concurrency ${CONCURRENCY} per replica, ${
+      os.cpus().length
+    } CPUs`,
+  );
   try {
     const one = await cycle(1, root);
     const two = await cycle(2, root);

@@ -43,11 +43,19 @@ const CATEGORIES = [
 ];
 function rng(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 function gradeOf(score) {
   if (score === null) return null;
-  return score >= 9 ? 'A' : score >= 7.5 ? 'B' : score >= 6 ? 'C' : score >= 4 ? 'D' : 'F';
+  return score >= 9
+    ? 'A'
+    : score >= 7.5
+    ? 'B'
+    : score >= 6
+    ? 'C'
+    : score >= 4
+    ? 'D'
+    : 'F';
 }
 const DEPARTMENTS = 10;
 const TEAMS_PER_DEPARTMENT = 25;
@@ -55,7 +63,8 @@ function seed() {
   const rand = rng(42);
   const teams = [];
   for (let d = 0; d < DEPARTMENTS; d++) {
-    for (let t = 0; t < TEAMS_PER_DEPARTMENT; t++) teams.push({ dept: d, ref: `group:default/team-${d}-${t}` });
+    for (let t = 0; t < TEAMS_PER_DEPARTMENT; t++)
+      teams.push({ dept: d, ref: `group:default/team-${d}-${t}` });
   }
   const items = [];
   for (let i = 0; i < N; i++) {
@@ -63,7 +72,13 @@ function seed() {
     const score = rand() < 0.03 ? null : Math.round(rand() * 100) / 10;
     const categories = CATEGORIES.map(c => ({
       category: c,
-      score: score === null ? null : Math.max(0, Math.min(10, Math.round((score + (rand() * 4 - 2)) * 10) / 10)),
+      score:
+        score === null
+          ? null
+          : Math.max(
+              0,
+              Math.min(10, Math.round((score + (rand() * 4 - 2)) * 10) / 10),
+            ),
       applicable: 2,
       failing: 1,
     }));
@@ -83,10 +98,20 @@ function seed() {
       grade: gradeOf(score),
       categories,
       counts: {
-        passed: 20, failed: 5, warned: 1, notApplicable: 10, inconclusive: 0, errored: 0,
-        findings: 12, suppressedFindings: 1, criticalFindings: critical,
+        passed: 20,
+        failed: 5,
+        warned: 1,
+        notApplicable: 10,
+        inconclusive: 0,
+        errored: 0,
+        findings: 12,
+        suppressedFindings: 1,
+        criticalFindings: critical,
       },
-      scannedAt: score === null ? undefined : new Date(Date.now() - i * 60_000).toISOString(),
+      scannedAt:
+        score === null
+          ? undefined
+          : new Date(Date.now() - i * 60_000).toISOString(),
       revision: '0123456789abcdef0123456789abcdef01234567',
     });
   }
@@ -94,7 +119,10 @@ function seed() {
 }
 function stats(list) {
   const scanned = list.filter(i => i.score !== null);
-  const avg = a => (a.length ? Math.round((a.reduce((s, x) => s + x, 0) / a.length) * 10) / 10 : null);
+  const avg = a =>
+    a.length
+      ? Math.round((a.reduce((s, x) => s + x, 0) / a.length) * 10) / 10
+      : null;
   const grades = Object.fromEntries(GRADES.map(g => [g, 0]));
   for (const i of scanned) grades[i.grade] += 1;
   const sorted = scanned.map(i => i.score).sort((a, b) => a - b);
@@ -105,10 +133,16 @@ function stats(list) {
     medianScore: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
     grades,
     categories: Object.fromEntries(
-      CATEGORIES.map((c, ci) => [c, avg(scanned.map(i => i.categories[ci].score).filter(v => v !== null))]),
+      CATEGORIES.map((c, ci) => [
+        c,
+        avg(scanned.map(i => i.categories[ci].score).filter(v => v !== null)),
+      ]),
     ),
     change30d: Math.round((scanned.length % 7) - 3) / 10,
-    openCriticalFindings: list.reduce((s, i) => s + i.counts.criticalFindings, 0),
+    openCriticalFindings: list.reduce(
+      (s, i) => s + i.counts.criticalFindings,
+      0,
+    ),
   };
 }
 function teamsPayload({ items, teams }) {
@@ -122,7 +156,10 @@ function teamsPayload({ items, teams }) {
       groupRef: 'group:default/acme',
       title: 'ACME',
       type: 'organization',
-      children: Array.from({ length: DEPARTMENTS }, (_, d) => `group:default/dept-${d}`),
+      children: Array.from(
+        { length: DEPARTMENTS },
+        (_, d) => `group:default/dept-${d}`,
+      ),
       direct: stats([]),
       rollup: stats(items),
     },
@@ -142,18 +179,40 @@ function teamsPayload({ items, teams }) {
   }
   for (const t of teams) {
     const s = stats(byOwner.get(t.ref) || []);
-    out.push({ groupRef: t.ref, title: t.ref.split('/')[1], type: 'team', parent: `group:default/dept-${t.dept}`, children: [], direct: s, rollup: s });
+    out.push({
+      groupRef: t.ref,
+      title: t.ref.split('/')[1],
+      type: 'team',
+      parent: `group:default/dept-${t.dept}`,
+      children: [],
+      direct: s,
+      rollup: s,
+    });
   }
   const owners = [...byOwner.entries()].map(([owner, list]) => {
     const s = stats(list);
-    return { owner, components: s.components, scanned: s.scanned, averageScore: s.averageScore, grades: s.grades };
+    return {
+      owner,
+      components: s.components,
+      scanned: s.scanned,
+      averageScore: s.averageScore,
+      grades: s.grades,
+    };
   });
   return { items: out, owners };
 }
 const SORT_KEYS = {
-  name: i => i.name, score: i => i.score ?? -1, grade: i => i.grade ?? 'Z', owner: i => i.owner,
-  system: i => i.system, kind: i => i.kind, lifecycle: i => i.lifecycle, state: i => i.state,
-  criticalFindings: i => i.counts.criticalFindings, findings: i => i.counts.findings, scannedAt: i => i.scannedAt ?? '',
+  name: i => i.name,
+  score: i => i.score ?? -1,
+  grade: i => i.grade ?? 'Z',
+  owner: i => i.owner,
+  system: i => i.system,
+  kind: i => i.kind,
+  lifecycle: i => i.lifecycle,
+  state: i => i.state,
+  criticalFindings: i => i.counts.criticalFindings,
+  findings: i => i.counts.findings,
+  scannedAt: i => i.scannedAt ?? '',
 };
 function listPayload(data, teams, search) {
   const p = new URLSearchParams(search);
@@ -161,8 +220,10 @@ function listPayload(data, teams, search) {
   const owner = p.get('owner');
   if (owner) {
     const below = new Set([owner]);
-    for (const g of teams.items) if (g.parent && below.has(g.parent)) below.add(g.groupRef);
-    for (const g of teams.items) if (g.parent && below.has(g.parent)) below.add(g.groupRef);
+    for (const g of teams.items)
+      if (g.parent && below.has(g.parent)) below.add(g.groupRef);
+    for (const g of teams.items)
+      if (g.parent && below.has(g.parent)) below.add(g.groupRef);
     list = list.filter(i => below.has(i.owner));
   }
   if (p.get('grade')) {
@@ -171,13 +232,21 @@ function listPayload(data, teams, search) {
   }
   if (p.get('q')) {
     const q = p.get('q').toLowerCase();
-    list = list.filter(i => i.name.includes(q) || i.title.toLowerCase().includes(q) || i.owner.includes(q));
+    list = list.filter(
+      i =>
+        i.name.includes(q) ||
+        i.title.toLowerCase().includes(q) ||
+        i.owner.includes(q),
+    );
   }
-  for (const f of ['kind', 'lifecycle', 'state', 'system']) if (p.get(f)) list = list.filter(i => i[f] === p.get(f));
+  for (const f of ['kind', 'lifecycle', 'state', 'system'])
+    if (p.get(f)) list = list.filter(i => i[f] === p.get(f));
   const sort = SORT_KEYS[p.get('sort')];
   if (sort) {
     const dir = p.get('order') === 'desc' ? -1 : 1;
-    list = [...list].sort((a, b) => (sort(a) < sort(b) ? -dir : sort(a) > sort(b) ? dir : 0));
+    list = [...list].sort((a, b) =>
+      sort(a) < sort(b) ? -dir : sort(a) > sort(b) ? dir : 0,
+    );
   }
   const limit = Number(p.get('limit') || 50);
   const offset = Number(p.get('offset') || 0);
@@ -192,7 +261,12 @@ function start(name, cwd, args) {
   const log = fs.createWriteStream(path.join(logDir, `bench-${name}.log`));
   const child = spawn('npx', ['backstage-cli', 'package', 'start', ...args], {
     cwd,
-    env: { ...process.env, CICD_SECURITY_E2E_TOKEN: 'bench-token-not-secret', BROWSER: 'none', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      CICD_SECURITY_E2E_TOKEN: 'bench-token-not-secret',
+      BROWSER: 'none',
+      NODE_ENV: 'development',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -231,33 +305,74 @@ async function main() {
   const data = seed();
   const teams = teamsPayload(data);
   const checks = {
-    items: ['unpinned-actions', 'hardcoded-secrets', 'script-injection'].map((id, k) => ({
-      id, title: id, description: id, category: CATEGORIES[k], severity: 'high', platforms: ['github-actions'],
-      frameworks: [], docsPath: `docs/checks/${id}.md`, passRate: 0.5, failing: N / 2, applicable: N,
-    })),
+    items: ['unpinned-actions', 'hardcoded-secrets', 'script-injection'].map(
+      (id, k) => ({
+        id,
+        title: id,
+        description: id,
+        category: CATEGORIES[k],
+        severity: 'high',
+        platforms: ['github-actions'],
+        frameworks: [],
+        docsPath: `docs/checks/${id}.md`,
+        passRate: 0.5,
+        failing: N / 2,
+        applicable: N,
+      }),
+    ),
   };
   const overview = { stats: stats(data.items), shareAB: 0.3, trend: [] };
-  console.log(`seeded ${N} components, ${teams.items.length} groups in ${Date.now() - t0} ms`);
+  console.log(
+    `seeded ${N} components, ${teams.items.length} groups in ${
+      Date.now() - t0
+    } ms`,
+  );
 
   if (START) {
-    const cfg = ['--config', '../../app-config.yaml', '--config', '../../e2e/app-config.e2e.yaml'];
+    const cfg = [
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      '../../e2e/app-config.e2e.yaml',
+    ];
     start('backend', path.join(ROOT, 'packages/backend'), cfg);
-    start('app', path.join(ROOT, 'packages/app'), ['--config', '../../app-config.yaml']);
+    start('app', path.join(ROOT, 'packages/app'), [
+      '--config',
+      '../../app-config.yaml',
+    ]);
   }
-  await waitFor('the backend', async () => (await fetch(`${API}/api/cicd-security/health`)).ok, 180_000);
+  await waitFor(
+    'the backend',
+    async () => (await fetch(`${API}/api/cicd-security/health`)).ok,
+    180_000,
+  );
   await waitFor('the app', async () => (await fetch(APP)).ok, 180_000);
 
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
   });
   const results = {
-    shell: [], components: [], teams: [], teamsDrill: [], componentsFilter: [], componentsTab: [], teamsTab: [],
+    shell: [],
+    components: [],
+    teams: [],
+    teamsDrill: [],
+    componentsFilter: [],
+    componentsTab: [],
+    teamsTab: [],
   };
   let payloadBytes = 0;
   try {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 1000 },
+    });
     await context.route('**/api/cicd-security/**', route => {
       const url = new URL(route.request().url());
       const p = url.pathname.replace(/^.*\/api\/cicd-security/, '');
@@ -267,10 +382,18 @@ async function main() {
       else if (p === '/checks') body = checks;
       else if (p === '/overview') body = overview;
       else if (p === '/health') body = { status: 'ok' };
-      else return route.fulfill({ status: 404, json: { error: { name: 'NotFoundError', message: p } } });
+      else
+        return route.fulfill({
+          status: 404,
+          json: { error: { name: 'NotFoundError', message: p } },
+        });
       const json = JSON.stringify(body);
       if (p === '/teams') payloadBytes = json.length;
-      return route.fulfill({ status: 200, contentType: 'application/json', body: json });
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: json,
+      });
     });
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
@@ -279,7 +402,9 @@ async function main() {
     const enter = page.getByRole('button', { name: /enter/i });
     await Promise.race([
       enter.waitFor({ timeout: 30_000 }).then(() => enter.click()),
-      page.getByTestId('cicd-security-components-table').waitFor({ timeout: 30_000 }),
+      page
+        .getByTestId('cicd-security-components-table')
+        .waitFor({ timeout: 30_000 }),
     ]).catch(() => {});
     await page.getByText('Service 0', { exact: true }).waitFor();
 
@@ -288,7 +413,10 @@ async function main() {
       // part of every full page load that is not the plugin's.
       let t0run = Date.now();
       await page.goto(`${APP}/settings`);
-      await page.getByText(/appearance/i).first().waitFor();
+      await page
+        .getByText(/appearance/i)
+        .first()
+        .waitFor();
       results.shell.push(Date.now() - t0run);
 
       // In-app navigation, as a user moves between tabs.
@@ -296,7 +424,12 @@ async function main() {
       await page.getByTestId('kpi-average-score').waitFor();
       t0run = Date.now();
       await page.getByRole('tab', { name: /components/i }).click();
-      await page.locator('[data-testid="cicd-security-components-table"] tbody tr [aria-label^="Grade"]').first().waitFor();
+      await page
+        .locator(
+          '[data-testid="cicd-security-components-table"] tbody tr [aria-label^="Grade"]',
+        )
+        .first()
+        .waitFor();
       results.componentsTab.push(Date.now() - t0run);
       t0run = Date.now();
       await page.getByRole('tab', { name: /teams/i }).click();
@@ -306,7 +439,12 @@ async function main() {
       // Components: full page load → first page of rows and the search box usable.
       let t = Date.now();
       await page.goto(`${APP}/cicd-security/components?sort=name&order=asc`);
-      await page.locator('[data-testid="cicd-security-components-table"] tbody tr [aria-label^="Grade"]').first().waitFor();
+      await page
+        .locator(
+          '[data-testid="cicd-security-components-table"] tbody tr [aria-label^="Grade"]',
+        )
+        .first()
+        .waitFor();
       await page.getByLabel('Search components').waitFor({ state: 'visible' });
       results.components.push(Date.now() - t);
 
@@ -314,8 +452,13 @@ async function main() {
       t = Date.now();
       await page.getByLabel('Search components').fill('service-99');
       await page.waitForFunction(() => {
-        const rows = document.querySelectorAll('[data-testid="cicd-security-components-table"] tbody tr');
-        return rows.length > 0 && [...rows].every(r => r.textContent.includes('Service 99'));
+        const rows = document.querySelectorAll(
+          '[data-testid="cicd-security-components-table"] tbody tr',
+        );
+        return (
+          rows.length > 0 &&
+          [...rows].every(r => r.textContent.includes('Service 99'))
+        );
       });
       results.componentsFilter.push(Date.now() - t);
 
@@ -328,7 +471,10 @@ async function main() {
       // Drill-down: organisation → departments → 25 teams.
       t = Date.now();
       await page.getByTestId('team-drilldown').first().click();
-      await page.getByTestId('team-drilldown').filter({ hasText: /^Department 0$/ }).click();
+      await page
+        .getByTestId('team-drilldown')
+        .filter({ hasText: /^Department 0$/ })
+        .click();
       await page.getByText('team-0-24', { exact: true }).waitFor();
       results.teamsDrill.push(Date.now() - t);
     }
@@ -336,19 +482,39 @@ async function main() {
     await browser.close();
   }
   const line = (name, a) =>
-    `${name.padEnd(38)} median ${String(median(a)).padStart(5)} ms  (runs: ${a.join(', ')})`;
-  console.log(`\n${N} components, ${teams.items.length} groups, /teams payload ${(payloadBytes / 1024).toFixed(0)} KiB`);
+    `${name.padEnd(38)} median ${String(median(a)).padStart(
+      5,
+    )} ms  (runs: ${a.join(', ')})`;
+  console.log(
+    `\n${N} components, ${teams.items.length} groups, /teams payload ${(
+      payloadBytes / 1024
+    ).toFixed(0)} KiB`,
+  );
   console.log(line('App shell alone, full load (baseline)', results.shell));
-  console.log(line('Overview → Components tab, rows shown', results.componentsTab));
+  console.log(
+    line('Overview → Components tab, rows shown', results.componentsTab),
+  );
   console.log(line('Components → Teams tab, heatmap shown', results.teamsTab));
   console.log(line('Components view interactive (load)', results.components));
-  console.log(line('Components search → filtered rows', results.componentsFilter));
+  console.log(
+    line('Components search → filtered rows', results.componentsFilter),
+  );
   console.log(line('Teams view interactive (load)', results.teams));
   console.log(line('Teams drill-down org → dept → teams', results.teamsDrill));
-  const ok = median(results.componentsTab) <= BUDGET_MS && median(results.teamsTab) <= BUDGET_MS;
-  console.log(`budget ${BUDGET_MS} ms for both views (in-app navigation): ${ok ? 'met' : 'NOT met'}`);
+  const ok =
+    median(results.componentsTab) <= BUDGET_MS &&
+    median(results.teamsTab) <= BUDGET_MS;
+  console.log(
+    `budget ${BUDGET_MS} ms for both views (in-app navigation): ${
+      ok ? 'met' : 'NOT met'
+    }`,
+  );
   const own = k => median(results[k]) - median(results.shell);
-  console.log(`full loads minus the app shell: Components ${own('components')} ms, Teams ${own('teams')} ms`);
+  console.log(
+    `full loads minus the app shell: Components ${own(
+      'components',
+    )} ms, Teams ${own('teams')} ms`,
+  );
 }
 
 main()

@@ -19,7 +19,8 @@ const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(__dirname, 'screenshots');
 const APP = process.env.E2E_BASE_URL || 'http://localhost:3000';
 const API = process.env.E2E_BACKEND_URL || 'http://localhost:7007';
-const TOKEN = process.env.CICD_SECURITY_E2E_TOKEN || crypto.randomBytes(24).toString('hex');
+const TOKEN =
+  process.env.CICD_SECURITY_E2E_TOKEN || crypto.randomBytes(24).toString('hex');
 const START = !process.argv.includes('--no-start');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The component whose Security tab the test opens (a neglected demo repo with findings).
@@ -30,7 +31,12 @@ function start(name, cwd, args) {
   const log = fs.createWriteStream(path.join(SHOTS, `${name}.log`));
   const child = spawn('npx', ['backstage-cli', 'package', 'start', ...args], {
     cwd,
-    env: { ...process.env, CICD_SECURITY_E2E_TOKEN: TOKEN, BROWSER: 'none', NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      CICD_SECURITY_E2E_TOKEN: TOKEN,
+      BROWSER: 'none',
+      NODE_ENV: 'development',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -64,10 +70,14 @@ async function waitFor(what, fn, timeoutMs) {
     }
     await sleep(1000);
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? `: ${last.message}` : ''}`,
+  );
 }
 async function api(p) {
-  const res = await fetch(`${API}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(`${API}${p}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   if (!res.ok) throw new Error(`${p}: HTTP ${res.status}`);
   return res.json();
 }
@@ -76,11 +86,23 @@ async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const t0 = Date.now();
   if (START) {
-    const cfg = ['--config', '../../app-config.yaml', '--config', '../../e2e/app-config.e2e.yaml'];
+    const cfg = [
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      '../../e2e/app-config.e2e.yaml',
+    ];
     start('backend', path.join(ROOT, 'packages/backend'), cfg);
-    start('app', path.join(ROOT, 'packages/app'), ['--config', '../../app-config.yaml']);
+    start('app', path.join(ROOT, 'packages/app'), [
+      '--config',
+      '../../app-config.yaml',
+    ]);
   }
-  await waitFor('the backend', async () => (await fetch(`${API}/api/cicd-security/health`)).ok, 180_000);
+  await waitFor(
+    'the backend',
+    async () => (await fetch(`${API}/api/cicd-security/health`)).ok,
+    180_000,
+  );
   const tBackend = Date.now();
   // Every demo component with a source must reach a final state.
   // The first scheduled scan can run before the catalog has read the demo
@@ -93,40 +115,76 @@ async function main() {
       const body = await api('/api/cicd-security/scorecards?limit=500');
       if (!nudged && body.totalCount < 20 && Date.now() - t0 > 60_000) {
         nudged = true;
-        const catalog = await api('/api/catalog/entities/by-query?filter=kind=component&limit=500');
-        const refs = catalog.items.map(e => `component:${e.metadata.namespace || 'default'}/${e.metadata.name}`);
+        const catalog = await api(
+          '/api/catalog/entities/by-query?filter=kind=component&limit=500',
+        );
+        const refs = catalog.items.map(
+          e =>
+            `component:${e.metadata.namespace || 'default'}/${e.metadata.name}`,
+        );
         await Promise.all(
           refs.map(ref =>
-            fetch(`${API}/api/cicd-security/scorecards/${encodeURIComponent(ref)}/refresh`, {
-              method: 'POST',
-              headers: { authorization: `Bearer ${TOKEN}` },
-            }).catch(() => undefined),
+            fetch(
+              `${API}/api/cicd-security/scorecards/${encodeURIComponent(
+                ref,
+              )}/refresh`,
+              {
+                method: 'POST',
+                headers: { authorization: `Bearer ${TOKEN}` },
+              },
+            ).catch(() => undefined),
           ),
         );
-        console.log(`note: no scorecards ${Math.round((Date.now() - t0) / 1000)} s after start; asked for a scan of ${refs.length} catalog components`);
+        console.log(
+          `note: no scorecards ${Math.round(
+            (Date.now() - t0) / 1000,
+          )} s after start; asked for a scan of ${
+            refs.length
+          } catalog components`,
+        );
       }
-      const pending = body.items.filter(i => i.state === 'pending' || i.state === 'scanning');
+      const pending = body.items.filter(
+        i => i.state === 'pending' || i.state === 'scanning',
+      );
       return body.totalCount >= 20 && pending.length === 0 ? body : undefined;
     },
     240_000,
   );
   const tScanned = Date.now();
-  const states = list.items.reduce((m, i) => ({ ...m, [i.state]: (m[i.state] || 0) + 1 }), {});
+  const states = list.items.reduce(
+    (m, i) => ({ ...m, [i.state]: (m[i.state] || 0) + 1 }),
+    {},
+  );
   console.log(
-    `portal: backend up ${((tBackend - t0) / 1000).toFixed(1)} s after start; ` +
-      `${list.totalCount} scorecards final ${((tScanned - t0) / 1000).toFixed(1)} s after start ${JSON.stringify(states)}`,
+    `portal: backend up ${((tBackend - t0) / 1000).toFixed(
+      1,
+    )} s after start; ` +
+      `${list.totalCount} scorecards final ${((tScanned - t0) / 1000).toFixed(
+        1,
+      )} s after start ${JSON.stringify(states)}`,
   );
   await waitFor('the app', async () => (await fetch(APP)).ok, 180_000);
 
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   let failed = false;
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+      acceptDownloads: true,
+    });
     page.setDefaultTimeout(60_000);
     const errors = [];
     page.on('pageerror', e => errors.push(e.message));
@@ -136,71 +194,135 @@ async function main() {
     const enter = page.getByRole('button', { name: /enter/i });
     await Promise.race([
       enter.waitFor({ timeout: 30_000 }).then(() => enter.click()),
-      page.getByRole('tab', { name: /components/i }).first().waitFor({ timeout: 30_000 }),
+      page
+        .getByRole('tab', { name: /components/i })
+        .first()
+        .waitFor({ timeout: 30_000 }),
     ]).catch(() => {});
     const shot = async name => {
       await page.waitForTimeout(300);
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(SHOTS, `${name}.png`),
+        fullPage: true,
+      });
     };
     const routeMissing = async p => {
-      const res = await fetch(`${API}/api/cicd-security${p}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const res = await fetch(`${API}/api/cicd-security${p}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       return res.status === 404;
     };
 
     // 1. Overview: KPIs, grade distribution, org trend.
-    await page.getByRole('tab', { name: /overview/i }).first().waitFor();
+    await page
+      .getByRole('tab', { name: /overview/i })
+      .first()
+      .waitFor();
     if (await routeMissing('/overview')) {
       await page.getByText('No overview yet').waitFor();
-      console.log('note: the backend has no /overview route yet; the Overview tab shows its empty state');
+      console.log(
+        'note: the backend has no /overview route yet; the Overview tab shows its empty state',
+      );
     } else {
       const avg = page.getByTestId('kpi-average-score');
       await avg.waitFor();
-      const dist = await page.getByTestId('grade-distribution').getAttribute('aria-label');
-      console.log(`ok: overview shows average score ${(await avg.innerText()).trim()}; ${dist}`);
+      const dist = await page
+        .getByTestId('grade-distribution')
+        .getAttribute('aria-label');
+      console.log(
+        `ok: overview shows average score ${(
+          await avg.innerText()
+        ).trim()}; ${dist}`,
+      );
     }
     await shot('01-overview');
 
     // 2. Components: list, filter by grade, CSV export of the filtered rows.
-    await page.getByRole('tab', { name: /components/i }).first().click();
+    await page
+      .getByRole('tab', { name: /components/i })
+      .first()
+      .click();
     await page.getByText(COMPONENT, { exact: true }).first().waitFor();
     await shot('02-components');
     console.log('ok: components tab lists the demo components');
-    const mine = (await api(`/api/cicd-security/scorecards?q=${COMPONENT}&limit=5`)).items.find(i => i.name === COMPONENT);
-    if (!mine || !mine.grade) throw new Error(`${COMPONENT} has no grade in the API`);
+    const mine = (
+      await api(`/api/cicd-security/scorecards?q=${COMPONENT}&limit=5`)
+    ).items.find(i => i.name === COMPONENT);
+    if (!mine || !mine.grade)
+      throw new Error(`${COMPONENT} has no grade in the API`);
     await page.getByTestId('grade-filter').click();
     await page.getByTestId(`grade-option-${mine.grade}`).click();
     await page.keyboard.press('Escape');
-    await page.waitForURL(u => new URL(u).searchParams.get('grade') === mine.grade);
-    const expected = await api(`/api/cicd-security/scorecards?grade=${mine.grade}&limit=500`);
+    await page.waitForURL(
+      u => new URL(u).searchParams.get('grade') === mine.grade,
+    );
+    const expected = await api(
+      `/api/cicd-security/scorecards?grade=${mine.grade}&limit=500`,
+    );
     const table = page.getByTestId('cicd-security-components-table');
     await page.waitForFunction(
-      ([sel, n]) => document.querySelectorAll(`${sel} tbody tr [aria-label^="Grade "]`).length === n,
-      ['[data-testid="cicd-security-components-table"]', Math.min(expected.totalCount, 20)],
+      ([sel, n]) =>
+        document.querySelectorAll(`${sel} tbody tr [aria-label^="Grade "]`)
+          .length === n,
+      [
+        '[data-testid="cicd-security-components-table"]',
+        Math.min(expected.totalCount, 20),
+      ],
     );
-    const shownGrades = await table.locator('tbody [aria-label^="Grade "]').evaluateAll(els => els.map(e => e.textContent));
-    if (shownGrades.some(g => g !== mine.grade)) throw new Error(`grade filter ${mine.grade} shows grades ${shownGrades}`);
+    const shownGrades = await table
+      .locator('tbody [aria-label^="Grade "]')
+      .evaluateAll(els => els.map(e => e.textContent));
+    if (shownGrades.some(g => g !== mine.grade))
+      throw new Error(`grade filter ${mine.grade} shows grades ${shownGrades}`);
     await shot('02b-components-filtered');
-    console.log(`ok: grade filter ${mine.grade} shows ${expected.totalCount} components, all graded ${mine.grade}; URL ${new URL(page.url()).search}`);
+    console.log(
+      `ok: grade filter ${mine.grade} shows ${
+        expected.totalCount
+      } components, all graded ${mine.grade}; URL ${
+        new URL(page.url()).search
+      }`,
+    );
     if (await routeMissing('/scorecards/export?format=csv')) {
-      console.log('note: the backend has no /scorecards/export route yet; CSV export skipped');
+      console.log(
+        'note: the backend has no /scorecards/export route yet; CSV export skipped',
+      );
     } else {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-csv').click(),
+      ]);
       const file = path.join(SHOTS, 'export.csv');
       await download.saveAs(file);
-      const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean);
+      const lines = fs
+        .readFileSync(file, 'utf8')
+        .split(/\r?\n/)
+        .filter(Boolean);
       const header = lines[0] || '';
-      if (!/entity|name/i.test(header) || !/grade/i.test(header)) throw new Error(`CSV header row is '${header}'`);
+      if (!/entity|name/i.test(header) || !/grade/i.test(header))
+        throw new Error(`CSV header row is '${header}'`);
       if (lines.length - 1 !== expected.totalCount) {
-        throw new Error(`CSV has ${lines.length - 1} rows, the filtered list ${expected.totalCount}`);
+        throw new Error(
+          `CSV has ${lines.length - 1} rows, the filtered list ${
+            expected.totalCount
+          }`,
+        );
       }
-      if (!lines.slice(1).some(l => l.includes(COMPONENT))) throw new Error(`CSV lacks ${COMPONENT}`);
-      console.log(`ok: CSV export '${download.suggestedFilename()}' has a header row and the ${expected.totalCount} filtered rows`);
+      if (!lines.slice(1).some(l => l.includes(COMPONENT)))
+        throw new Error(`CSV lacks ${COMPONENT}`);
+      console.log(
+        `ok: CSV export '${download.suggestedFilename()}' has a header row and the ${
+          expected.totalCount
+        } filtered rows`,
+      );
     }
 
     // 3. Teams: heatmap, drill-down from department to team to component, comparison.
     await page.goto(`${APP}/cicd-security/teams`);
     const heatmap = page.getByTestId('teams-heatmap');
-    await Promise.race([heatmap.waitFor(), page.getByTestId('owners-table').waitFor()]);
+    await Promise.race([
+      heatmap.waitFor(),
+      page.getByTestId('owners-table').waitFor(),
+    ]);
     if (await heatmap.count()) {
       await shot('03-teams');
       // Drill down until a level holds at least two groups, then compare two of them.
@@ -212,11 +334,14 @@ async function main() {
         await heatmap.waitFor();
       }
       const rows = heatmap.getByTestId('team-row');
-      if ((await rows.count()) < 2) throw new Error('no level of the hierarchy has two groups to compare');
+      if ((await rows.count()) < 2)
+        throw new Error('no level of the hierarchy has two groups to compare');
       const names = [];
       for (const i of [0, 1]) {
         const box = rows.nth(i).getByRole('checkbox');
-        names.push((await box.getAttribute('aria-label')).replace(/^Compare /, ''));
+        names.push(
+          (await box.getAttribute('aria-label')).replace(/^Compare /, ''),
+        );
         await box.check();
       }
       const comparison = page.getByTestId('teams-comparison');
@@ -227,17 +352,31 @@ async function main() {
       await rows.first().getByTestId('team-drilldown').click();
       await page.getByTestId('team-components').waitFor();
       const subRows = heatmap.getByTestId('team-row');
-      if (await heatmap.count() && (await subRows.count()) > 0) {
+      if ((await heatmap.count()) && (await subRows.count()) > 0) {
         const before = page.url();
         await subRows.first().getByTestId('team-drilldown').click();
         await page.waitForURL(u => u.toString() !== before);
         await page.getByTestId('team-components').waitFor();
       }
-      const firstComponent = (await page.getByTestId('team-components').locator('tbody tr').first().innerText()).split('\n')[0];
-      console.log(`ok: drill-down from ${names[0]} to ${new URL(page.url()).searchParams.get("group")} reaches its components (first: ${firstComponent.trim().split("\t")[0]})`);
+      const firstComponent = (
+        await page
+          .getByTestId('team-components')
+          .locator('tbody tr')
+          .first()
+          .innerText()
+      ).split('\n')[0];
+      console.log(
+        `ok: drill-down from ${names[0]} to ${new URL(
+          page.url(),
+        ).searchParams.get('group')} reaches its components (first: ${
+          firstComponent.trim().split('\t')[0]
+        })`,
+      );
     } else {
       await shot('03-teams');
-      console.log('note: the backend returns no group hierarchy; the Teams tab shows the flat owner list');
+      console.log(
+        'note: the backend returns no group hierarchy; the Teams tab shows the flat owner list',
+      );
     }
 
     // 4. Checks: pass rates and the components failing a check.
@@ -252,23 +391,39 @@ async function main() {
     const grade = page.getByTestId('cicd-security-grade');
     await grade.waitFor();
     const gradeText = (await grade.innerText()).trim();
-    if (!/^[A-F]$/.test(gradeText)) throw new Error(`grade shows '${gradeText}'`);
+    if (!/^[A-F]$/.test(gradeText))
+      throw new Error(`grade shows '${gradeText}'`);
     await page.getByTestId('cicd-security-checks-table').waitFor();
     const loc = page.getByTestId('finding-location').first();
     await loc.waitFor();
     const locText = (await loc.innerText()).trim();
-    if (!/[\w./-]+:\d+/.test(locText)) throw new Error(`finding location shows '${locText}'`);
-    await page.getByTestId('score-trend').waitFor().catch(() => {});
+    if (!/[\w./-]+:\d+/.test(locText))
+      throw new Error(`finding location shows '${locText}'`);
+    await page
+      .getByTestId('score-trend')
+      .waitFor()
+      .catch(() => {});
     await shot('05-entity-security-tab');
-    console.log(`ok: ${COMPONENT} Security tab shows grade ${gradeText} and a finding at ${locText}`);
+    console.log(
+      `ok: ${COMPONENT} Security tab shows grade ${gradeText} and a finding at ${locText}`,
+    );
 
     // 6. Follow a finding to its check's guide.
     const accordion = page.locator('[data-testid^="check-findings-"]').first();
-    const checkId = (await accordion.getAttribute('data-testid')).replace('check-findings-', '');
+    const checkId = (await accordion.getAttribute('data-testid')).replace(
+      'check-findings-',
+      '',
+    );
     await accordion.getByRole('link', { name: /how to fix/i }).click();
     await page.waitForURL(`**/cicd-security/checks/${checkId}`);
-    await page.getByText(/why it matters/i).first().waitFor();
-    await page.getByText(/how it.s checked|how it is checked/i).first().waitFor();
+    await page
+      .getByText(/why it matters/i)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/how it.s checked|how it is checked/i)
+      .first()
+      .waitFor();
     await shot('06-check-guide');
     console.log(`ok: the finding's "How to fix" opens the guide of ${checkId}`);
 
@@ -277,16 +432,22 @@ async function main() {
     await page.goto(`${APP}/catalog/default/component/${COMPONENT}/security`);
     await page.getByTestId('cicd-security-grade').waitFor();
     await page.getByTestId('finding-location').first().waitFor();
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = await page.evaluate(
+      () => getComputedStyle(document.body).backgroundColor,
+    );
     await shot('07-entity-security-tab-dark');
     console.log(`ok: dark theme (page background ${bg})`);
     await page.evaluate(() => window.localStorage.removeItem('theme'));
-    if (errors.length) console.log(`page errors seen: ${errors.slice(0, 3).join(' | ')}`);
+    if (errors.length)
+      console.log(`page errors seen: ${errors.slice(0, 3).join(' | ')}`);
   } catch (e) {
     failed = true;
     console.error(`FAILED: ${e.message}`);
     const pages = browser.contexts().flatMap(c => c.pages());
-    if (pages[0]) await pages[0].screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true }).catch(() => {});
+    if (pages[0])
+      await pages[0]
+        .screenshot({ path: path.join(SHOTS, 'failure.png'), fullPage: true })
+        .catch(() => {});
   } finally {
     await browser.close();
   }

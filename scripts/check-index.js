@@ -4,10 +4,15 @@ require('@backstage/cli/config/nodeTransform.cjs');
 const fs = require('fs');
 const path = require('path');
 const { builtinChecks } = require('../plugins/cicd-security-node/src/checks');
-const { CHECK_CATEGORIES } = require('../plugins/cicd-security-common/src/categories');
+const {
+  CHECK_CATEGORIES,
+} = require('../plugins/cicd-security-common/src/categories');
 
 const owasp = c =>
-  c.frameworks.filter(f => f.framework === 'owasp-cicd-top10').map(f => f.control).join(', ') || '–';
+  c.frameworks
+    .filter(f => f.framework === 'owasp-cicd-top10')
+    .map(f => f.control)
+    .join(', ') || '–';
 const lines = [
   '# Check guides',
   '',
@@ -19,11 +24,23 @@ const lines = [
 for (const cat of CHECK_CATEGORIES) {
   const checks = builtinChecks.filter(c => c.category === cat.id);
   if (!checks.length) continue;
-  lines.push(`## ${cat.title}`, '', '| Check | Title | Severity | Platforms | OWASP CI/CD |', '|---|---|---|---|---|');
+  lines.push(
+    `## ${cat.title}`,
+    '',
+    '| Check | Title | Severity | Platforms | OWASP CI/CD |',
+    '|---|---|---|---|---|',
+  );
   for (const c of checks) {
-    lines.push(`| [\`${c.id}\`](./${c.id}.md) | ${c.title} | ${c.severity} | ${c.platforms.join(', ')} | ${owasp(c)} |`);
+    lines.push(
+      `| [\`${c.id}\`](./${c.id}.md) | ${c.title} | ${
+        c.severity
+      } | ${c.platforms.join(', ')} | ${owasp(c)} |`,
+    );
   }
   lines.push('');
 }
-fs.writeFileSync(path.join(__dirname, '../docs/checks/README.md'), lines.join('\n'));
+fs.writeFileSync(
+  path.join(__dirname, '../docs/checks/README.md'),
+  lines.join('\n'),
+);
 console.log(`docs/checks/README.md: ${builtinChecks.length} checks`);

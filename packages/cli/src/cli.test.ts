@@ -38,7 +38,10 @@ jobs:
 `;
 
 describe('cicd-security scan', () => {
-  const dir = repo({ '.github/workflows/triage.yml': RISKY, 'README.md': '# x\n' });
+  const dir = repo({
+    '.github/workflows/triage.yml': RISKY,
+    'README.md': '# x\n',
+  });
 
   it('fails the gate on high findings and lists them in the table', async () => {
     const { code, stdout } = await run('scan', dir);
@@ -55,13 +58,26 @@ describe('cicd-security scan', () => {
   });
 
   it('applies --min-score', async () => {
-    expect((await run('scan', dir, '--fail-on', 'none', '--min-score', '10')).code).toBe(1);
-    expect((await run('scan', dir, '--fail-on', 'none', '--min-score', '0')).code).toBe(0);
+    expect(
+      (await run('scan', dir, '--fail-on', 'none', '--min-score', '10')).code,
+    ).toBe(1);
+    expect(
+      (await run('scan', dir, '--fail-on', 'none', '--min-score', '0')).code,
+    ).toBe(0);
   });
 
   it('writes valid SARIF 2.1.0 with rules, regions and fingerprints', async () => {
     const out = path.join(dir, '..', `${path.basename(dir)}.sarif`);
-    const { code } = await run('scan', dir, '--format', 'sarif', '--output', out, '--fail-on', 'none');
+    const { code } = await run(
+      'scan',
+      dir,
+      '--format',
+      'sarif',
+      '--output',
+      out,
+      '--fail-on',
+      'none',
+    );
     expect(code).toBe(0);
     const sarif = JSON.parse(fs.readFileSync(out, 'utf8'));
     expect(sarif).toBeValidSarifLog();
@@ -72,26 +88,46 @@ describe('cicd-security scan', () => {
       expect(rule.helpUri).toMatch(/docs\/checks\/[a-z-]+\.md$/);
       expect(rule.help.text).toBeTruthy();
     }
-    const injection = run0.results.find((r: any) => r.ruleId === 'script-injection');
+    const injection = run0.results.find(
+      (r: any) => r.ruleId === 'script-injection',
+    );
     expect(injection.locations[0].physicalLocation).toMatchObject({
       artifactLocation: { uri: '.github/workflows/triage.yml' },
       region: { startLine: 10, startColumn: 20 },
     });
-    expect(injection.partialFingerprints['cicdSecurityFingerprint/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(injection.partialFingerprints['cicdSecurityFingerprint/v1']).toMatch(
+      /^[0-9a-f]{32}$/,
+    );
   });
 
   it('emits JSON and Markdown', async () => {
-    const json = JSON.parse((await run('scan', dir, '-f', 'json', '--fail-on', 'none')).stdout);
+    const json = JSON.parse(
+      (await run('scan', dir, '-f', 'json', '--fail-on', 'none')).stdout,
+    );
     expect(json.targets[0].checks.length).toBeGreaterThan(5);
-    const md = (await run('scan', dir, '-f', 'markdown', '--fail-on', 'none')).stdout;
+    const md = (await run('scan', dir, '-f', 'markdown', '--fail-on', 'none'))
+      .stdout;
     expect(md).toMatch(/\| critical \| \[script-injection\]/);
   });
 
   it('runs only selected checks and rejects unknown ones with exit code 2', async () => {
     const json = JSON.parse(
-      (await run('scan', dir, '-f', 'json', '--checks', 'unpinned-actions', '--fail-on', 'none')).stdout,
+      (
+        await run(
+          'scan',
+          dir,
+          '-f',
+          'json',
+          '--checks',
+          'unpinned-actions',
+          '--fail-on',
+          'none',
+        )
+      ).stdout,
     );
-    expect(json.targets[0].checks.map((c: any) => c.checkId)).toEqual(['unpinned-actions']);
+    expect(json.targets[0].checks.map((c: any) => c.checkId)).toEqual([
+      'unpinned-actions',
+    ]);
     const bad = await run('scan', dir, '--checks', 'no-such-check');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Unknown check id 'no-such-check'/);
@@ -100,9 +136,15 @@ describe('cicd-security scan', () => {
   it('scans a single file as what it is, wherever it lives, reporting its own path', async () => {
     const file = path.join(dir, 'elsewhere.yml');
     fs.writeFileSync(file, RISKY);
-    const json = JSON.parse((await run('scan', file, '-f', 'json', '--fail-on', 'none')).stdout);
-    expect(json.targets[0].recognisedAs).toBe('.github/workflows/elsewhere.yml');
-    const files = json.targets[0].checks.flatMap((c: any) => c.findings.map((f: any) => f.file));
+    const json = JSON.parse(
+      (await run('scan', file, '-f', 'json', '--fail-on', 'none')).stdout,
+    );
+    expect(json.targets[0].recognisedAs).toBe(
+      '.github/workflows/elsewhere.yml',
+    );
+    const files = json.targets[0].checks.flatMap((c: any) =>
+      c.findings.map((f: any) => f.file),
+    );
     expect(files).toContain(file);
   });
 
@@ -117,9 +159,27 @@ describe('cicd-security scan', () => {
 
   it('honours a --config file with waivers and scoring, and rejects an invalid one', async () => {
     const cfg = path.join(dir, '..', `${path.basename(dir)}-cfg.yaml`);
-    fs.writeFileSync(cfg, 'disable: [script-injection, unpinned-actions, persisted-checkout-credentials, excessive-token-permissions]\nscoring:\n  gradeBands: { A: 9.5 }\n');
-    const json = JSON.parse((await run('scan', dir, '-f', 'json', '--config', cfg, '--fail-on', 'none')).stdout);
-    const inj = json.targets[0].checks.find((c: any) => c.checkId === 'script-injection');
+    fs.writeFileSync(
+      cfg,
+      'disable: [script-injection, unpinned-actions, persisted-checkout-credentials, excessive-token-permissions]\nscoring:\n  gradeBands: { A: 9.5 }\n',
+    );
+    const json = JSON.parse(
+      (
+        await run(
+          'scan',
+          dir,
+          '-f',
+          'json',
+          '--config',
+          cfg,
+          '--fail-on',
+          'none',
+        )
+      ).stdout,
+    );
+    const inj = json.targets[0].checks.find(
+      (c: any) => c.checkId === 'script-injection',
+    );
     expect(inj.status).toBe('not-applicable');
     fs.writeFileSync(cfg, 'scoring:\n  gradeBands: { A: 3, B: 8 }\n');
     const bad = await run('scan', dir, '--config', cfg);
@@ -136,13 +196,23 @@ describe('secrets in reports', () => {
     '.github/workflows/deploy.yml': `on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    env:\n      AWS_ACCESS_KEY_ID: ${AWS}\n      GH_TOKEN: ${GHP}\n    steps:\n      - run: ./deploy.sh\n`,
   });
 
-  it.each(['table', 'json', 'sarif', 'markdown'])('are redacted in %s output', async format => {
-    const { stdout } = await run('scan', dir, '-f', format, '--fail-on', 'none');
-    expect(stdout).toMatch(/hardcoded-secrets/);
-    expect(stdout).not.toContain(AWS);
-    expect(stdout).not.toContain(GHP);
-    expect(stdout).not.toContain(GHP.slice(4, 20));
-  });
+  it.each(['table', 'json', 'sarif', 'markdown'])(
+    'are redacted in %s output',
+    async format => {
+      const { stdout } = await run(
+        'scan',
+        dir,
+        '-f',
+        format,
+        '--fail-on',
+        'none',
+      );
+      expect(stdout).toMatch(/hardcoded-secrets/);
+      expect(stdout).not.toContain(AWS);
+      expect(stdout).not.toContain(GHP);
+      expect(stdout).not.toContain(GHP.slice(4, 20));
+    },
+  );
 });
 
 describe('cicd-security --list-checks and explain', () => {
@@ -153,7 +223,10 @@ describe('cicd-security --list-checks and explain', () => {
   });
 
   it('explains a check from its guide page', async () => {
-    const { code, stdout } = await run('explain', 'persisted-checkout-credentials');
+    const { code, stdout } = await run(
+      'explain',
+      'persisted-checkout-credentials',
+    );
     expect(code).toBe(0);
     expect(stdout).toContain('## Why it matters');
     expect((await run('explain', 'nope')).code).toBe(2);
@@ -163,8 +236,16 @@ describe('cicd-security --list-checks and explain', () => {
 describe('virtualPath', () => {
   it.each([
     ['x/action.yml', '', 'action.yml'],
-    ['ci/build.yml', 'on: push\njobs:\n  a: {}\n', '.github/workflows/build.yml'],
-    ['ci/gitlab.yml', 'stages: [test]\ntest:\n  script: [make]\n', '.gitlab-ci.yml'],
+    [
+      'ci/build.yml',
+      'on: push\njobs:\n  a: {}\n',
+      '.github/workflows/build.yml',
+    ],
+    [
+      'ci/gitlab.yml',
+      'stages: [test]\ntest:\n  script: [make]\n',
+      '.gitlab-ci.yml',
+    ],
     ['a/Dockerfile.prod', '', 'Dockerfile'],
     ['Jenkinsfile.release', '', 'Jenkinsfile'],
     ['x/azure-pipelines-ci.yml', '', 'azure-pipelines-ci.yml'],

@@ -39,11 +39,16 @@ const FORMATS = ['table', 'json', 'sarif', 'markdown'] as const;
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command('cicd-security')
-    .description('CI/CD security checks for repositories and pipeline files: the engine of the cicd-security portal as a pipeline gate')
+    .description(
+      'CI/CD security checks for repositories and pipeline files: the engine of the cicd-security portal as a pipeline gate',
+    )
     .version(ENGINE_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .option('--list-checks', 'list every check with its id, severity and category');
+    .option(
+      '--list-checks',
+      'list every check with its id, severity and category',
+    );
 
   program.action(opts => {
     if (opts.listChecks) {
@@ -57,15 +62,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('scan')
     .description('scan directories (as repositories) and single pipeline files')
     .argument('[paths...]', 'directories or files to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('table'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'fail when an open finding has this severity or higher')
+      new Option('-f, --format <format>', 'output format')
+        .choices(FORMATS)
+        .default('table'),
+    )
+    .option(
+      '-o, --output <file>',
+      'write the report to a file instead of stdout',
+    )
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'fail when an open finding has this severity or higher',
+      )
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
     .option('--min-score <n>', 'fail when a target scores below n (0-10)')
-    .option('-c, --config <file>', 'configuration file (same format as .cicd-security.yaml, plus scoring)')
+    .option(
+      '-c, --config <file>',
+      'configuration file (same format as .cicd-security.yaml, plus scoring)',
+    )
     .option('--checks <ids>', 'comma-separated check ids to run (default: all)')
     .option('--skip-checks <ids>', 'comma-separated check ids to skip')
     .option('--list-checks', 'list the checks and exit')
@@ -80,11 +98,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   program
     .command('explain')
-    .description("print a check's guide: why it matters, how it is checked, how to fix it")
+    .description(
+      "print a check's guide: why it matters, how it is checked, how to fix it",
+    )
     .argument('<check-id>')
     .action((id: string) => {
       const check = builtinChecks.find(c => c.id === id);
-      if (!check) throw new UsageError(`unknown check '${id}' (see --list-checks)`);
+      if (!check)
+        throw new UsageError(`unknown check '${id}' (see --list-checks)`);
       const guide = readGuide(id);
       io.stdout(
         guide ??
@@ -97,7 +118,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version'
+      )
+        return 0;
       return 2; // commander already printed the message
     }
     io.stderr(`cicd-security: ${(e as Error).message}\n`);
@@ -107,9 +132,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 function listChecks(): string {
   const rows = builtinChecks.map(
-    c => `${c.id.padEnd(34)} ${c.severity.padEnd(9)} ${categoryTitle(c.category).padEnd(24)} ${c.title}`,
+    c =>
+      `${c.id.padEnd(34)} ${c.severity.padEnd(9)} ${categoryTitle(
+        c.category,
+      ).padEnd(24)} ${c.title}`,
   );
-  return `${'ID'.padEnd(34)} ${'SEVERITY'.padEnd(9)} ${'CATEGORY'.padEnd(24)} TITLE\n${rows.join('\n')}\n`;
+  return `${'ID'.padEnd(34)} ${'SEVERITY'.padEnd(9)} ${'CATEGORY'.padEnd(
+    24,
+  )} TITLE\n${rows.join('\n')}\n`;
 }
 
 interface ScanOptions {
@@ -123,12 +153,23 @@ interface ScanOptions {
   color: boolean;
 }
 
-async function scan(paths: string[], opts: ScanOptions, io: Io): Promise<number> {
-  const minScore = opts.minScore === undefined ? undefined : Number(opts.minScore);
+async function scan(
+  paths: string[],
+  opts: ScanOptions,
+  io: Io,
+): Promise<number> {
+  const minScore =
+    opts.minScore === undefined ? undefined : Number(opts.minScore);
   if (minScore !== undefined && !(minScore >= 0 && minScore <= 10)) {
-    throw new UsageError(`--min-score must be a number from 0 to 10, got '${opts.minScore}'`);
+    throw new UsageError(
+      `--min-score must be a number from 0 to 10, got '${opts.minScore}'`,
+    );
   }
-  const split = (s?: string) => s?.split(',').map(x => x.trim()).filter(Boolean);
+  const split = (s?: string) =>
+    s
+      ?.split(',')
+      .map(x => x.trim())
+      .filter(Boolean);
   let registry: CheckRegistry;
   try {
     registry = new CheckRegistry(builtinChecks).select({
@@ -138,7 +179,9 @@ async function scan(paths: string[], opts: ScanOptions, io: Io): Promise<number>
   } catch (e) {
     throw new UsageError(`${(e as Error).message} (see --list-checks)`);
   }
-  const { repoConfig, scoring } = opts.config ? loadConfig(opts.config) : { repoConfig: undefined, scoring: undefined };
+  const { repoConfig, scoring } = opts.config
+    ? loadConfig(opts.config)
+    : { repoConfig: undefined, scoring: undefined };
 
   const targets: TargetReport[] = [];
   for (const input of paths) {
@@ -150,9 +193,17 @@ async function scan(paths: string[], opts: ScanOptions, io: Io): Promise<number>
     // Single files are reported under the path the user gave.
     const mapFile = <T extends { file?: string }>(x: T): T =>
       x.file ? { ...x, file: target.displayPath(x.file) } : x;
-    result.checks = result.checks.map(c => ({ ...c, findings: c.findings.map(mapFile) }));
+    result.checks = result.checks.map(c => ({
+      ...c,
+      findings: c.findings.map(mapFile),
+    }));
     result.problems = result.problems.map(mapFile);
-    targets.push({ target: input, kind: target.kind, recognisedAs: target.recognisedAs, result });
+    targets.push({
+      target: input,
+      kind: target.kind,
+      recognisedAs: target.recognisedAs,
+      result,
+    });
   }
   const report: Report = {
     version: ENGINE_VERSION,
@@ -165,9 +216,16 @@ async function scan(paths: string[], opts: ScanOptions, io: Io): Promise<number>
     try {
       fs.writeFileSync(opts.output, text);
     } catch (e) {
-      throw new UsageError(`cannot write ${opts.output}: ${(e as Error).message}`);
+      throw new UsageError(
+        `cannot write ${opts.output}: ${(e as Error).message}`,
+      );
     }
-    if (!report.gate.passed) io.stderr(`gate failed:\n${report.gate.reasons.map(r => `  - ${r}`).join('\n')}\n`);
+    if (!report.gate.passed)
+      io.stderr(
+        `gate failed:\n${report.gate.reasons
+          .map(r => `  - ${r}`)
+          .join('\n')}\n`,
+      );
   } else {
     io.stdout(text);
   }
@@ -183,11 +241,17 @@ function render(report: Report, opts: ScanOptions, io: Io): string {
     case 'markdown':
       return formatMarkdown(report, DOCS_BASE);
     default:
-      return formatTable(report, opts.color && io.isTTY && !opts.output && !process.env.NO_COLOR);
+      return formatTable(
+        report,
+        opts.color && io.isTTY && !opts.output && !process.env.NO_COLOR,
+      );
   }
 }
 
-function loadConfig(file: string): { repoConfig: RepoConfig; scoring?: ScoringConfig } {
+function loadConfig(file: string): {
+  repoConfig: RepoConfig;
+  scoring?: ScoringConfig;
+} {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -198,10 +262,14 @@ function loadConfig(file: string): { repoConfig: RepoConfig; scoring?: ScoringCo
   const repoConfig = readRepoConfig(snapshot);
   const problem = snapshot.problems[0];
   if (problem) {
-    throw new UsageError(`invalid config ${file}:${problem.line ?? 1}: ${problem.message}`);
+    throw new UsageError(
+      `invalid config ${file}:${problem.line ?? 1}: ${problem.message}`,
+    );
   }
   const parsed = parseYaml(file, text).file;
-  const js = (parsed ? toJS(parsed, parsed.root()) : {}) as Record<string, any> | undefined;
+  const js = (parsed ? toJS(parsed, parsed.root()) : {}) as
+    | Record<string, any>
+    | undefined;
   let scoring: ScoringConfig | undefined;
   if (js?.scoring) {
     try {

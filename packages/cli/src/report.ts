@@ -50,12 +50,16 @@ export function evaluateGate(
         f => severityRank(f.severity) <= severityRank(failOn),
       );
       if (bad.length) {
-        reasons.push(`${t.target}: ${bad.length} finding(s) of severity ${failOn} or higher`);
+        reasons.push(
+          `${t.target}: ${bad.length} finding(s) of severity ${failOn} or higher`,
+        );
       }
     }
     if (minScore !== undefined && (t.result.score ?? 0) < minScore) {
       reasons.push(
-        `${t.target}: score ${t.result.score ?? 'n/a'} is below the minimum ${minScore}`,
+        `${t.target}: score ${
+          t.result.score ?? 'n/a'
+        } is below the minimum ${minScore}`,
       );
     }
   }

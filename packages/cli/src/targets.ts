@@ -35,15 +35,22 @@ export function openTarget(input: string, maxFileBytes?: number): ScanTarget {
     const snapshot = LocalDirectorySnapshot.create(input, { maxFileBytes });
     return { input, snapshot, displayPath: f => f, kind: 'directory' };
   }
-  if (!stat.isFile()) throw new UsageError(`cannot scan ${input}: not a regular file`);
+  if (!stat.isFile())
+    throw new UsageError(`cannot scan ${input}: not a regular file`);
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(input);
   } catch (e) {
     throw new UsageError(`cannot read ${input}: ${(e as Error).message}`);
   }
-  const virtual = virtualPath(input, bytes.subarray(0, 64 * 1024).toString('utf8'));
-  const snapshot = new InMemorySnapshot({ [virtual]: bytes }, { label: input, maxFileBytes });
+  const virtual = virtualPath(
+    input,
+    bytes.subarray(0, 64 * 1024).toString('utf8'),
+  );
+  const snapshot = new InMemorySnapshot(
+    { [virtual]: bytes },
+    { label: input, maxFileBytes },
+  );
   return {
     input,
     snapshot,
@@ -60,19 +67,34 @@ export function virtualPath(file: string, head: string): string {
   if (/^action\.ya?ml$/i.test(base)) return base.toLowerCase();
   if (/^\.gitlab-ci\.ya?ml$/i.test(base)) return '.gitlab-ci.yml';
   if (/^(Jenkinsfile.*|.*\.jenkinsfile)$/i.test(base)) return 'Jenkinsfile';
-  if (/^(Dockerfile.*|Containerfile|.*\.dockerfile)$/i.test(base)) return 'Dockerfile';
+  if (/^(Dockerfile.*|Containerfile|.*\.dockerfile)$/i.test(base))
+    return 'Dockerfile';
   if (/^azure-pipelines.*\.ya?ml$/i.test(base)) return base;
   if (/^dependabot\.ya?ml$/i.test(base)) return '.github/dependabot.yml';
   if (/^CODEOWNERS$/.test(base)) return '.github/CODEOWNERS';
-  if (parent === '.circleci' && /^config\.ya?ml$/.test(base)) return '.circleci/config.yml';
+  if (parent === '.circleci' && /^config\.ya?ml$/.test(base))
+    return '.circleci/config.yml';
   if (/\.ya?ml$/i.test(base)) {
-    if (/^\s*runs:\s*$/m.test(head) && /^\s*using:/m.test(head)) return 'action.yml';
-    if (/^(on|"on"|'on')\s*:/m.test(head) && /^jobs\s*:/m.test(head)) return `.github/workflows/${base}`;
-    if (/^version:\s*2\.?\d*\s*$/m.test(head) && /^(jobs|workflows|orbs):/m.test(head)) return '.circleci/config.yml';
-    if (/^(trigger|pool|pr|resources):/m.test(head) || /\bvmImage\b|^\s*-\s*task:/m.test(head)) {
+    if (/^\s*runs:\s*$/m.test(head) && /^\s*using:/m.test(head))
+      return 'action.yml';
+    if (/^(on|"on"|'on')\s*:/m.test(head) && /^jobs\s*:/m.test(head))
+      return `.github/workflows/${base}`;
+    if (
+      /^version:\s*2\.?\d*\s*$/m.test(head) &&
+      /^(jobs|workflows|orbs):/m.test(head)
+    )
+      return '.circleci/config.yml';
+    if (
+      /^(trigger|pool|pr|resources):/m.test(head) ||
+      /\bvmImage\b|^\s*-\s*task:/m.test(head)
+    ) {
       return 'azure-pipelines.yml';
     }
-    if (/^\s+script:/m.test(head) || /^(stages|include|default|variables):/m.test(head)) return '.gitlab-ci.yml';
+    if (
+      /^\s+script:/m.test(head) ||
+      /^(stages|include|default|variables):/m.test(head)
+    )
+      return '.gitlab-ci.yml';
   }
   return base;
 }

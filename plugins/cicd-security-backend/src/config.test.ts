@@ -65,7 +65,10 @@ describe('readCicdSecuritySettings', () => {
     [{ concurrency: 0 }, /concurrency must be a positive integer/],
     [{ shards: 0 }, /shards must be an integer from 1 to 256/],
     [{ shards: 1.5 }, /shards must be an integer/],
-    [{ retries: { maxAttempts: 0 } }, /retries.maxAttempts must be an integer >= 1/],
+    [
+      { retries: { maxAttempts: 0 } },
+      /retries.maxAttempts must be an integer >= 1/,
+    ],
     [{ retention: { days: 0 } }, /retention.days must be an integer >= 1/],
     [
       { retention: { days: 10, fullResolutionDays: 20 } },

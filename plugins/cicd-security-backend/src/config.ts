@@ -76,9 +76,24 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
     );
   }
   const retries: RetrySettings = {
-    maxAttempts: positiveInteger(root, 'retries.maxAttempts', DEFAULT_RETRIES.maxAttempts, 1),
-    initialDelayMs: positiveInteger(root, 'retries.initialDelayMs', DEFAULT_RETRIES.initialDelayMs, 0),
-    maxDelayMs: positiveInteger(root, 'retries.maxDelayMs', DEFAULT_RETRIES.maxDelayMs, 0),
+    maxAttempts: positiveInteger(
+      root,
+      'retries.maxAttempts',
+      DEFAULT_RETRIES.maxAttempts,
+      1,
+    ),
+    initialDelayMs: positiveInteger(
+      root,
+      'retries.initialDelayMs',
+      DEFAULT_RETRIES.initialDelayMs,
+      0,
+    ),
+    maxDelayMs: positiveInteger(
+      root,
+      'retries.maxDelayMs',
+      DEFAULT_RETRIES.maxDelayMs,
+      0,
+    ),
   };
   const retention: RetentionSettings = {
     days: positiveInteger(root, 'retention.days', DEFAULT_RETENTION.days, 1),

@@ -35,17 +35,19 @@ export const DEFAULT_SEVERITY_WEIGHTS: Readonly<Record<Severity, number>> = {
 };
 
 /** Default grade bands: the lowest score that earns each grade. */
-export const DEFAULT_GRADE_BANDS: Readonly<Record<Exclude<Grade, 'F'>, number>> =
-  {
-    A: 9,
-    B: 7.5,
-    C: 6,
-    D: 4,
-  };
+export const DEFAULT_GRADE_BANDS: Readonly<
+  Record<Exclude<Grade, 'F'>, number>
+> = {
+  A: 9,
+  B: 7.5,
+  C: 6,
+  D: 4,
+};
 
 export const GRADES: ReadonlyArray<Grade> = ['A', 'B', 'C', 'D', 'F'];
 
 /** The annotation that points a component at its source. */
 export const SOURCE_LOCATION_ANNOTATION = 'backstage.io/source-location';
 /** Optional override: a source location used only by cicd-security. */
-export const CICD_SECURITY_SOURCE_ANNOTATION = 'cicd-security.io/source-location';
+export const CICD_SECURITY_SOURCE_ANNOTATION =
+  'cicd-security.io/source-location';

@@ -1,4 +1,7 @@
-import { categoryTitle, Severity } from '@cicd-security/plugin-cicd-security-common';
+import {
+  categoryTitle,
+  Severity,
+} from '@cicd-security/plugin-cicd-security-common';
 import { Report, severityRank } from '../report';
 
 const COLOURS: Record<Severity | 'grade' | 'dim' | 'ok', string> = {
@@ -13,12 +16,15 @@ const COLOURS: Record<Severity | 'grade' | 'dim' | 'ok', string> = {
 
 /** A human-readable report; colour only when asked (a TTY). */
 export function formatTable(report: Report, colour: boolean): string {
-  const c = (k: keyof typeof COLOURS, s: string) => (colour ? `${COLOURS[k]}${s}\x1b[0m` : s);
+  const c = (k: keyof typeof COLOURS, s: string) =>
+    colour ? `${COLOURS[k]}${s}\x1b[0m` : s;
   const out: string[] = [];
   for (const t of report.targets) {
     const r = t.result;
     out.push(
-      `${c('grade', t.target)}${t.recognisedAs ? c('dim', ` (scanned as ${t.recognisedAs})`) : ''}`,
+      `${c('grade', t.target)}${
+        t.recognisedAs ? c('dim', ` (scanned as ${t.recognisedAs})`) : ''
+      }`,
     );
     const findings = r.checks.flatMap(ch => ch.findings.map(f => ({ f, ch })));
     const open = findings
@@ -31,22 +37,51 @@ export function formatTable(report: Report, colour: boolean): string {
       );
     if (!open.length) out.push(c('ok', '  no open findings'));
     for (const { f } of open) {
-      const loc = f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}` : '(repository)';
-      out.push(`  ${c(f.severity, f.severity.toUpperCase().padEnd(8))} ${f.checkId.padEnd(32)} ${loc}`);
+      const loc = f.file
+        ? `${f.file}${
+            f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''
+          }`
+        : '(repository)';
+      out.push(
+        `  ${c(
+          f.severity,
+          f.severity.toUpperCase().padEnd(8),
+        )} ${f.checkId.padEnd(32)} ${loc}`,
+      );
       out.push(`  ${' '.repeat(9)}${f.message}`);
-      if (f.suggestedFix) out.push(`  ${' '.repeat(9)}${c('dim', `fix: ${f.suggestedFix.description}`)}`);
+      if (f.suggestedFix)
+        out.push(
+          `  ${' '.repeat(9)}${c('dim', `fix: ${f.suggestedFix.description}`)}`,
+        );
     }
     const suppressed = findings.length - open.length;
-    if (suppressed) out.push(c('dim', `  ${suppressed} suppressed finding(s) not shown (see --format json)`));
+    if (suppressed)
+      out.push(
+        c(
+          'dim',
+          `  ${suppressed} suppressed finding(s) not shown (see --format json)`,
+        ),
+      );
     for (const p of r.problems) {
-      out.push(c('dim', `  note: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.kind}: ${p.message}`));
+      out.push(
+        c(
+          'dim',
+          `  note: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.kind}: ${
+            p.message
+          }`,
+        ),
+      );
     }
     const cats = r.categories
       .filter(x => x.score !== null)
       .map(x => `${categoryTitle(x.category)} ${x.score}`)
       .join(' · ');
     out.push(
-      `  score ${r.score ?? 'n/a'}/10 grade ${c('grade', r.grade ?? '-')} · ${r.counts.failed} failing, ${r.counts.passed} passing, ${r.counts.notApplicable} not applicable · ${r.durationMs} ms`,
+      `  score ${r.score ?? 'n/a'}/10 grade ${c('grade', r.grade ?? '-')} · ${
+        r.counts.failed
+      } failing, ${r.counts.passed} passing, ${
+        r.counts.notApplicable
+      } not applicable · ${r.durationMs} ms`,
     );
     if (cats) out.push(c('dim', `  ${cats}`));
     out.push('');
@@ -54,7 +89,9 @@ export function formatTable(report: Report, colour: boolean): string {
   out.push(
     report.gate.passed
       ? c('ok', 'gate: passed')
-      : `${c('critical', 'gate: failed')}\n${report.gate.reasons.map(r => `  - ${r}`).join('\n')}`,
+      : `${c('critical', 'gate: failed')}\n${report.gate.reasons
+          .map(r => `  - ${r}`)
+          .join('\n')}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -30,7 +30,12 @@ function result(score: number): ScanResult {
     score,
     grade: score >= 9 ? 'A' : 'D',
     categories: [
-      { category: 'compliance', score, applicable: 1, failing: score < 10 ? 1 : 0 },
+      {
+        category: 'compliance',
+        score,
+        applicable: 1,
+        failing: score < 10 ? 1 : 0,
+      },
     ],
     counts: {
       passed: 0,
@@ -52,7 +57,12 @@ function result(score: number): ScanResult {
         status: 'fail',
         score,
         findings: [
-          { checkId: 'has-readme', severity: 'low', message: 'No README', fingerprint: 'fp' },
+          {
+            checkId: 'has-readme',
+            severity: 'low',
+            message: 'No README',
+            fingerprint: 'fp',
+          },
         ],
       },
     ],
@@ -91,10 +101,21 @@ describe('DatabaseScorecardStore (scan writes)', () => {
     });
 
     it('lets exactly one caller claim the first scan of an entity', async () => {
-      const m = { entityRef: 'component:default/fresh', kind: 'component', namespace: 'default', name: 'fresh' };
-      const claims = await Promise.all([store.claimNew(m), store.claimNew(m), store.claimNew(m)]);
+      const m = {
+        entityRef: 'component:default/fresh',
+        kind: 'component',
+        namespace: 'default',
+        name: 'fresh',
+      };
+      const claims = await Promise.all([
+        store.claimNew(m),
+        store.claimNew(m),
+        store.claimNew(m),
+      ]);
       expect(claims.filter(Boolean)).toHaveLength(1);
-      expect((await store.getScanStates([m.entityRef])).get(m.entityRef)).toMatchObject({ state: 'scanning' });
+      expect(
+        (await store.getScanStates([m.entityRef])).get(m.entityRef),
+      ).toMatchObject({ state: 'scanning' });
       expect(await store.claimNew(m)).toBe(false);
     });
 
@@ -137,7 +158,9 @@ describe('DatabaseScorecardStore (scan writes)', () => {
         revision: 'rev-1',
       });
       expect(card?.checks[0].findings).toHaveLength(1);
-      expect(Number((await knex('cicd_security_scans').count({ n: '*' }))[0].n)).toBe(1);
+      expect(
+        Number((await knex('cicd_security_scans').count({ n: '*' }))[0].n),
+      ).toBe(1);
 
       await store.saveScan(meta('new'), {
         type: 'stale',
@@ -155,37 +178,75 @@ describe('DatabaseScorecardStore (scan writes)', () => {
       const at = new Date('2026-01-01T00:00:00Z');
       await store.saveScan(meta('api'), scanned(4), at);
       await store.saveScan(meta('api'), { type: 'stale', message: 'x' });
-      await store.saveScan(
-        meta('api', { title: 'Renamed' }),
-        { type: 'unchanged', scoringVersion: 'score-v2' },
-      );
+      await store.saveScan(meta('api', { title: 'Renamed' }), {
+        type: 'unchanged',
+        scoringVersion: 'score-v2',
+      });
       const card = await store.getScorecard('component:default/api');
-      expect(card).toMatchObject({ state: 'ok', title: 'Renamed', score: 4, scannedAt: at.toISOString() });
+      expect(card).toMatchObject({
+        state: 'ok',
+        title: 'Renamed',
+        score: 4,
+        scannedAt: at.toISOString(),
+      });
       expect(card?.stateReason).toBeUndefined();
       expect(
-        (await store.getScanStates(['component:default/api'])).get('component:default/api')
-          ?.scoringVersion,
+        (await store.getScanStates(['component:default/api'])).get(
+          'component:default/api',
+        )?.scoringVersion,
       ).toBe('score-v2');
-      expect(await store.getHistory('component:default/api', 10)).toHaveLength(1);
+      expect(await store.getHistory('component:default/api', 10)).toHaveLength(
+        1,
+      );
 
       await store.saveScan(meta('never'), { type: 'unchanged' });
-      expect(await store.getScorecard('component:default/never')).toBeUndefined();
+      expect(
+        await store.getScorecard('component:default/never'),
+      ).toBeUndefined();
     });
 
     it('deletes expired history and downsamples older history to one scan per day', async () => {
       const ref = 'component:default/api';
-      await store.saveScan(meta('api'), scanned(1), new Date('2026-01-01T10:00:00Z'));
+      await store.saveScan(
+        meta('api'),
+        scanned(1),
+        new Date('2026-01-01T10:00:00Z'),
+      );
       // Two days in the downsampled range, three scans each.
       for (const day of ['2026-03-01', '2026-03-02']) {
-        for (const [hour, score] of [['08', 2], ['12', 3], ['23', 4]] as const) {
-          await store.saveScan(meta('api'), scanned(score), new Date(`${day}T${hour}:00:00Z`));
+        for (const [hour, score] of [
+          ['08', 2],
+          ['12', 3],
+          ['23', 4],
+        ] as const) {
+          await store.saveScan(
+            meta('api'),
+            scanned(score),
+            new Date(`${day}T${hour}:00:00Z`),
+          );
         }
       }
       // Full resolution range.
-      await store.saveScan(meta('api'), scanned(5), new Date('2026-06-01T08:00:00Z'));
-      await store.saveScan(meta('api'), scanned(6), new Date('2026-06-01T09:00:00Z'));
-      await store.saveScan(meta('other'), scanned(7), new Date('2026-03-01T08:00:00Z'));
-      await store.saveScan(meta('other'), scanned(8), new Date('2026-03-01T09:00:00Z'));
+      await store.saveScan(
+        meta('api'),
+        scanned(5),
+        new Date('2026-06-01T08:00:00Z'),
+      );
+      await store.saveScan(
+        meta('api'),
+        scanned(6),
+        new Date('2026-06-01T09:00:00Z'),
+      );
+      await store.saveScan(
+        meta('other'),
+        scanned(7),
+        new Date('2026-03-01T08:00:00Z'),
+      );
+      await store.saveScan(
+        meta('other'),
+        scanned(8),
+        new Date('2026-03-01T09:00:00Z'),
+      );
 
       const pruned = await store.pruneHistory({
         deleteBefore: new Date('2026-02-01T00:00:00Z'),
@@ -199,7 +260,11 @@ describe('DatabaseScorecardStore (scan writes)', () => {
         ['2026-06-01T08:00:00.000Z', 5],
         ['2026-06-01T09:00:00.000Z', 6],
       ]);
-      expect((await store.getHistory('component:default/other', 10)).map(h => h.score)).toEqual([8]);
+      expect(
+        (await store.getHistory('component:default/other', 10)).map(
+          h => h.score,
+        ),
+      ).toEqual([8]);
       // The latest scorecard is untouched, and a second pass finds nothing.
       expect((await store.getScorecard(ref))?.score).toBe(6);
       expect(

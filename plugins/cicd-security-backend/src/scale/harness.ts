@@ -19,21 +19,33 @@ export async function preparePluginDatabase(
   await admin.destroy();
   const url = new URL(connection);
   url.pathname = `/${name}`;
-  const knex = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 4 } });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 0, max: 4 },
+  });
   // Migrate before the replicas start, so they do not race for the locks.
   await knex.migrate.latest({
-    directory: resolvePackagePath('@backstage/backend-defaults', 'migrations/scheduler'),
+    directory: resolvePackagePath(
+      '@backstage/backend-defaults',
+      'migrations/scheduler',
+    ),
     tableName: 'backstage_backend_tasks__knex_migrations',
   });
   await knex.migrate.latest({
-    directory: resolvePackagePath('@cicd-security/plugin-cicd-security-backend', 'migrations'),
+    directory: resolvePackagePath(
+      '@cicd-security/plugin-cicd-security-backend',
+      'migrations',
+    ),
   });
   return knex;
 }
 
 export async function dropPluginDatabase(connection: string, prefix: string) {
   const admin = knexFactory({ client: 'pg', connection });
-  await admin.raw('drop database if exists ?? with (force)', [`${prefix}cicd-security`]);
+  await admin.raw('drop database if exists ?? with (force)', [
+    `${prefix}cicd-security`,
+  ]);
   await admin.destroy();
 }
 
@@ -85,11 +97,20 @@ export function startReplica(options: {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         if (line === 'READY') resolve();
-        if (line.startsWith('SHARD ')) replica.shards.push(JSON.parse(line.slice(6)));
+        if (line.startsWith('SHARD '))
+          replica.shards.push(JSON.parse(line.slice(6)));
       }
     });
     child.stderr!.on('data', chunk => replica.stderr.push(chunk.toString()));
-    child.on('exit', code => reject(new Error(`${options.label} exited with ${code}: ${replica.stderr.join('').slice(-2000)}`)));
+    child.on('exit', code =>
+      reject(
+        new Error(
+          `${options.label} exited with ${code}: ${replica.stderr
+            .join('')
+            .slice(-2000)}`,
+        ),
+      ),
+    );
   });
   replica.ready.catch(() => {});
   return replica;
@@ -115,7 +136,9 @@ export async function waitForCycle(
     const scanned = entities
       ? Number(
           (
-            (await knex('cicd_security_scans').countDistinct({ n: 'entity_ref' })) as Array<{
+            (await knex('cicd_security_scans').countDistinct({
+              n: 'entity_ref',
+            })) as Array<{
               n: string | number;
             }>
           )[0].n,

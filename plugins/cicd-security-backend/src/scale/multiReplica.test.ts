@@ -50,7 +50,9 @@ describeWithPg('scan cycles with real backend processes', () => {
   const replicas: Replica[] = [];
 
   beforeAll(async () => {
-    reposDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-mr-')));
+    reposDir = fs.realpathSync(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-mr-')),
+    );
     makeRepos(reposDir, COMPONENTS);
     knex = await preparePluginDatabase(PG!, prefix);
   });
@@ -65,7 +67,14 @@ describeWithPg('scan cycles with real backend processes', () => {
   it('two replicas scan each of 1,000 components exactly once per cycle', async () => {
     const started = Date.now();
     const pair = ['replica-a', 'replica-b'].map(label =>
-      startReplica({ connection: PG!, prefix, reposDir, label, shards: 4, concurrency: 4 }),
+      startReplica({
+        connection: PG!,
+        prefix,
+        reposDir,
+        label,
+        shards: 4,
+        concurrency: 4,
+      }),
     );
     replicas.push(...pair);
     await Promise.all(pair.map(r => r.ready));
@@ -87,7 +96,10 @@ describeWithPg('scan cycles with real backend processes', () => {
   });
 
   it('a replica killed mid-cycle leaves every scorecard whole', async () => {
-    const before = await knex('cicd_security_scorecards').select('entity_ref', 'scanned_at');
+    const before = await knex('cicd_security_scorecards').select(
+      'entity_ref',
+      'scanned_at',
+    );
     expect(before).toHaveLength(COMPONENTS);
     // Change every repository and make the shards due again.
     for (const name of fs.readdirSync(reposDir)) {
@@ -97,7 +109,14 @@ describeWithPg('scan cycles with real backend processes', () => {
       .where('id', 'like', 'cicd-security-refresh-shard-%')
       .update({ next_run_start_at: knex.fn.now(), current_run_ticket: null });
 
-    const victim = startReplica({ connection: PG!, prefix, reposDir, label: 'victim', shards: 4, concurrency: 4 });
+    const victim = startReplica({
+      connection: PG!,
+      prefix,
+      reposDir,
+      label: 'victim',
+      shards: 4,
+      concurrency: 4,
+    });
     replicas.push(victim);
     await victim.ready;
     // Kill it once some, but not all, of the second scans are saved.
@@ -105,35 +124,59 @@ describeWithPg('scan cycles with real backend processes', () => {
     for (;;) {
       const [{ n }] = await knex('cicd_security_scans').count({ n: '*' });
       if (Number(n) > COMPONENTS + 50) break;
-      if (Date.now() > deadline) throw new Error('the replica never started scanning');
+      if (Date.now() > deadline)
+        throw new Error('the replica never started scanning');
       await new Promise(r => setTimeout(r, 20));
     }
     await stop(victim, 'SIGKILL');
 
-    const rescanned = Number((await knex('cicd_security_scans').count({ n: '*' }))[0].n) - COMPONENTS;
+    const rescanned =
+      Number((await knex('cicd_security_scans').count({ n: '*' }))[0].n) -
+      COMPONENTS;
     expect(rescanned).toBeGreaterThan(0);
     expect(rescanned).toBeLessThan(COMPONENTS);
 
     // Every scorecard is intact: its stored counts match its stored rows.
-    const cards = await knex('cicd_security_scorecards').select('entity_ref', 'state', 'score', 'counts');
+    const cards = await knex('cicd_security_scorecards').select(
+      'entity_ref',
+      'state',
+      'score',
+      'counts',
+    );
     expect(cards).toHaveLength(COMPONENTS);
     const checkRows = new Map(
-      ((await knex('cicd_security_check_results').select('entity_ref').count({ n: '*' }).groupBy('entity_ref')) as Array<{
-        entity_ref: string;
-        n: string | number;
-      }>).map(r => [r.entity_ref, Number(r.n)]),
+      (
+        (await knex('cicd_security_check_results')
+          .select('entity_ref')
+          .count({ n: '*' })
+          .groupBy('entity_ref')) as Array<{
+          entity_ref: string;
+          n: string | number;
+        }>
+      ).map(r => [r.entity_ref, Number(r.n)]),
     );
     const findingRows = new Map(
-      ((await knex('cicd_security_findings').select('entity_ref').count({ n: '*' }).groupBy('entity_ref')) as Array<{
-        entity_ref: string;
-        n: string | number;
-      }>).map(r => [r.entity_ref, Number(r.n)]),
+      (
+        (await knex('cicd_security_findings')
+          .select('entity_ref')
+          .count({ n: '*' })
+          .groupBy('entity_ref')) as Array<{
+          entity_ref: string;
+          n: string | number;
+        }>
+      ).map(r => [r.entity_ref, Number(r.n)]),
     );
     for (const card of cards) {
       expect(card.state).toBe('ok');
       expect(card.score).not.toBeNull();
       const c = JSON.parse(card.counts);
-      const checks = c.passed + c.failed + c.warned + c.notApplicable + c.inconclusive + c.errored;
+      const checks =
+        c.passed +
+        c.failed +
+        c.warned +
+        c.notApplicable +
+        c.inconclusive +
+        c.errored;
       expect(checkRows.get(card.entity_ref)).toBe(checks);
       expect(findingRows.get(card.entity_ref) ?? 0).toBe(c.findings);
     }

@@ -10,7 +10,10 @@
  * Prints `READY` once started and one `SHARD <json>` line per shard run (the
  * task that picks up never-scanned components is not a shard).
  */
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
@@ -40,7 +43,11 @@ export function componentsOf(reposDir: string): Entity[] {
           'backstage.io/source-location': `dir:${path.join(reposDir, name)}`,
         },
       },
-      spec: { type: 'service', lifecycle: 'production', owner: `team-${i % 25}` },
+      spec: {
+        type: 'service',
+        lifecycle: 'production',
+        owner: `team-${i % 25}`,
+      },
     }));
 }
 
@@ -53,7 +60,9 @@ const printingLogger = createServiceFactory({
     const logger: any = {
       info(message: string) {
         if (message.startsWith('cicd-security refresh (shard ')) {
-          process.stdout.write(`SHARD ${JSON.stringify({ replica, message, at: Date.now() })}\n`);
+          process.stdout.write(
+            `SHARD ${JSON.stringify({ replica, message, at: Date.now() })}\n`,
+          );
         }
       },
       warn() {},

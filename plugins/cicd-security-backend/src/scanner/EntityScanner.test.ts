@@ -9,7 +9,11 @@ import {
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { ConfigReader } from '@backstage/config';
-import { NotFoundError, NotModifiedError, ResponseError } from '@backstage/errors';
+import {
+  NotFoundError,
+  NotModifiedError,
+  ResponseError,
+} from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import fs from 'fs';
 import os from 'os';
@@ -52,7 +56,9 @@ function mockStore(options: { rescore?: boolean } = {}): MockStore {
     deleteEntities: jest.fn(),
     getScanStates: jest.fn().mockResolvedValue(new Map()),
     pruneHistory: jest.fn(),
-    ...(options.rescore === false ? {} : { rescore: jest.fn().mockResolvedValue(1) }),
+    ...(options.rescore === false
+      ? {}
+      : { rescore: jest.fn().mockResolvedValue(1) }),
   } as unknown as MockStore;
 }
 
@@ -261,10 +267,13 @@ describe('EntityScanner', () => {
       const store = mockStore();
       const previous = await firstScan(store);
       expect(previous.revision).toMatch(/^local-sha256:[0-9a-f]{64}$/);
-      const summary = await scanner(store).scan(component('svc', `dir:${repo}`), {
-        incremental: true,
-        previous,
-      });
+      const summary = await scanner(store).scan(
+        component('svc', `dir:${repo}`),
+        {
+          incremental: true,
+          previous,
+        },
+      );
       expect(summary).toMatchObject({ state: 'ok', action: 'unchanged' });
       expect(store.saveScan).toHaveBeenCalledWith(expect.anything(), {
         type: 'unchanged',
@@ -278,9 +287,12 @@ describe('EntityScanner', () => {
       store.getScanStates.mockResolvedValue(
         new Map([[previous.entityRef, previous]]),
       );
-      const summary = await scanner(store).scan(component('svc', `dir:${repo}`), {
-        incremental: true,
-      });
+      const summary = await scanner(store).scan(
+        component('svc', `dir:${repo}`),
+        {
+          incremental: true,
+        },
+      );
       expect(summary.action).toBe('unchanged');
     });
 
@@ -289,13 +301,23 @@ describe('EntityScanner', () => {
       const previous = await firstScan(store);
       fs.writeFileSync(path.join(repo, 'README.md'), '# hello again\n');
       expect(
-        (await scanner(store).scan(component('svc', `dir:${repo}`), { incremental: true, previous })).action,
+        (
+          await scanner(store).scan(component('svc', `dir:${repo}`), {
+            incremental: true,
+            previous,
+          })
+        ).action,
       ).toBe('scanned');
 
       const again = await firstScan(store);
       fs.writeFileSync(path.join(repo, 'new.yml'), 'a: 1\n');
       expect(
-        (await scanner(store).scan(component('svc', `dir:${repo}`), { incremental: true, previous: again })).action,
+        (
+          await scanner(store).scan(component('svc', `dir:${repo}`), {
+            incremental: true,
+            previous: again,
+          })
+        ).action,
       ).toBe('scanned');
 
       const third = await firstScan(store);
@@ -325,7 +347,10 @@ describe('EntityScanner', () => {
         previous,
       });
       expect(summary).toMatchObject({ state: 'ok', action: 'rescored' });
-      expect(store.rescore).toHaveBeenCalledWith(['component:default/svc'], scoring);
+      expect(store.rescore).toHaveBeenCalledWith(
+        ['component:default/svc'],
+        scoring,
+      );
       expect(store.saveScan).toHaveBeenCalledWith(expect.anything(), {
         type: 'unchanged',
         scoringVersion: reweighted.scoringVersion,
@@ -432,17 +457,27 @@ describe('EntityScanner', () => {
         }`,
       );
 
-    async function responseError(status: number, headers: Record<string, string>) {
+    async function responseError(
+      status: number,
+      headers: Record<string, string>,
+    ) {
       return ResponseError.fromResponse(
-        new Response(JSON.stringify({ error: { name: 'Error', message: 'x' } }), {
-          status,
-          statusText: status === 429 ? 'Too Many Requests' : 'Service Unavailable',
-          headers,
-        }) as never,
+        new Response(
+          JSON.stringify({ error: { name: 'Error', message: 'x' } }),
+          {
+            status,
+            statusText:
+              status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+            headers,
+          },
+        ) as never,
       );
     }
 
-    function setup(readTree: jest.Mock, retries = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 }) {
+    function setup(
+      readTree: jest.Mock,
+      retries = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 },
+    ) {
       const store = mockStore();
       const sleep = jest.fn().mockResolvedValue(undefined);
       const s = new EntityScanner({
@@ -459,7 +494,9 @@ describe('EntityScanner', () => {
     }
 
     it('reads the tree, records the etag as revision and the SCM URL', async () => {
-      const readTree = jest.fn().mockResolvedValue(tree({ 'README.md': '# hi' }, 'abc123'));
+      const readTree = jest
+        .fn()
+        .mockResolvedValue(tree({ 'README.md': '# hi' }, 'abc123'));
       const { store, scanner: s } = setup(readTree);
       const summary = await s.scan(component('svc', `url:${url}`));
       expect(summary).toMatchObject({ state: 'ok', action: 'scanned' });
@@ -515,13 +552,17 @@ describe('EntityScanner', () => {
     });
 
     it('marks the entity stale, keeping its scorecard, when retries run out', async () => {
-      const readTree = jest.fn().mockRejectedValue(githubError(403, 'Forbidden', true));
+      const readTree = jest
+        .fn()
+        .mockRejectedValue(githubError(403, 'Forbidden', true));
       const { store, sleep, scanner: s } = setup(readTree);
       const summary = await s.scan(component('svc', `url:${url}`));
       expect(summary).toMatchObject({
         state: 'stale',
         action: 'stale',
-        reason: expect.stringMatching(/rate limited by the SCM.*gave up after 3 attempts/),
+        reason: expect.stringMatching(
+          /rate limited by the SCM.*gave up after 3 attempts/,
+        ),
       });
       expect(readTree).toHaveBeenCalledTimes(3);
       expect(sleep).toHaveBeenCalledTimes(2);
@@ -547,9 +588,13 @@ describe('EntityScanner', () => {
     });
 
     it('does not retry other failures', async () => {
-      const readTree = jest.fn().mockRejectedValue(githubError(401, 'Unauthorized'));
+      const readTree = jest
+        .fn()
+        .mockRejectedValue(githubError(401, 'Unauthorized'));
       const { scanner: s } = setup(readTree);
-      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({ state: 'error' });
+      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({
+        state: 'error',
+      });
       expect(readTree).toHaveBeenCalledTimes(1);
     });
 

@@ -115,7 +115,9 @@ export class EntityScanner {
 
   /** The store's re-scoring of stored results, when it has one. */
   get #rescore(): ScorecardStore['rescore'] | undefined {
-    const store = this.#options.store as Partial<Pick<ScorecardStore, 'rescore'>>;
+    const store = this.#options.store as Partial<
+      Pick<ScorecardStore, 'rescore'>
+    >;
     return store.rescore?.bind(store);
   }
 
@@ -190,7 +192,9 @@ export class EntityScanner {
               : 'unchanged',
         };
       case 'stale':
-        logger.warn(`Source of ${entityRef} is unavailable: ${outcome.message}`);
+        logger.warn(
+          `Source of ${entityRef} is unavailable: ${outcome.message}`,
+        );
         return {
           entityRef,
           state: 'stale',
@@ -360,7 +364,10 @@ type RescoreAction = 'none' | 'done' | 'deferred';
  */
 export function checkSetVersion(registry: CheckRegistry): string {
   const ids = registry.ids().sort().join(',');
-  return `${ENGINE_VERSION}:${createHash('sha256').update(ids).digest('hex').slice(0, 16)}`;
+  return `${ENGINE_VERSION}:${createHash('sha256')
+    .update(ids)
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 /** A stable hash of a scoring configuration. */
@@ -378,7 +385,9 @@ function canonicalJson(value: unknown): string {
       .sort()
       .map(
         k =>
-          `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`,
+          `${JSON.stringify(k)}:${canonicalJson(
+            (value as Record<string, unknown>)[k],
+          )}`,
       )
       .join(',')}}`;
   }

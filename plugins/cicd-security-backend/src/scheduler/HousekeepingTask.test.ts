@@ -58,18 +58,28 @@ describe('HousekeepingTask', () => {
 
   it('reads its schedule from config', async () => {
     const { task, scheduler } = setup({
-      cicdSecurity: { housekeepingSchedule: { frequency: { hours: 24 }, timeout: { hours: 1 } } },
+      cicdSecurity: {
+        housekeepingSchedule: {
+          frequency: { hours: 24 },
+          timeout: { hours: 1 },
+        },
+      },
     });
     await task.start();
     expect(scheduler.scheduleTask).toHaveBeenCalledWith(
-      expect.objectContaining({ frequency: { hours: 24 }, timeout: { hours: 1 } }),
+      expect.objectContaining({
+        frequency: { hours: 24 },
+        timeout: { hours: 1 },
+      }),
     );
   });
 
   it('removes entities that left the catalog and prunes history', async () => {
     const { task, store, logger } = setup();
     const summary = await task.run();
-    expect(store.deleteEntities).toHaveBeenCalledWith(['component:default/gone']);
+    expect(store.deleteEntities).toHaveBeenCalledWith([
+      'component:default/gone',
+    ]);
     expect(store.pruneHistory).toHaveBeenCalledWith({
       deleteBefore: new Date('2026-01-01T12:00:00Z'),
       downsampleBefore: new Date('2026-06-16T12:00:00Z'),
@@ -80,7 +90,9 @@ describe('HousekeepingTask', () => {
       downsampledScans: 7,
     });
     expect(logger.info).toHaveBeenCalledWith(
-      expect.stringMatching(/^cicd-security housekeeping: 1 removed entities, 5 expired and 7 downsampled history rows, \d+ ms$/),
+      expect.stringMatching(
+        /^cicd-security housekeeping: 1 removed entities, 5 expired and 7 downsampled history rows, \d+ ms$/,
+      ),
     );
   });
 

@@ -157,7 +157,10 @@ describe('ScorecardRefreshTask', () => {
     for (const [def] of scheduler.scheduleTask.mock.calls.filter(
       ([d]) => d.id !== 'cicd-security-new-entities',
     )) {
-      const delay = def.initialDelay as { seconds: number; milliseconds: number };
+      const delay = def.initialDelay as {
+        seconds: number;
+        milliseconds: number;
+      };
       expect(delay.seconds).toBe(5);
       expect(delay.milliseconds).toBeGreaterThanOrEqual(0);
       expect(delay.milliseconds).toBeLessThan(5000);
@@ -200,10 +203,16 @@ describe('ScorecardRefreshTask', () => {
     expect(total).toBe(450);
     const names = scanner.scan.mock.calls.map(([e]) => e.metadata.name);
     expect(new Set(names).size).toBe(450);
-    expect(scanner.scan.mock.calls.every(([e]) => e.kind === 'Component')).toBe(true);
-    const svc3 = scanner.scan.mock.calls.find(([e]) => e.metadata.name === 'svc-3')!;
+    expect(scanner.scan.mock.calls.every(([e]) => e.kind === 'Component')).toBe(
+      true,
+    );
+    const svc3 = scanner.scan.mock.calls.find(
+      ([e]) => e.metadata.name === 'svc-3',
+    )!;
     expect(svc3[1]).toEqual({ incremental: true, previous });
-    const svc4 = scanner.scan.mock.calls.find(([e]) => e.metadata.name === 'svc-4')!;
+    const svc4 = scanner.scan.mock.calls.find(
+      ([e]) => e.metadata.name === 'svc-4',
+    )!;
     expect(svc4[1]).toEqual({ incremental: true, previous: undefined });
   });
 
@@ -218,10 +227,9 @@ describe('ScorecardRefreshTask', () => {
       Array.from({ length: 448 }, (_, i) => `component:default/svc-${i + 2}`),
     );
     const summary = await task.runNewEntities();
-    expect(scanner.scan.mock.calls.map(([e]) => e.metadata.name).sort()).toEqual([
-      'svc-0',
-      'svc-1',
-    ]);
+    expect(
+      scanner.scan.mock.calls.map(([e]) => e.metadata.name).sort(),
+    ).toEqual(['svc-0', 'svc-1']);
     expect(summary.scanned).toBe(2);
     // Nothing new: no scan and no log line.
     store.listEntityRefs.mockResolvedValue(
@@ -241,12 +249,17 @@ describe('ScorecardRefreshTask', () => {
       const blocked = new Promise<void>(r => (release = r));
       scanner.scan.mockImplementation(async (entity: Entity) => {
         await blocked;
-        return { entityRef: entity.metadata.name, state: 'ok', action: 'scanned' };
+        return {
+          entityRef: entity.metadata.name,
+          state: 'ok',
+          action: 'scanned',
+        };
       });
       scheduler.triggerTask.mockResolvedValue();
       await task.start();
       const fnOf = (id: string) =>
-        scheduler.scheduleTask.mock.calls.find(([d]) => d.id === id)![0].fn as () => Promise<void>;
+        scheduler.scheduleTask.mock.calls.find(([d]) => d.id === id)![0]
+          .fn as () => Promise<void>;
       const first = fnOf('cicd-security-refresh-shard-0-of-4')();
       await new Promise(r => setImmediate(r));
       const calls = scanner.scan.mock.calls.length;
@@ -256,7 +269,9 @@ describe('ScorecardRefreshTask', () => {
         jest.advanceTimersByTime(250);
       }
       expect(scheduler.triggerTask).toHaveBeenCalledTimes(3);
-      expect(scheduler.triggerTask).toHaveBeenCalledWith('cicd-security-refresh-shard-1-of-4');
+      expect(scheduler.triggerTask).toHaveBeenCalledWith(
+        'cicd-security-refresh-shard-1-of-4',
+      );
       expect(scanner.scan.mock.calls.length).toBe(calls);
       const fourth = fnOf('cicd-security-refresh-shard-1-of-4')();
       release();
@@ -278,13 +293,19 @@ describe('ScorecardRefreshTask', () => {
       await new Promise(resolve => setTimeout(resolve, 1));
       inFlight--;
       const name = entity.metadata.name;
-      if (name === 'svc-1') return { entityRef: name, state: 'no-source', action: 'no-source' };
-      if (name === 'svc-2') return { entityRef: name, state: 'ok', action: 'unchanged' };
-      if (name === 'svc-3') return { entityRef: name, state: 'ok', action: 'rescored' };
-      if (name === 'svc-4') return { entityRef: name, state: 'stale', action: 'stale' };
+      if (name === 'svc-1')
+        return { entityRef: name, state: 'no-source', action: 'no-source' };
+      if (name === 'svc-2')
+        return { entityRef: name, state: 'ok', action: 'unchanged' };
+      if (name === 'svc-3')
+        return { entityRef: name, state: 'ok', action: 'rescored' };
+      if (name === 'svc-4')
+        return { entityRef: name, state: 'stale', action: 'stale' };
       return { entityRef: name, state: 'ok', action: 'scanned' };
     });
-    const summaries = await Promise.all([0, 1, 2, 3].map(i => task.runShard(i)));
+    const summaries = await Promise.all(
+      [0, 1, 2, 3].map(i => task.runShard(i)),
+    );
     expect(maxInFlight).toBe(3);
     const sum = (k: keyof (typeof summaries)[0]) =>
       summaries.reduce((n, s) => n + (s[k] as number), 0);

@@ -72,7 +72,8 @@ export interface ScorecardRefreshTaskOptions {
    * re-score (the scoring config changed) are re-scored together at the end
    * of each run instead of one by one.
    */
-  scanner: Pick<EntityScanner, 'scan'> & Partial<Pick<EntityScanner, 'rescore'>>;
+  scanner: Pick<EntityScanner, 'scan'> &
+    Partial<Pick<EntityScanner, 'rescore'>>;
   catalog: CatalogService;
   auth: AuthService;
   /** How many entities this replica scans at the same time, over all shards. */
@@ -137,7 +138,9 @@ export class ScorecardRefreshTask {
           options.config.getConfig('cicdSecurity.schedule'),
         )
       : DEFAULT_REFRESH_SCHEDULE;
-    this.#newEntitiesSchedule = options.config.has('cicdSecurity.newEntitiesSchedule')
+    this.#newEntitiesSchedule = options.config.has(
+      'cicdSecurity.newEntitiesSchedule',
+    )
       ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
           options.config.getConfig('cicdSecurity.newEntitiesSchedule'),
         )
@@ -197,7 +200,11 @@ export class ScorecardRefreshTask {
   #handOff(shard: number): boolean {
     const max = this.#options.maxConcurrentShards ?? 1;
     const count = this.#handOffs.get(shard) ?? 0;
-    if (this.#shards < 2 || this.#runningShards < max || count >= MAX_HAND_OFFS) {
+    if (
+      this.#shards < 2 ||
+      this.#runningShards < max ||
+      count >= MAX_HAND_OFFS
+    ) {
       return false;
     }
     this.#handOffs.set(shard, count + 1);
@@ -218,7 +225,15 @@ export class ScorecardRefreshTask {
   async runNewEntities(): Promise<RefreshSummary> {
     if (this.#runningShards > 0) {
       // A cycle is running here and will reach them; look again in a minute.
-      return { scanned: 0, unchanged: 0, rescored: 0, stale: 0, failed: 0, noSource: 0, durationMs: 0 };
+      return {
+        scanned: 0,
+        unchanged: 0,
+        rescored: 0,
+        stale: 0,
+        failed: 0,
+        noSource: 0,
+        durationMs: 0,
+      };
     }
     let known: Set<string>;
     try {
@@ -388,7 +403,12 @@ function addJitter(
 ) {
   if (jitterMs <= 0) return delay;
   const extra = Math.floor(Math.random() * jitterMs);
-  if ('milliseconds' in delay || 'seconds' in delay || 'minutes' in delay || 'hours' in delay) {
+  if (
+    'milliseconds' in delay ||
+    'seconds' in delay ||
+    'minutes' in delay ||
+    'hours' in delay
+  ) {
     const d = delay as Record<string, number | undefined>;
     return { ...d, milliseconds: (d.milliseconds ?? 0) + extra };
   }

@@ -481,7 +481,11 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
     const meta = entityMeta(entity);
-    await authorizeOn(credentials, cicdSecurityRefreshPermission, meta.entityRef);
+    await authorizeOn(
+      credentials,
+      cicdSecurityRefreshPermission,
+      meta.entityRef,
+    );
     await store.setState(meta.entityRef, 'scanning', undefined, meta);
     // The scan runs in the background; the client polls the scorecard.
     scanner

@@ -205,10 +205,22 @@ describe('resolveSource', () => {
     });
 
     it.each([
-      ['an unknown host', 'url:https://evil.example.net/acme/svc', 'No SCM integration is configured for evil.example.net'],
-      ['a look-alike host', 'url:https://github.com.evil.net/acme/svc', 'No SCM integration is configured'],
+      [
+        'an unknown host',
+        'url:https://evil.example.net/acme/svc',
+        'No SCM integration is configured for evil.example.net',
+      ],
+      [
+        'a look-alike host',
+        'url:https://github.com.evil.net/acme/svc',
+        'No SCM integration is configured',
+      ],
       ['another scheme', 'url:file:///etc/passwd', 'must be an http(s) URL'],
-      ['embedded credentials', 'url:https://user:pw@github.com/acme/svc', 'must not embed credentials'],
+      [
+        'embedded credentials',
+        'url:https://user:pw@github.com/acme/svc',
+        'must not embed credentials',
+      ],
       ['a relative URL without base', 'url:../svc', 'is not a valid URL'],
     ])('refuses %s', (_name, location, reason) => {
       const result = resolve(location);

@@ -28,18 +28,23 @@ type HeaderGetter = { get(name: string): string | null };
  * `headers`), and the plain errors of Backstage's SCM readers, whose message
  * ends in `, <status> <statusText>` and mentions `rate limit exceeded`.
  */
-export function classifyReadError(error: unknown, now = Date.now()): ReadFailure {
+export function classifyReadError(
+  error: unknown,
+  now = Date.now(),
+): ReadFailure {
   const message = isError(error) ? error.message : String(error);
-  const response = (error as { response?: { status?: unknown; headers?: unknown } })
-    ?.response;
+  const response = (
+    error as { response?: { status?: unknown; headers?: unknown } }
+  )?.response;
   const status =
     typeof response?.status === 'number'
       ? response.status
       : typeof (error as { statusCode?: unknown })?.statusCode === 'number'
-      ? ((error as { statusCode: number }).statusCode)
+      ? (error as { statusCode: number }).statusCode
       : statusFromMessage(message);
   const headers =
-    response?.headers && typeof (response.headers as HeaderGetter).get === 'function'
+    response?.headers &&
+    typeof (response.headers as HeaderGetter).get === 'function'
       ? (response.headers as HeaderGetter)
       : undefined;
 
@@ -67,7 +72,9 @@ export function classifyReadError(error: unknown, now = Date.now()): ReadFailure
 
 /** `, 503 Service Unavailable` / `, 429 Too Many Requests` at the end of a reader message. */
 function statusFromMessage(message: string): number | undefined {
-  const match = message.match(/,\s(\d{3})\s[A-Za-z][^,]*(?:\s\(rate limit exceeded\))?$/);
+  const match = message.match(
+    /,\s(\d{3})\s[A-Za-z][^,]*(?:\s\(rate limit exceeded\))?$/,
+  );
   return match ? Number(match[1]) : undefined;
 }
 
@@ -126,7 +133,9 @@ export async function withRetries<T>(
       if (!failure.retryable) throw e;
       if (attempt >= policy.maxAttempts) {
         throw new RetriesExhaustedError(
-          `${failure.reason} (gave up after ${attempt} attempt${attempt === 1 ? '' : 's'})`,
+          `${failure.reason} (gave up after ${attempt} attempt${
+            attempt === 1 ? '' : 's'
+          })`,
           attempt,
         );
       }
@@ -134,7 +143,9 @@ export async function withRetries<T>(
       const delay = failure.waitMs ?? backoff;
       if (delay > policy.maxDelayMs) {
         throw new RetriesExhaustedError(
-          `${failure.reason} (retry possible in ${Math.ceil(delay / 1000)} s, longer than the ${Math.ceil(
+          `${failure.reason} (retry possible in ${Math.ceil(
+            delay / 1000,
+          )} s, longer than the ${Math.ceil(
             policy.maxDelayMs / 1000,
           )} s limit)`,
           attempt,

@@ -205,7 +205,8 @@ class FakeGitLab {
       });
       res.end(
         JSON.stringify({
-          message: failure.status === 429 ? 'Retry later' : '503 Service Unavailable',
+          message:
+            failure.status === 429 ? 'Retry later' : '503 Service Unavailable',
         }),
       );
       return;
@@ -340,7 +341,9 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
             baseUrl: gitlab.origin,
             apiBaseUrl: `${gitlab.origin}/api/v4`,
             token: TOKEN,
-            ...(options.integrationRetry ? { retry: options.integrationRetry } : {}),
+            ...(options.integrationRetry
+              ? { retry: options.integrationRetry }
+              : {}),
           },
         ],
       },
@@ -384,7 +387,9 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
       'GET /api/v4/projects/group%2Frepo/repository/commits?ref_name=main',
       'GET /api/v4/projects/group%2Frepo/repository/archive?sha=main',
     ]);
-    expect(gitlab.requests.every(r => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    expect(
+      gitlab.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
+    ).toBe(true);
 
     const scorecard = await store.getScorecard(ref);
     expect(scorecard).toMatchObject({
@@ -424,18 +429,29 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     const before = await store.getScorecard(ref);
 
     const summary = await scanIncrementally(scanner);
-    expect(summary).toEqual({ entityRef: ref, state: 'ok', action: 'unchanged' });
+    expect(summary).toEqual({
+      entityRef: ref,
+      state: 'ok',
+      action: 'unchanged',
+    });
     // The stored commit id goes to the reader as etag; it compares it with
     // the branch head and stops before the archive.
     expect(readTree).toHaveBeenLastCalledWith(sourceUrl, { etag: SHA_1 });
     expect(gitlab.count('commits')).toBe(2);
     expect(gitlab.count('archive')).toBe(1);
     const after = await store.getScorecard(ref);
-    expect(after).toMatchObject({ state: 'ok', revision: SHA_1, score: before!.score });
+    expect(after).toMatchObject({
+      state: 'ok',
+      revision: SHA_1,
+      score: before!.score,
+    });
 
     // A new commit is downloaded and scanned.
     gitlab.sha = SHA_2;
-    gitlab.files = { ...REPO_FILES, '.gitlab-ci.yml': 'image: node@sha256:' + 'a'.repeat(64) + '\n' };
+    gitlab.files = {
+      ...REPO_FILES,
+      '.gitlab-ci.yml': 'image: node@sha256:' + 'a'.repeat(64) + '\n',
+    };
     expect((await scanIncrementally(scanner)).action).toBe('scanned');
     expect(gitlab.count('archive')).toBe(2);
     const third = await store.getScorecard(ref);
@@ -455,12 +471,20 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     expect(readTree).toHaveBeenCalledTimes(2);
     expect(sleeps).toEqual([10]);
     expect(gitlab.count('archive')).toBe(2);
-    expect(await store.getScorecard(ref)).toMatchObject({ state: 'ok', revision: SHA_1 });
+    expect(await store.getScorecard(ref)).toMatchObject({
+      state: 'ok',
+      revision: SHA_1,
+    });
   });
 
   it('retries a 429; the reader drops Retry-After, so the scanner waits its own backoff', async () => {
     gitlab.failures = [
-      { endpoint: 'commits', status: 429, headers: { 'Retry-After': '1' }, times: 1 },
+      {
+        endpoint: 'commits',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        times: 1,
+      },
     ];
     const { scanner, readTree, sleeps } = setup();
     const summary = await scanIncrementally(scanner);
@@ -470,13 +494,20 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     // the response, so the scanner sees a rate limit but not its Retry-After.
     expect(sleeps).toEqual([10]);
     expect(logger.info).toHaveBeenCalledWith(
-      expect.stringMatching(/retrying in 10 ms: rate limited by the SCM: .*429 Too Many Requests/),
+      expect.stringMatching(
+        /retrying in 10 ms: rate limited by the SCM: .*429 Too Many Requests/,
+      ),
     );
   });
 
   it('honours Retry-After when the GitLab integration is configured to retry 429', async () => {
     gitlab.failures = [
-      { endpoint: 'commits', status: 429, headers: { 'Retry-After': '1' }, times: 1 },
+      {
+        endpoint: 'commits',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+        times: 1,
+      },
     ];
     const { scanner, readTree, sleeps } = setup({
       integrationRetry: { maxRetries: 2, retryStatusCodes: [429] },
@@ -528,7 +559,10 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     const { scanner, readTree } = setup();
     // Same server, but `localhost:<port>` is not a configured integration host.
     const summary = await scanner.scan(
-      component('svc', `url:http://localhost:${gitlab.port}/${PROJECT}/-/tree/main/`),
+      component(
+        'svc',
+        `url:http://localhost:${gitlab.port}/${PROJECT}/-/tree/main/`,
+      ),
     );
     expect(summary).toMatchObject({
       state: 'no-source',

@@ -1,4 +1,9 @@
-import { getWorkflows, Workflow, WorkflowJob, WorkflowStep } from '../parsers/githubActions';
+import {
+  getWorkflows,
+  Workflow,
+  WorkflowJob,
+  WorkflowStep,
+} from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 import { at, parseUses } from './githubActionsShared';
 
@@ -36,13 +41,19 @@ function cacheRestore(step: WorkflowStep): string | undefined {
     case 'actions/setup-node':
     case 'actions/setup-python':
     case 'actions/setup-java':
-      return w('cache') ? `${id} with cache: ${w('cache')} restores a cache` : undefined;
+      return w('cache')
+        ? `${id} with cache: ${w('cache')} restores a cache`
+        : undefined;
     case 'actions/setup-dotnet':
-      return isTrue(w('cache')) ? `${id} with cache: true restores a cache` : undefined;
+      return isTrue(w('cache'))
+        ? `${id} with cache: true restores a cache`
+        : undefined;
     case 'actions/setup-go':
       // Caching is on by default since v4.
       if (w('cache') !== undefined) {
-        return isTrue(w('cache')) ? `${id} with cache: true restores a cache` : undefined;
+        return isTrue(w('cache'))
+          ? `${id} with cache: true restores a cache`
+          : undefined;
       }
       return Number.isNaN(major) || major >= 4
         ? `${id} restores a module cache by default (since v4)`
@@ -51,11 +62,17 @@ function cacheRestore(step: WorkflowStep): string | undefined {
       return `${id} restores a cache`;
     case 'gradle/actions/setup-gradle':
     case 'gradle/gradle-build-action':
-      return isTrue(w('cache-disabled')) ? undefined : `${id} restores the Gradle cache by default`;
+      return isTrue(w('cache-disabled'))
+        ? undefined
+        : `${id} restores the Gradle cache by default`;
     case 'astral-sh/setup-uv':
-      return isTrue(w('enable-cache')) ? `${id} with enable-cache: true restores a cache` : undefined;
+      return isTrue(w('enable-cache'))
+        ? `${id} with enable-cache: true restores a cache`
+        : undefined;
     case 'ruby/setup-ruby':
-      return isTrue(w('bundler-cache')) ? `${id} with bundler-cache: true restores a cache` : undefined;
+      return isTrue(w('bundler-cache'))
+        ? `${id} with bundler-cache: true restores a cache`
+        : undefined;
     case 'docker/build-push-action':
       return /type=gha/.test(w('cache-from') ?? '')
         ? `${id} with cache-from: type=gha restores the build cache`
@@ -68,8 +85,11 @@ function cacheRestore(step: WorkflowStep): string | undefined {
 /** Why a workflow or job publishes, or undefined. */
 function releaseTrigger(wf: Workflow): string | undefined {
   if (wf.triggers.includes('release')) return 'the release trigger';
-  const push = wf.triggerConfig.push as { tags?: unknown; branches?: unknown } | undefined;
-  if (push && typeof push === 'object' && push.tags !== undefined) return 'pushed tags';
+  const push = wf.triggerConfig.push as
+    | { tags?: unknown; branches?: unknown }
+    | undefined;
+  if (push && typeof push === 'object' && push.tags !== undefined)
+    return 'pushed tags';
   return undefined;
 }
 
@@ -77,7 +97,10 @@ function publishes(job: WorkflowJob): string | undefined {
   for (const step of job.steps) {
     const u = step.uses && parseUses(step.uses.value);
     if (u && PUBLISHING_ACTIONS.has(u.repo)) return u.repo;
-    if (u?.repo === 'docker/build-push-action' && isTrue(step.with.push?.value)) {
+    if (
+      u?.repo === 'docker/build-push-action' &&
+      isTrue(step.with.push?.value)
+    ) {
       return 'docker/build-push-action with push: true';
     }
     const m = step.run && PUBLISH_COMMAND_RE.exec(step.run.value);
@@ -136,7 +159,8 @@ export const cachePoisoning = createScorecardCheck({
         }
       }
     }
-    if (total === 0) return outcome.notApplicable('no release or publishing job');
+    if (total === 0)
+      return outcome.notApplicable('no release or publishing job');
     return outcome.proportional(total, findings, badJobs.size);
   },
 });

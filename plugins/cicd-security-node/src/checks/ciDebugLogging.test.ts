@@ -40,7 +40,9 @@ describe('ci-debug-logging', () => {
   );
   if (!fs.existsSync(corpus)) {
     // eslint-disable-next-line no-console
-    console.warn(`SKIPPED ci-debug-logging calibration: ${corpus} is not present`);
+    console.warn(
+      `SKIPPED ci-debug-logging calibration: ${corpus} is not present`,
+    );
   }
   (fs.existsSync(corpus) ? it : it.skip)(
     'finds what poutine debug_enabled finds on its own fixtures',

@@ -36,7 +36,8 @@ export interface Evidence {
 /** A full-line comment (`#` in YAML/shell, `//` in Groovy) or the trailing `# comment` of a YAML line. */
 function stripComments(line: string, file: string): string {
   if (/^\s*(?:#|\/\/)/.test(line)) return '';
-  if (/\.ya?ml$/i.test(file)) return line.replace(/\s+#(?![^'"]*['"]\s*$).*$/, '');
+  if (/\.ya?ml$/i.test(file))
+    return line.replace(/\s+#(?![^'"]*['"]\s*$).*$/, '');
   return line;
 }
 
@@ -90,7 +91,10 @@ export function findLineEvidence(
 }
 
 /** GitHub Actions steps matching the rules, pointing at their `uses:` value. */
-export function findActionEvidence(snapshot: RepoSnapshot, rules: ActionRule[]): Evidence[] {
+export function findActionEvidence(
+  snapshot: RepoSnapshot,
+  rules: ActionRule[],
+): Evidence[] {
   const found: Evidence[] = [];
   for (const wf of getWorkflows(snapshot)) {
     for (const job of wf.jobs) {
@@ -98,9 +102,11 @@ export function findActionEvidence(snapshot: RepoSnapshot, rules: ActionRule[]):
         const uses = step.uses;
         if (!uses) continue;
         const inputs: Record<string, string> = {};
-        for (const [k, v] of Object.entries(step.with)) inputs[k] = String(v.value);
+        for (const [k, v] of Object.entries(step.with))
+          inputs[k] = String(v.value);
         for (const rule of rules) {
-          if (!rule.uses.test(uses.value) || (rule.when && !rule.when(inputs))) continue;
+          if (!rule.uses.test(uses.value) || (rule.when && !rule.when(inputs)))
+            continue;
           found.push({
             tool: rule.tool,
             file: wf.path,
@@ -123,17 +129,31 @@ export function findEvidence(
   actionRules: ActionRule[] = [],
   files?: readonly string[],
 ): Evidence[] {
-  return [...findLineEvidence(snapshot, lineRules, files), ...findActionEvidence(snapshot, actionRules)].sort(
-    (a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1),
+  return [
+    ...findLineEvidence(snapshot, lineRules, files),
+    ...findActionEvidence(snapshot, actionRules),
+  ].sort((a, b) =>
+    a.file === b.file
+      ? a.line - b.line || a.column - b.column
+      : a.file < b.file
+      ? -1
+      : 1,
   );
 }
 
 /** GitLab `include: template:` / `component:` entries whose value matches `re`. */
-export function findGitlabIncludes(snapshot: RepoSnapshot, re: RegExp): Evidence[] {
+export function findGitlabIncludes(
+  snapshot: RepoSnapshot,
+  re: RegExp,
+): Evidence[] {
   const found: Evidence[] = [];
   for (const config of getGitlabCi(snapshot)) {
     for (const inc of config.includes) {
-      if ((inc.kind !== 'template' && inc.kind !== 'component') || !re.test(inc.value.value)) continue;
+      if (
+        (inc.kind !== 'template' && inc.kind !== 'component') ||
+        !re.test(inc.value.value)
+      )
+        continue;
       const r = inc.value.range;
       found.push({
         tool: inc.value.value,
@@ -154,7 +174,13 @@ export const AUTO_DEVOPS_TEMPLATE = /(?:^|\/)Auto-DevOps\.gitlab-ci\.yml$/;
 /** The file a repository-level finding points at: the main CI file, if any. */
 export function mainCiFile(snapshot: RepoSnapshot): string | undefined {
   const files = ciFiles(snapshot);
-  const order = [/^\.github\/workflows\//, /^\.gitlab-ci/, /Jenkinsfile/, /azure-pipelines/, /^\.circleci/];
+  const order = [
+    /^\.github\/workflows\//,
+    /^\.gitlab-ci/,
+    /Jenkinsfile/,
+    /azure-pipelines/,
+    /^\.circleci/,
+  ];
   for (const re of order) {
     const hit = files.find(f => re.test(f));
     if (hit) return hit;
@@ -163,29 +189,43 @@ export function mainCiFile(snapshot: RepoSnapshot): string | undefined {
 }
 
 /** Triggers that run a workflow on the changes of a pull request. */
-export const PULL_REQUEST_TRIGGERS = ['pull_request', 'pull_request_target', 'merge_group'];
+export const PULL_REQUEST_TRIGGERS = [
+  'pull_request',
+  'pull_request_target',
+  'merge_group',
+];
 
 /** True when a `push:` trigger runs on every branch (so on the branches of pull requests too). */
 function pushOnAllBranches(config: unknown): boolean {
-  if (config === null || config === undefined || typeof config !== 'object') return true;
+  if (config === null || config === undefined || typeof config !== 'object')
+    return true;
   const c = config as Record<string, unknown>;
-  if (c.branches === undefined && c['branches-ignore'] === undefined) return c.tags === undefined;
+  if (c.branches === undefined && c['branches-ignore'] === undefined)
+    return c.tags === undefined;
   const branches = Array.isArray(c.branches) ? c.branches.map(String) : [];
   return branches.some(b => b === '**' || b === '*' || b === '**/*');
 }
 
-function workflowOnPullRequests(workflows: Workflow[], wf: Workflow, seen: Set<string>): boolean {
+function workflowOnPullRequests(
+  workflows: Workflow[],
+  wf: Workflow,
+  seen: Set<string>,
+): boolean {
   if (seen.has(wf.path)) return false;
   seen.add(wf.path);
   if (wf.triggers.some(t => PULL_REQUEST_TRIGGERS.includes(t))) return true;
-  if (wf.triggers.includes('push') && pushOnAllBranches(wf.triggerConfig.push)) return true;
+  if (wf.triggers.includes('push') && pushOnAllBranches(wf.triggerConfig.push))
+    return true;
   // A reusable workflow or a local action runs on pull requests when a caller does.
-  const target = wf.kind === 'workflow' ? wf.path : wf.path.replace(/\/action\.ya?ml$/, '');
-  if (wf.kind === 'workflow' && !wf.triggers.includes('workflow_call')) return false;
+  const target =
+    wf.kind === 'workflow' ? wf.path : wf.path.replace(/\/action\.ya?ml$/, '');
+  if (wf.kind === 'workflow' && !wf.triggers.includes('workflow_call'))
+    return false;
   return workflows.some(caller => {
     const calls = caller.jobs.some(
       job =>
-        sameLocal(job.uses?.value, target) || job.steps.some(step => sameLocal(step.uses?.value, target)),
+        sameLocal(job.uses?.value, target) ||
+        job.steps.some(step => sameLocal(step.uses?.value, target)),
     );
     return calls && workflowOnPullRequests(workflows, caller, seen);
   });
@@ -193,7 +233,9 @@ function workflowOnPullRequests(workflows: Workflow[], wf: Workflow, seen: Set<s
 
 function sameLocal(uses: string | undefined, target: string): boolean {
   if (!uses || !uses.startsWith('./')) return false;
-  return uses.replace(/^\.\//, '').replace(/\/$/, '').replace(/@.*$/, '') === target;
+  return (
+    uses.replace(/^\.\//, '').replace(/\/$/, '').replace(/@.*$/, '') === target
+  );
 }
 
 /**
@@ -204,7 +246,10 @@ function sameLocal(uses: string | undefined, target: string): boolean {
  * branches of merge requests too, unless the file restricts its pipelines to
  * tags or the default branch only.
  */
-export function runsOnPullRequests(snapshot: RepoSnapshot, file: string): boolean {
+export function runsOnPullRequests(
+  snapshot: RepoSnapshot,
+  file: string,
+): boolean {
   if (/^\.github\/workflows\/|(?:^|\/)action\.ya?ml$/.test(file)) {
     const workflows = getWorkflows(snapshot);
     const wf = workflows.find(w => w.path === file);
@@ -215,13 +260,27 @@ export function runsOnPullRequests(snapshot: RepoSnapshot, file: string): boolea
     return !/^pr:\s*['"]?none['"]?\s*$/m.test(text);
   }
   if (/^\.gitlab-ci\.ya?ml$|^\.gitlab\//.test(file)) {
-    if (/merge_request_event|CI_MERGE_REQUEST_|^\s*-\s*merge_requests\b/m.test(text)) return true;
+    if (
+      /merge_request_event|CI_MERGE_REQUEST_|^\s*-\s*merge_requests\b/m.test(
+        text,
+      )
+    )
+      return true;
     // `workflow: rules:` that only let tag or default-branch pipelines through.
-    const workflowRules = /^workflow:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/m.exec(text)?.[1];
+    const workflowRules = /^workflow:\s*\n((?:[ \t]+.*\n?|\s*\n)*)/m.exec(
+      text,
+    )?.[1];
     if (workflowRules && /\bif:/.test(workflowRules)) {
       const ifs = [...workflowRules.matchAll(/\bif:\s*(.*)/g)].map(m => m[1]);
       const whenNever = /when:\s*never/.test(workflowRules) && ifs.length === 1;
-      if (!whenNever && ifs.every(c => /CI_COMMIT_TAG|==\s*\$CI_DEFAULT_BRANCH|CI_PIPELINE_SOURCE\s*==\s*["']?(?:schedule|web)/.test(c))) {
+      if (
+        !whenNever &&
+        ifs.every(c =>
+          /CI_COMMIT_TAG|==\s*\$CI_DEFAULT_BRANCH|CI_PIPELINE_SOURCE\s*==\s*["']?(?:schedule|web)/.test(
+            c,
+          ),
+        )
+      ) {
         return false;
       }
     }

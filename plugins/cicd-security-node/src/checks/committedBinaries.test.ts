@@ -5,30 +5,50 @@ import { InMemorySnapshot } from '../snapshot';
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]);
 
 describe('committed-binaries', () => {
-  it.each(['pass', 'gradle-validated', 'not-applicable'])('passes on the %s fixture', async name => {
-    const { missing, unexpected, outcome } = await runOnFixture(committedBinaries, name);
-    expect([missing, unexpected]).toEqual([[], []]);
-    expect(outcome).toMatchObject({ status: 'pass', score: 10 });
-  });
+  it.each(['pass', 'gradle-validated', 'not-applicable'])(
+    'passes on the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        committedBinaries,
+        name,
+      );
+      expect([missing, unexpected]).toEqual([[], []]);
+      expect(outcome).toMatchObject({ status: 'pass', score: 10 });
+    },
+  );
 
   it('reports each binary, one point off each', async () => {
     const { outcome } = await runOnFixture(committedBinaries, 'fail');
     expect(outcome).toMatchObject({ status: 'fail', score: 7 });
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings.map(f => f.file).sort()).toEqual(['bin/tool', 'build/App.class', 'lib/helper.jar']);
+    expect(outcome.findings.map(f => f.file).sort()).toEqual([
+      'bin/tool',
+      'build/App.class',
+      'lib/helper.jar',
+    ]);
   });
 
   it('reports a Gradle wrapper no workflow validates, with the fix', async () => {
-    const { outcome } = await runOnFixture(committedBinaries, 'gradle-unvalidated');
-    expect(outcome).toMatchObject({ status: 'fail', score: 9, findings: [{ file: 'gradle/wrapper/gradle-wrapper.jar' }] });
+    const { outcome } = await runOnFixture(
+      committedBinaries,
+      'gradle-unvalidated',
+    );
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      score: 9,
+      findings: [{ file: 'gradle/wrapper/gradle-wrapper.jar' }],
+    });
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('gradle/actions/wrapper-validation');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'gradle/actions/wrapper-validation',
+    );
   });
 
   it('accepts the older wrapper validation action', async () => {
     const s = new InMemorySnapshot({
       'gradle/wrapper/gradle-wrapper.jar': ELF,
-      '.github/workflows/v.yml': 'on: push\njobs:\n  v:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: gradle/wrapper-validation-action@v3\n',
+      '.github/workflows/v.yml':
+        'on: push\njobs:\n  v:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: gradle/wrapper-validation-action@v3\n',
     });
     expect((await committedBinaries.run(s)).status).toBe('pass');
   });
@@ -44,7 +64,14 @@ describe('committed-binaries', () => {
   });
 
   it('flags wasm, pyc and extension-less executables', async () => {
-    const s = new InMemorySnapshot({ 'app.wasm': ELF, '__pycache__/m.cpython-312.pyc': ELF, 'tools/protoc': ELF });
-    expect(await committedBinaries.run(s)).toMatchObject({ status: 'fail', score: 7 });
+    const s = new InMemorySnapshot({
+      'app.wasm': ELF,
+      '__pycache__/m.cpython-312.pyc': ELF,
+      'tools/protoc': ELF,
+    });
+    expect(await committedBinaries.run(s)).toMatchObject({
+      status: 'fail',
+      score: 7,
+    });
   });
 });

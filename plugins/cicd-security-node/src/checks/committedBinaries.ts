@@ -4,12 +4,44 @@ import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Extensions of compiled or packaged code (OpenSSF Scorecard Binary-Artifacts). */
 export const BINARY_EXTENSIONS = new Set([
-  'crx', 'deb', 'dex', 'dey', 'elf', 'o', 'a', 'so', 'macho', 'iso', 'class', 'jar', 'bundle', 'dylib',
-  'lib', 'msi', 'dll', 'drv', 'efi', 'exe', 'ocx', 'pyc', 'pyo', 'par', 'rpm', 'wasm', 'whl', 'war', 'ear', 'apk', 'aar', 'nupkg', 'gem',
+  'crx',
+  'deb',
+  'dex',
+  'dey',
+  'elf',
+  'o',
+  'a',
+  'so',
+  'macho',
+  'iso',
+  'class',
+  'jar',
+  'bundle',
+  'dylib',
+  'lib',
+  'msi',
+  'dll',
+  'drv',
+  'efi',
+  'exe',
+  'ocx',
+  'pyc',
+  'pyo',
+  'par',
+  'rpm',
+  'wasm',
+  'whl',
+  'war',
+  'ear',
+  'apk',
+  'aar',
+  'nupkg',
+  'gem',
 ]);
 
 const GRADLE_WRAPPER = /(?:^|\/)gradle\/wrapper\/gradle-wrapper\.jar$/;
-const WRAPPER_VALIDATION = /^gradle\/(?:actions\/wrapper-validation|wrapper-validation-action)@/i;
+const WRAPPER_VALIDATION =
+  /^gradle\/(?:actions\/wrapper-validation|wrapper-validation-action)@/i;
 
 function extensionOf(file: string): string | undefined {
   const base = file.slice(file.lastIndexOf('/') + 1);
@@ -22,12 +54,19 @@ function looksLikeExecutableName(file: string): boolean {
   const base = file.slice(file.lastIndexOf('/') + 1);
   return !base.startsWith('.') && !TEST_DATA.test(file);
 }
-const TEST_DATA = /(?:^|\/)(?:testdata|test-data|fixtures|__fixtures__|corpus|test|tests)\//i;
+const TEST_DATA =
+  /(?:^|\/)(?:testdata|test-data|fixtures|__fixtures__|corpus|test|tests)\//i;
 
 /** True when the snapshot could not read the file as text because it is binary. */
-function isBinary(snapshot: RepoSnapshot, file: string, allowUnreadable: boolean): boolean {
+function isBinary(
+  snapshot: RepoSnapshot,
+  file: string,
+  allowUnreadable: boolean,
+): boolean {
   if (snapshot.read(file) !== undefined) return false;
-  const problem = snapshot.problems.find(p => p.file === file && p.kind === 'skipped-file');
+  const problem = snapshot.problems.find(
+    p => p.file === file && p.kind === 'skipped-file',
+  );
   if (!problem) return false;
   if (/binary file|not valid UTF-8/.test(problem.message)) return true;
   return allowUnreadable;
@@ -36,7 +75,9 @@ function isBinary(snapshot: RepoSnapshot, file: string, allowUnreadable: boolean
 /** Whether a workflow validates Gradle wrapper jars against the published checksums. */
 export function validatesGradleWrapper(snapshot: RepoSnapshot): boolean {
   return getWorkflows(snapshot).some(wf =>
-    wf.jobs.some(job => job.steps.some(s => WRAPPER_VALIDATION.test(s.uses?.value ?? ''))),
+    wf.jobs.some(job =>
+      job.steps.some(s => WRAPPER_VALIDATION.test(s.uses?.value ?? '')),
+    ),
   );
 }
 
@@ -56,7 +97,8 @@ export const committedBinaries = createScorecardCheck({
     { framework: 'openssf-scorecard', control: 'Binary-Artifacts' },
     { framework: 'osps', control: 'OSPS-QA-05.01' },
   ],
-  remediationUrl: 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#binary-artifacts',
+  remediationUrl:
+    'https://github.com/ossf/scorecard/blob/main/docs/checks.md#binary-artifacts',
   run(snapshot) {
     const findings: CheckFinding[] = [];
     let wrapperValidated: boolean | undefined;
@@ -64,7 +106,8 @@ export const committedBinaries = createScorecardCheck({
       const ext = extensionOf(file);
       const listed = ext !== undefined && BINARY_EXTENSIONS.has(ext);
       // Files without an extension are flagged only when their content is binary (a compiled executable).
-      if (!listed && (ext !== undefined || !looksLikeExecutableName(file))) continue;
+      if (!listed && (ext !== undefined || !looksLikeExecutableName(file)))
+        continue;
       if (!isBinary(snapshot, file, listed)) continue;
       if (GRADLE_WRAPPER.test(file)) {
         wrapperValidated ??= validatesGradleWrapper(snapshot);
@@ -81,12 +124,15 @@ export const committedBinaries = createScorecardCheck({
         continue;
       }
       findings.push({
-        message: `${file} is a committed ${listed ? `.${ext} ` : ''}binary; build it in CI from reviewed source or fetch it from a verified release instead`,
+        message: `${file} is a committed ${
+          listed ? `.${ext} ` : ''
+        }binary; build it in CI from reviewed source or fetch it from a verified release instead`,
         file,
         fingerprintKey: file,
       });
     }
-    if (findings.length === 0) return outcome.pass('no binary artifacts in the repository');
+    if (findings.length === 0)
+      return outcome.pass('no binary artifacts in the repository');
     return outcome.fail(Math.max(0, 10 - findings.length), findings);
   },
 });

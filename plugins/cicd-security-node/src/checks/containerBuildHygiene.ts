@@ -56,7 +56,8 @@ const INSTALLERS: Installer[] = [
   },
   {
     label: 'apk add',
-    match: w => (w[0] === 'apk' && w.indexOf('add') > 0 ? w.indexOf('add') + 1 : undefined),
+    match: w =>
+      w[0] === 'apk' && w.indexOf('add') > 0 ? w.indexOf('add') + 1 : undefined,
     pinned: p => /[=~<>]/.test(p) || p.endsWith('.apk'),
     example: 'curl=8.9.1-r0',
   },

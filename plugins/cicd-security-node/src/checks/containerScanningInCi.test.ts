@@ -1,4 +1,7 @@
-import { containerScanningInCi, findContainerScanning } from './containerScanningInCi';
+import {
+  containerScanningInCi,
+  findContainerScanning,
+} from './containerScanningInCi';
 import { runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
@@ -8,33 +11,68 @@ describe('container-scanning-in-ci', () => {
     ['gitlab', 'GitLab Container Scanning (.gitlab-ci.yml:2)'],
     ['jenkins', 'Grype (Jenkinsfile:6)'],
   ])('passes on the %s fixture', async (name, reason) => {
-    const { missing, unexpected, outcome } = await runOnFixture(containerScanningInCi, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      containerScanningInCi,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'pass', score: 10, reason });
   });
 
   it('fails at the first FROM of each unscanned Dockerfile', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(containerScanningInCi, 'fail');
+    const { missing, unexpected, outcome } = await runOnFixture(
+      containerScanningInCi,
+      'fail',
+    );
     expect([missing, unexpected]).toEqual([[], []]);
-    expect(outcome).toMatchObject({ status: 'fail', score: 0, findings: [{ file: 'Dockerfile', line: 2, column: 1 }] });
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      score: 0,
+      findings: [{ file: 'Dockerfile', line: 2, column: 1 }],
+    });
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('aquasecurity/trivy-action');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'aquasecurity/trivy-action',
+    );
   });
 
   it('is not applicable without a Dockerfile', async () => {
-    const { outcome } = await runOnFixture(containerScanningInCi, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      containerScanningInCi,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it.each([
-    ['.github/workflows/a.yml', '      - run: trivy image --exit-code 1 app:1', 'Trivy (image)'],
-    ['.github/workflows/a.yml', '      - run: docker scout cves app:1', 'Docker Scout'],
-    ['.github/workflows/a.yml', '      - uses: docker/scout-action@v1', 'Docker Scout'],
-    ['.gitlab-ci.yml', '  script: snyk container test $IMAGE', 'Snyk Container'],
+    [
+      '.github/workflows/a.yml',
+      '      - run: trivy image --exit-code 1 app:1',
+      'Trivy (image)',
+    ],
+    [
+      '.github/workflows/a.yml',
+      '      - run: docker scout cves app:1',
+      'Docker Scout',
+    ],
+    [
+      '.github/workflows/a.yml',
+      '      - uses: docker/scout-action@v1',
+      'Docker Scout',
+    ],
+    [
+      '.gitlab-ci.yml',
+      '  script: snyk container test $IMAGE',
+      'Snyk Container',
+    ],
     ['.circleci/config.yml', '      - run: grype docker:app:1', 'Grype'],
     ['Jenkinsfile', "    sh 'twistcli images scan app:1'", 'Prisma Cloud'],
   ])('recognises %s: %s', (file, line, tool) => {
-    expect(findContainerScanning(new InMemorySnapshot({ [file]: `${line}\n` })).map(e => e.tool)).toContain(tool);
+    expect(
+      findContainerScanning(new InMemorySnapshot({ [file]: `${line}\n` })).map(
+        e => e.tool,
+      ),
+    ).toContain(tool);
   });
 
   it.each([
@@ -42,6 +80,8 @@ describe('container-scanning-in-ci', () => {
     ['.github/workflows/a.yml', '      - run: trivy fs .'],
     ['.github/workflows/a.yml', '      - run: docker build -t app .'],
   ])('does not count %s: %s', (file, line) => {
-    expect(findContainerScanning(new InMemorySnapshot({ [file]: `${line}\n` }))).toEqual([]);
+    expect(
+      findContainerScanning(new InMemorySnapshot({ [file]: `${line}\n` })),
+    ).toEqual([]);
   });
 });

@@ -8,13 +8,19 @@ describe('dependency-alerts-enabled', () => {
     ['auto-devops', 'pass', 10],
     ['fail', 'fail', 0],
   ])('scores the GitLab %s fixture', async (name, status, score) => {
-    const { missing, unexpected, outcome } = await runOnFixture(dependencyAlertsEnabled, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      dependencyAlertsEnabled,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status, score });
   });
 
   it('is inconclusive on GitHub without the API fact', async () => {
-    const { outcome } = await runOnFixture(dependencyAlertsEnabled, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      dependencyAlertsEnabled,
+      'not-applicable',
+    );
     expect(outcome).toMatchObject({ status: 'inconclusive' });
     if (outcome.status !== 'inconclusive') throw new Error();
     expect(outcome.reason).toContain('github.vulnerabilityAlerts');
@@ -26,7 +32,14 @@ describe('dependency-alerts-enabled', () => {
       {
         facts: {
           'github.vulnerabilityAlerts': { available: true, value: alerts },
-          ...(fixes === undefined ? {} : { 'github.automatedSecurityFixes': { available: true, value: fixes } }),
+          ...(fixes === undefined
+            ? {}
+            : {
+                'github.automatedSecurityFixes': {
+                  available: true,
+                  value: fixes,
+                },
+              }),
         },
       },
     );
@@ -38,10 +51,14 @@ describe('dependency-alerts-enabled', () => {
     [true, { enabled: true, paused: true }, 'fail', 7],
     [true, true, 'pass', 10],
   ])('alerts %s, fixes %j → %s %d', async (alerts, fixes, status, score) => {
-    expect(await dependencyAlertsEnabled.run(facts(alerts, fixes))).toMatchObject({ status, score });
+    expect(
+      await dependencyAlertsEnabled.run(facts(alerts, fixes)),
+    ).toMatchObject({ status, score });
   });
 
   it('is inconclusive when only the alerts fact is known', async () => {
-    expect(await dependencyAlertsEnabled.run(facts(true))).toMatchObject({ status: 'inconclusive' });
+    expect(await dependencyAlertsEnabled.run(facts(true))).toMatchObject({
+      status: 'inconclusive',
+    });
   });
 });

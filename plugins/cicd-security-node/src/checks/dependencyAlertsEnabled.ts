@@ -2,7 +2,8 @@ import { AUTO_DEVOPS_TEMPLATE } from './ciEvidence';
 import { gitlabTemplateOutcome, hasGitlabCi } from './secretScanningEnabled';
 import { createScorecardCheck, outcome } from './types';
 
-const DEPENDENCY_SCANNING = /(?:^|\/)Dependency-Scanning\.(?:latest\.)?gitlab-ci\.yml$|\/components\/dependency-scanning\/[\w-]+@/i;
+const DEPENDENCY_SCANNING =
+  /(?:^|\/)Dependency-Scanning\.(?:latest\.)?gitlab-ci\.yml$|\/components\/dependency-scanning\/[\w-]+@/i;
 
 /** `GET …/automated-security-fixes`: `{ enabled, paused }`, or a plain boolean. */
 type AutomatedFixes = boolean | { enabled?: boolean; paused?: boolean };
@@ -30,10 +31,15 @@ export const dependencyAlertsEnabled = createScorecardCheck({
     if (alerts.available) {
       if (!alerts.value) {
         return outcome.fail(0, [
-          { message: 'Dependabot alerts are disabled for the repository', fingerprintKey: 'no-dependency-alerts' },
+          {
+            message: 'Dependabot alerts are disabled for the repository',
+            fingerprintKey: 'no-dependency-alerts',
+          },
         ]);
       }
-      const fixes = snapshot.fact<AutomatedFixes>('github.automatedSecurityFixes');
+      const fixes = snapshot.fact<AutomatedFixes>(
+        'github.automatedSecurityFixes',
+      );
       if (!fixes.available) {
         return outcome.inconclusive(
           `Dependabot alerts are enabled; whether security updates are needs the GitHub API (fact github.automatedSecurityFixes: ${fixes.reason})`,
@@ -41,10 +47,14 @@ export const dependencyAlertsEnabled = createScorecardCheck({
       }
       const v = fixes.value;
       const on = typeof v === 'boolean' ? v : !!v?.enabled && !v?.paused;
-      if (on) return outcome.pass('Dependabot alerts and security updates are enabled');
+      if (on)
+        return outcome.pass(
+          'Dependabot alerts and security updates are enabled',
+        );
       return outcome.fail(7, [
         {
-          message: 'Dependabot alerts are enabled but security updates are not: fixes for vulnerable dependencies are not proposed automatically',
+          message:
+            'Dependabot alerts are enabled but security updates are not: fixes for vulnerable dependencies are not proposed automatically',
           fingerprintKey: 'no-security-updates',
           severity: 'medium',
         },
@@ -53,7 +63,10 @@ export const dependencyAlertsEnabled = createScorecardCheck({
     if (hasGitlabCi(snapshot)) {
       return gitlabTemplateOutcome(
         snapshot,
-        new RegExp(`${DEPENDENCY_SCANNING.source}|${AUTO_DEVOPS_TEMPLATE.source}`, 'i'),
+        new RegExp(
+          `${DEPENDENCY_SCANNING.source}|${AUTO_DEVOPS_TEMPLATE.source}`,
+          'i',
+        ),
         'Dependency Scanning',
         'Dependency-Scanning.gitlab-ci.yml',
       );

@@ -10,32 +10,50 @@ describe('dependency-update-tool', () => {
     ['no-tool', 'fail', 0],
     ['malformed', 'fail', 0],
   ])('matches the markers of the %s fixture', async (name, status, score) => {
-    const { missing, unexpected, outcome } = await runOnFixture(dependencyUpdateTool, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      dependencyUpdateTool,
+      name,
+    );
     expect(missing).toEqual([]);
     expect(unexpected).toEqual([]);
     expect(outcome).toMatchObject({ status, score });
   });
 
   it('is not applicable without manifests, Dockerfiles or workflows', async () => {
-    const { outcome } = await runOnFixture(dependencyUpdateTool, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      dependencyUpdateTool,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it('reports one finding per missing ecosystem at the updates: key', async () => {
     const { outcome } = await runOnFixture(dependencyUpdateTool, 'fail');
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings.map(f => [f.file, f.line, f.column, f.fingerprintKey])).toEqual([
+    expect(
+      outcome.findings.map(f => [f.file, f.line, f.column, f.fingerprintKey]),
+    ).toEqual([
       ['.github/dependabot.yml', 3, 1, 'missing:docker'],
       ['.github/dependabot.yml', 3, 1, 'missing:github-actions'],
     ]);
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('package-ecosystem: docker');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'package-ecosystem: docker',
+    );
   });
 
   it('reads enabledManagers from a JSON5 Renovate config', async () => {
-    const { outcome } = await runOnFixture(dependencyUpdateTool, 'renovate-restricted');
+    const { outcome } = await runOnFixture(
+      dependencyUpdateTool,
+      'renovate-restricted',
+    );
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toMatchObject([
-      { file: 'renovate.json5', line: 5, column: 3, fingerprintKey: 'missing:docker' },
+      {
+        file: 'renovate.json5',
+        line: 5,
+        column: 3,
+        fingerprintKey: 'missing:docker',
+      },
     ]);
   });
 
@@ -44,15 +62,25 @@ describe('dependency-update-tool', () => {
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.findings[0].message).toContain('pip, gomod');
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('package-ecosystem: gomod');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'package-ecosystem: gomod',
+    );
   });
 
   it('points at the syntax error of a malformed dependabot.yml and records a problem', async () => {
-    const { outcome, snapshot } = await runOnFixture(dependencyUpdateTool, 'malformed');
+    const { outcome, snapshot } = await runOnFixture(
+      dependencyUpdateTool,
+      'malformed',
+    );
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toHaveLength(1);
-    expect(outcome.findings[0]).toMatchObject({ file: '.github/dependabot.yml', line: 4 })
-    expect(outcome.findings[0].message).toMatch(/^Dependabot configuration .github\/dependabot.yml YAML /);
+    expect(outcome.findings[0]).toMatchObject({
+      file: '.github/dependabot.yml',
+      line: 4,
+    });
+    expect(outcome.findings[0].message).toMatch(
+      /^Dependabot configuration .github\/dependabot.yml YAML /,
+    );
     expect(snapshot.problems.some(p => p.kind === 'parse-error')).toBe(true);
   });
 });

@@ -5,15 +5,29 @@ import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** The ecosystems an update tool can cover, by their Dependabot names. */
 type Ecosystem =
-  | 'npm' | 'pip' | 'gomod' | 'bundler' | 'cargo' | 'maven' | 'gradle' | 'composer'
-  | 'nuget' | 'terraform' | 'docker' | 'github-actions' | 'gitlab-ci';
+  | 'npm'
+  | 'pip'
+  | 'gomod'
+  | 'bundler'
+  | 'cargo'
+  | 'maven'
+  | 'gradle'
+  | 'composer'
+  | 'nuget'
+  | 'terraform'
+  | 'docker'
+  | 'github-actions'
+  | 'gitlab-ci';
 
 const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party|\.git)\//;
 
 /** How each ecosystem shows itself in the repository's files. */
 const DETECTORS: Array<[Ecosystem, RegExp]> = [
   ['npm', /(?:^|\/)package\.json$/],
-  ['pip', /(?:^|\/)(?:requirements[^/]*\.(?:txt|in)|setup\.py|pyproject\.toml|Pipfile|setup\.cfg)$/],
+  [
+    'pip',
+    /(?:^|\/)(?:requirements[^/]*\.(?:txt|in)|setup\.py|pyproject\.toml|Pipfile|setup\.cfg)$/,
+  ],
   ['gomod', /(?:^|\/)go\.mod$/],
   ['bundler', /(?:^|\/)(?:Gemfile|[^/]+\.gemspec)$/],
   ['cargo', /(?:^|\/)Cargo\.toml$/],
@@ -22,24 +36,51 @@ const DETECTORS: Array<[Ecosystem, RegExp]> = [
   ['composer', /(?:^|\/)composer\.json$/],
   ['nuget', /(?:\.(?:cs|fs|vb)proj|(?:^|\/)packages\.config)$/],
   ['terraform', /\.tf$/],
-  ['docker', /(?:^|\/)(?:(?:Dockerfile|Containerfile)[^/]*|[^/]+\.dockerfile)$/],
-  ['github-actions', /^\.github\/workflows\/[^/]+\.ya?ml$|(?:^|\/)action\.ya?ml$/],
+  [
+    'docker',
+    /(?:^|\/)(?:(?:Dockerfile|Containerfile)[^/]*|[^/]+\.dockerfile)$/,
+  ],
+  [
+    'github-actions',
+    /^\.github\/workflows\/[^/]+\.ya?ml$|(?:^|\/)action\.ya?ml$/,
+  ],
   ['gitlab-ci', /^\.gitlab-ci\.ya?ml$/],
 ];
 
 /** Dependabot ecosystem names that cover one of ours. */
 const DEPENDABOT_ALIASES: Record<string, Ecosystem> = {
-  npm: 'npm', yarn: 'npm', pnpm: 'npm', bun: 'npm',
-  pip: 'pip', uv: 'pip', pipenv: 'pip', poetry: 'pip',
-  gomod: 'gomod', bundler: 'bundler', cargo: 'cargo', maven: 'maven', gradle: 'gradle',
-  composer: 'composer', nuget: 'nuget', terraform: 'terraform', docker: 'docker',
+  npm: 'npm',
+  yarn: 'npm',
+  pnpm: 'npm',
+  bun: 'npm',
+  pip: 'pip',
+  uv: 'pip',
+  pipenv: 'pip',
+  poetry: 'pip',
+  gomod: 'gomod',
+  bundler: 'bundler',
+  cargo: 'cargo',
+  maven: 'maven',
+  gradle: 'gradle',
+  composer: 'composer',
+  nuget: 'nuget',
+  terraform: 'terraform',
+  docker: 'docker',
   'github-actions': 'github-actions',
 };
 
 /** Renovate managers that cover each ecosystem. */
 const RENOVATE_MANAGERS: Record<Ecosystem, string[]> = {
   npm: ['npm'],
-  pip: ['pip_requirements', 'pip_setup', 'pep621', 'poetry', 'pipenv', 'setup-cfg', 'pip-compile'],
+  pip: [
+    'pip_requirements',
+    'pip_setup',
+    'pep621',
+    'poetry',
+    'pipenv',
+    'setup-cfg',
+    'pip-compile',
+  ],
   gomod: ['gomod'],
   bundler: ['bundler'],
   cargo: ['cargo'],
@@ -55,8 +96,14 @@ const RENOVATE_MANAGERS: Record<Ecosystem, string[]> = {
 
 const DEPENDABOT_PATHS = ['.github/dependabot.yml', '.github/dependabot.yaml'];
 const RENOVATE_PATHS = [
-  'renovate.json', 'renovate.json5', '.github/renovate.json', '.github/renovate.json5',
-  '.gitlab/renovate.json', '.gitlab/renovate.json5', '.renovaterc', '.renovaterc.json',
+  'renovate.json',
+  'renovate.json5',
+  '.github/renovate.json',
+  '.github/renovate.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
   '.renovaterc.json5',
 ];
 
@@ -73,7 +120,9 @@ interface ToolConfig {
 }
 
 /** Ecosystems present in the repository, with the first file showing each. */
-export function detectEcosystems(snapshot: RepoSnapshot): Map<Ecosystem, string> {
+export function detectEcosystems(
+  snapshot: RepoSnapshot,
+): Map<Ecosystem, string> {
   const found = new Map<Ecosystem, string>();
   for (const file of snapshot.files()) {
     if (SKIP.test(file)) continue;
@@ -82,7 +131,12 @@ export function detectEcosystems(snapshot: RepoSnapshot): Map<Ecosystem, string>
     }
   }
   // In catalogue order, whatever the file order.
-  return new Map(DETECTORS.filter(([eco]) => found.has(eco)).map(([eco]) => [eco, found.get(eco)!]));
+  return new Map(
+    DETECTORS.filter(([eco]) => found.has(eco)).map(([eco]) => [
+      eco,
+      found.get(eco)!,
+    ]),
+  );
 }
 
 function readDependabot(snapshot: RepoSnapshot, file: string): ToolConfig {
@@ -92,8 +146,15 @@ function readDependabot(snapshot: RepoSnapshot, file: string): ToolConfig {
     snapshot.problems.push(...problems);
     const p = problems[0];
     return {
-      tool: 'Dependabot', file, line: p?.line ?? 1, column: p?.column ?? 1,
-      error: { message: p?.message ?? 'unreadable', line: p?.line ?? 1, column: p?.column ?? 1 },
+      tool: 'Dependabot',
+      file,
+      line: p?.line ?? 1,
+      column: p?.column ?? 1,
+      error: {
+        message: p?.message ?? 'unreadable',
+        line: p?.line ?? 1,
+        column: p?.column ?? 1,
+      },
     };
   }
   const root = yaml.doc.contents;
@@ -109,8 +170,16 @@ function readDependabot(snapshot: RepoSnapshot, file: string): ToolConfig {
   }
   if (!updatesKey || seqItems(updates).length === 0) {
     return {
-      tool: 'Dependabot', file, line: at.line, column: at.column, covers,
-      error: { message: 'has no `updates:` entries', line: at.line, column: at.column },
+      tool: 'Dependabot',
+      file,
+      line: at.line,
+      column: at.column,
+      covers,
+      error: {
+        message: 'has no `updates:` entries',
+        line: at.line,
+        column: at.column,
+      },
     };
   }
   return { tool: 'Dependabot', file, line: at.line, column: at.column, covers };
@@ -150,22 +219,29 @@ function parseJson5(text: string): unknown {
     return JSON.parse(text);
   } catch {
     // JSON5 is close to YAML flow style once comments are gone.
-    return parseYamlValue(stripJsonComments(text).replace(/,(\s*[}\]])/g, '$1'), {
-      schema: 'core',
-    });
+    return parseYamlValue(
+      stripJsonComments(text).replace(/,(\s*[}\]])/g, '$1'),
+      {
+        schema: 'core',
+      },
+    );
   }
 }
 
-function renovateCoverage(config: unknown): Set<Ecosystem> | undefined | 'disabled' {
+function renovateCoverage(
+  config: unknown,
+): Set<Ecosystem> | undefined | 'disabled' {
   if (!config || typeof config !== 'object') return undefined;
   const c = config as Record<string, unknown>;
   if (c.enabled === false) return 'disabled';
-  const enabled = Array.isArray(c.enabledManagers) && c.enabledManagers.length > 0
-    ? new Set(c.enabledManagers.map(String))
-    : undefined;
+  const enabled =
+    Array.isArray(c.enabledManagers) && c.enabledManagers.length > 0
+      ? new Set(c.enabledManagers.map(String))
+      : undefined;
   const on = (m: string) => {
     const block = c[m];
-    if (block && typeof block === 'object' && (block as any).enabled === false) return false;
+    if (block && typeof block === 'object' && (block as any).enabled === false)
+      return false;
     return !enabled || enabled.has(m);
   };
   const covers = new Set<Ecosystem>();
@@ -175,15 +251,33 @@ function renovateCoverage(config: unknown): Set<Ecosystem> | undefined | 'disabl
   return covers;
 }
 
-function readRenovate(snapshot: RepoSnapshot, file: string, config?: unknown): ToolConfig {
+function readRenovate(
+  snapshot: RepoSnapshot,
+  file: string,
+  config?: unknown,
+): ToolConfig {
   let parsed = config;
   if (parsed === undefined) {
     try {
       parsed = parseJson5(snapshot.read(file) ?? '');
     } catch (e) {
-      const message = `${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`;
-      snapshot.problems.push({ file, line: 1, column: 1, kind: 'parse-error', message });
-      return { tool: 'Renovate', file, line: 1, column: 1, error: { message, line: 1, column: 1 } };
+      const message = `${file} is not valid JSON: ${
+        (e as Error).message.split('\n')[0]
+      }`;
+      snapshot.problems.push({
+        file,
+        line: 1,
+        column: 1,
+        kind: 'parse-error',
+        message,
+      });
+      return {
+        tool: 'Renovate',
+        file,
+        line: 1,
+        column: 1,
+        error: { message, line: 1, column: 1 },
+      };
     }
   }
   const text = snapshot.read(file) ?? '';
@@ -194,12 +288,17 @@ function readRenovate(snapshot: RepoSnapshot, file: string, config?: unknown): T
     const line = before.split('\n').length;
     return { line, column: m.index - before.lastIndexOf('\n') };
   };
-  const at = file === 'package.json' ? lineOf(/"renovate"\s*:/) : lineOf(/enabledManagers/);
+  const at =
+    file === 'package.json'
+      ? lineOf(/"renovate"\s*:/)
+      : lineOf(/enabledManagers/);
   const covers = renovateCoverage(parsed);
   if (covers === 'disabled') {
     const off = lineOf(/["']?enabled["']?\s*:\s*false/);
     return {
-      tool: 'Renovate', file, ...off,
+      tool: 'Renovate',
+      file,
+      ...off,
       error: { message: 'disables Renovate (`enabled: false`)', ...off },
     };
   }
@@ -208,7 +307,8 @@ function readRenovate(snapshot: RepoSnapshot, file: string, config?: unknown): T
 
 function findConfigs(snapshot: RepoSnapshot): ToolConfig[] {
   const configs: ToolConfig[] = [];
-  for (const f of DEPENDABOT_PATHS) if (snapshot.exists(f)) configs.push(readDependabot(snapshot, f));
+  for (const f of DEPENDABOT_PATHS)
+    if (snapshot.exists(f)) configs.push(readDependabot(snapshot, f));
   const renovate = RENOVATE_PATHS.find(f => snapshot.exists(f));
   if (renovate) configs.push(readRenovate(snapshot, renovate));
   else if (snapshot.exists('package.json')) {
@@ -250,16 +350,23 @@ export const dependencyUpdateTool = createScorecardCheck({
     const configs = findConfigs(snapshot);
     if (configs.length === 0) {
       if (ecosystems.size === 0) {
-        return outcome.notApplicable('no dependency manifests, Dockerfiles or workflows');
+        return outcome.notApplicable(
+          'no dependency manifests, Dockerfiles or workflows',
+        );
       }
       const list = [...ecosystems.keys()];
       return outcome.fail(0, [
         {
-          message: `No dependency update tool is configured; the repository uses ${list.join(', ')}. Add .github/dependabot.yml or a Renovate config`,
+          message: `No dependency update tool is configured; the repository uses ${list.join(
+            ', ',
+          )}. Add .github/dependabot.yml or a Renovate config`,
           fingerprintKey: 'no-update-tool',
           suggestedFix: {
-            description: 'Add a Dependabot configuration covering every ecosystem',
-            replacement: dependabotYaml(list.filter(e => !DEPENDABOT_UNSUPPORTED.has(e))),
+            description:
+              'Add a Dependabot configuration covering every ecosystem',
+            replacement: dependabotYaml(
+              list.filter(e => !DEPENDABOT_UNSUPPORTED.has(e)),
+            ),
           },
         },
       ]);
@@ -274,14 +381,18 @@ export const dependencyUpdateTool = createScorecardCheck({
         column: c.error!.column,
         fingerprintKey: `invalid:${c.file}`,
       }));
-    if (usable.length === 0) return outcome.fail(0, findings, 'no usable update tool configuration');
-    const covered = (eco: Ecosystem) => usable.some(c => !c.covers || c.covers.has(eco));
+    if (usable.length === 0)
+      return outcome.fail(0, findings, 'no usable update tool configuration');
+    const covered = (eco: Ecosystem) =>
+      usable.some(c => !c.covers || c.covers.has(eco));
     const missing = [...ecosystems.keys()].filter(eco => !covered(eco));
     const main = usable[0];
     for (const eco of missing) {
       const dependabotOnly = usable.every(c => c.tool === 'Dependabot');
       findings.push({
-        message: `${main.tool} (${main.file}) does not cover the ${eco} ecosystem used by ${ecosystems.get(eco)}${
+        message: `${main.tool} (${
+          main.file
+        }) does not cover the ${eco} ecosystem used by ${ecosystems.get(eco)}${
           dependabotOnly && DEPENDABOT_UNSUPPORTED.has(eco)
             ? '; Dependabot has no such ecosystem, Renovate does'
             : ''
@@ -296,14 +407,22 @@ export const dependencyUpdateTool = createScorecardCheck({
                 description: `Add an \`updates:\` entry for ${eco}`,
                 replacement: `  - package-ecosystem: ${eco}\n    directory: /\n    schedule:\n      interval: weekly`,
               }
-            : { description: `Enable the Renovate manager(s) ${RENOVATE_MANAGERS[eco].join(', ')}` },
+            : {
+                description: `Enable the Renovate manager(s) ${RENOVATE_MANAGERS[
+                  eco
+                ].join(', ')}`,
+              },
       });
     }
-    if (ecosystems.size === 0) return { status: 'pass', score: 10, findings: [] };
+    if (ecosystems.size === 0)
+      return { status: 'pass', score: 10, findings: [] };
     if (findings.length === 0) return outcome.pass();
     const share = (10 * (ecosystems.size - missing.length)) / ecosystems.size;
     // A broken configuration next to a working one still costs half the score.
-    return outcome.fail(usable.length < configs.length ? Math.min(share, 5) : share, findings);
+    return outcome.fail(
+      usable.length < configs.length ? Math.min(share, 5) : share,
+      findings,
+    );
   },
 });
 

@@ -24,7 +24,9 @@ describe('docker-add-without-checksum', () => {
     expect(f.suggestedFix?.replacement).toBe(
       'ADD --checksum=sha256:<digest> https://github.com/example/tool/releases/download/v1.2.3/tool.tar.gz /tmp/',
     );
-    const weak = outcome.findings.find(x => x.file === 'docker/Dockerfile.tools')!;
+    const weak = outcome.findings.find(
+      x => x.file === 'docker/Dockerfile.tools',
+    )!;
     expect(weak.message).toContain('not a sha256');
   });
 });

@@ -17,7 +17,8 @@ export const dockerAddWithoutChecksum = createScorecardCheck({
   severity: 'medium',
   platforms: ['dockerfile'],
   frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' }],
-  remediationUrl: 'https://docs.docker.com/reference/dockerfile/#add---checksum',
+  remediationUrl:
+    'https://docs.docker.com/reference/dockerfile/#add---checksum',
   run(snapshot) {
     const findings: CheckFinding[] = [];
     let total = 0;

@@ -11,7 +11,10 @@ import { CheckFinding } from './types';
 export function at(
   wf: Workflow,
   range: SourceRange,
-): Pick<CheckFinding, 'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'snippet'> {
+): Pick<
+  CheckFinding,
+  'file' | 'line' | 'column' | 'endLine' | 'endColumn' | 'snippet'
+> {
   return {
     file: wf.path,
     line: range.line,
@@ -74,10 +77,24 @@ function collectExpressions(wf: Workflow): LocatedExpression[] {
         const job = jobOf((pair.value as Node).range?.[0] ?? 0);
         const spans = findExpressions(loc.value);
         if (spans.length === 0) {
-          out.push({ value: loc, inner: loc.value, start: 0, end: loc.value.length, job, isCondition: true });
+          out.push({
+            value: loc,
+            inner: loc.value,
+            start: 0,
+            end: loc.value.length,
+            job,
+            isCondition: true,
+          });
         } else {
           for (const s of spans) {
-            out.push({ value: loc, inner: s.inner, start: s.start, end: s.end, job, isCondition: true });
+            out.push({
+              value: loc,
+              inner: s.inner,
+              start: s.start,
+              end: s.end,
+              job,
+              isCondition: true,
+            });
           }
         }
       }
@@ -89,7 +106,14 @@ function collectExpressions(wf: Workflow): LocatedExpression[] {
       if (!loc) return;
       const job = jobOf(node.range?.[0] ?? 0);
       for (const s of findExpressions(loc.value)) {
-        out.push({ value: loc, inner: s.inner, start: s.start, end: s.end, job, isCondition: false });
+        out.push({
+          value: loc,
+          inner: s.inner,
+          start: s.start,
+          end: s.end,
+          job,
+          isCondition: false,
+        });
       }
     },
   });
@@ -112,13 +136,28 @@ export function rangeInExpression(
 /** All `uses:` references of a workflow (job-level reusable workflows and steps). */
 export function usesRefs(
   wf: Workflow,
-): Array<{ uses: LocatedString; job: WorkflowJob; where: string; stepIndex?: number }> {
-  const out: Array<{ uses: LocatedString; job: WorkflowJob; where: string; stepIndex?: number }> = [];
+): Array<{
+  uses: LocatedString;
+  job: WorkflowJob;
+  where: string;
+  stepIndex?: number;
+}> {
+  const out: Array<{
+    uses: LocatedString;
+    job: WorkflowJob;
+    where: string;
+    stepIndex?: number;
+  }> = [];
   for (const job of wf.jobs) {
     if (job.uses) out.push({ uses: job.uses, job, where: job.id });
     for (const step of job.steps) {
       if (step.uses) {
-        out.push({ uses: step.uses, job, where: `${job.id}[${step.index}]`, stepIndex: step.index });
+        out.push({
+          uses: step.uses,
+          job,
+          where: `${job.id}[${step.index}]`,
+          stepIndex: step.index,
+        });
       }
     }
   }
@@ -138,7 +177,12 @@ export interface ParsedUses {
 /** Split a remote `uses:` value; undefined for local (`./`) and `docker://` uses. */
 export function parseUses(value: string): ParsedUses | undefined {
   const v = value.trim();
-  if (!v || v.startsWith('./') || v.startsWith('../') || v.startsWith('docker://')) {
+  if (
+    !v ||
+    v.startsWith('./') ||
+    v.startsWith('../') ||
+    v.startsWith('docker://')
+  ) {
     return undefined;
   }
   const atIdx = v.lastIndexOf('@');
@@ -148,11 +192,20 @@ export function parseUses(value: string): ParsedUses | undefined {
   if (parts.length < 2 || !parts[0] || !parts[1]) return undefined;
   const owner = parts[0].toLowerCase();
   const name = parts[1].toLowerCase();
-  return { repo: `${owner}/${name}`, owner, name, path: parts.slice(2).join('/'), ref };
+  return {
+    repo: `${owner}/${name}`,
+    owner,
+    name,
+    path: parts.slice(2).join('/'),
+    ref,
+  };
 }
 
 /** The comment after a `uses:` value on its line, if any (`# v4.1.1`). */
-export function trailingComment(wf: Workflow, loc: LocatedString): string | undefined {
+export function trailingComment(
+  wf: Workflow,
+  loc: LocatedString,
+): string | undefined {
   const text = wf.file.lineText(loc.range.endLine);
   const rest = text.slice(Math.max(0, loc.range.endColumn - 1));
   const m = /(?:^|\s)#\s*(.*)$/.exec(rest);
@@ -170,7 +223,8 @@ export const PULL_REQUEST_TRIGGERS: readonly string[] = [
 /** Whether an `if:` value or expression mentions a context path (index syntax allowed). */
 export function secretsReferences(expression: string): string[] {
   const names: string[] = [];
-  const re = /\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])/g;
+  const re =
+    /\bsecrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-]*)|\[\s*'([^']*)'\s*\])/g;
   let m: RegExpExecArray | null;
   const stripped = stripStrings(expression, /secrets\s*\[\s*$/);
   while ((m = re.exec(stripped))) names.push(m[1] ?? m[2]);

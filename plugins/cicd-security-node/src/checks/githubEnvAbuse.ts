@@ -11,7 +11,8 @@ const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];
  * `tee -a "${GITHUB_PATH}"`, PowerShell `Out-File -FilePath $env:GITHUB_ENV`…
  */
 const ENV_FILE_RE = /(\$\{?|\$env:|%)(GITHUB_ENV|GITHUB_PATH)\b/gi;
-const WRITE_HINT_RE = />|\btee\b|out-file|add-content|set-content|\bappendfile|\bwritefile/i;
+const WRITE_HINT_RE =
+  />|\btee\b|out-file|add-content|set-content|\bappendfile|\bwritefile/i;
 
 function truthy(v: string | undefined) {
   return v !== undefined && /^(true|1|yes|on)$/i.test(v.trim());
@@ -62,7 +63,8 @@ export const githubEnvAbuse = createScorecardCheck({
     'https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/workflow-commands-for-github-actions#setting-an-environment-variable',
   run(snapshot) {
     const workflows = getWorkflows(snapshot);
-    if (workflows.length === 0) return outcome.notApplicable('no GitHub Actions workflow');
+    if (workflows.length === 0)
+      return outcome.notApplicable('no GitHub Actions workflow');
     const findings: CheckFinding[] = [];
     let total = 0;
     for (const wf of workflows) {
@@ -72,7 +74,9 @@ export const githubEnvAbuse = createScorecardCheck({
         findings.push(...insecureCommands(wf, job.env, job.id));
         for (const step of job.steps) {
           total++;
-          findings.push(...insecureCommands(wf, step.env, `${job.id}[${step.index}]`));
+          findings.push(
+            ...insecureCommands(wf, step.env, `${job.id}[${step.index}]`),
+          );
           if (!dangerous.length || !step.run) continue;
           const run = step.run;
           ENV_FILE_RE.lastIndex = 0;
@@ -80,7 +84,10 @@ export const githubEnvAbuse = createScorecardCheck({
           while ((m = ENV_FILE_RE.exec(run.value))) {
             const lineStart = run.value.lastIndexOf('\n', m.index) + 1;
             const lineEnd = run.value.indexOf('\n', m.index);
-            const line = run.value.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+            const line = run.value.slice(
+              lineStart,
+              lineEnd === -1 ? undefined : lineEnd,
+            );
             if (!WRITE_HINT_RE.test(line)) continue;
             const range = wf.file.locateIn(run, m.index, m[0].length);
             findings.push({
@@ -88,7 +95,9 @@ export const githubEnvAbuse = createScorecardCheck({
               message: `step writes to ${m[2].toUpperCase()} in a workflow triggered by ${dangerous.join(
                 ', ',
               )}; values derived from the triggering pull request or run can then set ${
-                m[2].toUpperCase() === 'GITHUB_PATH' ? 'PATH' : 'variables such as LD_PRELOAD or NODE_OPTIONS'
+                m[2].toUpperCase() === 'GITHUB_PATH'
+                  ? 'PATH'
+                  : 'variables such as LD_PRELOAD or NODE_OPTIONS'
               } for every later step`,
               fingerprintKey: `${job.id}[${step.index}]:${m[2]}:${line.trim()}`,
               suggestedFix: {

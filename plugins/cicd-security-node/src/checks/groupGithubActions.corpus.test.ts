@@ -30,26 +30,33 @@ const NEEDS_ONLINE_DATA = new Set(['untrusted-actions']);
 
 corpusDescribe(CORPUS)('GitHub Actions checks on the poutine corpus', () => {
   const expected: Expected[] = present
-    ? JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')).expected
+    ? JSON.parse(fs.readFileSync(path.join(CORPUS, 'expected.json'), 'utf8'))
+        .expected
     : [];
   const ids = new Set(groupGithubActionsChecks.map(c => c.id));
   const mine = expected.filter(e => e.checkId && ids.has(e.checkId));
 
-  it.each(groupGithubActionsChecks.map(c => c.id).filter(id => !NEEDS_ONLINE_DATA.has(id)))(
-    '%s reports what poutine expects',
-    async id => {
-      const check = groupGithubActionsChecks.find(c => c.id === id)!;
-      const snapshot = LocalDirectorySnapshot.create(path.join(CORPUS, 'repo'));
-      const out = await check.run(snapshot);
-      const found = 'findings' in out ? out.findings : [];
-      for (const e of mine.filter(x => x.checkId === id)) {
-        const hit = found.some(
-          f => f.file === e.path && (LINE_AGNOSTIC.has(id) || e.line === undefined || f.line === e.line),
-        );
-        expect({ expected: `${e.path}:${e.line ?? ''} ${e.details ?? ''}`, hit }).toMatchObject({ hit: true });
-      }
-    },
-  );
+  it.each(
+    groupGithubActionsChecks
+      .map(c => c.id)
+      .filter(id => !NEEDS_ONLINE_DATA.has(id)),
+  )('%s reports what poutine expects', async id => {
+    const check = groupGithubActionsChecks.find(c => c.id === id)!;
+    const snapshot = LocalDirectorySnapshot.create(path.join(CORPUS, 'repo'));
+    const out = await check.run(snapshot);
+    const found = 'findings' in out ? out.findings : [];
+    for (const e of mine.filter(x => x.checkId === id)) {
+      const hit = found.some(
+        f =>
+          f.file === e.path &&
+          (LINE_AGNOSTIC.has(id) || e.line === undefined || f.line === e.line),
+      );
+      expect({
+        expected: `${e.path}:${e.line ?? ''} ${e.details ?? ''}`,
+        hit,
+      }).toMatchObject({ hit: true });
+    }
+  });
 
   it('untrusted-actions matches poutine once the owners are allow-listed', async () => {
     const snapshot = LocalDirectorySnapshot.create(path.join(CORPUS, 'repo'), {
@@ -63,7 +70,9 @@ corpusDescribe(CORPUS)('GitHub Actions checks on the poutine corpus', () => {
     const out = await untrustedActions.run(snapshot);
     const found = 'findings' in out ? out.findings : [];
     for (const e of mine.filter(x => x.checkId === 'untrusted-actions')) {
-      expect(found.some(f => f.file === e.path && f.line === e.line)).toBe(true);
+      expect(found.some(f => f.file === e.path && f.line === e.line)).toBe(
+        true,
+      );
     }
   });
 });
@@ -71,13 +80,21 @@ corpusDescribe(CORPUS)('GitHub Actions checks on the poutine corpus', () => {
 describe('self-hosted-runner-on-prs allow-list', () => {
   it('accepts runner labels the organisation allow-lists', async () => {
     const files = {
-      '.github/workflows/ci.yml': 'on: pull_request\njobs:\n  a:\n    runs-on: [ephemeral-arc]\n    steps:\n      - run: make\n',
+      '.github/workflows/ci.yml':
+        'on: pull_request\njobs:\n  a:\n    runs-on: [ephemeral-arc]\n    steps:\n      - run: make\n',
     };
-    const without = await selfHostedRunnerOnPrs.run(new InMemorySnapshot(files));
+    const without = await selfHostedRunnerOnPrs.run(
+      new InMemorySnapshot(files),
+    );
     expect(without.status).toBe('fail');
     const withList = await selfHostedRunnerOnPrs.run(
       new InMemorySnapshot(files, {
-        facts: { 'cicd-security.allowedRunnerLabels': { available: true, value: ['ephemeral-arc'] } },
+        facts: {
+          'cicd-security.allowedRunnerLabels': {
+            available: true,
+            value: ['ephemeral-arc'],
+          },
+        },
       }),
     );
     expect(withList.status).toBe('pass');

@@ -23,12 +23,18 @@ const RAW_SECRETS = [
 ];
 
 describe('hardcoded-secrets', () => {
-  it.each(['pass', 'fail'])('matches the markers of the %s fixture', async name => {
-    const { missing, unexpected, outcome } = await runOnFixture(hardcodedSecrets, name);
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(name);
-  });
+  it.each(['pass', 'fail'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        hardcodedSecrets,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
 
   it('is not applicable without files to scan', async () => {
     const { outcome } = await runOnFixture(hardcodedSecrets, 'not-applicable');
@@ -42,9 +48,15 @@ describe('hardcoded-secrets', () => {
     // + the .npmrc token, whose `//registry…` line cannot carry a marker
     expect(outcome.findings).toHaveLength(marks.notOk.length + 1);
     expect(outcome.findings.filter(f => f.file === '.npmrc')).toMatchObject([
-      { line: 2, column: 34, snippet: '//registry.npmjs.org/:_authToken=npm_…[REDACTED 36 chars]' },
+      {
+        line: 2,
+        column: 34,
+        snippet: '//registry.npmjs.org/:_authToken=npm_…[REDACTED 36 chars]',
+      },
     ]);
-    const aws = outcome.findings.find(f => f.message.startsWith('AWS access key ID'));
+    const aws = outcome.findings.find(f =>
+      f.message.startsWith('AWS access key ID'),
+    );
     expect(aws).toMatchObject({
       file: '.env',
       line: 2,
@@ -55,7 +67,11 @@ describe('hardcoded-secrets', () => {
     });
     expect(aws!.message).toContain('looks like a documentation example value');
     const key = outcome.findings.find(f => f.file === 'deploy/id_rsa');
-    expect(key).toMatchObject({ line: 2, column: 1, snippet: '-----BEGIN RSA PRIVATE KEY-----' });
+    expect(key).toMatchObject({
+      line: 2,
+      column: 1,
+      snippet: '-----BEGIN RSA PRIVATE KEY-----',
+    });
     const generic = outcome.findings.find(f => f.file === 'Dockerfile');
     expect(generic).toMatchObject({ line: 3, column: 13, severity: 'high' });
     expect(generic!.message).toContain('assigned to API_KEY');
@@ -70,7 +86,8 @@ describe('hardcoded-secrets', () => {
   it('fingerprints on a hash of the secret, not the secret', async () => {
     const { outcome } = await runOnFixture(hardcodedSecrets, 'fail');
     if (outcome.status !== 'fail') throw new Error();
-    for (const f of outcome.findings) expect(f.fingerprintKey).toMatch(/^[a-z-]+:[0-9a-f]{16}$/);
+    for (const f of outcome.findings)
+      expect(f.fingerprintKey).toMatch(/^[a-z-]+:[0-9a-f]{16}$/);
   });
 
   it('scores 10 - 2.5 per finding when only generic (high) secrets are found', async () => {
@@ -85,27 +102,65 @@ describe('secret rules', () => {
   it.each([
     ['aws-access-key-id', 'key = "ASIAY34FZKBOKMUTVV7A"'],
     ['gcp-api-key', `GOOGLE_KEY: AIzaSyD${'a1B2c3D4e5'.repeat(3)}EX`],
-    ['azure-storage-key', `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${'Ab1+'.repeat(22)};`],
+    [
+      'azure-storage-key',
+      `DefaultEndpointsProtocol=https;AccountName=x;AccountKey=${'Ab1+'.repeat(
+        22,
+      )};`,
+    ],
     ['github-token', `token: ghs_${'a1B2c3'.repeat(6)}`],
-    ['github-fine-grained-token', `github_pat_11AAAAAAA0${'x1Y2z3'.repeat(12)}`],
+    [
+      'github-fine-grained-token',
+      `github_pat_11AAAAAAA0${'x1Y2z3'.repeat(12)}`,
+    ],
     ['gitlab-token', 'GITLAB_TOKEN=glpat-EXAMPLEexample123456'],
     ['slack-token', 'xoxb-123456789012-1234567890123-EXAMPLEexampleEXAMPLE'],
-    ['discord-webhook', `https://discord.com/api/webhooks/123456789012345678/${'EXAMPLE-abc_'.repeat(6)}`],
-    ['teams-webhook', `https://contoso.webhook.office.com/webhookb2/${'a1b2c3d4-'.repeat(4)}x@${'e5f6'.repeat(5)}/IncomingWebhook/${'abcd1234'.repeat(4)}/${'f0e1d2c3-'.repeat(4)}x`],
+    [
+      'discord-webhook',
+      `https://discord.com/api/webhooks/123456789012345678/${'EXAMPLE-abc_'.repeat(
+        6,
+      )}`,
+    ],
+    [
+      'teams-webhook',
+      `https://contoso.webhook.office.com/webhookb2/${'a1b2c3d4-'.repeat(
+        4,
+      )}x@${'e5f6'.repeat(5)}/IncomingWebhook/${'abcd1234'.repeat(
+        4,
+      )}/${'f0e1d2c3-'.repeat(4)}x`,
+    ],
     ['pypi-token', `password = pypi-AgEIcHlwaS5vcmc${'EXAMPLE_'.repeat(8)}`],
     ['dockerhub-token', 'DOCKERHUB_TOKEN: dckr_pat_EXAMPLEexampleEXAMPLE12'],
     ['stripe-key', 'STRIPE=sk_live_EXAMPLE1234567890abcdef'],
     ['twilio-api-key', 'TWILIO_KEY=SK0123456789abcdef0123456789abcdef'],
-    ['sendgrid-api-key', `SENDGRID=SG.${'EXAMPLEexamp'.slice(0, 11).repeat(2)}.${'EXAMPLEexampleEXAMPLE'.repeat(3).slice(0, 43)}`],
-    ['gcp-service-account-key', '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCEXAMPLEEXAMPLE\\n-----END PRIVATE KEY-----\\n"}'],
-    ['connection-string-password', 'MONGO_URI=mongodb+srv://svc:Pa55-w0rd-9x@cluster0.example.net/db'],
+    [
+      'sendgrid-api-key',
+      `SENDGRID=SG.${'EXAMPLEexamp'
+        .slice(0, 11)
+        .repeat(2)}.${'EXAMPLEexampleEXAMPLE'.repeat(3).slice(0, 43)}`,
+    ],
+    [
+      'gcp-service-account-key',
+      '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCEXAMPLEEXAMPLE\\n-----END PRIVATE KEY-----\\n"}',
+    ],
+    [
+      'connection-string-password',
+      'MONGO_URI=mongodb+srv://svc:Pa55-w0rd-9x@cluster0.example.net/db',
+    ],
     ['connection-string-password', 'amqp://worker:Qw7e9Rt2@rabbit:5672'],
-    ['connection-string-password', 'DB_URL: mysql+pymysql://worker:Zk4-xample-9@warehouse/dw'],
-    ['jwt', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    [
+      'connection-string-password',
+      'DB_URL: mysql+pymysql://worker:Zk4-xample-9@warehouse/dw',
+    ],
+    [
+      'jwt',
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
   ])('%s matches %s', (ruleId, text) => {
     const found = scanText(text);
     expect(found.map(m => m.ruleId)).toEqual([ruleId]);
-    const secret = /(?:svc|worker):([^@]+)@/.exec(text)?.[1] ?? text.slice(text.length - 12);
+    const secret =
+      /(?:svc|worker):([^@]+)@/.exec(text)?.[1] ?? text.slice(text.length - 12);
     expect(JSON.stringify(found)).not.toContain(secret);
   });
 
@@ -139,7 +194,9 @@ describe('secret rules', () => {
   });
 
   it('redacts to the first characters and a count', () => {
-    expect(redactSecret('AKIAIOSFODNN7EXAMPLE')).toBe('AKIA…[REDACTED 16 chars]');
+    expect(redactSecret('AKIAIOSFODNN7EXAMPLE')).toBe(
+      'AKIA…[REDACTED 16 chars]',
+    );
     expect(redactSecret('short')).toBe('…[REDACTED 5 chars]');
   });
 
@@ -147,7 +204,9 @@ describe('secret rules', () => {
     const line =
       '      - run: echo "${{ secrets.TOKEN }}" && curl -H "Authorization: token $GITHUB_TOKEN" https://api.github.com/repos\n';
     const text = line.repeat(Math.ceil(1_000_000 / line.length));
-    const hostile = `${'a'.repeat(200_000)}password${'b'.repeat(200_000)}\n-----BEGIN PRIVATE KEY-----${'A'.repeat(100_000)}`;
+    const hostile = `${'a'.repeat(200_000)}password${'b'.repeat(
+      200_000,
+    )}\n-----BEGIN PRIVATE KEY-----${'A'.repeat(100_000)}`;
     const started = Date.now();
     scanText(text);
     scanText(hostile);

@@ -32,7 +32,8 @@ export const hardcodedSecrets = createScorecardCheck({
     'https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning',
   run(snapshot) {
     const { files, matches } = scanSnapshotSecrets(snapshot);
-    if (files === 0) return outcome.notApplicable('no configuration or script files to scan');
+    if (files === 0)
+      return outcome.notApplicable('no configuration or script files to scan');
     const findings: CheckFinding[] = matches.map(m => ({
       message: `${m.title} ${m.redacted}${
         m.name ? ` assigned to ${m.name}` : ''
@@ -53,16 +54,18 @@ export const hardcodedSecrets = createScorecardCheck({
       },
     }));
     if (findings.length === 0) {
-      return outcome.pass(`no secrets in ${files} scanned file${files === 1 ? '' : 's'}`);
+      return outcome.pass(
+        `no secrets in ${files} scanned file${files === 1 ? '' : 's'}`,
+      );
     }
     const critical = findings.filter(f => f.severity === 'critical').length;
     const score = critical > 0 ? 0 : Math.max(0, 10 - 2.5 * findings.length);
     return outcome.fail(
       score,
       findings,
-      `${findings.length} hardcoded secret${findings.length === 1 ? '' : 's'} in ${
-        new Set(matches.map(m => m.file)).size
-      } file(s)`,
+      `${findings.length} hardcoded secret${
+        findings.length === 1 ? '' : 's'
+      } in ${new Set(matches.map(m => m.file)).size} file(s)`,
     );
   },
 });

@@ -1,30 +1,51 @@
-import { ACTION_ADVISORIES, affects, knownVulnerableActions, refVersion } from './knownVulnerableActions';
+import {
+  ACTION_ADVISORIES,
+  affects,
+  knownVulnerableActions,
+  refVersion,
+} from './knownVulnerableActions';
 import { runOnFixture } from '../testing';
 
 describe('known-vulnerable-actions', () => {
-  it.each(['pass', 'fail'])('matches the markers of the %s fixture', async name => {
-    const { missing, unexpected, outcome } = await runOnFixture(knownVulnerableActions, name);
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(name);
-  });
+  it.each(['pass', 'fail'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        knownVulnerableActions,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
 
   it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(knownVulnerableActions, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      knownVulnerableActions,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(knownVulnerableActions, 'fail');
     if (outcome.status !== 'fail') throw new Error(outcome.status);
-    expect(outcome.findings[0]).toMatchObject({ file: '.github/workflows/ci.yml', line: 6, column: 15 });
+    expect(outcome.findings[0]).toMatchObject({
+      file: '.github/workflows/ci.yml',
+      line: 6,
+      column: 15,
+    });
     expect(outcome.findings[0].message).toContain('GHSA-mrrh-fwg8-r2c3');
   });
 });
 
 describe('known-vulnerable-actions versions', () => {
   it('is inconclusive for SHA pins of advised actions without a version comment', async () => {
-    const { outcome } = await runOnFixture(knownVulnerableActions, 'sha-pinned');
+    const { outcome } = await runOnFixture(
+      knownVulnerableActions,
+      'sha-pinned',
+    );
     expect(outcome.status).toBe('inconclusive');
   });
 

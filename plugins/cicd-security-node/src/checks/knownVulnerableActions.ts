@@ -1,7 +1,12 @@
 import advisoryData from '../advisories/actions.json';
 import { getWorkflows } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, parseUses, trailingComment, usesRefs } from './githubActionsShared';
+import {
+  at,
+  parseUses,
+  trailingComment,
+  usesRefs,
+} from './githubActionsShared';
 
 export interface ActionAdvisory {
   id: string;
@@ -119,9 +124,11 @@ export const knownVulnerableActions = createScorecardCheck({
           findings.push({
             ...at(wf, uses.range),
             severity: adv.severity,
-            message: `${u.repo} at ${via} ${display(version)} is affected by ${adv.id}${
-              adv.aliases.length ? ` (${adv.aliases.join(', ')})` : ''
-            }: ${adv.summary}${fixed ? `; fixed in ${fixed}` : ''} (${adv.url})`,
+            message: `${u.repo} at ${via} ${display(version)} is affected by ${
+              adv.id
+            }${adv.aliases.length ? ` (${adv.aliases.join(', ')})` : ''}: ${
+              adv.summary
+            }${fixed ? `; fixed in ${fixed}` : ''} (${adv.url})`,
             fingerprintKey: `${where}:${uses.value}:${adv.id}`,
             suggestedFix: fixed
               ? {
@@ -132,7 +139,10 @@ export const knownVulnerableActions = createScorecardCheck({
         }
       }
     }
-    if (total === 0) return outcome.notApplicable('no remote action or reusable workflow in uses:');
+    if (total === 0)
+      return outcome.notApplicable(
+        'no remote action or reusable workflow in uses:',
+      );
     if (findings.length === 0 && undetermined.length > 0) {
       return outcome.inconclusive(
         `actions with advisories are pinned by commit SHA without a version comment, so their version is unknown offline: ${undetermined.join(
@@ -142,7 +152,10 @@ export const knownVulnerableActions = createScorecardCheck({
     }
     const out = outcome.proportional(total, findings, bad.size);
     if (out.status === 'fail' && undetermined.length) {
-      return { ...out, reason: `${undetermined.length} SHA-pinned use(s) of advised actions could not be versioned` };
+      return {
+        ...out,
+        reason: `${undetermined.length} SHA-pinned use(s) of advised actions could not be versioned`,
+      };
     }
     return out;
   },

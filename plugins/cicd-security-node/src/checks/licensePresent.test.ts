@@ -10,10 +10,15 @@ describe('license-present', () => {
     ['unrecognised', 'warn', 9, 1],
     ['not-applicable', 'fail', 0, 1],
   ])('scores the %s fixture', async (name, status, score, findings) => {
-    const { missing, unexpected, outcome } = await runOnFixture(licensePresent, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      licensePresent,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status, score });
-    expect('findings' in outcome ? outcome.findings : []).toHaveLength(findings);
+    expect('findings' in outcome ? outcome.findings : []).toHaveLength(
+      findings,
+    );
   });
 
   it('names the license it found', async () => {
@@ -22,18 +27,38 @@ describe('license-present', () => {
   });
 
   it.each([
-    ['LICENSE.md', 'MIT License\n\nPermission is hereby granted, free of charge, to any person', 10],
-    ['COPYING', '                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007', 10],
+    [
+      'LICENSE.md',
+      'MIT License\n\nPermission is hereby granted, free of charge, to any person',
+      10,
+    ],
+    [
+      'COPYING',
+      '                    GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007',
+      10,
+    ],
     ['LICENSE-APACHE', 'Apache License\nVersion 2.0, January 2004', 10],
-    ['UNLICENSE', 'This is free and unencumbered software released into the public domain.', 10],
+    [
+      'UNLICENSE',
+      'This is free and unencumbered software released into the public domain.',
+      10,
+    ],
     ['LICENSE.txt', 'SPDX-License-Identifier: BSD-3-Clause', 10],
     ['LICENSE', 'Proprietary. All rights reserved.', 9],
   ])('scores %s', async (file, text, score) => {
-    expect(await licensePresent.run(new InMemorySnapshot({ [file]: text }))).toMatchObject({ score });
+    expect(
+      await licensePresent.run(new InMemorySnapshot({ [file]: text })),
+    ).toMatchObject({ score });
   });
 
   it('ignores license files below the top level other than LICENSES/', async () => {
-    const s = new InMemorySnapshot({ 'vendor/x/LICENSE': 'MIT License', 'src/license.ts': 'export {}' });
-    expect(await licensePresent.run(s)).toMatchObject({ status: 'fail', score: 0 });
+    const s = new InMemorySnapshot({
+      'vendor/x/LICENSE': 'MIT License',
+      'src/license.ts': 'export {}',
+    });
+    expect(await licensePresent.run(s)).toMatchObject({
+      status: 'fail',
+      score: 0,
+    });
   });
 });

@@ -12,19 +12,32 @@ const APPROVED: Array<[string, RegExp]> = [
   ['BSD', /Redistribution and use in source and binary forms/i],
   ['ISC', /Permission to use, copy, modify, and\/or distribute this software/i],
   ['AGPL', /GNU AFFERO GENERAL PUBLIC LICENSE/i],
-  ['LGPL', /GNU LESSER GENERAL PUBLIC LICENSE|GNU LIBRARY GENERAL PUBLIC LICENSE/i],
+  [
+    'LGPL',
+    /GNU LESSER GENERAL PUBLIC LICENSE|GNU LIBRARY GENERAL PUBLIC LICENSE/i,
+  ],
   ['GPL', /GNU GENERAL PUBLIC LICENSE/i],
   ['MPL-2.0', /Mozilla Public License,?\s+(?:Version|v\.?)\s*2\.0/i],
   ['EPL', /Eclipse Public License/i],
-  ['Unlicense', /This is free and unencumbered software released into the public domain/i],
+  [
+    'Unlicense',
+    /This is free and unencumbered software released into the public domain/i,
+  ],
   ['BSL-1.0', /Boost Software License/i],
   ['CC0-1.0', /CC0 1\.0 Universal|Creative Commons Zero/i],
-  ['Zlib', /This software is provided 'as-is', without any express or implied\s+warranty/i],
+  [
+    'Zlib',
+    /This software is provided 'as-is', without any express or implied\s+warranty/i,
+  ],
   ['Artistic-2.0', /The Artistic License 2\.0/i],
   ['EUPL', /European Union Public Licen[cs]e/i],
-  ['0BSD', /Permission to use, copy, modify, and\/or distribute this software for any purpose with or without fee/i],
+  [
+    '0BSD',
+    /Permission to use, copy, modify, and\/or distribute this software for any purpose with or without fee/i,
+  ],
 ];
-const SPDX_APPROVED = /^(?:Apache-2\.0|MIT|BSD-[234]-Clause(?:-\w+)?|0BSD|ISC|[AL]?GPL-[23]\.[01](?:-only|-or-later|\+)?|MPL-2\.0|EPL-[12]\.0|Unlicense|BSL-1\.0|CC0-1\.0|Zlib|Artistic-2\.0|EUPL-1\.[12]|MIT-0|PostgreSQL|Python-2\.0|UPL-1\.0)$/i;
+const SPDX_APPROVED =
+  /^(?:Apache-2\.0|MIT|BSD-[234]-Clause(?:-\w+)?|0BSD|ISC|[AL]?GPL-[23]\.[01](?:-only|-or-later|\+)?|MPL-2\.0|EPL-[12]\.0|Unlicense|BSL-1\.0|CC0-1\.0|Zlib|Artistic-2\.0|EUPL-1\.[12]|MIT-0|PostgreSQL|Python-2\.0|UPL-1\.0)$/i;
 
 export interface LicenseFile {
   file: string;
@@ -40,10 +53,14 @@ export function findLicenses(snapshot: RepoSnapshot): LicenseFile[] {
     const reuse = /^LICENSES\/[^/]+$/i.test(f);
     if (!(top && LICENSE_NAME.test(f)) && !reuse) continue;
     const text = snapshot.read(f) ?? '';
-    const byName = reuse ? f.slice('LICENSES/'.length).replace(/\.(?:txt|md)$/i, '') : undefined;
+    const byName = reuse
+      ? f.slice('LICENSES/'.length).replace(/\.(?:txt|md)$/i, '')
+      : undefined;
     const spdx =
       (byName && SPDX_APPROVED.test(byName) ? byName : undefined) ??
-      /SPDX-License-Identifier:\s*([\w.+-]+)/.exec(text)?.[1]?.match(SPDX_APPROVED)?.[0] ??
+      /SPDX-License-Identifier:\s*([\w.+-]+)/
+        .exec(text)?.[1]
+        ?.match(SPDX_APPROVED)?.[0] ??
       APPROVED.find(([, re]) => re.test(text))?.[0];
     out.push({ file: f, topLevel: top, spdx });
   }
@@ -73,13 +90,22 @@ export const licensePresent = createScorecardCheck({
     if (licenses.length === 0) {
       return outcome.fail(0, [
         {
-          message: 'No license file: add LICENSE at the top level with an OSI-approved license such as Apache-2.0 or MIT',
+          message:
+            'No license file: add LICENSE at the top level with an OSI-approved license such as Apache-2.0 or MIT',
           fingerprintKey: 'no-license',
-          suggestedFix: { description: 'Add a LICENSE file with the full text of the chosen license', replacement: 'LICENSE' },
+          suggestedFix: {
+            description:
+              'Add a LICENSE file with the full text of the chosen license',
+            replacement: 'LICENSE',
+          },
         },
       ]);
     }
-    const best = licenses.find(l => l.topLevel && l.spdx) ?? licenses.find(l => l.topLevel) ?? licenses.find(l => l.spdx) ?? licenses[0];
+    const best =
+      licenses.find(l => l.topLevel && l.spdx) ??
+      licenses.find(l => l.topLevel) ??
+      licenses.find(l => l.spdx) ??
+      licenses[0];
     let score = 6;
     const findings: CheckFinding[] = [];
     if (licenses.some(l => l.topLevel)) score += 3;
@@ -100,7 +126,13 @@ export const licensePresent = createScorecardCheck({
         fingerprintKey: 'license-not-recognised',
       });
     }
-    if (score === 10) return outcome.pass(`${best.spdx} license in ${best.file}`);
-    return { status: 'warn', score, findings, reason: `license in ${best.file}` };
+    if (score === 10)
+      return outcome.pass(`${best.spdx} license in ${best.file}`);
+    return {
+      status: 'warn',
+      score,
+      findings,
+      reason: `license in ${best.file}`,
+    };
   },
 });

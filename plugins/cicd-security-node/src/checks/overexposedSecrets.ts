@@ -100,11 +100,11 @@ export const overexposedSecrets = createScorecardCheck({
         }
       }
     }
-    if (workflows.length === 0) return outcome.notApplicable('no GitHub Actions workflow');
+    if (workflows.length === 0)
+      return outcome.notApplicable('no GitHub Actions workflow');
     if (jobsWithSecrets.size === 0) {
       return outcome.notApplicable('no workflow references secrets');
     }
     return outcome.proportional(jobsWithSecrets.size, findings, badJobs.size);
   },
 });
-

@@ -32,7 +32,10 @@ export const persistedCheckoutCredentials = createScorecardCheck({
           if (!uses || !/^actions\/checkout@/i.test(uses.value)) continue;
           total++;
           const persist = step.with['persist-credentials']?.value;
-          if (persist !== undefined && String(persist).toLowerCase() === 'false') {
+          if (
+            persist !== undefined &&
+            String(persist).toLowerCase() === 'false'
+          ) {
             continue;
           }
           findings.push({
@@ -48,7 +51,8 @@ export const persistedCheckoutCredentials = createScorecardCheck({
             severity: uploads ? 'high' : undefined,
             fingerprintKey: `${job.id}:${uses.value}`,
             suggestedFix: {
-              description: 'Add `with: persist-credentials: false` to the checkout step',
+              description:
+                'Add `with: persist-credentials: false` to the checkout step',
               replacement: `with:\n  persist-credentials: false`,
             },
           });

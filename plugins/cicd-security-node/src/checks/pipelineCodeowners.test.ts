@@ -1,4 +1,9 @@
-import { codeownersMatcher, ownerOf, parseCodeowners, pipelineCodeowners } from './pipelineCodeowners';
+import {
+  codeownersMatcher,
+  ownerOf,
+  parseCodeowners,
+  pipelineCodeowners,
+} from './pipelineCodeowners';
 import { runOnFixture } from '../testing';
 
 describe('pipeline-codeowners', () => {
@@ -8,21 +13,29 @@ describe('pipeline-codeowners', () => {
     ['gitlab', 'fail', 6.7],
     ['no-codeowners', 'fail', 0],
   ])('matches the markers of the %s fixture', async (name, status, score) => {
-    const { missing, unexpected, outcome } = await runOnFixture(pipelineCodeowners, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      pipelineCodeowners,
+      name,
+    );
     expect(missing).toEqual([]);
     expect(unexpected).toEqual([]);
     expect(outcome).toMatchObject({ status, score });
   });
 
   it('is not applicable without pipeline files', async () => {
-    const { outcome } = await runOnFixture(pipelineCodeowners, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      pipelineCodeowners,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it('points at each unowned file and at the rule that un-owns them', async () => {
     const { outcome } = await runOnFixture(pipelineCodeowners, 'fail');
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings.map(f => `${f.file}:${f.line}:${f.column}`)).toEqual([
+    expect(
+      outcome.findings.map(f => `${f.file}:${f.line}:${f.column}`),
+    ).toEqual([
       '.github/workflows/ci.yml:1:1',
       '.github/workflows/release.yml:1:1',
       '.github/CODEOWNERS:3:1',
@@ -38,7 +51,9 @@ describe('pipeline-codeowners', () => {
 
   it('reports a missing CODEOWNERS once', async () => {
     const { outcome } = await runOnFixture(pipelineCodeowners, 'no-codeowners');
-    expect(outcome).toMatchObject({ findings: [{ fingerprintKey: 'no-codeowners' }] });
+    expect(outcome).toMatchObject({
+      findings: [{ fingerprintKey: 'no-codeowners' }],
+    });
   });
 });
 
@@ -66,10 +81,21 @@ describe('CODEOWNERS patterns', () => {
   });
 
   it('lets the last matching rule win, and an owner-less rule un-own', () => {
-    const rules = parseCodeowners('* @a\n/ci/ @b # the CI team\n/ci/generated/\n');
-    expect(ownerOf(rules, 'ci/x.yml')).toMatchObject({ owned: true, rule: { owners: ['@b'] } });
-    expect(ownerOf(rules, 'ci/generated/x.yml')).toMatchObject({ owned: false, rule: { line: 3 } });
-    expect(ownerOf(rules, 'src/index.ts')).toMatchObject({ owned: true, rule: { owners: ['@a'] } });
+    const rules = parseCodeowners(
+      '* @a\n/ci/ @b # the CI team\n/ci/generated/\n',
+    );
+    expect(ownerOf(rules, 'ci/x.yml')).toMatchObject({
+      owned: true,
+      rule: { owners: ['@b'] },
+    });
+    expect(ownerOf(rules, 'ci/generated/x.yml')).toMatchObject({
+      owned: false,
+      rule: { line: 3 },
+    });
+    expect(ownerOf(rules, 'src/index.ts')).toMatchObject({
+      owned: true,
+      rule: { owners: ['@a'] },
+    });
   });
 
   it('applies GitLab section default owners', () => {

@@ -3,7 +3,12 @@ import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** CODEOWNERS locations; the first one present wins (GitHub's order, then GitLab's `.gitlab/`). */
-export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS'];
+export const CODEOWNERS_PATHS = [
+  '.github/CODEOWNERS',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
+  '.gitlab/CODEOWNERS',
+];
 
 export interface CodeownersRule {
   pattern: string;
@@ -83,7 +88,10 @@ function stripComment(s: string) {
  * The rule deciding a file's owners: in each section the last matching rule
  * wins. Returns the owning rule, or the rule that leaves the file unowned.
  */
-export function ownerOf(rules: CodeownersRule[], path: string): {
+export function ownerOf(
+  rules: CodeownersRule[],
+  path: string,
+): {
   owned: boolean;
   rule?: CodeownersRule;
 } {
@@ -110,10 +118,12 @@ const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
 
 /** Local files that `.gitlab-ci.yml` includes: they are pipeline code too. */
 function gitlabLocalIncludes(snapshot: RepoSnapshot): string[] {
-  const text = snapshot.read('.gitlab-ci.yml') ?? snapshot.read('.gitlab-ci.yaml');
+  const text =
+    snapshot.read('.gitlab-ci.yml') ?? snapshot.read('.gitlab-ci.yaml');
   if (!text) return [];
   const found = new Set<string>();
-  const re = /^\s*(?:include:\s*)?(?:-\s*)?(?:local:\s*)?['"]?(\/?[\w./-]+\.ya?ml)['"]?\s*(?:#.*)?$/gm;
+  const re =
+    /^\s*(?:include:\s*)?(?:-\s*)?(?:local:\s*)?['"]?(\/?[\w./-]+\.ya?ml)['"]?\s*(?:#.*)?$/gm;
   const block = /^include:[\s\S]*?(?=^\S)/m.exec(`${text}\nx`)?.[0] ?? '';
   for (let m = re.exec(block); m; m = re.exec(block)) {
     const path = m[1].replace(/^\//, '');
@@ -125,7 +135,9 @@ function gitlabLocalIncludes(snapshot: RepoSnapshot): string[] {
 /** The pipeline definition files of a repository, sorted. */
 export function pipelineFiles(snapshot: RepoSnapshot): string[] {
   const files = new Set(
-    snapshot.files().filter(f => !SKIP.test(f) && PIPELINE_FILE_RE.some(re => re.test(f))),
+    snapshot
+      .files()
+      .filter(f => !SKIP.test(f) && PIPELINE_FILE_RE.some(re => re.test(f))),
   );
   for (const f of gitlabLocalIncludes(snapshot)) files.add(f);
   return [...files].sort();
@@ -142,18 +154,29 @@ export const pipelineCodeowners = createScorecardCheck({
     'Every pipeline definition (workflows, actions, .gitlab-ci.yml, Jenkinsfiles, Azure and CircleCI configs, Dockerfiles, dependabot.yml, CODEOWNERS itself) is matched by a CODEOWNERS rule with an owner.',
   category: 'access-control',
   severity: 'high',
-  platforms: ['github-actions', 'gitlab-ci', 'jenkins', 'azure-pipelines', 'circleci', 'dockerfile'],
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'jenkins',
+    'azure-pipelines',
+    'circleci',
+    'dockerfile',
+  ],
   frameworks: [
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
     { framework: 'openssf-scorecard', control: 'Branch-Protection' },
-    { framework: 'legitify', control: 'code_review_not_limited_to_code_owners' },
+    {
+      framework: 'legitify',
+      control: 'code_review_not_limited_to_code_owners',
+    },
   ],
   remediationUrl:
     'https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners',
   run(snapshot) {
     const pipeline = pipelineFiles(snapshot);
-    if (pipeline.length === 0) return outcome.notApplicable('no pipeline definition files');
+    if (pipeline.length === 0)
+      return outcome.notApplicable('no pipeline definition files');
     const codeowners = CODEOWNERS_PATHS.find(p => snapshot.exists(p));
     if (!codeowners) {
       return outcome.fail(0, [
@@ -161,7 +184,8 @@ export const pipelineCodeowners = createScorecardCheck({
           message: `No CODEOWNERS file: ${pipeline.length} pipeline file(s) can change without a designated reviewer`,
           fingerprintKey: 'no-codeowners',
           suggestedFix: {
-            description: 'Add .github/CODEOWNERS assigning the pipeline files to a team',
+            description:
+              'Add .github/CODEOWNERS assigning the pipeline files to a team',
             replacement: CODEOWNERS_TEMPLATE,
           },
         },
@@ -170,7 +194,10 @@ export const pipelineCodeowners = createScorecardCheck({
     const rules = parseCodeowners(snapshot.read(codeowners) ?? '');
     const files = [...pipeline, codeowners];
     const findings: CheckFinding[] = [];
-    const unowningLines = new Map<number, { rule: CodeownersRule; files: string[] }>();
+    const unowningLines = new Map<
+      number,
+      { rule: CodeownersRule; files: string[] }
+    >();
     let unowned = 0;
     for (const file of files) {
       const { owned, rule } = ownerOf(rules, file);
@@ -197,7 +224,11 @@ export const pipelineCodeowners = createScorecardCheck({
     }
     for (const { rule, files: lost } of unowningLines.values()) {
       findings.push({
-        message: `\`${rule.pattern}\` has no owners and un-owns ${lost.length} pipeline file(s): ${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', …' : ''}`,
+        message: `\`${rule.pattern}\` has no owners and un-owns ${
+          lost.length
+        } pipeline file(s): ${lost.slice(0, 3).join(', ')}${
+          lost.length > 3 ? ', …' : ''
+        }`,
         file: codeowners,
         line: rule.line,
         column: 1,

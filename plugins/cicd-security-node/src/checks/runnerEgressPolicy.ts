@@ -113,16 +113,22 @@ export const runnerEgressPolicy = createScorecardCheck({
     }
     const findings: CheckFinding[] = [];
     for (const { wf, job, why } of jobs) {
-      const harden = job.steps.find(s => HARDEN_RUNNER_RE.test(s.uses?.value ?? ''));
+      const harden = job.steps.find(s =>
+        HARDEN_RUNNER_RE.test(s.uses?.value ?? ''),
+      );
       const policy = harden?.with['egress-policy'];
       if (policy && policy.value.trim().toLowerCase() === 'block') continue;
       const at = policy?.range ?? harden?.uses?.range ?? job.idRange;
       findings.push({
         message: harden
           ? `Job ${job.id} ${why.join(' and ')}, but harden-runner only ${
-              policy ? `runs with egress-policy: ${policy.value}` : 'audits (egress-policy defaults to audit)'
+              policy
+                ? `runs with egress-policy: ${policy.value}`
+                : 'audits (egress-policy defaults to audit)'
             }: outbound traffic is logged, not blocked`
-          : `Job ${job.id} ${why.join(' and ')} with unrestricted network egress: a compromised dependency or action can send them anywhere`,
+          : `Job ${job.id} ${why.join(
+              ' and ',
+            )} with unrestricted network egress: a compromised dependency or action can send them anywhere`,
         file: wf.path,
         line: at.line,
         column: at.column,

@@ -18,14 +18,35 @@ const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
 
 /** SAST tools and how their use shows in a CI file. */
 const SAST_TOOLS: Array<{ tool: string; re: RegExp }> = [
-  { tool: 'CodeQL', re: /github\/codeql-action\/(?:analyze|init)@|\bcodeql\s+database\s+(?:create|analyze)\b/i },
-  { tool: 'CodeQL (Azure DevOps Advanced Security)', re: /AdvancedSecurity-Codeql-(?:Init|Analyze|Autobuild|Autoconfig)@/i },
-  { tool: 'GitLab SAST', re: /(?:Jobs|Security)\/SAST\.(?:latest\.)?gitlab-ci\.yml|components\/sast\/sast@/i },
-  { tool: 'Semgrep', re: /returntocorp\/semgrep|semgrep\/semgrep|\bsemgrep\s+(?:ci|scan|--config)\b|semgrep-action/i },
-  { tool: 'SonarQube/SonarCloud', re: /SonarSource\/|\bsonar-scanner\b|\bsonar:sonar\b|\bgradlew?\b[^\n]*\bsonar(?:qube)?\b|\bsonarscanner\b|\bSonar(?:Qube|Cloud)(?:Prepare|Analyze)@|\bwithSonarQubeEnv\b/i },
+  {
+    tool: 'CodeQL',
+    re: /github\/codeql-action\/(?:analyze|init)@|\bcodeql\s+database\s+(?:create|analyze)\b/i,
+  },
+  {
+    tool: 'CodeQL (Azure DevOps Advanced Security)',
+    re: /AdvancedSecurity-Codeql-(?:Init|Analyze|Autobuild|Autoconfig)@/i,
+  },
+  {
+    tool: 'GitLab SAST',
+    re: /(?:Jobs|Security)\/SAST\.(?:latest\.)?gitlab-ci\.yml|components\/sast\/sast@/i,
+  },
+  {
+    tool: 'Semgrep',
+    re: /returntocorp\/semgrep|semgrep\/semgrep|\bsemgrep\s+(?:ci|scan|--config)\b|semgrep-action/i,
+  },
+  {
+    tool: 'SonarQube/SonarCloud',
+    re: /SonarSource\/|\bsonar-scanner\b|\bsonar:sonar\b|\bgradlew?\b[^\n]*\bsonar(?:qube)?\b|\bsonarscanner\b|\bSonar(?:Qube|Cloud)(?:Prepare|Analyze)@|\bwithSonarQubeEnv\b/i,
+  },
   { tool: 'Snyk Code', re: /\bsnyk\s+code\s+test\b|snyk\/actions\//i },
-  { tool: 'Qodana', re: /JetBrains\/qodana-action|jetbrains\/qodana-|\bqodana\s+scan\b/i },
-  { tool: 'Checkmarx', re: /checkmarx\/ast-github-action|checkmarx\/cx-flow|\bcx\s+scan\s+create\b/i },
+  {
+    tool: 'Qodana',
+    re: /JetBrains\/qodana-action|jetbrains\/qodana-|\bqodana\s+scan\b/i,
+  },
+  {
+    tool: 'Checkmarx',
+    re: /checkmarx\/ast-github-action|checkmarx\/cx-flow|\bcx\s+scan\s+create\b/i,
+  },
   { tool: 'Veracode', re: /veracode\/|pipeline-scan\.jar/i },
   { tool: 'Bandit', re: /\bbandit\s+-|PyCQA\/bandit|\bbandit\b[^\n]*-r\b/ },
   { tool: 'gosec', re: /securego\/gosec|\bgosec\s+(?:\.\/|-)/ },
@@ -52,7 +73,9 @@ function codeLines(text: string): string[] {
 
 export function ciFiles(snapshot: RepoSnapshot): string[] {
   return snapshot.memo('sast:ci-files', () =>
-    snapshot.files().filter(f => !SKIP.test(f) && CI_FILE_RE.some(re => re.test(f))),
+    snapshot
+      .files()
+      .filter(f => !SKIP.test(f) && CI_FILE_RE.some(re => re.test(f))),
   );
 }
 
@@ -82,7 +105,13 @@ function collectSast(snapshot: RepoSnapshot): SastEvidence[] {
 /** The file a repository-level finding points at: the main CI file, if any. */
 function mainCiFile(snapshot: RepoSnapshot): string | undefined {
   const files = ciFiles(snapshot);
-  const order = [/^\.github\/workflows\//, /^\.gitlab-ci/, /Jenkinsfile/, /azure-pipelines/, /^\.circleci/];
+  const order = [
+    /^\.github\/workflows\//,
+    /^\.gitlab-ci/,
+    /Jenkinsfile/,
+    /azure-pipelines/,
+    /^\.circleci/,
+  ];
   for (const re of order) {
     const hit = files.find(f => re.test(f));
     if (hit) return hit;
@@ -102,7 +131,14 @@ export const sastConfigured = createScorecardCheck({
     'A static application security testing tool runs in CI: CodeQL, Semgrep, SonarQube/SonarCloud, Snyk Code, Qodana, GitLab SAST, Azure DevOps Advanced Security CodeQL, or a language SAST tool such as Bandit, gosec or Brakeman.',
   category: 'code-quality',
   severity: 'medium',
-  platforms: ['github-actions', 'gitlab-ci', 'jenkins', 'azure-pipelines', 'circleci', 'repository'],
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'jenkins',
+    'azure-pipelines',
+    'circleci',
+    'repository',
+  ],
   frameworks: [{ framework: 'openssf-scorecard', control: 'SAST' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/code-scanning/introduction-to-code-scanning/about-code-scanning',
@@ -117,7 +153,9 @@ export const sastConfigured = createScorecardCheck({
     return outcome.fail(0, [
       {
         message: `No SAST tool runs in CI${
-          file ? ` (looked at ${ciFiles(snapshot).length} CI file(s))` : ' and the repository has no CI configuration'
+          file
+            ? ` (looked at ${ciFiles(snapshot).length} CI file(s))`
+            : ' and the repository has no CI configuration'
         }; add CodeQL, Semgrep or another static security analyser`,
         file,
         line: file ? 1 : undefined,

@@ -5,30 +5,52 @@ import { InMemorySnapshot } from '../snapshot';
 describe('sast-on-pull-requests', () => {
   it.each([
     ['pass', 'CodeQL runs on pull requests (.github/workflows/codeql.yml:16)'],
-    ['reusable', 'Semgrep runs on pull requests (.github/workflows/semgrep.yml:5)'],
+    [
+      'reusable',
+      'Semgrep runs on pull requests (.github/workflows/semgrep.yml:5)',
+    ],
     ['gitlab', 'GitLab SAST runs on pull requests (.gitlab-ci.yml:2)'],
   ])('passes on the %s fixture', async (name, reason) => {
-    const { missing, unexpected, outcome } = await runOnFixture(sastOnPullRequests, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      sastOnPullRequests,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'pass', score: 10, reason });
   });
 
   it('fails at the SAST step of a workflow not run on pull requests', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(sastOnPullRequests, 'fail');
+    const { missing, unexpected, outcome } = await runOnFixture(
+      sastOnPullRequests,
+      'fail',
+    );
     expect([missing, unexpected]).toEqual([[], []]);
-    expect(outcome).toMatchObject({ status: 'fail', score: 0, findings: [{ file: '.github/workflows/codeql.yml', line: 15, column: 7 }] });
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      score: 0,
+      findings: [{ file: '.github/workflows/codeql.yml', line: 15, column: 7 }],
+    });
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('pull_request:');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'pull_request:',
+    );
   });
 
   it('is not applicable without SAST in CI', async () => {
-    const { outcome } = await runOnFixture(sastOnPullRequests, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      sastOnPullRequests,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it('is inconclusive when SAST is configured outside the pipelines', async () => {
-    const s = new InMemorySnapshot({ 'sonar-project.properties': 'sonar.projectKey=x\n' });
-    expect(await sastOnPullRequests.run(s)).toMatchObject({ status: 'inconclusive' });
+    const s = new InMemorySnapshot({
+      'sonar-project.properties': 'sonar.projectKey=x\n',
+    });
+    expect(await sastOnPullRequests.run(s)).toMatchObject({
+      status: 'inconclusive',
+    });
   });
 
   it.each([
@@ -39,18 +61,35 @@ describe('sast-on-pull-requests', () => {
     ['on: workflow_dispatch\n', 'fail'],
   ])('reads the triggers %j', async (on, status) => {
     const wf = `${on}jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: semgrep ci\n`;
-    expect(await sastOnPullRequests.run(new InMemorySnapshot({ '.github/workflows/s.yml': wf }))).toMatchObject({ status });
+    expect(
+      await sastOnPullRequests.run(
+        new InMemorySnapshot({ '.github/workflows/s.yml': wf }),
+      ),
+    ).toMatchObject({ status });
   });
 
   it('treats Azure pipelines with pr: none as not run on pull requests', async () => {
     const yml = 'pr: none\nsteps:\n  - task: AdvancedSecurity-Codeql-Init@1\n';
-    expect(await sastOnPullRequests.run(new InMemorySnapshot({ 'azure-pipelines.yml': yml }))).toMatchObject({ status: 'fail' });
+    expect(
+      await sastOnPullRequests.run(
+        new InMemorySnapshot({ 'azure-pipelines.yml': yml }),
+      ),
+    ).toMatchObject({ status: 'fail' });
     const yml2 = 'steps:\n  - task: AdvancedSecurity-Codeql-Init@1\n';
-    expect(await sastOnPullRequests.run(new InMemorySnapshot({ 'azure-pipelines.yml': yml2 }))).toMatchObject({ status: 'pass' });
+    expect(
+      await sastOnPullRequests.run(
+        new InMemorySnapshot({ 'azure-pipelines.yml': yml2 }),
+      ),
+    ).toMatchObject({ status: 'pass' });
   });
 
   it('treats GitLab pipelines restricted to the default branch as not run on merge requests', async () => {
-    const yml = 'workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\ninclude:\n  - template: Jobs/SAST.gitlab-ci.yml\n';
-    expect(await sastOnPullRequests.run(new InMemorySnapshot({ '.gitlab-ci.yml': yml }))).toMatchObject({ status: 'fail' });
+    const yml =
+      'workflow:\n  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\ninclude:\n  - template: Jobs/SAST.gitlab-ci.yml\n';
+    expect(
+      await sastOnPullRequests.run(
+        new InMemorySnapshot({ '.gitlab-ci.yml': yml }),
+      ),
+    ).toMatchObject({ status: 'fail' });
   });
 });

@@ -13,37 +13,57 @@ export const sastOnPullRequests = createScorecardCheck({
     'The pipeline that runs the SAST tool is triggered by pull/merge requests (GitHub pull_request, merge queues, GitLab merge request or branch pipelines), not only on the default branch or a schedule.',
   category: 'code-quality',
   severity: 'low',
-  platforms: ['github-actions', 'gitlab-ci', 'jenkins', 'azure-pipelines', 'circleci'],
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'jenkins',
+    'azure-pipelines',
+    'circleci',
+  ],
   frameworks: [{ framework: 'openssf-scorecard', control: 'SAST' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/code-scanning/creating-an-advanced-setup-for-code-scanning/customizing-your-advanced-setup-for-code-scanning',
   run(snapshot) {
     const evidence = findSast(snapshot);
-    const inCi = evidence.filter(e => e.file !== 'sonar-project.properties' && !/^qodana\.ya?ml$/.test(e.file));
+    const inCi = evidence.filter(
+      e =>
+        e.file !== 'sonar-project.properties' &&
+        !/^qodana\.ya?ml$/.test(e.file),
+    );
     if (inCi.length === 0) {
       if (evidence.length > 0) {
         const checkRuns = snapshot.fact('github.checkRuns');
         return outcome.inconclusive(
-          `${evidence[0].tool} is configured (${evidence[0].file}) but runs outside the repository's pipelines; whether it runs on pull requests needs the GitHub API (fact github.checkRuns${
+          `${evidence[0].tool} is configured (${
+            evidence[0].file
+          }) but runs outside the repository's pipelines; whether it runs on pull requests needs the GitHub API (fact github.checkRuns${
             checkRuns.available ? '' : `: ${checkRuns.reason}`
           })`,
         );
       }
-      return outcome.notApplicable('no SAST tool runs in CI (see sast-configured)');
+      return outcome.notApplicable(
+        'no SAST tool runs in CI (see sast-configured)',
+      );
     }
     const files = [...new Set(inCi.map(e => e.file))];
     const onPrs = files.filter(f => runsOnPullRequests(snapshot, f));
     if (onPrs.length > 0) {
       const first = inCi.find(e => e.file === onPrs[0])!;
-      return outcome.pass(`${first.tool} runs on pull requests (${first.file}:${first.line})`);
+      return outcome.pass(
+        `${first.tool} runs on pull requests (${first.file}:${first.line})`,
+      );
     }
     const findings: CheckFinding[] = files.map(file => {
       const e = inCi.find(x => x.file === file)!;
       const text = snapshot.read(file)?.split('\n')[e.line - 1] ?? '';
       const gha = file.startsWith('.github/');
       return {
-        message: `${e.tool} runs in ${file}, which is not triggered by pull requests; ${
-          gha ? 'add a pull_request trigger' : 'run it in merge request pipelines too'
+        message: `${
+          e.tool
+        } runs in ${file}, which is not triggered by pull requests; ${
+          gha
+            ? 'add a pull_request trigger'
+            : 'run it in merge request pipelines too'
         } so that findings block the change in review`,
         file,
         line: e.line,
@@ -51,7 +71,11 @@ export const sastOnPullRequests = createScorecardCheck({
         snippet: text.trim(),
         fingerprintKey: `sast-not-on-prs:${file}`,
         suggestedFix: gha
-          ? { description: 'Add `pull_request:` to the workflow triggers', replacement: 'on:\n  push:\n    branches: [main]\n  pull_request:' }
+          ? {
+              description: 'Add `pull_request:` to the workflow triggers',
+              replacement:
+                'on:\n  push:\n    branches: [main]\n  pull_request:',
+            }
           : undefined,
       };
     });

@@ -7,39 +7,82 @@ describe('sbom-generated', () => {
     ['pass', 'Syft (.github/workflows/release.yml:13)'],
     ['maven', 'CycloneDX (pom.xml:5)'],
   ])('passes on the %s fixture', async (name, reason) => {
-    const { missing, unexpected, outcome } = await runOnFixture(sbomGenerated, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      sbomGenerated,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'pass', score: 10, reason });
   });
 
   it('warns when an SBOM is committed but not generated', async () => {
     const { outcome } = await runOnFixture(sbomGenerated, 'file-only');
-    expect(outcome).toMatchObject({ status: 'warn', score: 5, findings: [{ file: 'sbom.spdx.json' }] });
+    expect(outcome).toMatchObject({
+      status: 'warn',
+      score: 5,
+      findings: [{ file: 'sbom.spdx.json' }],
+    });
   });
 
   it('fails on the main CI file when nothing generates an SBOM', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(sbomGenerated, 'fail');
+    const { missing, unexpected, outcome } = await runOnFixture(
+      sbomGenerated,
+      'fail',
+    );
     expect([missing, unexpected]).toEqual([[], []]);
-    expect(outcome).toMatchObject({ status: 'fail', score: 0, findings: [{ file: '.github/workflows/release.yml', line: 1 }] });
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      score: 0,
+      findings: [{ file: '.github/workflows/release.yml', line: 1 }],
+    });
     if (outcome.status !== 'fail') throw new Error();
-    expect(outcome.findings[0].suggestedFix?.replacement).toContain('anchore/sbom-action');
+    expect(outcome.findings[0].suggestedFix?.replacement).toContain(
+      'anchore/sbom-action',
+    );
   });
 
   it('fails at repository level without CI or SBOM', async () => {
     const { outcome } = await runOnFixture(sbomGenerated, 'not-applicable');
-    expect(outcome).toMatchObject({ status: 'fail', findings: [{ file: undefined }] });
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      findings: [{ file: undefined }],
+    });
   });
 
   it.each([
-    ['.github/workflows/a.yml', '      - run: syft scan dir:. -o spdx-json=sbom.json', 'Syft'],
-    ['.github/workflows/a.yml', '      - run: npx @cyclonedx/cyclonedx-npm --output-file bom.json', 'CycloneDX'],
-    ['.github/workflows/a.yml', '      - run: docker buildx build --sbom=true -t app .', 'docker buildx --sbom'],
-    ['.github/workflows/a.yml', '          sbom: true', 'docker/build-push-action sbom'],
+    [
+      '.github/workflows/a.yml',
+      '      - run: syft scan dir:. -o spdx-json=sbom.json',
+      'Syft',
+    ],
+    [
+      '.github/workflows/a.yml',
+      '      - run: npx @cyclonedx/cyclonedx-npm --output-file bom.json',
+      'CycloneDX',
+    ],
+    [
+      '.github/workflows/a.yml',
+      '      - run: docker buildx build --sbom=true -t app .',
+      'docker buildx --sbom',
+    ],
+    [
+      '.github/workflows/a.yml',
+      '          sbom: true',
+      'docker/build-push-action sbom',
+    ],
     ['.gitlab-ci.yml', '        cyclonedx: gl-sbom-*.cdx.json', 'CycloneDX'],
     ['Jenkinsfile', "    sh 'cdxgen -o bom.json'", 'cdxgen'],
-    ['.github/workflows/a.yml', '      - run: trivy fs --format cyclonedx --output sbom.json .', 'Trivy SBOM'],
+    [
+      '.github/workflows/a.yml',
+      '      - run: trivy fs --format cyclonedx --output sbom.json .',
+      'Trivy SBOM',
+    ],
   ])('recognises %s: %s', (file, line, tool) => {
-    expect(findSbomGeneration(new InMemorySnapshot({ [file]: `${line}\n` })).map(e => e.tool)).toContain(tool);
+    expect(
+      findSbomGeneration(new InMemorySnapshot({ [file]: `${line}\n` })).map(
+        e => e.tool,
+      ),
+    ).toContain(tool);
   });
 
   it.each([
@@ -47,6 +90,8 @@ describe('sbom-generated', () => {
     ['.github/workflows/a.yml', '          sbom: false'],
     ['package.json', '{"name": "app", "scripts": {"build": "tsc"}}'],
   ])('does not count %s: %s', (file, line) => {
-    expect(findSbomGeneration(new InMemorySnapshot({ [file]: `${line}\n` }))).toEqual([]);
+    expect(
+      findSbomGeneration(new InMemorySnapshot({ [file]: `${line}\n` })),
+    ).toEqual([]);
   });
 });

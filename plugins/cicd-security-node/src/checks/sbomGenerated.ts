@@ -1,26 +1,55 @@
 import { RepoSnapshot } from '../snapshot';
 import { ciFiles } from './sastConfigured';
-import { ActionRule, Evidence, findEvidence, LineRule, mainCiFile } from './ciEvidence';
+import {
+  ActionRule,
+  Evidence,
+  findEvidence,
+  LineRule,
+  mainCiFile,
+} from './ciEvidence';
 import { createScorecardCheck, outcome } from './types';
 
 /** Steps and build-tool plugins that produce a software bill of materials. */
 export const SBOM_RULES: LineRule[] = [
-  { tool: 'Syft', re: /anchore\/sbom-action@|\bsyft\s+(?:scan\s+|packages\s+)?\S|\bsyft\b[^\n]*-o\s*(?:spdx|cyclonedx)/i, unless: /\bsyft\s+(?:version|--version)\b/i },
+  {
+    tool: 'Syft',
+    re: /anchore\/sbom-action@|\bsyft\s+(?:scan\s+|packages\s+)?\S|\bsyft\b[^\n]*-o\s*(?:spdx|cyclonedx)/i,
+    unless: /\bsyft\s+(?:version|--version)\b/i,
+  },
   { tool: 'cdxgen', re: /\bcdxgen\b/i },
   { tool: 'CycloneDX', re: /cyclonedx/i },
-  { tool: 'SPDX tools', re: /\bspdx-sbom-generator\b|spdx-maven-plugin|\bsbom-tool\s+generate\b|microsoft\/sbom-tool|advanced-security\/(?:sbom|spdx)-generator/i },
-  { tool: 'docker buildx --sbom', re: /\bdocker\s+(?:buildx\s+)?build\b[^\n]*--sbom(?:=true|\s+true|(?=\s|$))/i },
-  { tool: 'docker/build-push-action sbom', re: /^\s*sbom:\s*['"]?true['"]?\s*$/i },
-  { tool: 'Trivy SBOM', re: /\btrivy\b[^\n]*--format[= ]\s*(?:cyclonedx|spdx|spdx-json)\b/i },
+  {
+    tool: 'SPDX tools',
+    re: /\bspdx-sbom-generator\b|spdx-maven-plugin|\bsbom-tool\s+generate\b|microsoft\/sbom-tool|advanced-security\/(?:sbom|spdx)-generator/i,
+  },
+  {
+    tool: 'docker buildx --sbom',
+    re: /\bdocker\s+(?:buildx\s+)?build\b[^\n]*--sbom(?:=true|\s+true|(?=\s|$))/i,
+  },
+  {
+    tool: 'docker/build-push-action sbom',
+    re: /^\s*sbom:\s*['"]?true['"]?\s*$/i,
+  },
+  {
+    tool: 'Trivy SBOM',
+    re: /\btrivy\b[^\n]*--format[= ]\s*(?:cyclonedx|spdx|spdx-json)\b/i,
+  },
   { tool: 'npm sbom', re: /\bnpm\s+sbom\b/i },
-  { tool: 'attest-sbom', re: /actions\/attest-sbom@|\bcosign\s+attest\b[^\n]*--type[= ](?:cyclonedx|spdx|spdxjson)/i },
+  {
+    tool: 'attest-sbom',
+    re: /actions\/attest-sbom@|\bcosign\s+attest\b[^\n]*--type[= ](?:cyclonedx|spdx|spdxjson)/i,
+  },
   { tool: 'Kubernetes bom', re: /\bbom\s+generate\b/i },
   { tool: 'GitHub dependency graph SBOM', re: /\/dependency-graph\/sbom\b/i },
   { tool: 'GoReleaser sboms', re: /^sboms:\s*$/ },
 ];
 
 export const SBOM_ACTIONS: ActionRule[] = [
-  { tool: 'Trivy SBOM', uses: /^aquasecurity\/trivy-action@/i, when: w => /^(?:cyclonedx|spdx|spdx-json)$/i.test(w.format ?? '') },
+  {
+    tool: 'Trivy SBOM',
+    uses: /^aquasecurity\/trivy-action@/i,
+    when: w => /^(?:cyclonedx|spdx|spdx-json)$/i.test(w.format ?? ''),
+  },
 ];
 
 /** SBOM documents committed to the repository (OpenSSF Scorecard's names, plus bom/sbom files). */
@@ -28,14 +57,20 @@ export const SBOM_FILE_RE =
   /\.(?:cdx\.json|cdx\.xml|spdx|spdx\.json|spdx\.xml|spdx\.ya?ml|spdx\.rdf|spdx\.rdf\.xml)$|(?:^|\/)s?bom\.(?:json|xml)$|\.sbom\.json$/i;
 
 /** Build files where an SBOM plugin may be configured, besides the CI files. */
-const BUILD_FILE_RE = /(?:^|\/)(?:pom\.xml|build\.gradle(?:\.kts)?|package\.json|\.goreleaser\.ya?ml)$/;
+const BUILD_FILE_RE =
+  /(?:^|\/)(?:pom\.xml|build\.gradle(?:\.kts)?|package\.json|\.goreleaser\.ya?ml)$/;
 const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
 
 export function findSbomGeneration(snapshot: RepoSnapshot): Evidence[] {
-  const files = [...ciFiles(snapshot), ...snapshot.files().filter(f => BUILD_FILE_RE.test(f) && !SKIP.test(f))];
+  const files = [
+    ...ciFiles(snapshot),
+    ...snapshot.files().filter(f => BUILD_FILE_RE.test(f) && !SKIP.test(f)),
+  ];
   return findEvidence(snapshot, SBOM_RULES, SBOM_ACTIONS, files).filter(
     // In build files only the plugins count, not a dependency on a CycloneDX library name in a JSON value.
-    e => ciFiles(snapshot).includes(e.file) || /cyclonedx|syft|spdx|^sboms:/i.test(e.snippet),
+    e =>
+      ciFiles(snapshot).includes(e.file) ||
+      /cyclonedx|syft|spdx|^sboms:/i.test(e.snippet),
   );
 }
 
@@ -50,7 +85,14 @@ export const sbomGenerated = createScorecardCheck({
     'The build produces a software bill of materials (Syft/anchore sbom-action, cdxgen, CycloneDX tools and plugins, docker buildx --sbom, GitLab CycloneDX reports), or the repository holds one.',
   category: 'compliance',
   severity: 'medium',
-  platforms: ['github-actions', 'gitlab-ci', 'jenkins', 'azure-pipelines', 'circleci', 'repository'],
+  platforms: [
+    'github-actions',
+    'gitlab-ci',
+    'jenkins',
+    'azure-pipelines',
+    'circleci',
+    'repository',
+  ],
   frameworks: [
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
@@ -62,9 +104,13 @@ export const sbomGenerated = createScorecardCheck({
     const evidence = findSbomGeneration(snapshot);
     if (evidence.length > 0) {
       const tools = [...new Set(evidence.map(e => e.tool))];
-      return outcome.pass(`${tools.join(', ')} (${evidence[0].file}:${evidence[0].line})`);
+      return outcome.pass(
+        `${tools.join(', ')} (${evidence[0].file}:${evidence[0].line})`,
+      );
     }
-    const sbomFile = snapshot.files().find(f => SBOM_FILE_RE.test(f) && !SKIP.test(f));
+    const sbomFile = snapshot
+      .files()
+      .find(f => SBOM_FILE_RE.test(f) && !SKIP.test(f));
     if (sbomFile) {
       return {
         status: 'warn',
@@ -83,13 +129,15 @@ export const sbomGenerated = createScorecardCheck({
     const file = mainCiFile(snapshot);
     return outcome.fail(0, [
       {
-        message: 'No pipeline generates an SBOM and the repository holds none; generate one with Syft, cdxgen or a CycloneDX plugin when building releases',
+        message:
+          'No pipeline generates an SBOM and the repository holds none; generate one with Syft, cdxgen or a CycloneDX plugin when building releases',
         file,
         line: file ? 1 : undefined,
         column: file ? 1 : undefined,
         fingerprintKey: 'no-sbom',
         suggestedFix: {
-          description: 'Generate an SPDX SBOM in the release workflow with anchore/sbom-action',
+          description:
+            'Generate an SPDX SBOM in the release workflow with anchore/sbom-action',
           replacement: SBOM_STEP,
         },
       },

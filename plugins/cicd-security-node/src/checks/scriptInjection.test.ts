@@ -95,7 +95,7 @@ describe('script-injection on other platforms', () => {
     return outcome.findings;
   }
 
-  it('points at GitLab expand_vars inputs and unquoted or eval\'d variables', async () => {
+  it("points at GitLab expand_vars inputs and unquoted or eval'd variables", async () => {
     const f = await findings('gitlab');
     expect(f.map(x => [x.line, x.column, x.severity])).toEqual([
       [9, 10, 'high'],

@@ -412,11 +412,17 @@ function gitlabHits(block: ScriptBlock): Hit[] {
       block,
       offset: m.index!,
       length: m[0].length,
-      message: `${m[0]} pastes input ${m[1]} into a script: line with CI/CD variables expanded, before the shell reads it; whoever sets the input (or a variable it names, such as a merge request title) writes code. Pass it through variables: and reference "$INPUT_${envLike(m[1])}" instead`,
+      message: `${m[0]} pastes input ${
+        m[1]
+      } into a script: line with CI/CD variables expanded, before the shell reads it; whoever sets the input (or a variable it names, such as a merge request title) writes code. Pass it through variables: and reference "$INPUT_${envLike(
+        m[1],
+      )}" instead`,
       severity: 'high',
       fix: {
         description: `Pass the input through a job variable and quote it in the script`,
-        replacement: `variables:\n  INPUT_${envLike(m[1])}: $[[ inputs.${m[1]} ]]`,
+        replacement: `variables:\n  INPUT_${envLike(m[1])}: $[[ inputs.${
+          m[1]
+        } ]]`,
       },
       key: `inputs.${m[1]}`,
     });
@@ -436,7 +442,9 @@ function gitlabHits(block: ScriptBlock): Hit[] {
       length: m[0].length,
       message: reparsed
         ? `${m[0]} (attacker-controlled ${name}) is handed to ${reparsed}, which runs its text as code`
-        : `${m[0]} (attacker-controlled ${name}) is used unquoted in a script: line; its text is split and glob-expanded, letting a crafted ${
+        : `${
+            m[0]
+          } (attacker-controlled ${name}) is used unquoted in a script: line; its text is split and glob-expanded, letting a crafted ${
             /BRANCH|REF/.test(name) ? 'branch name' : 'message or title'
           } inject arguments`,
       severity: reparsed ? 'high' : 'medium',
@@ -538,8 +546,12 @@ function jenkinsHits(jf: Jenkinsfile): Hit[] {
         length: m[0].length,
         message: `${m[0]} interpolates ${
           scope === 'params' ? source : `attacker-controlled ${source}`
-        } into a double-quoted ${st.step} script: Groovy pastes the text in before the shell reads it, so it becomes code. Use a single-quoted script and let the shell read ${
-          scope === 'params' ? `the value from the environment (withEnv)` : `$${name}`
+        } into a double-quoted ${
+          st.step
+        } script: Groovy pastes the text in before the shell reads it, so it becomes code. Use a single-quoted script and let the shell read ${
+          scope === 'params'
+            ? `the value from the environment (withEnv)`
+            : `$${name}`
         }`,
         severity: 'high',
         fix: {
@@ -677,8 +689,7 @@ export const scriptInjection = createScorecardCheck({
     const other = otherPlatforms(snapshot);
     scripts += other.scripts;
     findings.push(...other.findings);
-    if (scripts === 0)
-      return outcome.notApplicable('no pipeline script step');
+    if (scripts === 0) return outcome.notApplicable('no pipeline script step');
     if (findings.length === 0)
       return outcome.pass(`${scripts} script(s) checked`);
     return outcome.fail(0, findings);

@@ -10,7 +10,8 @@ export interface SecurityAndAnalysis {
   [feature: string]: { status?: string } | undefined;
 }
 
-const SECRET_DETECTION = /(?:^|\/)Secret-Detection\.(?:latest\.)?gitlab-ci\.yml$|\/components\/secret-detection\/secret-detection@/i;
+const SECRET_DETECTION =
+  /(?:^|\/)Secret-Detection\.(?:latest\.)?gitlab-ci\.yml$|\/components\/secret-detection\/secret-detection@/i;
 
 /** True when the repository's GitLab CI configuration exists (so GitLab settings apply). */
 export function hasGitlabCi(snapshot: RepoSnapshot): boolean {
@@ -28,7 +29,10 @@ export function gitlabTemplateOutcome(
     ...findGitlabIncludes(snapshot, re),
     ...findGitlabIncludes(snapshot, AUTO_DEVOPS_TEMPLATE),
   ];
-  if (hits.length > 0) return outcome.pass(`${hits[0].tool} included (${hits[0].file}:${hits[0].line})`);
+  if (hits.length > 0)
+    return outcome.pass(
+      `${hits[0].tool} included (${hits[0].file}:${hits[0].line})`,
+    );
   const root = getGitlabCi(snapshot)[0];
   const include = root?.file.doc.contents ? root.includes[0]?.range : undefined;
   return outcome.fail(0, [
@@ -61,20 +65,28 @@ export const secretScanningEnabled = createScorecardCheck({
   frameworks: [
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
     { framework: 'legitify', control: 'secret_scanning_not_enabled' },
-    { framework: 'legitify', control: 'enable_push_protection_secret_scanning' },
+    {
+      framework: 'legitify',
+      control: 'enable_push_protection_secret_scanning',
+    },
   ],
-  remediationUrl: 'https://docs.github.com/en/code-security/secret-scanning/introduction/about-push-protection',
+  remediationUrl:
+    'https://docs.github.com/en/code-security/secret-scanning/introduction/about-push-protection',
   run(snapshot) {
-    const fact = snapshot.fact<SecurityAndAnalysis | null>('github.securityAndAnalysis');
+    const fact = snapshot.fact<SecurityAndAnalysis | null>(
+      'github.securityAndAnalysis',
+    );
     if (fact.available) {
       const sa = fact.value ?? {};
       const scanning = sa.secret_scanning?.status === 'enabled';
       const push = sa.secret_scanning_push_protection?.status === 'enabled';
-      if (scanning && push) return outcome.pass('secret scanning and push protection are enabled');
+      if (scanning && push)
+        return outcome.pass('secret scanning and push protection are enabled');
       if (scanning) {
         return outcome.fail(5, [
           {
-            message: 'Secret scanning is enabled but push protection is not: secrets are found only after they are pushed',
+            message:
+              'Secret scanning is enabled but push protection is not: secrets are found only after they are pushed',
             fingerprintKey: 'no-push-protection',
             severity: 'medium',
           },
@@ -88,7 +100,12 @@ export const secretScanningEnabled = createScorecardCheck({
       ]);
     }
     if (hasGitlabCi(snapshot)) {
-      return gitlabTemplateOutcome(snapshot, SECRET_DETECTION, 'Secret Detection', 'Secret-Detection.gitlab-ci.yml');
+      return gitlabTemplateOutcome(
+        snapshot,
+        SECRET_DETECTION,
+        'Secret Detection',
+        'Secret-Detection.gitlab-ci.yml',
+      );
     }
     return outcome.inconclusive(
       `whether secret scanning and push protection are enabled needs the GitHub API (fact github.securityAndAnalysis: ${fact.reason})`,

@@ -46,14 +46,21 @@ export const secretsOutsideEnvironment = createScorecardCheck({
         const names = secretsReferences(e.inner).filter(
           n => !ALWAYS_AVAILABLE.has(n.toLowerCase()),
         );
-        const computed = /\bsecrets\s*\[(?!\s*')/.test(text) || /\btojson\s*\(\s*secrets\s*\)/i.test(text);
+        const computed =
+          /\bsecrets\s*\[(?!\s*')/.test(text) ||
+          /\btojson\s*\(\s*secrets\s*\)/i.test(text);
         if (names.length === 0 && !computed) continue;
         const key = `${wf.path}#${job.id}`;
         jobsUsingSecrets.add(key);
         if (job.environment) continue;
         badJobs.add(key);
         const m = /\bsecrets\b/.exec(text);
-        const range = rangeInExpression(wf, e, m?.index ?? 0, m ? m[0].length + (names[0] ? names[0].length + 1 : 0) : 0);
+        const range = rangeInExpression(
+          wf,
+          e,
+          m?.index ?? 0,
+          m ? m[0].length + (names[0] ? names[0].length + 1 : 0) : 0,
+        );
         for (const name of names.length ? names : ['*']) {
           if (reported.has(`${job.id}:${name}`)) continue;
           reported.add(`${job.id}:${name}`);
@@ -65,7 +72,11 @@ export const secretsOutsideEnvironment = createScorecardCheck({
                 : `job "${job.id}" reads secrets.${name} without a deployment environment; any workflow change on any branch can use it`,
             fingerprintKey: `${job.id}:${name}`,
             suggestedFix: {
-              description: `Move ${name === '*' ? 'the secrets' : name} to a deployment environment with protection rules and add \`environment: <name>\` to job "${job.id}"`,
+              description: `Move ${
+                name === '*' ? 'the secrets' : name
+              } to a deployment environment with protection rules and add \`environment: <name>\` to job "${
+                job.id
+              }"`,
             },
           });
         }
@@ -80,7 +91,9 @@ export const secretsOutsideEnvironment = createScorecardCheck({
       return outcome.notApplicable('no GitHub Actions workflow');
     }
     if (jobsUsingSecrets.size === 0) {
-      return outcome.notApplicable('no job reads secrets other than GITHUB_TOKEN');
+      return outcome.notApplicable(
+        'no job reads secrets other than GITHUB_TOKEN',
+      );
     }
     return outcome.proportional(jobsUsingSecrets.size, findings, badJobs.size);
   },

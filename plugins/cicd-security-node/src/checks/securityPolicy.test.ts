@@ -8,11 +8,16 @@ describe('security-policy', () => {
     ['thin', 'warn', 6, 2],
     ['no-contact', 'fail', 4, 1],
   ])('scores the %s fixture', async (name, status, score, findings) => {
-    const { missing, unexpected, outcome } = await runOnFixture(securityPolicy, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      securityPolicy,
+      name,
+    );
     expect(missing).toEqual([]);
     expect(unexpected).toEqual([]);
     expect(outcome).toMatchObject({ status, score });
-    expect('findings' in outcome ? outcome.findings : []).toHaveLength(findings);
+    expect('findings' in outcome ? outcome.findings : []).toHaveLength(
+      findings,
+    );
   });
 
   it('prefers .github/SECURITY.md, as GitHub does', async () => {
@@ -23,14 +28,18 @@ describe('security-policy', () => {
   it('points at the policy file for what it lacks', async () => {
     const { outcome } = await runOnFixture(securityPolicy, 'thin');
     if (outcome.status !== 'warn') throw new Error();
-    expect(outcome.findings.map(f => [f.file, f.line, f.fingerprintKey])).toEqual([
+    expect(
+      outcome.findings.map(f => [f.file, f.line, f.fingerprintKey]),
+    ).toEqual([
       ['docs/security.md', 1, 'too-short'],
       ['docs/security.md', 1, 'no-disclosure'],
     ]);
   });
 
   it('counts words of prose, not headings, links or addresses', () => {
-    const a = assessPolicy('# Security policy\n\nhttps://example.com/report security@example.com\n');
+    const a = assessPolicy(
+      '# Security policy\n\nhttps://example.com/report security@example.com\n',
+    );
     expect(a).toEqual({ contactLine: 3, words: 0, disclosure: false });
   });
 });

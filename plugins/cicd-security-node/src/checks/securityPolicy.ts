@@ -1,5 +1,11 @@
 import { RepoSnapshot } from '../snapshot';
-import { CheckFinding, CheckOutcome, createScorecardCheck, outcome, round1 } from './types';
+import {
+  CheckFinding,
+  CheckOutcome,
+  createScorecardCheck,
+  outcome,
+  round1,
+} from './types';
 
 /** Where a policy may live, in the order GitHub looks (then GitLab's `.gitlab/`). */
 const POLICY_DIRS = ['.github/', '', 'docs/', '.gitlab/'];
@@ -9,7 +15,12 @@ export function findSecurityPolicy(snapshot: RepoSnapshot): string | undefined {
   for (const dir of POLICY_DIRS) {
     const hit = snapshot
       .files()
-      .find(f => f.startsWith(dir) && !f.slice(dir.length).includes('/') && POLICY_NAME.test(f.slice(dir.length)));
+      .find(
+        f =>
+          f.startsWith(dir) &&
+          !f.slice(dir.length).includes('/') &&
+          POLICY_NAME.test(f.slice(dir.length)),
+      );
     if (hit) return hit;
   }
   return undefined;
@@ -25,7 +36,11 @@ export const MIN_POLICY_WORDS = 20;
 /** What a policy offers, with the line of the first contact when it has one. */
 export function assessPolicy(text: string) {
   const lines = text.split('\n');
-  const contactLine = lines.findIndex(l => new RegExp(URL_RE.source, 'i').test(l) || new RegExp(EMAIL_RE.source).test(l));
+  const contactLine = lines.findIndex(
+    l =>
+      new RegExp(URL_RE.source, 'i').test(l) ||
+      new RegExp(EMAIL_RE.source).test(l),
+  );
   const prose = lines
     .filter(l => !/^\s*(?:#|=+\s*$|-+\s*$|\.\.\s|<!--)/.test(l))
     .join(' ')
@@ -62,17 +77,20 @@ export const securityPolicy = createScorecardCheck({
     if (!file) {
       return outcome.fail(0, [
         {
-          message: 'No security policy: add SECURITY.md saying how to report a vulnerability privately',
+          message:
+            'No security policy: add SECURITY.md saying how to report a vulnerability privately',
           fingerprintKey: 'no-security-policy',
           suggestedFix: {
-            description: 'Add SECURITY.md with a private contact and the disclosure process',
+            description:
+              'Add SECURITY.md with a private contact and the disclosure process',
             replacement: POLICY_TEMPLATE,
           },
         },
       ]);
     }
     const text = snapshot.read(file);
-    if (text === undefined) return outcome.inconclusive(`${file} could not be read as text`);
+    if (text === undefined)
+      return outcome.inconclusive(`${file} could not be read as text`);
     const a = assessPolicy(text);
     let score = 0;
     const findings: CheckFinding[] = [];
@@ -104,7 +122,11 @@ export const securityPolicy = createScorecardCheck({
     }
     if (score === 10) return outcome.pass(`policy in ${file}`);
     // A policy with a contact works, even if thin: a warning, not a failure.
-    return { status: a.contactLine ? 'warn' : 'fail', score: round1(score), findings };
+    return {
+      status: a.contactLine ? 'warn' : 'fail',
+      score: round1(score),
+      findings,
+    };
   },
 });
 

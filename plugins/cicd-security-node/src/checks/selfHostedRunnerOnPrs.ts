@@ -1,4 +1,8 @@
-import { findExpressions, getWorkflows, WorkflowJob } from '../parsers/githubActions';
+import {
+  findExpressions,
+  getWorkflows,
+  WorkflowJob,
+} from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 import { at, PULL_REQUEST_TRIGGERS } from './githubActionsShared';
 
@@ -34,7 +38,9 @@ function runnerLabels(job: WorkflowJob): string[] | undefined {
     const matrix = job.matrix as Record<string, unknown> | undefined;
     if (spans.length === 1 && m && matrix && Array.isArray(matrix[m[1]])) {
       const values = matrix[m[1]] as unknown[];
-      const include = Array.isArray(matrix.include) ? (matrix.include as any[]) : [];
+      const include = Array.isArray(matrix.include)
+        ? (matrix.include as any[])
+        : [];
       const extra = include.map(i => i?.[m[1]]).filter(v => v !== undefined);
       for (const v of [...values, ...extra]) {
         if (typeof v !== 'string' || v.includes('${{')) return undefined;
@@ -65,18 +71,25 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
     { framework: 'poutine', control: 'pr_runs_on_self_hosted' },
     { framework: 'zizmor', control: 'self-hosted-runner' },
-    { framework: 'legitify', control: 'runner_group_can_be_used_by_public_repositories' },
+    {
+      framework: 'legitify',
+      control: 'runner_group_can_be_used_by_public_repositories',
+    },
   ],
   remediationUrl:
     'https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security',
   run(snapshot) {
     const workflows = getWorkflows(snapshot).filter(
-      w => w.kind === 'workflow' && w.triggers.some(t => PULL_REQUEST_TRIGGERS.includes(t)),
+      w =>
+        w.kind === 'workflow' &&
+        w.triggers.some(t => PULL_REQUEST_TRIGGERS.includes(t)),
     );
     if (workflows.length === 0) {
       return outcome.notApplicable('no workflow triggered by pull requests');
     }
-    const allowFact = snapshot.fact<string[]>('cicd-security.allowedRunnerLabels');
+    const allowFact = snapshot.fact<string[]>(
+      'cicd-security.allowedRunnerLabels',
+    );
     const allowed = new Set(
       allowFact.available && Array.isArray(allowFact.value)
         ? allowFact.value.map(l => String(l).toLowerCase())
@@ -85,7 +98,9 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     const findings: CheckFinding[] = [];
     let total = 0;
     for (const wf of workflows) {
-      const prTriggers = wf.triggers.filter(t => PULL_REQUEST_TRIGGERS.includes(t));
+      const prTriggers = wf.triggers.filter(t =>
+        PULL_REQUEST_TRIGGERS.includes(t),
+      );
       for (const job of wf.jobs) {
         if (job.uses || !job.runsOnRange) continue;
         total++;
@@ -97,11 +112,17 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
         if (custom.length === 0) continue;
         findings.push({
           ...at(wf, job.runsOnRange),
-          message: `job "${job.id}" of a workflow triggered by ${prTriggers.join(
-            ', ',
-          )} runs on ${custom.includes('self-hosted') ? 'a self-hosted runner' : 'a runner that is not GitHub-hosted'} (${custom
+          message: `job "${
+            job.id
+          }" of a workflow triggered by ${prTriggers.join(', ')} runs on ${
+            custom.includes('self-hosted')
+              ? 'a self-hosted runner'
+              : 'a runner that is not GitHub-hosted'
+          } (${custom
             .map(c => `"${c}"`)
-            .join(', ')}), where pull request code reaches the host and its network`,
+            .join(
+              ', ',
+            )}), where pull request code reaches the host and its network`,
           fingerprintKey: `${job.id}:${custom.join(',')}`,
           suggestedFix: {
             description:
@@ -110,7 +131,8 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
         });
       }
     }
-    if (total === 0) return outcome.notApplicable('no pull request job with runs-on');
+    if (total === 0)
+      return outcome.notApplicable('no pull request job with runs-on');
     return outcome.proportional(total, findings);
   },
 });

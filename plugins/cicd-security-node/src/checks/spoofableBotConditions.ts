@@ -1,6 +1,10 @@
 import { getWorkflows, normaliseIndexes } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, rangeInExpression, workflowExpressions } from './githubActionsShared';
+import {
+  at,
+  rangeInExpression,
+  workflowExpressions,
+} from './githubActionsShared';
 
 /** `github.actor` / `github.triggering_actor` (index syntax allowed). */
 const ACTOR = String.raw`github\s*(?:\.\s*|\[\s*')(?:actor|triggering_actor)(?:'\s*\])?`;
@@ -37,7 +41,8 @@ export const spoofableBotConditions = createScorecardCheck({
     'https://docs.github.com/en/code-security/dependabot/working-with-dependabot/automating-dependabot-with-github-actions',
   run(snapshot) {
     const workflows = getWorkflows(snapshot);
-    if (workflows.length === 0) return outcome.notApplicable('no GitHub Actions workflow');
+    if (workflows.length === 0)
+      return outcome.notApplicable('no GitHub Actions workflow');
     const findings: CheckFinding[] = [];
     let conditions = 0;
     for (const wf of workflows) {
@@ -58,7 +63,10 @@ export const spoofableBotConditions = createScorecardCheck({
               suggestedFix: {
                 description:
                   "Check the pull request's author instead: `github.event.pull_request.user.login == 'dependabot[bot]'`",
-                replacement: m[0].replace(m[1], 'github.event.pull_request.user.login'),
+                replacement: m[0].replace(
+                  m[1],
+                  'github.event.pull_request.user.login',
+                ),
               },
             });
           }

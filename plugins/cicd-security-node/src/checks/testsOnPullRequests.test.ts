@@ -5,44 +5,95 @@ import { InMemorySnapshot } from '../snapshot';
 
 describe('tests-on-pull-requests', () => {
   it.each([
-    ['pass', 'npm/yarn/pnpm test on pull requests (.github/workflows/ci.yml:15)'],
+    [
+      'pass',
+      'npm/yarn/pnpm test on pull requests (.github/workflows/ci.yml:15)',
+    ],
     ['gitlab', 'pytest on pull requests (.gitlab-ci.yml:5)'],
   ])('passes on the %s fixture', async (name, reason) => {
-    const { missing, unexpected, outcome } = await runOnFixture(testsOnPullRequests, name);
+    const { missing, unexpected, outcome } = await runOnFixture(
+      testsOnPullRequests,
+      name,
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'pass', score: 10, reason });
   });
 
   it('fails at the first test step of a pipeline not run on pull requests', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(testsOnPullRequests, 'fail');
+    const { missing, unexpected, outcome } = await runOnFixture(
+      testsOnPullRequests,
+      'fail',
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({
       status: 'fail',
       score: 3,
-      findings: [{ file: '.github/workflows/release.yml', line: 13, column: 14 }],
+      findings: [
+        { file: '.github/workflows/release.yml', line: 13, column: 14 },
+      ],
     });
   });
 
   it('fails on a PR pipeline without tests', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(testsOnPullRequests, 'no-tests');
+    const { missing, unexpected, outcome } = await runOnFixture(
+      testsOnPullRequests,
+      'no-tests',
+    );
     expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'fail', score: 0 });
   });
 
   it('fails at repository level without CI', async () => {
-    const { outcome } = await runOnFixture(testsOnPullRequests, 'not-applicable');
-    expect(outcome).toMatchObject({ status: 'fail', score: 0, findings: [{ file: undefined }] });
+    const { outcome } = await runOnFixture(
+      testsOnPullRequests,
+      'not-applicable',
+    );
+    expect(outcome).toMatchObject({
+      status: 'fail',
+      score: 0,
+      findings: [{ file: undefined }],
+    });
   });
 
   it.each([
-    'npm test', 'yarn test:unit', 'pnpm run test', 'npx vitest run', 'python -m pytest -q', 'tox -e py312',
-    'go test ./...', 'cargo nextest run', './mvnw -B verify', './gradlew check', 'dotnet test', 'bundle exec rspec',
-    'make test', 'yarn backstage-cli repo test', 'swift test',
+    'npm test',
+    'yarn test:unit',
+    'pnpm run test',
+    'npx vitest run',
+    'python -m pytest -q',
+    'tox -e py312',
+    'go test ./...',
+    'cargo nextest run',
+    './mvnw -B verify',
+    './gradlew check',
+    'dotnet test',
+    'bundle exec rspec',
+    'make test',
+    'yarn backstage-cli repo test',
+    'swift test',
   ])('recognises %s', cmd => {
-    expect(findLineEvidence(new InMemorySnapshot({ 'Jenkinsfile': `sh '${cmd}'\n` }), TEST_RULES, ['Jenkinsfile'])).not.toEqual([]);
+    expect(
+      findLineEvidence(
+        new InMemorySnapshot({ Jenkinsfile: `sh '${cmd}'\n` }),
+        TEST_RULES,
+        ['Jenkinsfile'],
+      ),
+    ).not.toEqual([]);
   });
 
-  it.each(['npm ci', 'mvn -B package -DskipTests', 'npx eslint .', 'echo latest', 'setup java'])('does not count %s', cmd => {
-    expect(findLineEvidence(new InMemorySnapshot({ 'Jenkinsfile': `sh '${cmd}'\n` }), TEST_RULES, ['Jenkinsfile'])).toEqual([]);
+  it.each([
+    'npm ci',
+    'mvn -B package -DskipTests',
+    'npx eslint .',
+    'echo latest',
+    'setup java',
+  ])('does not count %s', cmd => {
+    expect(
+      findLineEvidence(
+        new InMemorySnapshot({ Jenkinsfile: `sh '${cmd}'\n` }),
+        TEST_RULES,
+        ['Jenkinsfile'],
+      ),
+    ).toEqual([]);
   });
 });

@@ -54,7 +54,9 @@ export const unsafeDependabotConfig = createScorecardCheck({
       const anchor = eco ?? { value: name, range: file.rangeOf(entry) };
       total += 1;
       let entryBad = false;
-      const exec = file.located(getNode(entry, 'insecure-external-code-execution'));
+      const exec = file.located(
+        getNode(entry, 'insecure-external-code-execution'),
+      );
       if (exec && String(exec.value).toLowerCase() === 'allow') {
         entryBad = true;
         findings.push({
@@ -83,7 +85,9 @@ export const unsafeDependabotConfig = createScorecardCheck({
               ? `The ${name} update has no cooldown: a release published minutes ago (possibly by an attacker) is proposed at once`
               : days === undefined
               ? `The ${name} update's cooldown sets no default-days, so most releases are proposed at once`
-              : `The ${name} update's cooldown of ${daysNode!.value} day(s) is shorter than ${MIN_COOLDOWN_DAYS}`,
+              : `The ${name} update's cooldown of ${
+                  daysNode!.value
+                } day(s) is shorter than ${MIN_COOLDOWN_DAYS}`,
             file: path,
             line: at.range.line,
             column: at.range.column,

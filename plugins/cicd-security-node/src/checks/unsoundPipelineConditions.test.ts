@@ -2,25 +2,40 @@ import { unsoundPipelineConditions } from './unsoundPipelineConditions';
 import { runOnFixture } from '../testing';
 
 describe('unsound-pipeline-conditions', () => {
-  it.each(['pass', 'fail'])('matches the markers of the %s fixture', async name => {
-    const { missing, unexpected, outcome } = await runOnFixture(unsoundPipelineConditions, name);
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(name);
-  });
+  it.each(['pass', 'fail'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        unsoundPipelineConditions,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
 
   it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(unsoundPipelineConditions, 'not-applicable');
+    const { outcome } = await runOnFixture(
+      unsoundPipelineConditions,
+      'not-applicable',
+    );
     expect(outcome.status).toBe('not-applicable');
   });
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(unsoundPipelineConditions, 'fail');
     if (outcome.status !== 'fail') throw new Error(outcome.status);
-    const always = outcome.findings.find(f => f.line === 5 && f.file?.endsWith('ci.yml'));
-    expect(always?.suggestedFix?.replacement).toBe("${{ (github.ref == 'refs/heads/main') && github.event_name == 'push' }}");
+    const always = outcome.findings.find(
+      f => f.line === 5 && f.file?.endsWith('ci.yml'),
+    );
+    expect(always?.suggestedFix?.replacement).toBe(
+      "${{ (github.ref == 'refs/heads/main') && github.event_name == 'push' }}",
+    );
     const contains = outcome.findings.find(f => /contains/.test(f.message));
     expect(contains).toMatchObject({ line: 8, column: 13, severity: 'high' });
-    expect(contains?.suggestedFix?.replacement).toBe('contains(fromJSON(\'["refs/heads/main", "refs/heads/develop"]\'), github.ref)');
+    expect(contains?.suggestedFix?.replacement).toBe(
+      'contains(fromJSON(\'["refs/heads/main", "refs/heads/develop"]\'), github.ref)',
+    );
   });
 });

@@ -8,10 +8,16 @@ import {
 } from '../parsers/githubActions';
 import { LocatedString } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, rangeInExpression, stripStrings, workflowExpressions } from './githubActionsShared';
+import {
+  at,
+  rangeInExpression,
+  stripStrings,
+  workflowExpressions,
+} from './githubActionsShared';
 
 /** Contexts an outsider can choose (branch names, event payloads). */
-const CONTROLLABLE_RE = /^github\.(head_ref|ref|ref_name|base_ref|event\.|actor|triggering_actor)/;
+const CONTROLLABLE_RE =
+  /^github\.(head_ref|ref|ref_name|base_ref|event\.|actor|triggering_actor)/;
 
 /** `contains('literal string', context)`: a substring test, not a list membership test. */
 const CONTAINS_RE =
@@ -22,7 +28,10 @@ const TERNARY_RE = /&&\s*(''|false|0|null)\s*\|\|/gi;
 /** The fixed condition for an always-true `if:` value, when it is mechanical. */
 function fixedCondition(value: string): string | undefined {
   const spans = findExpressions(value);
-  if (spans.length === 1 && value.trim() === value.slice(spans[0].start, spans[0].end)) {
+  if (
+    spans.length === 1 &&
+    value.trim() === value.slice(spans[0].start, spans[0].end)
+  ) {
     return `\${{ ${spans[0].inner} }}`;
   }
   let out = '';
@@ -40,7 +49,11 @@ function fixedCondition(value: string): string | undefined {
 function alwaysTrue(v: LocatedString): boolean {
   const spans = findExpressions(v.value);
   if (spans.length === 0) return false;
-  return !(spans.length === 1 && spans[0].start === 0 && spans[0].end === v.value.length);
+  return !(
+    spans.length === 1 &&
+    spans[0].start === 0 &&
+    spans[0].end === v.value.length
+  );
 }
 
 /** Structural errors GitHub rejects when loading a workflow. */
@@ -87,7 +100,7 @@ export const unsoundPipelineConditions = createScorecardCheck({
   id: 'unsound-pipeline-conditions',
   title: 'Pipeline definitions valid & conditions sound',
   description:
-    'Workflow files are valid YAML with the structure GitHub expects, and if: conditions are sound: no text outside ${{ }} (always true), no contains() on a string literal, no && \'\' || ternary.',
+    "Workflow files are valid YAML with the structure GitHub expects, and if: conditions are sound: no text outside ${{ }} (always true), no contains() on a string literal, no && '' || ternary.",
   category: 'code-quality',
   severity: 'high',
   platforms: ['github-actions'],
@@ -100,8 +113,12 @@ export const unsoundPipelineConditions = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/using-conditions-to-control-job-execution',
   run(snapshot) {
-    const paths = new Set([...workflowPaths(snapshot), ...actionPaths(snapshot)]);
-    if (paths.size === 0) return outcome.notApplicable('no GitHub Actions workflow or action');
+    const paths = new Set([
+      ...workflowPaths(snapshot),
+      ...actionPaths(snapshot),
+    ]);
+    if (paths.size === 0)
+      return outcome.notApplicable('no GitHub Actions workflow or action');
     const workflows = getWorkflows(snapshot);
     const findings: CheckFinding[] = [];
     const seen = new Set<string>();
@@ -133,11 +150,14 @@ export const unsoundPipelineConditions = createScorecardCheck({
             findings.push({
               ...at(wf, e.value.range),
               message: `this if: condition mixes \${{ }} with other text${
-                /\n/.test(e.value.value) ? ' (a block scalar keeps its newline)' : ''
+                /\n/.test(e.value.value)
+                  ? ' (a block scalar keeps its newline)'
+                  : ''
               }, so it is a non-empty string and always true`,
               fingerprintKey: `${e.job?.id ?? ''}:always-true:${e.value.value}`,
               suggestedFix: {
-                description: 'Put the whole condition inside one `${{ }}`, on one line',
+                description:
+                  'Put the whole condition inside one `${{ }}`, on one line',
                 replacement: fixed,
               },
             });
@@ -171,7 +191,8 @@ export const unsoundPipelineConditions = createScorecardCheck({
             message: `\`&& ${m[1]} ||\` in \`${e.inner}\`: the middle value is falsy, so this "ternary" always yields its last operand`,
             fingerprintKey: `${e.job?.id ?? ''}:ternary:${e.inner}`,
             suggestedFix: {
-              description: 'Invert the condition so the falsy value comes last: `!cond && x || \'\'`',
+              description:
+                "Invert the condition so the falsy value comes last: `!cond && x || ''`",
             },
           });
         }

@@ -2,12 +2,18 @@ import { typosquatOf, untrustedActions } from './untrustedActions';
 import { runOnFixture } from '../testing';
 
 describe('untrusted-actions', () => {
-  it.each(['pass', 'fail'])('matches the markers of the %s fixture', async name => {
-    const { missing, unexpected, outcome } = await runOnFixture(untrustedActions, name);
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(name);
-  });
+  it.each(['pass', 'fail'])(
+    'matches the markers of the %s fixture',
+    async name => {
+      const { missing, unexpected, outcome } = await runOnFixture(
+        untrustedActions,
+        name,
+      );
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(name);
+    },
+  );
 
   it('is not applicable when there is nothing to check', async () => {
     const { outcome } = await runOnFixture(untrustedActions, 'not-applicable');
@@ -17,8 +23,14 @@ describe('untrusted-actions', () => {
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(untrustedActions, 'fail');
     if (outcome.status !== 'fail') throw new Error(outcome.status);
-    expect(outcome.findings[0]).toMatchObject({ line: 6, column: 15, severity: 'critical' });
-    expect(outcome.findings[0].suggestedFix?.replacement).toBe('actions/checkout@v4');
+    expect(outcome.findings[0]).toMatchObject({
+      line: 6,
+      column: 15,
+      severity: 'critical',
+    });
+    expect(outcome.findings[0].suggestedFix?.replacement).toBe(
+      'actions/checkout@v4',
+    );
   });
 });
 

@@ -1,6 +1,9 @@
 import fs from 'fs';
 import path from 'path';
-import { AZURE_FORK_SECRETS_FACT, untrustedCheckout } from './untrustedCheckout';
+import {
+  AZURE_FORK_SECRETS_FACT,
+  untrustedCheckout,
+} from './untrustedCheckout';
 import { InMemorySnapshot } from '../snapshot';
 import { runOnFixture, corpusDescribe } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';

@@ -205,9 +205,11 @@ function azureCheckouts(
 const AZURE_PR_REF_RE =
   /\$\(\s*System\.PullRequest\.(?:SourceBranch|SourceCommitId)\s*\)|\brefs\/pull\//i;
 
-function azureFindings(
-  snapshot: RepoSnapshot,
-): { pipelines: number; findings: CheckFinding[]; unknown: number } {
+function azureFindings(snapshot: RepoSnapshot): {
+  pipelines: number;
+  findings: CheckFinding[];
+  unknown: number;
+} {
   const findings: CheckFinding[] = [];
   const fact = snapshot.fact<unknown>(AZURE_FORK_SECRETS_FACT);
   let pipelines = 0;
@@ -255,7 +257,11 @@ function azureFindings(
           );
         const ref = git ? AZURE_PR_REF_RE.exec(line) : null;
         if (git && ref) {
-          const r = az.file.locateIn(s.script, offset + git.index, git[0].length);
+          const r = az.file.locateIn(
+            s.script,
+            offset + git.index,
+            git[0].length,
+          );
           findings.push({
             message: `${git[0]} of ${ref[0]} checks out the pull request's own code by hand${runs}; if this pipeline's fork builds receive secrets (a pipeline setting), the contributor's code runs with them`,
             ...loc(r),
@@ -263,7 +269,7 @@ function azureFindings(
             fingerprintKey: `azure:${az.path}:${s.context}:${ref[0]}`,
             suggestedFix: {
               description:
-                "Keep fork builds without secrets (\"Make secrets available to builds of forks\" off) and build the pull request's code only there",
+                'Keep fork builds without secrets ("Make secrets available to builds of forks" off) and build the pull request\'s code only there',
             },
           });
         }

@@ -34,7 +34,9 @@ const fake = (id: string) =>
 
 describe('CheckRegistry', () => {
   it('rejects duplicate and malformed ids', () => {
-    expect(() => new CheckRegistry([fake('a-b'), fake('a-b')])).toThrow(/Duplicate check id 'a-b'/);
+    expect(() => new CheckRegistry([fake('a-b'), fake('a-b')])).toThrow(
+      /Duplicate check id 'a-b'/,
+    );
     expect(() => new CheckRegistry([fake('Not_Kebab')])).toThrow(/kebab-case/);
   });
 
@@ -42,7 +44,9 @@ describe('CheckRegistry', () => {
     const r = new CheckRegistry([fake('a'), fake('b'), fake('c')]);
     expect(r.select({ only: ['a', 'c'] }).ids()).toEqual(['a', 'c']);
     expect(r.select({ skip: ['a'] }).ids()).toEqual(['b', 'c']);
-    expect(() => r.select({ only: ['nope'] })).toThrow(/Unknown check id 'nope'/);
+    expect(() => r.select({ only: ['nope'] })).toThrow(
+      /Unknown check id 'nope'/,
+    );
   });
 
   it('exposes metadata without functions', () => {
@@ -56,24 +60,36 @@ describe('built-in checks', () => {
   const registry = new CheckRegistry(builtinChecks);
 
   it('are all listed in the guide index (regenerate with node scripts/check-index.js)', () => {
-    const index = fs.readFileSync(path.join(REPO_ROOT, 'docs/checks/README.md'), 'utf8');
-    const missing = registry.ids().filter(id => !index.includes(`[\`${id}\`](./${id}.md)`));
+    const index = fs.readFileSync(
+      path.join(REPO_ROOT, 'docs/checks/README.md'),
+      'utf8',
+    );
+    const missing = registry
+      .ids()
+      .filter(id => !index.includes(`[\`${id}\`](./${id}.md)`));
     expect(missing).toEqual([]);
   });
 
-  it.each(registry.ids())('%s has a guide page, fixtures and an OWASP mapping', id => {
-    const check = registry.get(id)!;
-    const guide = path.join(REPO_ROOT, check.docsPath);
-    expect(fs.existsSync(guide)).toBe(true);
-    const text = fs.readFileSync(guide, 'utf8');
-    for (const heading of ['## Why it matters', "## How it's checked", '## Remediation']) {
-      expect(text).toContain(heading);
-    }
-    expect(fs.existsSync(path.join(FIXTURES, id))).toBe(true);
-    expect(check.frameworks.length).toBeGreaterThan(0);
-    expect(
-      NO_OWASP_COUNTERPART.has(id) ||
-        check.frameworks.some(f => f.framework === 'owasp-cicd-top10'),
-    ).toBe(true);
-  });
+  it.each(registry.ids())(
+    '%s has a guide page, fixtures and an OWASP mapping',
+    id => {
+      const check = registry.get(id)!;
+      const guide = path.join(REPO_ROOT, check.docsPath);
+      expect(fs.existsSync(guide)).toBe(true);
+      const text = fs.readFileSync(guide, 'utf8');
+      for (const heading of [
+        '## Why it matters',
+        "## How it's checked",
+        '## Remediation',
+      ]) {
+        expect(text).toContain(heading);
+      }
+      expect(fs.existsSync(path.join(FIXTURES, id))).toBe(true);
+      expect(check.frameworks.length).toBeGreaterThan(0);
+      expect(
+        NO_OWASP_COUNTERPART.has(id) ||
+          check.frameworks.some(f => f.framework === 'owasp-cicd-top10'),
+      ).toBe(true);
+    },
+  );
 });

@@ -25,18 +25,50 @@ describe('scanning bad input', () => {
       '.github/workflows/good.yml',
       'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
     );
-    write('.github/workflows/malformed.yml', 'on: push\njobs:\n  build:\n    steps: [\n      - run: "unclosed\n');
-    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    write(
+      '.github/workflows/malformed.yml',
+      'on: push\njobs:\n  build:\n    steps: [\n      - run: "unclosed\n',
+    );
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ];
     for (const x of 'bcdefghi') {
       const prev = String.fromCharCode(x.charCodeAt(0) - 1);
       bomb.push(`${x}: &${x} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    write('.github/workflows/bomb.yml', `${bomb.join('\n')}\non: push\njobs:\n  x:\n    runs-on: *i\n    steps:\n      - run: echo *i\n`);
-    write('.github/workflows/deep.yml', `on: push\njobs: ${'['.repeat(20000)}${']'.repeat(20000)}\n`);
-    write('.gitlab-ci.yml', `variables: { A: "${'x'.repeat(10 * 1024 * 1024)}" }\n`);
-    write('Dockerfile', Buffer.concat([Buffer.from('FROM node:20\n'), Buffer.from([0, 1, 2, 3, 0]), Buffer.from('RUN curl -k https://x | sh\n')]));
-    write('Jenkinsfile', Buffer.from([0x70, 0x69, 0x70, 0x65, 0x6c, 0x69, 0x6e, 0x65, 0x20, 0xe9, 0xff, 0xfe, 0x7b, 0x7d]));
-    write('.github/workflows/not-a-workflow.yml', 'Just some prose that someone saved with a .yml name.\n');
+    write(
+      '.github/workflows/bomb.yml',
+      `${bomb.join(
+        '\n',
+      )}\non: push\njobs:\n  x:\n    runs-on: *i\n    steps:\n      - run: echo *i\n`,
+    );
+    write(
+      '.github/workflows/deep.yml',
+      `on: push\njobs: ${'['.repeat(20000)}${']'.repeat(20000)}\n`,
+    );
+    write(
+      '.gitlab-ci.yml',
+      `variables: { A: "${'x'.repeat(10 * 1024 * 1024)}" }\n`,
+    );
+    write(
+      'Dockerfile',
+      Buffer.concat([
+        Buffer.from('FROM node:20\n'),
+        Buffer.from([0, 1, 2, 3, 0]),
+        Buffer.from('RUN curl -k https://x | sh\n'),
+      ]),
+    );
+    write(
+      'Jenkinsfile',
+      Buffer.from([
+        0x70, 0x69, 0x70, 0x65, 0x6c, 0x69, 0x6e, 0x65, 0x20, 0xe9, 0xff, 0xfe,
+        0x7b, 0x7d,
+      ]),
+    );
+    write(
+      '.github/workflows/not-a-workflow.yml',
+      'Just some prose that someone saved with a .yml name.\n',
+    );
     write('.github/workflows/list.yml', '- a\n- b\n');
     write('.github/dependabot.yml', '- not: a mapping\n');
     write('package.json', '{ "name": "x", ');
@@ -45,7 +77,10 @@ describe('scanning bad input', () => {
     write('CODEOWNERS', '[unclosed-pattern @team\n* \n');
     fs.writeFileSync(path.join(outside, 'secret.yml'), 'on: push\njobs: {}\n');
     fs.mkdirSync(path.join(dir, '.github/actions'), { recursive: true });
-    fs.symlinkSync(path.join(outside, 'secret.yml'), path.join(dir, '.github/workflows/escape.yml'));
+    fs.symlinkSync(
+      path.join(outside, 'secret.yml'),
+      path.join(dir, '.github/workflows/escape.yml'),
+    );
     fs.symlinkSync(outside, path.join(dir, '.github/actions/escape-dir'));
   });
 
@@ -56,35 +91,62 @@ describe('scanning bad input', () => {
 
   it('completes with every problem explained and no check broken', async () => {
     const started = Date.now();
-    const result = await runScan(LocalDirectorySnapshot.create(dir), new CheckRegistry(builtinChecks));
+    const result = await runScan(
+      LocalDirectorySnapshot.create(dir),
+      new CheckRegistry(builtinChecks),
+    );
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(20_000);
 
     const errored = result.checks.filter(c => c.status === 'error');
     expect(errored.map(c => `${c.checkId}: ${c.reason}`)).toEqual([]);
 
-    const problem = (file: string) => result.problems.filter(p => p.file === file);
-    expect(problem('.github/workflows/malformed.yml')[0]).toMatchObject({ kind: 'parse-error' });
-    expect(problem('.github/workflows/malformed.yml')[0].line).toBeGreaterThan(0);
-    expect(problem('.gitlab-ci.yml')[0]).toMatchObject({ kind: 'skipped-file', message: expect.stringMatching(/larger than/) });
-    expect(problem('Dockerfile')[0]).toMatchObject({ kind: 'skipped-file', message: 'binary file' });
-    expect(problem('Jenkinsfile')[0]).toMatchObject({ kind: 'skipped-file', message: 'not valid UTF-8' });
+    const problem = (file: string) =>
+      result.problems.filter(p => p.file === file);
+    expect(problem('.github/workflows/malformed.yml')[0]).toMatchObject({
+      kind: 'parse-error',
+    });
+    expect(problem('.github/workflows/malformed.yml')[0].line).toBeGreaterThan(
+      0,
+    );
+    expect(problem('.gitlab-ci.yml')[0]).toMatchObject({
+      kind: 'skipped-file',
+      message: expect.stringMatching(/larger than/),
+    });
+    expect(problem('Dockerfile')[0]).toMatchObject({
+      kind: 'skipped-file',
+      message: 'binary file',
+    });
+    expect(problem('Jenkinsfile')[0]).toMatchObject({
+      kind: 'skipped-file',
+      message: 'not valid UTF-8',
+    });
     expect(problem('.github/workflows/escape.yml')[0]).toMatchObject({
       kind: 'skipped-file',
       message: expect.stringMatching(/outside the repository/),
     });
-    expect(problem('.github/actions/escape-dir')[0].message).toMatch(/outside the repository|not followed/);
-    expect(problem('.github/workflows/not-a-workflow.yml')[0].message).toMatch(/mapping|workflow/);
+    expect(problem('.github/actions/escape-dir')[0].message).toMatch(
+      /outside the repository|not followed/,
+    );
+    expect(problem('.github/workflows/not-a-workflow.yml')[0].message).toMatch(
+      /mapping|workflow/,
+    );
     expect(problem('.github/workflows/list.yml')[0].message).toMatch(/mapping/);
     expect(problem('.github/workflows/deep.yml').length).toBeGreaterThan(0);
 
     // The valid workflow is still scanned.
     const unpinned = result.checks.find(c => c.checkId === 'unpinned-actions')!;
-    expect(unpinned.findings.map(f => `${f.file}:${f.line}`)).toContain('.github/workflows/good.yml:7');
+    expect(unpinned.findings.map(f => `${f.file}:${f.line}`)).toContain(
+      '.github/workflows/good.yml:7',
+    );
     expect(problem('package.json')[0].message).toMatch(/not valid JSON/);
-    expect(problem('.circleci/config.yml')[0]).toMatchObject({ kind: 'parse-error' });
+    expect(problem('.circleci/config.yml')[0]).toMatchObject({
+      kind: 'parse-error',
+    });
     // A dependabot file of the wrong shape is a finding, not a crash.
-    const dut = result.checks.find(c => c.checkId === 'dependency-update-tool')!;
+    const dut = result.checks.find(
+      c => c.checkId === 'dependency-update-tool',
+    )!;
     expect(dut.findings.map(f => f.file)).toContain('.github/dependabot.yml');
     // The alias bomb is parsed without expanding it (bounded by the elapsed time above).
     expect(problem('.github/workflows/bomb.yml')).toEqual([]);

@@ -35,12 +35,17 @@ describeIfCorpus('calibration against poutine', () => {
     const rows = await compareWithPeer(dir!, new CheckRegistry(builtinChecks));
     const byId = Object.fromEntries(rows.map(r => [r.checkId, r]));
     for (const [id, min] of Object.entries(MIN_RECALL)) {
-      expect({ id, recall: byId[id]?.recall }).toEqual({ id, recall: expect.any(Number) });
+      expect({ id, recall: byId[id]?.recall }).toEqual({
+        id,
+        recall: expect.any(Number),
+      });
       expect(byId[id].recall).toBeGreaterThanOrEqual(min);
     }
     // Where we report a file the peer also flags, we agree at line level for
     // these checks (ours points at the command inside the peer's step).
-    expect(byId['download-and-execute'].lineMatched).toBe(byId['download-and-execute'].linesExpected);
+    expect(byId['download-and-execute'].lineMatched).toBe(
+      byId['download-and-execute'].linesExpected,
+    );
     // Deliberate differences, kept visible:
     // - excessive-token-permissions follows OpenSSF Scorecard (every workflow
     //   without a top-level permissions block), poutine only risky triggers;
@@ -50,8 +55,17 @@ describeIfCorpus('calibration against poutine', () => {
     //   build step that runs afterwards: no line-level agreement by design.
     expect(byId['untrusted-checkout'].lineMatched).toBe(0);
     // No false file-level findings for these checks.
-    for (const id of ['script-injection', 'ci-debug-logging', 'known-vulnerable-actions', 'self-hosted-runner-on-prs', 'overexposed-secrets']) {
-      expect({ id, precision: byId[id].precision }).toEqual({ id, precision: 1 });
+    for (const id of [
+      'script-injection',
+      'ci-debug-logging',
+      'known-vulnerable-actions',
+      'self-hosted-runner-on-prs',
+      'overexposed-secrets',
+    ]) {
+      expect({ id, precision: byId[id].precision }).toEqual({
+        id,
+        precision: 1,
+      });
     }
     // - untrusted-actions: poutine flags actions whose Marketplace creator is
     //   not verified, which needs online data; offline we flag archived and

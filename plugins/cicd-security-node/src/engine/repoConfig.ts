@@ -63,13 +63,15 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
   });
   const root = yaml.root();
   if (!root) {
-    if (yaml.doc.contents !== null) snapshot.problems.push(problem('expected a mapping'));
+    if (yaml.doc.contents !== null)
+      snapshot.problems.push(problem('expected a mapping'));
     return { ...EMPTY_REPO_CONFIG, file };
   }
   const js = (toJS(yaml, root) ?? {}) as Record<string, unknown>;
   const strings = (v: unknown, key: string): string[] => {
     if (v === undefined || v === null) return [];
-    if (Array.isArray(v) && v.every(x => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every(x => typeof x === 'string'))
+      return v as string[];
     snapshot.problems.push(problem(`${key} must be a list of strings`));
     return [];
   };
@@ -90,12 +92,19 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
     }
     const missing = ['check', 'reason', 'expires'].filter(k => !w[k]);
     if (missing.length) {
-      snapshot.problems.push(problem(`waiver is missing ${missing.join(', ')}`, line));
+      snapshot.problems.push(
+        problem(`waiver is missing ${missing.join(', ')}`, line),
+      );
       return;
     }
-    const expires = w.expires instanceof Date ? w.expires.toISOString().slice(0, 10) : String(w.expires);
+    const expires =
+      w.expires instanceof Date
+        ? w.expires.toISOString().slice(0, 10)
+        : String(w.expires);
     if (Number.isNaN(Date.parse(expires))) {
-      snapshot.problems.push(problem(`waiver expiry '${expires}' is not a date`, line));
+      snapshot.problems.push(
+        problem(`waiver expiry '${expires}' is not a date`, line),
+      );
       return;
     }
     waivers.push({
@@ -115,7 +124,9 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
 
 /** True when the file is excluded by the repository configuration. */
 export function isIgnoredPath(config: RepoConfig, path: string): boolean {
-  return config.ignorePaths.some(g =>
-    minimatch(path, g, { dot: true }) || minimatch(path, `${g.replace(/\/$/, '')}/**`, { dot: true }),
+  return config.ignorePaths.some(
+    g =>
+      minimatch(path, g, { dot: true }) ||
+      minimatch(path, `${g.replace(/\/$/, '')}/**`, { dot: true }),
   );
 }

@@ -90,7 +90,10 @@ export async function runScan(
   };
 }
 
-export function toResult(check: ScorecardCheck, out: CheckOutcome): CheckResult {
+export function toResult(
+  check: ScorecardCheck,
+  out: CheckOutcome,
+): CheckResult {
   const base = {
     checkId: check.id,
     title: check.title,

@@ -6,7 +6,9 @@ import {
   scoreResults,
 } from './scoring';
 
-function result(partial: Partial<CheckResult> & Pick<CheckResult, 'checkId'>): CheckResult {
+function result(
+  partial: Partial<CheckResult> & Pick<CheckResult, 'checkId'>,
+): CheckResult {
   return {
     title: partial.checkId,
     category: 'access-control',
@@ -31,13 +33,39 @@ describe('scoreResults', () => {
 
   it.each([
     // [description, results, expected category score]
-    ['all pass', [{ s: 10, sev: 'high' }, { s: 10, sev: 'low' }], 10],
-    ['severity-weighted mean', [{ s: 0, sev: 'critical' }, { s: 10, sev: 'low' }], 2],
-    ['equal severities average', [{ s: 4, sev: 'medium' }, { s: 8, sev: 'medium' }], 6],
+    [
+      'all pass',
+      [
+        { s: 10, sev: 'high' },
+        { s: 10, sev: 'low' },
+      ],
+      10,
+    ],
+    [
+      'severity-weighted mean',
+      [
+        { s: 0, sev: 'critical' },
+        { s: 10, sev: 'low' },
+      ],
+      2,
+    ],
+    [
+      'equal severities average',
+      [
+        { s: 4, sev: 'medium' },
+        { s: 8, sev: 'medium' },
+      ],
+      6,
+    ],
   ] as const)('category score: %s', (_d, rows, expected) => {
     const s = scoreResults(
       rows.map((r, i) =>
-        result({ checkId: `c${i}`, score: r.s, severity: r.sev, status: r.s === 10 ? 'pass' : 'fail' }),
+        result({
+          checkId: `c${i}`,
+          score: r.s,
+          severity: r.sev,
+          status: r.s === 10 ? 'pass' : 'fail',
+        }),
       ),
     );
     const ac = s.categories.find(c => c.category === 'access-control')!;
@@ -48,7 +76,12 @@ describe('scoreResults', () => {
   it('leaves out not-applicable, inconclusive and errored checks instead of failing them', () => {
     const s = scoreResults([
       result({ checkId: 'a', score: 8, status: 'fail' }),
-      result({ checkId: 'b', status: 'error', score: undefined, reason: 'boom' }),
+      result({
+        checkId: 'b',
+        status: 'error',
+        score: undefined,
+        reason: 'boom',
+      }),
       result({ checkId: 'c', status: 'inconclusive', score: undefined }),
     ]);
     expect(s.score).toBe(8);
@@ -58,10 +91,17 @@ describe('scoreResults', () => {
   it('averages categories with their weights', () => {
     const results = [
       result({ checkId: 'a', category: 'access-control', score: 10 }),
-      result({ checkId: 'b', category: 'compliance', score: 0, status: 'fail' }),
+      result({
+        checkId: 'b',
+        category: 'compliance',
+        score: 0,
+        status: 'fail',
+      }),
     ];
     expect(scoreResults(results).score).toBe(5);
-    const weighted = resolveScoringConfig({ categoryWeights: { 'access-control': 3 } });
+    const weighted = resolveScoringConfig({
+      categoryWeights: { 'access-control': 3 },
+    });
     expect(scoreResults(results, weighted).score).toBe(7.5);
   });
 
@@ -81,13 +121,28 @@ describe('scoreResults', () => {
         status: 'fail',
         score: 0,
         findings: [
-          { checkId: 'a', severity: 'critical', message: 'x', fingerprint: '1' },
-          { checkId: 'a', severity: 'critical', message: 'y', fingerprint: '2', suppressed: { kind: 'inline' } },
+          {
+            checkId: 'a',
+            severity: 'critical',
+            message: 'x',
+            fingerprint: '1',
+          },
+          {
+            checkId: 'a',
+            severity: 'critical',
+            message: 'y',
+            fingerprint: '2',
+            suppressed: { kind: 'inline' },
+          },
           { checkId: 'a', severity: 'low', message: 'z', fingerprint: '3' },
         ],
       }),
     ]);
-    expect(s.counts).toMatchObject({ findings: 2, suppressedFindings: 1, criticalFindings: 1 });
+    expect(s.counts).toMatchObject({
+      findings: 2,
+      suppressedFindings: 1,
+      criticalFindings: 1,
+    });
   });
 });
 
@@ -111,9 +166,11 @@ describe('grades', () => {
   });
 
   it('rejects bands out of order and negative weights with a clear error', () => {
-    expect(() => resolveScoringConfig({ gradeBands: { A: 5, B: 7 } })).toThrow(/gradeBands/);
-    expect(() => resolveScoringConfig({ severityWeights: { high: -1 } })).toThrow(
-      /severityWeights\.high/,
+    expect(() => resolveScoringConfig({ gradeBands: { A: 5, B: 7 } })).toThrow(
+      /gradeBands/,
     );
+    expect(() =>
+      resolveScoringConfig({ severityWeights: { high: -1 } }),
+    ).toThrow(/severityWeights\.high/);
   });
 });

@@ -36,8 +36,14 @@ export function resolveScoringConfig(
   partial: DeepPartial<ScoringConfig> = {},
 ): ScoringConfig {
   const cfg: ScoringConfig = {
-    severityWeights: { ...DEFAULT_SCORING.severityWeights, ...clean(partial.severityWeights) },
-    categoryWeights: { ...DEFAULT_SCORING.categoryWeights, ...clean(partial.categoryWeights) },
+    severityWeights: {
+      ...DEFAULT_SCORING.severityWeights,
+      ...clean(partial.severityWeights),
+    },
+    categoryWeights: {
+      ...DEFAULT_SCORING.categoryWeights,
+      ...clean(partial.categoryWeights),
+    },
     checkWeights: { ...clean(partial.checkWeights) } as Record<string, number>,
     gradeBands: { ...DEFAULT_SCORING.gradeBands, ...clean(partial.gradeBands) },
   };
@@ -55,7 +61,9 @@ export function resolveScoringConfig(
   const b = cfg.gradeBands;
   if (!(b.A >= b.B && b.B >= b.C && b.C >= b.D && b.D >= 0 && b.A <= 10)) {
     throw new Error(
-      `scoring.gradeBands must satisfy 10 >= A >= B >= C >= D >= 0, got ${JSON.stringify(b)}`,
+      `scoring.gradeBands must satisfy 10 >= A >= B >= C >= D >= 0, got ${JSON.stringify(
+        b,
+      )}`,
     );
   }
   return cfg;
@@ -130,7 +138,10 @@ export function scoreResults(
   };
 }
 
-export function gradeFor(score: number, cfg: ScoringConfig = DEFAULT_SCORING): Grade {
+export function gradeFor(
+  score: number,
+  cfg: ScoringConfig = DEFAULT_SCORING,
+): Grade {
   const b = cfg.gradeBands;
   if (score >= b.A) return 'A';
   if (score >= b.B) return 'B';

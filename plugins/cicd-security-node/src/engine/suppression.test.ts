@@ -13,11 +13,17 @@ const badLines = createScorecardCheck({
   platforms: ['repository'],
   frameworks: [],
   run(snapshot) {
-    const findings = snapshot.files().flatMap(file =>
-      (snapshot.read(file) ?? '').split('\n').flatMap((l, i) =>
-        l.includes('BAD') ? [{ message: 'BAD line', file, line: i + 1, snippet: l }] : [],
-      ),
-    );
+    const findings = snapshot
+      .files()
+      .flatMap(file =>
+        (snapshot.read(file) ?? '')
+          .split('\n')
+          .flatMap((l, i) =>
+            l.includes('BAD')
+              ? [{ message: 'BAD line', file, line: i + 1, snippet: l }]
+              : [],
+          ),
+      );
     return findings.length ? outcome.fail(0, findings) : outcome.pass();
   },
 });
@@ -27,21 +33,30 @@ const now = new Date('2026-06-01T00:00:00Z');
 describe('suppression', () => {
   it('honours inline ignore comments on the line or the line above, keeping findings visible', async () => {
     const snap = new InMemorySnapshot({
-      'a.sh': 'BAD one # cicd-security: ignore[bad-lines] accepted risk\n# cicd-security: ignore[bad-lines]\nBAD two\nBAD three\n',
+      'a.sh':
+        'BAD one # cicd-security: ignore[bad-lines] accepted risk\n# cicd-security: ignore[bad-lines]\nBAD two\nBAD three\n',
     });
     const r = await runScan(snap, registry, { now });
     const check = r.checks[0];
     expect(check.findings).toHaveLength(3);
     expect(check.findings.filter(f => f.suppressed)).toEqual([
-      expect.objectContaining({ line: 1, suppressed: { kind: 'inline', reason: 'accepted risk' } }),
-      expect.objectContaining({ line: 3, suppressed: { kind: 'inline', reason: undefined } }),
+      expect.objectContaining({
+        line: 1,
+        suppressed: { kind: 'inline', reason: 'accepted risk' },
+      }),
+      expect.objectContaining({
+        line: 3,
+        suppressed: { kind: 'inline', reason: undefined },
+      }),
     ]);
     expect(check.status).toBe('fail');
     expect(r.counts).toMatchObject({ findings: 1, suppressedFindings: 2 });
   });
 
   it('an ignore for another check does not apply', async () => {
-    const snap = new InMemorySnapshot({ 'a.sh': 'BAD # cicd-security: ignore[other-check]\n' });
+    const snap = new InMemorySnapshot({
+      'a.sh': 'BAD # cicd-security: ignore[other-check]\n',
+    });
     const r = await runScan(snap, registry, { now });
     expect(r.checks[0].findings[0].suppressed).toBeUndefined();
   });
@@ -51,45 +66,71 @@ describe('suppression', () => {
       'x/a.sh': 'BAD\n',
       '.cicd-security.yaml': `waivers:\n  - check: bad-lines\n    path: "x/**"\n    reason: legacy job, tracked in SEC-12\n    expires: ${expires}\n`,
     });
-    const live = await runScan(new InMemorySnapshot(files('2026-12-31')), registry, { now });
+    const live = await runScan(
+      new InMemorySnapshot(files('2026-12-31')),
+      registry,
+      { now },
+    );
     expect(live.checks[0]).toMatchObject({ status: 'pass', score: 10 });
     expect(live.checks[0].findings[0].suppressed).toEqual({
       kind: 'config',
       reason: 'legacy job, tracked in SEC-12',
       expires: '2026-12-31',
     });
-    const expired = await runScan(new InMemorySnapshot(files('2026-01-31')), registry, { now });
+    const expired = await runScan(
+      new InMemorySnapshot(files('2026-01-31')),
+      registry,
+      { now },
+    );
     expect(expired.checks[0]).toMatchObject({ status: 'fail', score: 0 });
     expect(expired.problems).toContainEqual(
-      expect.objectContaining({ kind: 'config', message: expect.stringMatching(/expired on 2026-01-31/) }),
+      expect.objectContaining({
+        kind: 'config',
+        message: expect.stringMatching(/expired on 2026-01-31/),
+      }),
     );
   });
 
   it('ignores paths and disables checks', async () => {
     const ignored = await runScan(
-      new InMemorySnapshot({ 'vendor/a.sh': 'BAD\n', '.cicd-security.yaml': 'ignore:\n  paths: [vendor/]\n' }),
+      new InMemorySnapshot({
+        'vendor/a.sh': 'BAD\n',
+        '.cicd-security.yaml': 'ignore:\n  paths: [vendor/]\n',
+      }),
       registry,
       { now },
     );
     expect(ignored.checks[0].status).toBe('pass');
     const disabled = await runScan(
-      new InMemorySnapshot({ 'a.sh': 'BAD\n', '.cicd-security.yaml': 'disable: [bad-lines]\n' }),
+      new InMemorySnapshot({
+        'a.sh': 'BAD\n',
+        '.cicd-security.yaml': 'disable: [bad-lines]\n',
+      }),
       registry,
       { now },
     );
-    expect(disabled.checks[0]).toMatchObject({ status: 'not-applicable', reason: 'disabled in .cicd-security.yaml' });
+    expect(disabled.checks[0]).toMatchObject({
+      status: 'not-applicable',
+      reason: 'disabled in .cicd-security.yaml',
+    });
   });
 
   it('reports invalid waivers with their line and keeps the valid ones', async () => {
     const r = await runScan(
       new InMemorySnapshot({
         'a.sh': 'BAD\n',
-        '.cicd-security.yaml': 'waivers:\n  - check: bad-lines\n    reason: no expiry\n  - check: bad-lines\n    reason: ok\n    expires: 2027-01-01\n',
+        '.cicd-security.yaml':
+          'waivers:\n  - check: bad-lines\n    reason: no expiry\n  - check: bad-lines\n    reason: ok\n    expires: 2027-01-01\n',
       }),
       registry,
       { now },
     );
-    expect(r.problems).toContainEqual(expect.objectContaining({ line: 2, message: 'waiver is missing expires' }));
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        line: 2,
+        message: 'waiver is missing expires',
+      }),
+    );
     expect(r.checks[0].status).toBe('pass');
   });
 });

@@ -8,7 +8,8 @@ import { RepoSnapshot } from '../snapshot';
 import { RepoConfig } from './repoConfig';
 
 /** `# cicd-security: ignore[check-a, check-b] reason` (also `//` comments). */
-const INLINE_RE = /(?:#|\/\/)\s*cicd-security:\s*ignore\[([a-z0-9,\s-]+)\]\s*(.*)$/;
+const INLINE_RE =
+  /(?:#|\/\/)\s*cicd-security:\s*ignore\[([a-z0-9,\s-]+)\]\s*(.*)$/;
 
 /**
  * Mark findings that the repository suppresses: inline ignore comments on the
@@ -46,9 +47,12 @@ export function applySuppressions(
         v.check === f.checkId &&
         v.expires >= today &&
         (!v.fingerprint || v.fingerprint === f.fingerprint) &&
-        (!v.path || (f.file !== undefined && minimatch(f.file, v.path, { dot: true }))),
+        (!v.path ||
+          (f.file !== undefined && minimatch(f.file, v.path, { dot: true }))),
     );
-    return w ? { kind: 'config', reason: w.reason, expires: w.expires } : undefined;
+    return w
+      ? { kind: 'config', reason: w.reason, expires: w.expires }
+      : undefined;
   };
 
   return results.map(r => {
@@ -66,16 +70,14 @@ export function applySuppressions(
     const total = findings.length;
     const score = r.score ?? 0;
     // The suppressed share of the findings no longer counts against the score.
-    const adjusted = open === 0 ? 10 : score + ((10 - score) * (total - open)) / total;
+    const adjusted =
+      open === 0 ? 10 : score + ((10 - score) * (total - open)) / total;
     return {
       ...r,
       findings,
       status: open === 0 && r.status === 'fail' ? 'pass' : r.status,
       score: Math.round(adjusted * 10) / 10,
-      reason:
-        open === 0
-          ? `all ${total} finding(s) suppressed`
-          : r.reason,
+      reason: open === 0 ? `all ${total} finding(s) suppressed` : r.reason,
     };
   });
 }

@@ -9,4 +9,8 @@ export {
 } from './rules';
 export type { SecretRule, SecretRuleKind } from './rules';
 export { scanText, scanSnapshotSecrets, isSecretScanPath } from './scanSecrets';
-export type { SecretMatch, FileSecretMatch, ScanTextOptions } from './scanSecrets';
+export type {
+  SecretMatch,
+  FileSecretMatch,
+  ScanTextOptions,
+} from './scanSecrets';

@@ -2,7 +2,9 @@ import { keywordsIn, prefilterFor } from './scanSecrets';
 import { GENERIC_KEYWORDS, SECRET_RULES } from './rules';
 
 describe('keyword prefilter', () => {
-  const words = [...new Set([...SECRET_RULES.flatMap(r => r.keywords), ...GENERIC_KEYWORDS])];
+  const words = [
+    ...new Set([...SECRET_RULES.flatMap(r => r.keywords), ...GENERIC_KEYWORDS]),
+  ];
 
   it('finds exactly the keywords that occur, overlapping and nested ones included', () => {
     const samples = [
@@ -32,7 +34,10 @@ describe('keyword prefilter', () => {
     for (const text of samples) {
       const lower = text.toLowerCase();
       const expected = words.filter(w => lower.includes(w)).sort();
-      expect({ text, found: [...keywordsIn(text, p)].sort() }).toEqual({ text, found: expected });
+      expect({ text, found: [...keywordsIn(text, p)].sort() }).toEqual({
+        text,
+        found: expected,
+      });
     }
   });
 });

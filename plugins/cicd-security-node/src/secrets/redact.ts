@@ -22,7 +22,11 @@ const MAX_SNIPPET = 200;
  * multi-line secret that sits on this line) replaced by its redacted form,
  * trimmed and capped in length.
  */
-export function redactLine(line: string, secret: string, partOnLine?: string): string {
+export function redactLine(
+  line: string,
+  secret: string,
+  partOnLine?: string,
+): string {
   let out = line;
   const redacted = redactSecret(secret);
   for (const part of [secret, partOnLine]) {

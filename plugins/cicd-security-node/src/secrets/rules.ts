@@ -50,7 +50,10 @@ export function isReference(value: string): boolean {
   if (!v) return true;
   if (REFERENCE_RE.test(v)) return true;
   // A value built from references only, e.g. `${USER}:${PASS}`.
-  if (/\$\{|\$\(|\{\{/.test(v) && v.replace(/\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|[:@/._-]/g, '') === '') {
+  if (
+    /\$\{|\$\(|\{\{/.test(v) &&
+    v.replace(/\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|[:@/._-]/g, '') === ''
+  ) {
     return true;
   }
   if (/^\*+$|^x+$|^X+$|^\.+$|^-+$/.test(v)) return true;
@@ -92,8 +95,22 @@ const BOUNDARY_AFTER = '(?![A-Za-z0-9_-])';
 
 /** Common development passwords of local test services, not reported in connection strings. */
 export const TRIVIAL_PASSWORDS = new Set([
-  'password', 'pass', 'passwd', 'postgres', 'root', 'admin', 'guest', 'secret',
-  'test', 'mysql', 'redis', 'mongo', 'user', 'example', 'changeme', 'pwd',
+  'password',
+  'pass',
+  'passwd',
+  'postgres',
+  'root',
+  'admin',
+  'guest',
+  'secret',
+  'test',
+  'mysql',
+  'redis',
+  'mongo',
+  'user',
+  'example',
+  'changeme',
+  'pwd',
 ]);
 
 function strongEnough(secret: string) {
@@ -107,7 +124,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'private-key',
     severity: 'critical',
     keywords: ['"private_key"'],
-    regex: /"private_key"\s{0,10}:\s{0,10}"(?<secret>-----BEGIN[ A-Z]{0,40}PRIVATE KEY-----[^"]{32,})"/g,
+    regex:
+      /"private_key"\s{0,10}:\s{0,10}"(?<secret>-----BEGIN[ A-Z]{0,40}PRIVATE KEY-----[^"]{32,})"/g,
   },
   {
     id: 'private-key',
@@ -129,7 +147,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
-    regex: /(?<![A-Za-z0-9])(?<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
+    regex:
+      /(?<![A-Za-z0-9])(?<secret>(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/g,
   },
   {
     id: 'aws-secret-access-key',
@@ -163,7 +182,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-    regex: /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
+    regex:
+      /(?<![A-Za-z0-9_])(?<secret>gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/g,
   },
   {
     id: 'github-fine-grained-token',
@@ -179,7 +199,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['glpat-', 'glptt-', 'glrt-', 'gldt-', 'glcbt-'],
-    regex: new RegExp(`(?<secret>(?:glpat|glptt|glrt|gldt|glcbt)-[0-9A-Za-z_.-]{20,100})${BOUNDARY_AFTER}`, 'g'),
+    regex: new RegExp(
+      `(?<secret>(?:glpat|glptt|glrt|gldt|glcbt)-[0-9A-Za-z_.-]{20,100})${BOUNDARY_AFTER}`,
+      'g',
+    ),
   },
   {
     id: 'slack-token',
@@ -196,7 +219,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['hooks.slack.com'],
-    regex: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9+/]{40,80})/g,
+    regex:
+      /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<secret>[A-Za-z0-9+/]{40,80})/g,
   },
   {
     id: 'discord-webhook',
@@ -204,7 +228,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['/api/webhooks/'],
-    regex: /discord(?:app)?\.com\/api\/webhooks\/(?<secret>[0-9]{5,30}\/[A-Za-z0-9_-]{40,100})/g,
+    regex:
+      /discord(?:app)?\.com\/api\/webhooks\/(?<secret>[0-9]{5,30}\/[A-Za-z0-9_-]{40,100})/g,
   },
   {
     id: 'teams-webhook',
@@ -212,7 +237,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['webhook.office.com'],
-    regex: /webhook\.office\.com\/webhookb2\/(?<secret>[A-Za-z0-9@-]{20,100}\/IncomingWebhook\/[A-Za-z0-9]{20,64}\/[A-Za-z0-9-]{20,64})/g,
+    regex:
+      /webhook\.office\.com\/webhookb2\/(?<secret>[A-Za-z0-9@-]{20,100}\/IncomingWebhook\/[A-Za-z0-9]{20,64}\/[A-Za-z0-9-]{20,64})/g,
   },
   {
     id: 'npm-token',
@@ -228,7 +254,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: [':_authtoken', ':_auth', ':_password'],
-    regex: /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"']{8,})/gi,
+    regex:
+      /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"']{8,})/gi,
     validate: s => !isReference(s),
   },
   {
@@ -245,7 +272,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['dckr_pat_', 'dckr_oat_'],
-    regex: new RegExp(`(?<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,60})${BOUNDARY_AFTER}`, 'g'),
+    regex: new RegExp(
+      `(?<secret>dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,60})${BOUNDARY_AFTER}`,
+      'g',
+    ),
   },
   {
     id: 'stripe-key',
@@ -269,7 +299,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['sg.'],
-    regex: /(?<![A-Za-z0-9])(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g,
+    regex:
+      /(?<![A-Za-z0-9])(?<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g,
   },
   {
     id: 'connection-string-password',
@@ -301,8 +332,18 @@ export const GENERIC_SECRET_NAME_RE =
   /passwd|password|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret/gi;
 
 export const GENERIC_KEYWORDS = [
-  'passw', 'secret', 'token', 'api_key', 'api-key', 'apikey', 'access_key', 'access-key',
-  'accesskey', 'private_key', 'private-key', 'privatekey',
+  'passw',
+  'secret',
+  'token',
+  'api_key',
+  'api-key',
+  'apikey',
+  'access_key',
+  'access-key',
+  'accesskey',
+  'private_key',
+  'private-key',
+  'privatekey',
 ];
 
 /**

@@ -75,7 +75,8 @@ class LineIndex {
     return { line: l + 1, column: offset - this.starts[l] + 1 };
   }
   lineText(l: number): string {
-    const end = l + 1 < this.starts.length ? this.starts[l + 1] - 1 : this.text.length;
+    const end =
+      l + 1 < this.starts.length ? this.starts[l + 1] - 1 : this.text.length;
     return this.text.slice(this.starts[l], end).replace(/\r$/, '');
   }
 }
@@ -94,7 +95,10 @@ interface RawMatch {
  * occurs; overlapping matches keep the most specific rule (rules are ordered
  * from specific to generic).
  */
-export function scanText(text: string, options: ScanTextOptions = {}): SecretMatch[] {
+export function scanText(
+  text: string,
+  options: ScanTextOptions = {},
+): SecretMatch[] {
   const rules = options.rules ?? SECRET_RULES;
   const found = keywordsIn(text, prefilterFor(rules));
   const raw: RawMatch[] = [];
@@ -189,11 +193,19 @@ function genericMatches(text: string, quotedOnly: boolean): RawMatch[] {
   const re = new RegExp(GENERIC_SECRET_NAME_RE.source, 'gi');
   for (let m = re.exec(text); m; m = re.exec(text)) {
     let nameStart = m.index;
-    while (nameStart > 0 && m.index - nameStart < MAX_NAME && NAME_CHAR.test(text[nameStart - 1])) {
+    while (
+      nameStart > 0 &&
+      m.index - nameStart < MAX_NAME &&
+      NAME_CHAR.test(text[nameStart - 1])
+    ) {
       nameStart--;
     }
     let nameEnd = m.index + m[0].length;
-    while (nameEnd < text.length && nameEnd - m.index < MAX_NAME && NAME_CHAR.test(text[nameEnd])) {
+    while (
+      nameEnd < text.length &&
+      nameEnd - m.index < MAX_NAME &&
+      NAME_CHAR.test(text[nameEnd])
+    ) {
       nameEnd++;
     }
     re.lastIndex = nameEnd;
@@ -273,7 +285,8 @@ const NOT_A_LITERAL_RE = [
 
 /** Does a generic assignment hold a literal that looks like a real secret? */
 function isSecretLikeValue(name: string, value: string): boolean {
-  if (isPlaceholder(value) || TRIVIAL_PASSWORDS.has(value.toLowerCase())) return false;
+  if (isPlaceholder(value) || TRIVIAL_PASSWORDS.has(value.toLowerCase()))
+    return false;
   if (NOT_A_LITERAL_RE.some(re => re.test(value))) return false;
   // Words (`PasswordResetRequired`, `X-Amz-Security-Token`), prose and values
   // that name what they stand for (`mysecretpassword`) are not secrets.
@@ -285,7 +298,11 @@ function isSecretLikeValue(name: string, value: string): boolean {
   if (value.length < t.minLength) return false;
   if (shannonEntropy(value) < t.minEntropy) return false;
   // A name about a secret but not holding one: token_type, secret_name, token_url…
-  if (/(?:type|name|file|path|url|uri|endpoint|id|arn|ref|header|expir\w*|length|prefix|env|var|field|key_?name)$/i.test(name)) {
+  if (
+    /(?:type|name|file|path|url|uri|endpoint|id|arn|ref|header|expir\w*|length|prefix|env|var|field|key_?name)$/i.test(
+      name,
+    )
+  ) {
     return false;
   }
   return true;
@@ -295,7 +312,8 @@ function isSecretLikeValue(name: string, value: string): boolean {
 function dedupe(raw: RawMatch[]): RawMatch[] {
   const kept: RawMatch[] = [];
   for (const m of raw) {
-    if (kept.some(k => m.secretStart < k.end && k.secretStart < m.end)) continue;
+    if (kept.some(k => m.secretStart < k.end && k.secretStart < m.end))
+      continue;
     kept.push(m);
   }
   return kept.sort((a, b) => a.start - b.start);
@@ -311,8 +329,11 @@ function toMatches(text: string, raw: RawMatch[]): SecretMatch[] {
     const lineText = index.lineText(l);
     const lineStart = index.starts[l];
     const partFrom = Math.max(m.secretStart, lineStart) - lineStart;
-    const partTo = Math.min(m.secretStart + m.secret.length, lineStart + lineText.length) - lineStart;
-    const part = partTo > partFrom ? lineText.slice(partFrom, partTo) : undefined;
+    const partTo =
+      Math.min(m.secretStart + m.secret.length, lineStart + lineText.length) -
+      lineStart;
+    const part =
+      partTo > partFrom ? lineText.slice(partFrom, partTo) : undefined;
     return {
       ruleId: m.rule.id,
       title: m.rule.title,

@@ -60,7 +60,10 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
         if (entry.isSymbolicLink()) {
           const target = this.#resolveInside(childRel);
           if (!target) {
-            this.skip(childRel, 'symbolic link pointing outside the repository');
+            this.skip(
+              childRel,
+              'symbolic link pointing outside the repository',
+            );
             continue;
           }
           const stat = fs.statSync(target);
@@ -73,7 +76,10 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
           continue;
         }
         if (this.#paths.length >= maxFiles) {
-          this.skip(childRel, `repository has more than ${maxFiles} files; the rest were not read`);
+          this.skip(
+            childRel,
+            `repository has more than ${maxFiles} files; the rest were not read`,
+          );
           return;
         }
         this.#paths.push(childRel);

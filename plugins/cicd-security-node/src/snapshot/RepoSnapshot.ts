@@ -83,7 +83,10 @@ export abstract class BaseSnapshot implements RepoSnapshot {
     const bytes = this.readBytes(path);
     if (!bytes) return undefined;
     if (bytes.length > this.maxFileBytes) {
-      this.skip(path, `larger than ${this.maxFileBytes} bytes (${bytes.length})`);
+      this.skip(
+        path,
+        `larger than ${this.maxFileBytes} bytes (${bytes.length})`,
+      );
       return undefined;
     }
     const head = bytes.subarray(0, 8000);

@@ -31,7 +31,11 @@ describe('TreeSnapshot', () => {
 
   it('keeps the size caps: large and binary files are listed but skipped', async () => {
     const snapshot = await TreeSnapshot.fromTree(
-      tree({ 'big.txt': 'x'.repeat(200), 'bin.dat': Buffer.from([0, 1, 2]), 'ok.txt': 'ok' }),
+      tree({
+        'big.txt': 'x'.repeat(200),
+        'bin.dat': Buffer.from([0, 1, 2]),
+        'ok.txt': 'ok',
+      }),
       { maxFileBytes: 100 },
     );
     expect(snapshot.exists('big.txt')).toBe(true);

@@ -1,4 +1,8 @@
-import { BaseSnapshot, DEFAULT_MAX_FILE_BYTES, SnapshotOptions } from './RepoSnapshot';
+import {
+  BaseSnapshot,
+  DEFAULT_MAX_FILE_BYTES,
+  SnapshotOptions,
+} from './RepoSnapshot';
 
 /** One file of a repository tree read from an SCM (shaped like Backstage's `ReadTreeResponseFile`). */
 export interface TreeFile {
@@ -52,11 +56,17 @@ export class TreeSnapshot extends BaseSnapshot {
     const skipped: Array<[string, string]> = [];
     for (const file of await tree.files()) {
       const p = normalise(file.path);
-      if (!p || p.split('/').some(part => IGNORED_DIRS.has(part) || part === '..')) {
+      if (
+        !p ||
+        p.split('/').some(part => IGNORED_DIRS.has(part) || part === '..')
+      ) {
         continue;
       }
       if (files.size >= maxFiles) {
-        skipped.push([p, `repository has more than ${maxFiles} files; the rest were not read`]);
+        skipped.push([
+          p,
+          `repository has more than ${maxFiles} files; the rest were not read`,
+        ]);
         break;
       }
       const content = await file.content();

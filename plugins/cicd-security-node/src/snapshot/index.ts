@@ -5,4 +5,8 @@ export type { LocalDirectorySnapshotOptions } from './LocalDirectorySnapshot';
 export { matchFiles } from './match';
 export { FilteredSnapshot } from './FilteredSnapshot';
 export { TreeSnapshot } from './TreeSnapshot';
-export type { TreeFile, TreeResponse, TreeSnapshotOptions } from './TreeSnapshot';
+export type {
+  TreeFile,
+  TreeResponse,
+  TreeSnapshotOptions,
+} from './TreeSnapshot';

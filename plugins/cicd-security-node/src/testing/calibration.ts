@@ -52,7 +52,10 @@ export async function compareWithPeer(
   const expected: PeerExpectation[] = JSON.parse(
     fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'),
   ).expected;
-  const result = await runScan(LocalDirectorySnapshot.create(path.join(dir, 'repo')), registry);
+  const result = await runScan(
+    LocalDirectorySnapshot.create(path.join(dir, 'repo')),
+    registry,
+  );
   const ours = new Map<string, Set<string>>();
   const ourLines = new Map<string, Set<string>>();
   for (const c of result.checks) {
@@ -64,7 +67,9 @@ export async function compareWithPeer(
       ourLines.get(c.checkId)!.add(`${f.file}:${f.line}`);
     }
   }
-  const ids = [...new Set(expected.map(e => e.checkId).filter((x): x is string => !!x))]
+  const ids = [
+    ...new Set(expected.map(e => e.checkId).filter((x): x is string => !!x)),
+  ]
     .filter(id => registry.get(id))
     .sort();
   return ids.map(checkId => {
@@ -107,7 +112,9 @@ export function describeWithCorpus(
   const dir = corpusDir(corpus);
   if (!dir) {
     // eslint-disable-next-line no-console
-    console.warn(`SKIPPED "${name}": the ${corpus} corpus (../shared/corpus/${corpus}) is not present`);
+    console.warn(
+      `SKIPPED "${name}": the ${corpus} corpus (../shared/corpus/${corpus}) is not present`,
+    );
     describe.skip(name, () => {
       it('needs the corpus', () => {});
     });
@@ -117,11 +124,15 @@ export function describeWithCorpus(
 }
 
 /** `describe` when the corpus folder exists; otherwise a skip that says why. */
-export function corpusDescribe(dir: string): (name: string, fn: () => void) => void {
+export function corpusDescribe(
+  dir: string,
+): (name: string, fn: () => void) => void {
   if (fs.existsSync(path.join(dir, 'expected.json'))) return describe;
   return (name, fn) => {
     // eslint-disable-next-line no-console
-    console.warn(`SKIPPED "${name}": ${dir} is not present (shared calibration data, not part of this repository)`);
+    console.warn(
+      `SKIPPED "${name}": ${dir} is not present (shared calibration data, not part of this repository)`,
+    );
     describe.skip(name, fn);
   };
 }

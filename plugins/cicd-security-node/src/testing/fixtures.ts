@@ -6,8 +6,13 @@ import { ScorecardCheck, CheckOutcome } from '../checks/types';
 export const FIXTURES_DIR = path.resolve(__dirname, '../checks/__fixtures__');
 
 /** A snapshot over one fixture case, e.g. `fixtureSnapshot('unpinned-actions', 'fail')`. */
-export function fixtureSnapshot(checkId: string, caseName: string): RepoSnapshot {
-  return LocalDirectorySnapshot.create(path.join(FIXTURES_DIR, checkId, caseName));
+export function fixtureSnapshot(
+  checkId: string,
+  caseName: string,
+): RepoSnapshot {
+  return LocalDirectorySnapshot.create(
+    path.join(FIXTURES_DIR, checkId, caseName),
+  );
 }
 
 export interface MarkedLines {
@@ -37,7 +42,15 @@ export function markedLines(snapshot: RepoSnapshot): MarkedLines {
       const line = raw.trim();
       const m = MARK_RE.exec(raw);
       const isComment = line.startsWith('#') || line.startsWith('//');
-      if (m && isComment && line.replace(MARK_RE, '').replace(/^(#|\/\/)\s*:?/, '').trim().length < 80 && /^(#|\/\/)\s*(NOT OK|OK)\b/.test(line)) {
+      if (
+        m &&
+        isComment &&
+        line
+          .replace(MARK_RE, '')
+          .replace(/^(#|\/\/)\s*:?/, '')
+          .trim().length < 80 &&
+        /^(#|\/\/)\s*(NOT OK|OK)\b/.test(line)
+      ) {
         pending = m[1] as 'NOT OK' | 'OK';
         return;
       }
@@ -84,10 +97,13 @@ export function itMatchesFixtureMarkers(
   check: ScorecardCheck,
   cases: Array<[caseName: string, status: CheckOutcome['status']]>,
 ): void {
-  it.each(cases)('matches the markers of the %s fixture', async (name, status) => {
-    const { missing, unexpected, outcome } = await runOnFixture(check, name);
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
-    expect(outcome.status).toBe(status);
-  });
+  it.each(cases)(
+    'matches the markers of the %s fixture',
+    async (name, status) => {
+      const { missing, unexpected, outcome } = await runOnFixture(check, name);
+      expect(missing).toEqual([]);
+      expect(unexpected).toEqual([]);
+      expect(outcome.status).toBe(status);
+    },
+  );
 }

@@ -53,7 +53,8 @@ function tokenize(src: string): Array<Token & { at: number }> {
       let v = '';
       i++;
       for (;;) {
-        if (i >= src.length) throw new ExpressionSyntaxError('unterminated string', at);
+        if (i >= src.length)
+          throw new ExpressionSyntaxError('unterminated string', at);
         if (src[i] === "'") {
           if (src[i + 1] === "'") {
             v += "'";
@@ -68,11 +69,20 @@ function tokenize(src: string): Array<Token & { at: number }> {
       out.push({ t: 'str', v, at });
       continue;
     }
-    const num = /^(?:0x[0-9a-fA-F]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(src.slice(i));
-    if (num && (/\d/.test(c) || ((c === '-' || c === '+' || c === '.') && /[\d.]/.test(src[i + 1] ?? '')))) {
+    const num =
+      /^(?:0x[0-9a-fA-F]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/.exec(
+        src.slice(i),
+      );
+    if (
+      num &&
+      (/\d/.test(c) ||
+        ((c === '-' || c === '+' || c === '.') &&
+          /[\d.]/.test(src[i + 1] ?? '')))
+    ) {
       // a sign only starts a number where an operand is expected
       const prev = out[out.length - 1];
-      const operandExpected = !prev || (prev.t === 'op' && !')]'.includes(prev.v));
+      const operandExpected =
+        !prev || (prev.t === 'op' && !')]'.includes(prev.v));
       if (/\d|\./.test(c) || operandExpected) {
         out.push({ t: 'num', v: Number(num[0]), at });
         i += num[0].length;
@@ -111,21 +121,20 @@ export function parseExpression(src: string): ExpressionNode {
     pos++;
   };
 
-  const binary = (
-    next: () => ExpressionNode,
-    ops: string[],
-  ): (() => ExpressionNode) => () => {
-    let left = next();
-    for (;;) {
-      const t = peek();
-      if (t.t === 'op' && ops.includes(t.v)) {
-        pos++;
-        left = { kind: 'binary', operator: t.v as any, left, right: next() };
-      } else {
-        return left;
+  const binary =
+    (next: () => ExpressionNode, ops: string[]): (() => ExpressionNode) =>
+    () => {
+      let left = next();
+      for (;;) {
+        const t = peek();
+        if (t.t === 'op' && ops.includes(t.v)) {
+          pos++;
+          left = { kind: 'binary', operator: t.v as any, left, right: next() };
+        } else {
+          return left;
+        }
       }
-    }
-  };
+    };
 
   const primary = (): ExpressionNode => {
     const t = tokens[pos++];
@@ -139,7 +148,8 @@ export function parseExpression(src: string): ExpressionNode {
     if (t.t === 'op' && t.v === '!') return { kind: 'not', operand: unary() };
     if (t.t === 'id') {
       const lower = t.v.toLowerCase();
-      if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
+      if (lower === 'true' || lower === 'false')
+        return { kind: 'literal', value: lower === 'true' };
       if (lower === 'null') return { kind: 'literal', value: null };
       if (isOp('(')) {
         pos++;
@@ -166,19 +176,35 @@ export function parseExpression(src: string): ExpressionNode {
       if (isOp('.')) {
         pos++;
         const t = tokens[pos++];
-        const seg = t.t === 'id' ? t.v : t.t === 'op' && t.v === '*' ? '*' : undefined;
-        if (seg === undefined) throw new ExpressionSyntaxError('expected a property name', t.at);
-        n = n.kind === 'access' ? { ...n, path: [...n.path, seg] } : { kind: 'access', path: ['(result)', seg], indexes: [n] };
+        const seg =
+          t.t === 'id' ? t.v : t.t === 'op' && t.v === '*' ? '*' : undefined;
+        if (seg === undefined)
+          throw new ExpressionSyntaxError('expected a property name', t.at);
+        n =
+          n.kind === 'access'
+            ? { ...n, path: [...n.path, seg] }
+            : { kind: 'access', path: ['(result)', seg], indexes: [n] };
       } else if (isOp('[')) {
         pos++;
         const index = or();
         expect(']');
         const seg =
-          index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
+          index.kind === 'literal' && typeof index.value === 'string'
+            ? index.value
+            : '*';
         const extra = index.kind === 'literal' ? [] : [index];
-        n = n.kind === 'access'
-          ? { ...n, path: [...n.path, seg], indexes: [...n.indexes, ...extra] }
-          : { kind: 'access', path: ['(result)', seg], indexes: [n, ...extra] };
+        n =
+          n.kind === 'access'
+            ? {
+                ...n,
+                path: [...n.path, seg],
+                indexes: [...n.indexes, ...extra],
+              }
+            : {
+                kind: 'access',
+                path: ['(result)', seg],
+                indexes: [n, ...extra],
+              };
       } else {
         return n;
       }
@@ -191,7 +217,11 @@ export function parseExpression(src: string): ExpressionNode {
   const or = binary(and, ['||']);
 
   const tree = or();
-  if (peek().t !== 'eof') throw new ExpressionSyntaxError('unexpected text after the expression', peek().at);
+  if (peek().t !== 'eof')
+    throw new ExpressionSyntaxError(
+      'unexpected text after the expression',
+      peek().at,
+    );
   return tree;
 }
 

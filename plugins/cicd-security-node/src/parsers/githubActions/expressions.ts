@@ -63,7 +63,8 @@ function lexicalReferences(expression: string): string[] {
     .replace(/'(?:[^']|'')*'/g, "''")
     .replace(/\[[^\]]*\]/g, '.*');
   const refs = new Set<string>();
-  const re = /\b([A-Za-z_][A-Za-z0-9_-]*(?:\s*\.\s*(?:[A-Za-z0-9_*-]+))*)(\s*\()?/g;
+  const re =
+    /\b([A-Za-z_][A-Za-z0-9_-]*(?:\s*\.\s*(?:[A-Za-z0-9_*-]+))*)(\s*\()?/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(normalised))) {
     if (m[2]) continue; // a function name

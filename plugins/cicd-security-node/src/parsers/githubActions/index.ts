@@ -17,5 +17,9 @@ export {
   UNTRUSTED_CHECKOUT_TRIGGERS,
   triggersIn,
 } from './triggers';
-export { parseExpression, accessedPaths, ExpressionSyntaxError } from './expressionParser';
+export {
+  parseExpression,
+  accessedPaths,
+  ExpressionSyntaxError,
+} from './expressionParser';
 export type { ExpressionNode } from './expressionParser';

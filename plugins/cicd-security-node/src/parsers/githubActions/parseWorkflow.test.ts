@@ -32,7 +32,10 @@ jobs:
 `;
 
 describe('parseWorkflow', () => {
-  const { workflow, problems } = parseWorkflow('.github/workflows/ci.yml', WORKFLOW);
+  const { workflow, problems } = parseWorkflow(
+    '.github/workflows/ci.yml',
+    WORKFLOW,
+  );
 
   it('reads triggers, permissions, jobs and steps', () => {
     expect(problems).toEqual([]);
@@ -62,23 +65,36 @@ describe('parseWorkflow', () => {
   it('locates an expression inside a block scalar', () => {
     const run = workflow!.jobs[0].steps[1].run!;
     const [span] = findExpressions(run.value);
-    const range = workflow!.file.locateIn(run, span.start, span.end - span.start);
+    const range = workflow!.file.locateIn(
+      run,
+      span.start,
+      span.end - span.start,
+    );
     expect(range).toMatchObject({ line: 23, column: 17 });
     expect(workflow!.file.lineText(23).slice(16, 19)).toBe('${{');
   });
 
   it('reports malformed YAML as a problem with a location, never throws', () => {
-    const bad = parseWorkflow('.github/workflows/bad.yml', 'on: push\njobs:\n  a: [\n');
+    const bad = parseWorkflow(
+      '.github/workflows/bad.yml',
+      'on: push\njobs:\n  a: [\n',
+    );
     expect(bad.workflow).toBeUndefined();
-    expect(bad.problems[0]).toMatchObject({ file: '.github/workflows/bad.yml', kind: 'parse-error' });
+    expect(bad.problems[0]).toMatchObject({
+      file: '.github/workflows/bad.yml',
+      kind: 'parse-error',
+    });
     expect(bad.problems[0].line).toBeGreaterThan(0);
   });
 
   it('reports documents that are not workflows', () => {
-    expect(parseWorkflow('.github/workflows/x.yml', '- a\n- b\n').problems[0].message).toMatch(
-      /mapping/,
-    );
-    expect(parseWorkflow('.github/workflows/x.yml', '').problems[0].message).toMatch(/empty/);
+    expect(
+      parseWorkflow('.github/workflows/x.yml', '- a\n- b\n').problems[0]
+        .message,
+    ).toMatch(/mapping/);
+    expect(
+      parseWorkflow('.github/workflows/x.yml', '').problems[0].message,
+    ).toMatch(/empty/);
     const noJobs = parseWorkflow('.github/workflows/x.yml', 'on: push\n');
     expect(noJobs.problems[0].message).toMatch(/jobs/);
   });
@@ -107,16 +123,17 @@ describe('parseWorkflow', () => {
     );
     expect(action!.kind).toBe('action');
     expect(action!.actionRuns).toBe('composite');
-    expect(action!.jobs[0].steps.map(s => s.uses?.value ?? s.run?.value)).toEqual([
-      'actions/setup-node@v4',
-      'echo hi',
-    ]);
+    expect(
+      action!.jobs[0].steps.map(s => s.uses?.value ?? s.run?.value),
+    ).toEqual(['actions/setup-node@v4', 'echo hi']);
   });
 });
 
 describe('expressions', () => {
   it('finds expressions and their context references', () => {
-    const spans = findExpressions("a ${{ github.event.issue.title }} b ${{ format('}}', env.X) }}");
+    const spans = findExpressions(
+      "a ${{ github.event.issue.title }} b ${{ format('}}', env.X) }}",
+    );
     expect(spans.map(s => s.inner)).toEqual([
       'github.event.issue.title',
       "format('}}', env.X)",
@@ -133,6 +150,8 @@ describe('contextReferences with index syntax', () => {
     expect(contextReferences('github.event.commits[0].message')).toEqual([
       'github.event.commits.*.message',
     ]);
-    expect(contextReferences("steps['meta'].outputs.tags")).toEqual(['steps.meta.outputs.tags']);
+    expect(contextReferences("steps['meta'].outputs.tags")).toEqual([
+      'steps.meta.outputs.tags',
+    ]);
   });
 });

@@ -220,7 +220,10 @@ function buildJob(
   };
 }
 
-function readSteps(file: YamlFile, stepsNode: Node | undefined): WorkflowStep[] {
+function readSteps(
+  file: YamlFile,
+  stepsNode: Node | undefined,
+): WorkflowStep[] {
   return seqItems(deref(file, stepsNode)).flatMap((raw, index) => {
     const item = deref(file, raw);
     if (!isMap(item)) return [];

@@ -95,7 +95,11 @@ export class YamlFile {
     }
     const src = this.text.slice(node.range[0], node.range[1]);
     let at = -1;
-    for (let n = 0, i = src.indexOf(needle); i !== -1; i = src.indexOf(needle, i + 1), n++) {
+    for (
+      let n = 0, i = src.indexOf(needle);
+      i !== -1;
+      i = src.indexOf(needle, i + 1), n++
+    ) {
       if (n === k) {
         at = i;
         break;
@@ -213,12 +217,18 @@ export function getKeyNode(map: unknown, key: string): Scalar | undefined {
 }
 
 /** Entries of a mapping node as [key, keyNode, valueNode]. */
-export function mapEntries(map: unknown): Array<[string, Scalar, Node | undefined]> {
+export function mapEntries(
+  map: unknown,
+): Array<[string, Scalar, Node | undefined]> {
   if (!isMap(map)) return [];
   const out: Array<[string, Scalar, Node | undefined]> = [];
   for (const item of map.items) {
     if (isPair(item) && isScalar(item.key)) {
-      out.push([String(item.key.value), item.key, (item.value ?? undefined) as Node | undefined]);
+      out.push([
+        String(item.key.value),
+        item.key,
+        (item.value ?? undefined) as Node | undefined,
+      ]);
     }
   }
   return out;
