@@ -17,15 +17,19 @@
  * backend with `app.baseUrl: http://localhost:7007` (it serves the built app),
  * then `E2E_BASE_URL=http://localhost:7007 node bench/ui-load.js --no-start`.
  */
-const { spawn } = require('child_process');
 const path = require('path');
-const fs = require('fs');
 
-const ROOT = path.resolve(__dirname, '..');
+const {
+  ROOT,
+  startPortal,
+  stopAll,
+  waitFor,
+  launchChromium,
+  signInAsGuest,
+} = require('../e2e/portal');
 const APP = process.env.E2E_BASE_URL || 'http://localhost:3000';
 const API = process.env.E2E_BACKEND_URL || 'http://localhost:7007';
 const START = !process.argv.includes('--no-start');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const N = Number(process.env.COMPONENTS || 10_000);
 const RUNS = Number(process.env.RUNS || 5);
 const BUDGET_MS = 1500;
@@ -254,50 +258,6 @@ function listPayload(data, teams, search) {
 }
 
 // ---------------------------------------------------------------- the portal
-const children = [];
-function start(name, cwd, args) {
-  const logDir = path.join(ROOT, 'e2e', 'screenshots');
-  fs.mkdirSync(logDir, { recursive: true });
-  const log = fs.createWriteStream(path.join(logDir, `bench-${name}.log`));
-  const child = spawn('npx', ['backstage-cli', 'package', 'start', ...args], {
-    cwd,
-    env: {
-      ...process.env,
-      CICD_SECURITY_E2E_TOKEN: 'bench-token-not-secret',
-      BROWSER: 'none',
-      NODE_ENV: 'development',
-    },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  children.push(child);
-}
-function stopAll() {
-  for (const c of children) {
-    try {
-      process.kill(-c.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-async function waitFor(what, fn, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      if (await fn()) return;
-    } catch {
-      /* not yet */
-    }
-    await sleep(1000);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 const median = a => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 async function main() {
@@ -329,17 +289,11 @@ async function main() {
   );
 
   if (START) {
-    const cfg = [
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      '../../e2e/app-config.e2e.yaml',
-    ];
-    start('backend', path.join(ROOT, 'packages/backend'), cfg);
-    start('app', path.join(ROOT, 'packages/app'), [
-      '--config',
-      '../../app-config.yaml',
-    ]);
+    startPortal({
+      logDir: path.join(ROOT, 'e2e', 'screenshots'),
+      logPrefix: 'bench-',
+      token: 'bench-token-not-secret',
+    });
   }
   await waitFor(
     'the backend',
@@ -348,17 +302,7 @@ async function main() {
   );
   await waitFor('the app', async () => (await fetch(APP)).ok, 180_000);
 
-  const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  const browser = await launchChromium();
   const results = {
     shell: [],
     components: [],
@@ -399,13 +343,10 @@ async function main() {
     page.setDefaultTimeout(60_000);
     // Sign in once and warm the bundle.
     await page.goto(`${APP}/cicd-security/components`);
-    const enter = page.getByRole('button', { name: /enter/i });
-    await Promise.race([
-      enter.waitFor({ timeout: 30_000 }).then(() => enter.click()),
-      page
-        .getByTestId('cicd-security-components-table')
-        .waitFor({ timeout: 30_000 }),
-    ]).catch(() => {});
+    await signInAsGuest(
+      page,
+      page.getByTestId('cicd-security-components-table'),
+    );
     await page.getByText('Service 0', { exact: true }).waitFor();
 
     for (let run = 0; run < RUNS; run++) {

@@ -10,70 +10,28 @@
  *   node e2e/run.js            # starts the portal itself
  *   E2E_BASE_URL=... node e2e/run.js --no-start   # against a running portal
  */
-const { spawn } = require('child_process');
 const path = require('path');
 const fs = require('fs');
 const crypto = require('crypto');
 
-const ROOT = path.resolve(__dirname, '..');
+const {
+  ROOT,
+  startPortal,
+  stopAll,
+  waitFor,
+  launchChromium,
+  signInAsGuest,
+} = require('./portal');
+
 const SHOTS = path.join(__dirname, 'screenshots');
 const APP = process.env.E2E_BASE_URL || 'http://localhost:3000';
 const API = process.env.E2E_BACKEND_URL || 'http://localhost:7007';
 const TOKEN =
   process.env.CICD_SECURITY_E2E_TOKEN || crypto.randomBytes(24).toString('hex');
 const START = !process.argv.includes('--no-start');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The component whose Security tab the test opens (a neglected demo repo with findings).
 const COMPONENT = process.env.E2E_COMPONENT || 'issue-triage-bot';
 
-const children = [];
-function start(name, cwd, args) {
-  const log = fs.createWriteStream(path.join(SHOTS, `${name}.log`));
-  const child = spawn('npx', ['backstage-cli', 'package', 'start', ...args], {
-    cwd,
-    env: {
-      ...process.env,
-      CICD_SECURITY_E2E_TOKEN: TOKEN,
-      BROWSER: 'none',
-      NODE_ENV: 'development',
-    },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  children.push(child);
-  return child;
-}
-function stopAll() {
-  for (const c of children) {
-    try {
-      process.kill(-c.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-async function waitFor(what, fn, timeoutMs) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(1000);
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last ? `: ${last.message}` : ''}`,
-  );
-}
 async function api(p) {
   const res = await fetch(`${API}${p}`, {
     headers: { authorization: `Bearer ${TOKEN}` },
@@ -85,19 +43,7 @@ async function api(p) {
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const t0 = Date.now();
-  if (START) {
-    const cfg = [
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      '../../e2e/app-config.e2e.yaml',
-    ];
-    start('backend', path.join(ROOT, 'packages/backend'), cfg);
-    start('app', path.join(ROOT, 'packages/app'), [
-      '--config',
-      '../../app-config.yaml',
-    ]);
-  }
+  if (START) startPortal({ logDir: SHOTS, token: TOKEN });
   await waitFor(
     'the backend',
     async () => (await fetch(`${API}/api/cicd-security/health`)).ok,
@@ -165,20 +111,7 @@ async function main() {
   );
   await waitFor('the app', async () => (await fetch(APP)).ok, 180_000);
 
-  const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let failed = false;
   try {
     const page = await browser.newPage({
@@ -191,14 +124,10 @@ async function main() {
 
     // 0. Sign in as guest (the demo has no accounts).
     await page.goto(`${APP}/cicd-security`);
-    const enter = page.getByRole('button', { name: /enter/i });
-    await Promise.race([
-      enter.waitFor({ timeout: 30_000 }).then(() => enter.click()),
-      page
-        .getByRole('tab', { name: /components/i })
-        .first()
-        .waitFor({ timeout: 30_000 }),
-    ]).catch(() => {});
+    await signInAsGuest(
+      page,
+      page.getByRole('tab', { name: /components/i }).first(),
+    );
     const shot = async name => {
       await page.waitForTimeout(300);
       await page.screenshot({
