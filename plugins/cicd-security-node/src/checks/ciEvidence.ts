@@ -171,6 +171,24 @@ export function findGitlabIncludes(
 /** GitLab's Auto DevOps template pulls in every security scanner template. */
 export const AUTO_DEVOPS_TEMPLATE = /(?:^|\/)Auto-DevOps\.gitlab-ci\.yml$/;
 
+/**
+ * Evidence of a scanner: lines and actions matching the rules, plus GitLab
+ * Auto DevOps, whose template runs every GitLab security scanner.
+ */
+export function findScannerEvidence(
+  snapshot: RepoSnapshot,
+  lineRules: LineRule[],
+  actionRules: ActionRule[],
+): Evidence[] {
+  return [
+    ...findEvidence(snapshot, lineRules, actionRules),
+    ...findGitlabIncludes(snapshot, AUTO_DEVOPS_TEMPLATE).map(e => ({
+      ...e,
+      tool: 'GitLab Auto DevOps',
+    })),
+  ];
+}
+
 /** The file a repository-level finding points at: the main CI file, if any. */
 export function mainCiFile(snapshot: RepoSnapshot): string | undefined {
   const files = ciFiles(snapshot);

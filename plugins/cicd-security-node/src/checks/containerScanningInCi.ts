@@ -2,10 +2,8 @@ import { RepoSnapshot } from '../snapshot';
 import { dockerfilePaths, getDockerfiles } from '../parsers/dockerfile';
 import {
   ActionRule,
-  AUTO_DEVOPS_TEMPLATE,
   Evidence,
-  findEvidence,
-  findGitlabIncludes,
+  findScannerEvidence,
   LineRule,
 } from './ciEvidence';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
@@ -60,13 +58,11 @@ export const CONTAINER_SCANNER_ACTIONS: ActionRule[] = [
 ];
 
 export function findContainerScanning(snapshot: RepoSnapshot): Evidence[] {
-  return [
-    ...findEvidence(snapshot, CONTAINER_SCANNERS, CONTAINER_SCANNER_ACTIONS),
-    ...findGitlabIncludes(snapshot, AUTO_DEVOPS_TEMPLATE).map(e => ({
-      ...e,
-      tool: 'GitLab Auto DevOps',
-    })),
-  ];
+  return findScannerEvidence(
+    snapshot,
+    CONTAINER_SCANNERS,
+    CONTAINER_SCANNER_ACTIONS,
+  );
 }
 
 /**

@@ -2,10 +2,8 @@ import { RepoSnapshot } from '../snapshot';
 import { detectEcosystems } from './dependencyUpdateTool';
 import {
   ActionRule,
-  AUTO_DEVOPS_TEMPLATE,
   Evidence,
-  findEvidence,
-  findGitlabIncludes,
+  findScannerEvidence,
   LineRule,
   mainCiFile,
 } from './ciEvidence';
@@ -97,13 +95,11 @@ const PACKAGE_ECOSYSTEMS = new Set([
 ]);
 
 export function findDependencyScanning(snapshot: RepoSnapshot): Evidence[] {
-  return [
-    ...findEvidence(snapshot, DEPENDENCY_SCANNERS, DEPENDENCY_SCANNER_ACTIONS),
-    ...findGitlabIncludes(snapshot, AUTO_DEVOPS_TEMPLATE).map(e => ({
-      ...e,
-      tool: 'GitLab Auto DevOps',
-    })),
-  ];
+  return findScannerEvidence(
+    snapshot,
+    DEPENDENCY_SCANNERS,
+    DEPENDENCY_SCANNER_ACTIONS,
+  );
 }
 
 /**
