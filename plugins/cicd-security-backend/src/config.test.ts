@@ -6,6 +6,10 @@ describe('readCicdSecuritySettings', () => {
   it('has documented defaults', () => {
     expect(readCicdSecuritySettings(new ConfigReader({}))).toEqual({
       localRoots: [],
+      maxFileBytes: 1024 * 1024,
+      maxTotalBytes: 64 * 1024 * 1024,
+      refreshRateLimit: 30,
+      waiverMaxDays: 365,
       concurrency: 4,
       shards: 4,
       maxConcurrentShards: 1,
@@ -21,7 +25,17 @@ describe('readCicdSecuritySettings', () => {
     const settings = readCicdSecuritySettings(
       new ConfigReader({
         cicdSecurity: {
-          sources: { localRoots: ['../../examples/repos'] },
+          sources: {
+            localRoots: ['../../examples/repos'],
+            maxFileBytes: 16 * 1024 * 1024,
+            maxTotalBytes: 100_000_000,
+            allow: [
+              { host: 'github.com', paths: ['my-org/'] },
+              { host: 'gitlab.example.com' },
+            ],
+          },
+          refresh: { rateLimit: 5 },
+          waivers: { maxDays: 90 },
           concurrency: 2,
           shards: 8,
           retries: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 500 },
@@ -42,6 +56,14 @@ describe('readCicdSecuritySettings', () => {
     );
     expect(settings).toMatchObject({
       localRoots: ['../../examples/repos'],
+      maxFileBytes: 16 * 1024 * 1024,
+      maxTotalBytes: 100_000_000,
+      allow: [
+        { host: 'github.com', paths: ['my-org/'] },
+        { host: 'gitlab.example.com' },
+      ],
+      refreshRateLimit: 5,
+      waiverMaxDays: 90,
       concurrency: 2,
       shards: 8,
       retries: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 500 },
@@ -75,6 +97,10 @@ describe('readCicdSecuritySettings', () => {
       /fullResolutionDays \(20\) must not exceed/,
     ],
     [{ scoring: { gradeBands: { A: 3, B: 5 } } }, /gradeBands/],
+    [{ sources: { maxTotalBytes: 0 } }, /maxTotalBytes must be an integer/],
+    [{ sources: { allow: [{ host: 'a/b' }] } }, /must be a host name/],
+    [{ refresh: { rateLimit: 0 } }, /refresh.rateLimit must be an integer/],
+    [{ waivers: { maxDays: -1 } }, /waivers.maxDays must be an integer/],
     [{ scoring: { severityWeights: { high: -1 } } }, /must be a number >= 0/],
   ])('rejects bad values %j', (cicdSecurity, error) => {
     expect(() =>

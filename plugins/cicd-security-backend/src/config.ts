@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { SourceAllowEntry } from './sources/resolveSource';
 import {
   resolveScoringConfig,
   ScoringConfig,
@@ -38,9 +39,28 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   fullResolutionDays: 14,
 };
 
+/** Largest file read from a repository, by default (1 MiB). */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Largest total of file bytes read from one repository, by default (64 MiB). */
+export const DEFAULT_MAX_TOTAL_BYTES = 64 * 1024 * 1024;
+/** Refreshes one caller may ask for per minute, by default. */
+export const DEFAULT_REFRESH_RATE_LIMIT = 30;
+/** Longest portal waiver, in days, by default. */
+export const DEFAULT_WAIVER_MAX_DAYS = 365;
+
 /** The settings of `cicdSecurity.*` other than the schedule. */
 export interface CicdSecuritySettings {
   localRoots: string[];
+  /** Files larger than this are not read (only listed). */
+  maxFileBytes: number;
+  /** A repository whose files add up to more is not scanned. */
+  maxTotalBytes: number;
+  /** Where `url:` sources may point; undefined: the registering organisation. */
+  allow?: SourceAllowEntry[];
+  /** Refreshes one caller (user or service) may ask for per minute. */
+  refreshRateLimit: number;
+  /** Longest portal waiver, in days. */
+  waiverMaxDays: number;
   concurrency: number;
   shards: number;
   /** Shard tasks one replica runs at the same time before handing more to other replicas. */
@@ -117,8 +137,46 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
       : undefined;
   };
   const checks = root?.getOptionalConfig('checks');
+  const maxFileBytes = positiveInteger(
+    root,
+    'sources.maxFileBytes',
+    DEFAULT_MAX_FILE_BYTES,
+    1,
+  );
+  const maxTotalBytes = positiveInteger(
+    root,
+    'sources.maxTotalBytes',
+    DEFAULT_MAX_TOTAL_BYTES,
+    1,
+  );
+  const allowConfigs = root?.getOptionalConfigArray('sources.allow');
+  const allow = allowConfigs?.map(entry => {
+    const host = entry.getString('host').trim();
+    if (!host || /[/\s]/.test(host)) {
+      throw new Error(
+        `cicdSecurity.sources.allow[].host must be a host name, got '${host}'`,
+      );
+    }
+    const paths = entry.getOptionalStringArray('paths');
+    return { host, ...(paths ? { paths } : {}) };
+  });
   return {
     localRoots: root?.getOptionalStringArray('sources.localRoots') ?? [],
+    maxFileBytes,
+    maxTotalBytes,
+    ...(allow ? { allow } : {}),
+    refreshRateLimit: positiveInteger(
+      root,
+      'refresh.rateLimit',
+      DEFAULT_REFRESH_RATE_LIMIT,
+      1,
+    ),
+    waiverMaxDays: positiveInteger(
+      root,
+      'waivers.maxDays',
+      DEFAULT_WAIVER_MAX_DAYS,
+      1,
+    ),
     concurrency,
     shards,
     maxConcurrentShards,

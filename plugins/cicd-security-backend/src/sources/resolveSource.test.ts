@@ -181,14 +181,24 @@ describe('resolveSource', () => {
         { localRoots: [root], integrations },
       );
 
+    const GH_CATALOG =
+      'url:https://github.com/acme/catalog/blob/main/catalog-info.yaml';
+    const GL_CATALOG =
+      'url:https://gitlab.example.com/acme/platform/catalog/-/blob/main/all.yaml';
+
     it('accepts URLs of configured integrations', () => {
-      expect(resolve('url:https://github.com/acme/svc/tree/main/')).toEqual({
+      expect(
+        resolve('url:https://github.com/acme/svc/tree/main/', GH_CATALOG),
+      ).toEqual({
         type: 'url',
         url: 'https://github.com/acme/svc/tree/main/',
         location: 'url:https://github.com/acme/svc/tree/main/',
       });
       expect(
-        resolve('url:https://gitlab.example.com/acme/svc/-/tree/main'),
+        resolve(
+          'url:https://gitlab.example.com/acme/svc/-/tree/main',
+          GL_CATALOG,
+        ),
       ).toMatchObject({ type: 'url' });
     });
 
@@ -223,9 +233,128 @@ describe('resolveSource', () => {
       ],
       ['a relative URL without base', 'url:../svc', 'is not a valid URL'],
     ])('refuses %s', (_name, location, reason) => {
-      const result = resolve(location);
+      // A relative URL needs a url: catalog location as its base.
+      const base = location === 'url:../svc' ? undefined : GH_CATALOG;
+      const result = resolve(location, base);
       expect(result.type).toBe('refused');
       expect(result.type === 'refused' && result.reason).toContain(reason);
+    });
+
+    // Without cicdSecurity.sources.allow, a url: source must lie on the host
+    // and under the organisation (first path segment) of the location that
+    // registered the entity: registering an entity must not let anyone read
+    // another organisation's repositories with the backend's credentials.
+    const resolveFrom = (
+      location: string,
+      annotations: Record<string, string>,
+      allow?: Array<{ host: string; paths?: string[] }>,
+    ) =>
+      resolveSource(
+        entity({ 'backstage.io/source-location': location, ...annotations }),
+        { localRoots: [root], integrations, ...(allow ? { allow } : {}) },
+      );
+
+    it.each([
+      ['the same organisation', 'url:https://github.com/acme/other-repo/'],
+      ['the same organisation, other case', 'url:https://github.com/ACME/x'],
+      ['a relative URL', 'url:../../../svc/tree/main/'],
+    ])('accepts %s as the registering location', (_name, location) => {
+      expect(
+        resolveFrom(location, {
+          'backstage.io/managed-by-location': GH_CATALOG,
+          'backstage.io/managed-by-origin-location': GH_CATALOG,
+        }),
+      ).toMatchObject({ type: 'url' });
+    });
+
+    it.each([
+      [
+        'another organisation',
+        'url:https://github.com/victim-org/private-repo/tree/main/',
+        { 'backstage.io/managed-by-location': GH_CATALOG },
+        'is outside github.com/acme',
+      ],
+      [
+        'an organisation that only starts like it',
+        'url:https://github.com/acme-evil/x/',
+        { 'backstage.io/managed-by-location': GH_CATALOG },
+        'is outside github.com/acme',
+      ],
+      [
+        'another host with an integration',
+        'url:https://gitlab.example.com/acme/svc/-/tree/main',
+        { 'backstage.io/managed-by-location': GH_CATALOG },
+        'is outside github.com/acme',
+      ],
+      [
+        'an origin location elsewhere',
+        'url:https://github.com/victim-org/repo/',
+        {
+          'backstage.io/managed-by-location':
+            'url:https://github.com/victim-org/repo/blob/main/catalog-info.yaml',
+          'backstage.io/managed-by-origin-location':
+            'url:https://github.com/attacker/x/blob/main/location.yaml',
+        },
+        'is outside github.com/attacker',
+      ],
+      [
+        'an entity without a registering location',
+        'url:https://github.com/acme/svc/',
+        {},
+        'has no backstage.io/managed-by-location annotation',
+      ],
+      [
+        'an entity registered from a non-url location',
+        'url:https://github.com/acme/svc/',
+        { 'backstage.io/managed-by-location': 'bootstrap:bootstrap' },
+        "registered from 'bootstrap:bootstrap'",
+      ],
+    ])('refuses %s', (_name, location, annotations, reason) => {
+      const result = resolveFrom(location, annotations);
+      expect(result).toMatchObject({
+        type: 'refused',
+        reason: expect.stringContaining(reason),
+      });
+    });
+
+    it('trusts catalog files the operator configured (file: locations)', () => {
+      expect(
+        resolveFrom('url:https://github.com/acme/svc/', {
+          'backstage.io/managed-by-location': `file:${root}/catalog/all.yaml`,
+          'backstage.io/managed-by-origin-location': `file:${root}/catalog/all.yaml`,
+        }),
+      ).toMatchObject({ type: 'url' });
+    });
+
+    it('follows cicdSecurity.sources.allow instead when it is set', () => {
+      const allow = [
+        { host: 'github.com', paths: ['acme/', 'Partner'] },
+        { host: 'gitlab.example.com', paths: ['acme/platform/'] },
+      ];
+      const from = { 'backstage.io/managed-by-location': GH_CATALOG };
+      const ok = (location: string) =>
+        expect(resolveFrom(location, from, allow)).toMatchObject({
+          type: 'url',
+        });
+      const refused = (location: string) =>
+        expect(resolveFrom(location, from, allow)).toMatchObject({
+          type: 'refused',
+          reason: expect.stringContaining(
+            'is not allowed by cicdSecurity.sources.allow',
+          ),
+        });
+      ok('url:https://github.com/acme/svc/');
+      ok('url:https://github.com/partner/lib/tree/main/');
+      ok('url:https://gitlab.example.com/acme/platform/svc/-/tree/main');
+      refused('url:https://github.com/partner-evil/lib/');
+      refused('url:https://github.com/victim-org/repo/');
+      refused('url:https://gitlab.example.com/acme/other/-/tree/main');
+      // Without paths, the whole host.
+      expect(
+        resolveFrom('url:https://github.com/anyone/x/', {}, [
+          { host: 'github.com' },
+        ]),
+      ).toMatchObject({ type: 'url' });
     });
   });
 

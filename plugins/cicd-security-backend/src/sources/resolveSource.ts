@@ -1,4 +1,8 @@
-import { Entity, ANNOTATION_LOCATION } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
 import {
   CICD_SECURITY_SOURCE_ANNOTATION,
   SOURCE_LOCATION_ANNOTATION,
@@ -29,6 +33,25 @@ export interface ResolveSourceOptions {
    * is refused.
    */
   integrations?: { byUrl(url: string): unknown };
+  /**
+   * Where `url:` sources may point (`cicdSecurity.sources.allow`). Unset: a
+   * `url:` source must lie on the host and under the first path segment
+   * (organisation or top-level group) of the catalog location that
+   * registered the entity, so that registering an entity does not let anyone
+   * read other repositories with the backend's integration credentials.
+   */
+  allow?: SourceAllowEntry[];
+}
+
+/** One entry of `cicdSecurity.sources.allow`. */
+export interface SourceAllowEntry {
+  /** Host (with port, if any) of the SCM, e.g. `github.com`. */
+  host: string;
+  /**
+   * Path prefixes on that host, e.g. `my-org/` or `group/subgroup/`, matched
+   * by whole segments and case-insensitively. Absent: the whole host.
+   */
+  paths?: string[];
 }
 
 /**
@@ -186,5 +209,100 @@ function resolveUrl(
       location,
     };
   }
+  const denied = options.allow
+    ? deniedByAllowList(url, options.allow)
+    : deniedByRegisteringLocation(entity, url);
+  if (denied) {
+    return {
+      type: 'refused',
+      reason: `Source location '${location}' ${denied}`,
+      location,
+    };
+  }
   return { type: 'url', url: href, location };
+}
+
+/** Why the URL is outside `cicdSecurity.sources.allow`, or undefined. */
+function deniedByAllowList(
+  url: URL,
+  allow: SourceAllowEntry[],
+): string | undefined {
+  const host = url.host.toLocaleLowerCase('en-US');
+  const target = pathOf(url);
+  const ok = allow.some(
+    entry =>
+      entry.host.trim().toLocaleLowerCase('en-US') === host &&
+      (!entry.paths ||
+        entry.paths.some(prefix => {
+          const p = normalisePrefix(prefix);
+          return p === '' || target.startsWith(p);
+        })),
+  );
+  return ok ? undefined : 'is not allowed by cicdSecurity.sources.allow';
+}
+
+/**
+ * Why the URL is outside the host and organisation of the catalog
+ * location(s) that registered the entity, or undefined. Both
+ * `backstage.io/managed-by-location` and
+ * `backstage.io/managed-by-origin-location` must agree when they are `url:`
+ * locations; `file:` locations are set up by the operator and trusted.
+ */
+function deniedByRegisteringLocation(
+  entity: Entity,
+  url: URL,
+): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const registering = [ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION]
+    .map(a => annotations[a]?.trim())
+    .filter((l): l is string => !!l);
+  if (registering.length === 0) {
+    return `is refused: the entity has no ${ANNOTATION_LOCATION} annotation to compare it with; list the allowed locations in cicdSecurity.sources.allow`;
+  }
+  const host = url.host.toLocaleLowerCase('en-US');
+  const org = firstSegment(pathOf(url));
+  for (const loc of registering) {
+    const separator = loc.indexOf(':');
+    const type = separator > 0 ? loc.slice(0, separator) : '';
+    if (type === 'file') continue;
+    let base: URL | undefined;
+    try {
+      base = type === 'url' ? new URL(loc.slice(separator + 1)) : undefined;
+    } catch {
+      base = undefined;
+    }
+    if (!base) {
+      return `is refused: the entity was registered from '${loc}', not from a url: location; list the allowed locations in cicdSecurity.sources.allow`;
+    }
+    const baseOrg = firstSegment(pathOf(base));
+    if (
+      base.host.toLocaleLowerCase('en-US') !== host ||
+      !org ||
+      org !== baseOrg
+    ) {
+      return `is outside ${base.host}/${baseOrg}, where the entity was registered ('${loc}'); list other locations in cicdSecurity.sources.allow`;
+    }
+  }
+  return undefined;
+}
+
+/** The URL's path, decoded, lower-case, without the leading slash, ending in '/'. */
+function pathOf(url: URL): string {
+  let p: string;
+  try {
+    p = decodeURIComponent(url.pathname);
+  } catch {
+    p = url.pathname;
+  }
+  p = p.replace(/^\/+/, '').toLocaleLowerCase('en-US');
+  return p.endsWith('/') ? p : `${p}/`;
+}
+
+function normalisePrefix(prefix: string): string {
+  const p = prefix.trim().replace(/^\/+/, '').toLocaleLowerCase('en-US');
+  return p === '' || p.endsWith('/') ? p : `${p}/`;
+}
+
+function firstSegment(p: string): string {
+  return p.split('/')[0] ?? '';
 }
