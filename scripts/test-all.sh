@@ -2,7 +2,8 @@
 # Installs everything the tests need and runs them all:
 #   system packages (Debian: chromium for the browser test, postgresql for the store tests),
 #   npm dependencies, type check, unit/integration tests on SQLite and PostgreSQL,
-#   and the browser test against the running demo portal.
+#   the browser test against the running demo portal, the project's scan of
+#   itself with its own CLI and the npm audit gate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -26,6 +27,9 @@ step "PostgreSQL"
 eval "$(scripts/pg-start.sh)"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
 
+step "format check (Prettier)"
+npx prettier --check --loglevel warn .
+
 step "tsc"
 npx tsc --noEmit
 
@@ -38,5 +42,11 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "SKIPPED: browser test (Debian's chromium is not installed: apt-get install -y chromium)"
 fi
+
+step "self-scan: the project's own CLI on this repository (grade A, no failing high or critical check)"
+node scripts/self-scan.js
+
+step "npm audit (high and critical; exceptions in audit-exceptions.json)"
+node scripts/npm-audit.js
 
 step "all tests passed"
