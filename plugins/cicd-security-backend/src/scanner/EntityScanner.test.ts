@@ -477,6 +477,7 @@ describe('EntityScanner', () => {
     function setup(
       readTree: jest.Mock,
       retries = { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 },
+      limits: { maxFileBytes?: number; maxTotalBytes?: number } = {},
     ) {
       const store = mockStore();
       const sleep = jest.fn().mockResolvedValue(undefined);
@@ -487,8 +488,10 @@ describe('EntityScanner', () => {
         localRoots: [root],
         urlReader: { readTree },
         integrations,
+        allow: [{ host: 'github.com', paths: ['acme/'] }],
         retries,
         sleep,
+        ...limits,
       });
       return { store, sleep, scanner: s };
     }
@@ -500,7 +503,10 @@ describe('EntityScanner', () => {
       const { store, scanner: s } = setup(readTree);
       const summary = await s.scan(component('svc', `url:${url}`));
       expect(summary).toMatchObject({ state: 'ok', action: 'scanned' });
-      expect(readTree).toHaveBeenCalledWith(url, {});
+      expect(readTree).toHaveBeenCalledWith(url, {
+        filter: expect.any(Function),
+        signal: expect.any(AbortSignal),
+      });
       expect(store.saveScan.mock.calls[0][1]).toMatchObject({
         type: 'scanned',
         revision: 'abc123',
@@ -524,7 +530,10 @@ describe('EntityScanner', () => {
           sourceLocation: `url:${url}`,
         },
       });
-      expect(readTree).toHaveBeenCalledWith(url, { etag: 'abc123' });
+      expect(readTree).toHaveBeenCalledWith(
+        url,
+        expect.objectContaining({ etag: 'abc123' }),
+      );
       expect(summary).toMatchObject({ state: 'ok', action: 'unchanged' });
       expect(store.saveScan.mock.calls[0][1]).toEqual({ type: 'unchanged' });
     });
@@ -605,6 +614,185 @@ describe('EntityScanner', () => {
         state: 'no-source',
         reason: expect.stringContaining('was not found'),
       });
+    });
+
+    /**
+     * A tree that behaves like Backstage's tar responses: `files()` asks the
+     * readTree filter about each file with its size and buffers only the
+     * files it keeps. `contentReads` lists the files whose content was read.
+     */
+    function filteringReader(
+      files: Record<string, number | string>,
+      options: { passSizes?: boolean } = {},
+    ) {
+      const contentReads: string[] = [];
+      const readTree = jest.fn(
+        async (
+          _url: string,
+          opts: {
+            filter?: (p: string, info?: { size: number }) => boolean;
+            signal?: AbortSignal;
+          },
+        ) => ({
+          etag: 'sha-big',
+          files: async () => {
+            const kept = [];
+            for (const [p, body] of Object.entries(files)) {
+              if (opts.signal?.aborted)
+                throw new Error('This operation was aborted');
+              const size = typeof body === 'number' ? body : body.length;
+              const info = options.passSizes === false ? undefined : { size };
+              if (opts.filter && !opts.filter(p, info)) continue;
+              kept.push({
+                path: p,
+                content: async () => {
+                  contentReads.push(p);
+                  return typeof body === 'number'
+                    ? Buffer.alloc(body, 0x61)
+                    : Buffer.from(body);
+                },
+              });
+            }
+            return kept;
+          },
+        }),
+      );
+      return { readTree, contentReads };
+    }
+
+    it('keeps large files, vendored folders and binaries out of memory but lists them', async () => {
+      const { readTree, contentReads } = filteringReader({
+        'README.md': '# hi',
+        'package-lock.json': 2 * 1024 * 1024,
+        'gradle/wrapper/gradle-wrapper.jar': 60_000,
+        'docs/logo.png': 500_000,
+        'vendor/lib/lib.go': 1000,
+        'node_modules/x/index.js': 1000,
+        '.git/config': 100,
+      });
+      const seen: string[][] = [];
+      const listing = createScorecardCheck({
+        id: 'listing',
+        title: 'Lists the files',
+        description: 'A test check.',
+        category: 'compliance',
+        severity: 'low',
+        platforms: ['repository'],
+        frameworks: [],
+        run: snapshot => {
+          seen.push([...snapshot.files()]);
+          snapshot.read('package-lock.json');
+          return { status: 'pass', score: 10, findings: [] };
+        },
+      });
+      const store = mockStore();
+      const s = new EntityScanner({
+        store,
+        registry: new CheckRegistry([fakeCheck, listing]),
+        logger,
+        localRoots: [],
+        urlReader: { readTree },
+        integrations,
+        allow: [{ host: 'github.com' }],
+      });
+      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({
+        state: 'ok',
+      });
+      expect(contentReads).toEqual(['README.md']);
+      expect(seen[0]).toEqual([
+        'README.md',
+        'docs/logo.png',
+        'gradle/wrapper/gradle-wrapper.jar',
+        'package-lock.json',
+        'vendor/lib/lib.go',
+      ]);
+      const [, outcome] = store.saveScan.mock.calls[0];
+      expect(outcome.type === 'scanned' && outcome.result.problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            file: 'package-lock.json',
+            message: `larger than ${1024 * 1024} bytes (${2 * 1024 * 1024})`,
+          }),
+        ]),
+      );
+    });
+
+    it.each([
+      ['in the readTree filter', true],
+      ['in the snapshot, for readers that give no sizes', false],
+    ])(
+      'ends the scan of a repository over the byte budget (%s), keeping the last scorecard',
+      async (_name, passSizes) => {
+        const files: Record<string, number> = {};
+        for (let i = 0; i < 40; i++) files[`src/f${i}.txt`] = 100_000;
+        const { readTree, contentReads } = filteringReader(files, {
+          passSizes,
+        });
+        const { store, scanner: s } = setup(readTree, undefined, {
+          maxTotalBytes: 1_000_000,
+        });
+        const summary = await s.scan(component('svc', `url:${url}`));
+        expect(summary).toMatchObject({
+          state: 'error',
+          action: 'error',
+          reason: expect.stringMatching(
+            /^repository is larger than the 1000000 bytes budget of cicdSecurity.sources.maxTotalBytes: .* after src\/f10.txt$/,
+          ),
+        });
+        // An error outcome keeps the previous results (see the store).
+        expect(store.saveScan.mock.calls[0][1]).toEqual({
+          type: 'error',
+          message: summary.reason,
+        });
+        // Nothing past the budget was buffered, nor retried.
+        expect(contentReads.length).toBeLessThanOrEqual(passSizes ? 10 : 11);
+        expect(readTree).toHaveBeenCalledTimes(1);
+      },
+    );
+
+    it('applies the byte budget to local directories too', async () => {
+      const big = path.join(root, 'big');
+      fs.mkdirSync(path.join(big, 'src'), { recursive: true });
+      for (let i = 0; i < 5; i++) {
+        fs.writeFileSync(path.join(big, 'src', `f${i}.txt`), 'x'.repeat(300));
+      }
+      // Not counted: binaries and files over the per-file limit.
+      fs.writeFileSync(path.join(big, 'logo.png'), Buffer.alloc(5000));
+      fs.writeFileSync(path.join(big, 'huge.txt'), 'y'.repeat(5000));
+      const scan = (maxTotalBytes: number) => {
+        const store = mockStore();
+        return new EntityScanner({
+          store,
+          registry: new CheckRegistry([fakeCheck]),
+          logger,
+          localRoots: [root],
+          maxFileBytes: 2000,
+          maxTotalBytes,
+        }).scan(component('svc', `dir:${big}`));
+      };
+      expect(await scan(1500)).toMatchObject({ state: 'ok' });
+      expect(await scan(1000)).toMatchObject({
+        state: 'error',
+        reason: expect.stringContaining(
+          `repository is larger than the 1000 bytes budget of cicdSecurity.sources.maxTotalBytes: 1500 bytes of files to read in dir:${big}`,
+        ),
+      });
+    });
+
+    it('refuses a source outside the allowed organisations, without any request', async () => {
+      const readTree = jest.fn();
+      const { scanner: s } = setup(readTree);
+      expect(
+        await s.scan(
+          component('svc', 'url:https://github.com/victim-org/private/'),
+        ),
+      ).toMatchObject({
+        state: 'no-source',
+        reason: expect.stringContaining(
+          'is not allowed by cicdSecurity.sources.allow',
+        ),
+      });
+      expect(readTree).not.toHaveBeenCalled();
     });
 
     it('refuses hosts without an integration, without any request', async () => {

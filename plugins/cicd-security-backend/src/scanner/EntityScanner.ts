@@ -10,7 +10,6 @@ import {
   RepoSnapshot,
   runScan,
   ScoringConfig,
-  TreeSnapshot,
 } from '@cicd-security/plugin-cicd-security-node';
 import { createHash } from 'crypto';
 import {
@@ -20,13 +19,27 @@ import {
   StoredScanState,
 } from '../database/ScorecardStore';
 import {
-  localRevision,
+  BoundedTreeRead,
+  localRevisionAndSize,
+  RepositoryTooLargeError,
   resolveSource,
   RetriesExhaustedError,
   RetryPolicy,
+  SourceAllowEntry,
   withRetries,
 } from '../sources';
+import { formatBytes } from '../sources/boundedTree';
+import {
+  DEFAULT_READ_TIMEOUT_MS,
+  ReadTimeoutError,
+  withReadTimeout,
+} from '../sources/readTimeout';
 import { entityMeta } from './entityMeta';
+
+/** Largest file read, when not configured (1 MiB). */
+const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Largest total of file bytes read from one repository, when not configured (64 MiB). */
+const DEFAULT_MAX_TOTAL_BYTES = 64 * 1024 * 1024;
 
 /** Retries used when none are configured: 3 attempts, 1 s then 2 s apart. */
 const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -46,8 +59,26 @@ export interface EntityScannerOptions {
   urlReader?: Pick<UrlReaderService, 'readTree'>;
   /** The configured SCM integrations that `url:` sources must belong to. */
   integrations?: { byUrl(url: string): unknown };
+  /**
+   * Where `url:` sources may point (`cicdSecurity.sources.allow`); unset:
+   * under the host and organisation of the entity's registering location.
+   */
+  allow?: SourceAllowEntry[];
+  /** Files larger than this are listed, not read. Default: 1 MiB. */
+  maxFileBytes?: number;
+  /**
+   * A repository whose files to read add up to more is not scanned (the
+   * entity keeps its last scorecard, in state `error` with the reason).
+   * Default: 64 MiB.
+   */
+  maxTotalBytes?: number;
   /** Retries of SCM reads that fail with 5xx or a rate limit. */
   retries?: RetryPolicy;
+  /**
+   * Longest wait for one read of a `url:` source, archive included (ms);
+   * a read that takes longer marks the entity stale. Default: 2 minutes.
+   */
+  readTimeoutMs?: number;
   /** Waits between retries (tests replace it). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -225,10 +256,14 @@ export class EntityScanner {
     previous: StoredScanState | undefined,
     deferRescore: boolean,
   ): Promise<{ outcome: ScanOutcome; rescored: RescoreAction }> {
-    const { localRoots, integrations, urlReader } = this.#options;
+    const { localRoots, integrations, urlReader, allow } = this.#options;
+    const maxFileBytes = this.#options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    const maxTotalBytes =
+      this.#options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
     const source = resolveSource(entity, {
       localRoots,
       integrations: urlReader ? integrations : undefined,
+      ...(allow ? { allow } : {}),
     });
     if (source.type === 'none' || source.type === 'refused') {
       // Not an error storm: the component is simply not scannable as configured.
@@ -249,11 +284,23 @@ export class EntityScanner {
         : undefined;
 
     if (source.type === 'local') {
-      const revision = await localRevision(source.path);
+      const { revision, bytesToRead } = await localRevisionAndSize(
+        source.path,
+        { maxFileBytes },
+      );
       if (reusable && reusable.revision === revision) {
         return this.#unchanged(meta, reusable, deferRescore);
       }
-      const snapshot = LocalDirectorySnapshot.create(source.path, { revision });
+      if (bytesToRead > maxTotalBytes) {
+        throw new RepositoryTooLargeError(
+          maxTotalBytes,
+          `${formatBytes(bytesToRead)} of files to read in ${source.location}`,
+        );
+      }
+      const snapshot = LocalDirectorySnapshot.create(source.path, {
+        revision,
+        maxFileBytes,
+      });
       return {
         outcome: await this.#run(snapshot, source.location),
         rescored: 'none',
@@ -261,13 +308,28 @@ export class EntityScanner {
     }
 
     const reader = urlReader!;
-    let tree;
+    // Large files, vendored folders and binaries never reach memory, and a
+    // repository over the byte budget ends its scan while it downloads.
+    const bounded = new BoundedTreeRead({ maxFileBytes, maxTotalBytes });
+    let snapshot: RepoSnapshot;
     try {
-      tree = await withRetries(
+      // One attempt reads the whole archive, under the read timeout: an
+      // answer that stops half-way is retried or marks the entity stale.
+      snapshot = await withRetries(
         () =>
-          reader.readTree(source.url, {
-            ...(reusable?.revision ? { etag: reusable.revision } : {}),
-          }),
+          withReadTimeout(
+            async signal => {
+              const limits = bounded.readTreeOptions();
+              const tree = await reader.readTree(source.url, {
+                ...(reusable?.revision ? { etag: reusable.revision } : {}),
+                filter: limits.filter,
+                signal: AbortSignal.any([signal, limits.signal]),
+              });
+              return await bounded.snapshot(tree, { label: source.url });
+            },
+            this.#options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+            source.url,
+          ),
         this.#options.retries ?? DEFAULT_RETRY_POLICY,
         {
           sleep: this.#options.sleep,
@@ -278,10 +340,11 @@ export class EntityScanner {
         },
       );
     } catch (e) {
+      if (bounded.error) throw bounded.error;
       if (isError(e) && e.name === 'NotModifiedError' && reusable) {
         return this.#unchanged(meta, reusable, deferRescore);
       }
-      if (e instanceof RetriesExhaustedError) {
+      if (e instanceof RetriesExhaustedError || e instanceof ReadTimeoutError) {
         return {
           outcome: {
             type: 'stale',
@@ -302,7 +365,6 @@ export class EntityScanner {
       }
       throw e;
     }
-    const snapshot = await TreeSnapshot.fromTree(tree, { label: source.url });
     return {
       outcome: await this.#run(snapshot, source.location, source.url),
       rescored: 'none',

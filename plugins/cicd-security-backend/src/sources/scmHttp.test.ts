@@ -10,6 +10,8 @@ import {
 import { createHash } from 'crypto';
 import http from 'http';
 import { AddressInfo } from 'net';
+import v8 from 'v8';
+import vm from 'vm';
 import { gzipSync } from 'zlib';
 import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
@@ -159,6 +161,20 @@ class FakeGitLab {
     return this.requests.filter(r => endpointOf(r.path) === endpoint).length;
   }
 
+  #archive?: { files: Record<string, string>; sha: string; body: Buffer };
+
+  /** The tar.gz of the current files, built once per files and commit. */
+  archive(): Buffer {
+    if (this.#archive?.files !== this.files || this.#archive.sha !== this.sha) {
+      this.#archive = {
+        files: this.files,
+        sha: this.sha,
+        body: gitlabArchive(this.files, this.sha),
+      };
+    }
+    return this.#archive.body;
+  }
+
   reset() {
     this.requests.length = 0;
     this.failures = [];
@@ -262,7 +278,7 @@ class FakeGitLab {
       }
       case 'archive': {
         // GET /projects/:id/repository/archive[.format]?sha=… (https://docs.gitlab.com/api/repositories/#get-file-archive), tar.gz by default
-        const body = gitlabArchive(this.files, this.sha);
+        const body = this.archive();
         res.writeHead(200, {
           'Content-Type': 'application/octet-stream',
           'Content-Disposition': `attachment; filename="repo-main-${this.sha}.tar.gz"`,
@@ -288,13 +304,26 @@ function endpointOf(path: string): Endpoint | undefined {
 
 // ---------------------------------------------------------------------------
 
-function component(name: string, source: string): Entity {
+function component(
+  name: string,
+  source: string,
+  /** The catalog location that registered the entity. */
+  managedBy?: string,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name,
-      annotations: { 'backstage.io/source-location': source },
+      annotations: {
+        'backstage.io/source-location': source,
+        ...(managedBy
+          ? {
+              'backstage.io/managed-by-location': managedBy,
+              'backstage.io/managed-by-origin-location': managedBy,
+            }
+          : {}),
+      },
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
   };
@@ -331,6 +360,8 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
       retries?: RetryPolicy;
       /** The GitLab integration's own `retry` config. */
       integrationRetry?: { maxRetries: number; retryStatusCodes: number[] };
+      maxFileBytes?: number;
+      maxTotalBytes?: number;
     } = {},
   ) {
     const config = new ConfigReader({
@@ -358,6 +389,8 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
       localRoots: [],
       urlReader,
       integrations: ScmIntegrations.fromConfig(config),
+      maxFileBytes: options.maxFileBytes,
+      maxTotalBytes: options.maxTotalBytes,
       retries: options.retries ?? {
         maxAttempts: 3,
         initialDelayMs: 10,
@@ -371,8 +404,12 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     return { scanner, readTree, sleeps };
   }
 
+  /** The catalog file that registered the component, in the same group. */
+  const catalogFile = () =>
+    `url:${gitlab.origin}/group/catalog/-/blob/main/catalog-info.yaml`;
+
   async function scanIncrementally(scanner: EntityScanner) {
-    return scanner.scan(component('svc', `url:${sourceUrl}`), {
+    return scanner.scan(component('svc', `url:${sourceUrl}`, catalogFile()), {
       incremental: true,
     });
   }
@@ -436,7 +473,10 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     });
     // The stored commit id goes to the reader as etag; it compares it with
     // the branch head and stops before the archive.
-    expect(readTree).toHaveBeenLastCalledWith(sourceUrl, { etag: SHA_1 });
+    expect(readTree).toHaveBeenLastCalledWith(
+      sourceUrl,
+      expect.objectContaining({ etag: SHA_1 }),
+    );
     expect(gitlab.count('commits')).toBe(2);
     expect(gitlab.count('archive')).toBe(1);
     const after = await store.getScorecard(ref);
@@ -553,6 +593,109 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
       scmUrl: sourceUrl,
     });
     expect(after!.checks).toEqual(before!.checks);
+  });
+
+  function forceGc() {
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+  }
+
+  /** Files of `size` bytes that gzip to almost nothing. */
+  function bigFiles(count: number, size: number): Record<string, string> {
+    const files: Record<string, string> = { ...REPO_FILES };
+    const body = 'x'.repeat(size);
+    for (let i = 0; i < count; i++) files[`assets/data-${i}.txt`] = body;
+    return files;
+  }
+
+  /**
+   * Runs fn and samples the external (Buffer) memory every 5 ms. The fake
+   * GitLab builds its archive first, and garbage is collected, so that only
+   * what the reader and the scan hold is measured.
+   */
+  async function peakBufferGrowth<T>(
+    fn: () => Promise<T>,
+  ): Promise<{ result: T; peakMiB: number }> {
+    gitlab.archive();
+    forceGc();
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = base;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    }, 5);
+    try {
+      const result = await fn();
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      return { result, peakMiB: (peak - base) / (1024 * 1024) };
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  it('keeps files over the per-file limit out of memory while reading a real tar.gz', async () => {
+    // 32 files of 4 MiB: 128 MiB unpacked, a few hundred KB as tar.gz.
+    gitlab.files = bigFiles(32, 4 * 1024 * 1024);
+    const { scanner, readTree } = setup({ maxTotalBytes: 64 * 1024 * 1024 });
+    const { result, peakMiB } = await peakBufferGrowth(() =>
+      scanIncrementally(scanner),
+    );
+    expect(result).toMatchObject({ state: 'ok', action: 'scanned' });
+    expect(readTree).toHaveBeenCalledWith(
+      sourceUrl,
+      expect.objectContaining({ filter: expect.any(Function) }),
+    );
+    // Without the filter the reader buffers all 128 MiB; the bound is
+    // generous for the archive itself and the test process.
+    expect(peakMiB).toBeLessThan(64);
+    // The large files are listed (checks see them), their content is not.
+    expect((await store.getScorecard(ref))!.state).toBe('ok');
+  });
+
+  it('ends the scan of a repository over the byte budget while reading it, keeping the last scorecard', async () => {
+    const { scanner } = setup({ maxTotalBytes: 8 * 1024 * 1024 });
+    expect(await scanIncrementally(scanner)).toMatchObject({ state: 'ok' });
+    const before = await store.getScorecard(ref);
+
+    // A new commit: 40 files just under the per-file limit, 40 MiB in all.
+    gitlab.sha = SHA_2;
+    gitlab.files = bigFiles(40, 1024 * 1024 - 1);
+    const { result: summary, peakMiB } = await peakBufferGrowth(() =>
+      scanIncrementally(scanner),
+    );
+    expect(summary).toMatchObject({
+      state: 'error',
+      reason: expect.stringMatching(
+        /^repository is larger than the 8 MiB budget of cicdSecurity.sources.maxTotalBytes: 8.0 MiB of files to read after assets\/data-\d+\.txt$/,
+      ),
+    });
+    expect(peakMiB).toBeLessThan(40);
+    const after = await store.getScorecard(ref);
+    expect(after).toMatchObject({
+      state: 'error',
+      stateReason: summary.reason,
+      revision: SHA_1,
+      score: before!.score,
+    });
+    expect(after!.checks).toEqual(before!.checks);
+  });
+
+  it('refuses a URL in another group than the registering catalog location, sending no request', async () => {
+    const { scanner, readTree } = setup();
+    const summary = await scanner.scan(
+      component(
+        'svc',
+        `url:${sourceUrl}`,
+        `url:${gitlab.origin}/attacker/catalog/-/blob/main/catalog-info.yaml`,
+      ),
+    );
+    expect(summary).toMatchObject({
+      state: 'no-source',
+      reason: expect.stringContaining(
+        `is outside 127.0.0.1:${gitlab.port}/attacker`,
+      ),
+    });
+    expect(readTree).not.toHaveBeenCalled();
+    expect(gitlab.requests).toEqual([]);
   });
 
   it('refuses a URL on a host without an integration, sending no request', async () => {
