@@ -254,3 +254,35 @@ describe('virtualPath', () => {
     expect(virtualPath(file, head)).toBe(expected);
   });
 });
+
+describe('a check that errors', () => {
+  const clean = repo({
+    '.github/workflows/ci.yml':
+      'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+  });
+  const { builtinChecks } = jest.requireActual(
+    '@cicd-security/plugin-cicd-security-node',
+  );
+  const check = builtinChecks.find(
+    (c: { id: string }) => c.id === 'hardcoded-secrets',
+  );
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('fails the gate (the check could not verify the repository) and names the check', async () => {
+    jest.spyOn(check, 'run').mockImplementation(() => {
+      throw new Error('boom');
+    });
+    const { code, stdout } = await run('scan', clean, '--fail-on', 'critical');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/hardcoded-secrets.*could not (run|verify)/);
+    // Only --fail-on none lets it pass (the score still counts it as 0).
+    const none = await run('scan', clean, '--fail-on', 'none');
+    expect(none.code).toBe(0);
+  });
+
+  it('passes the same repository when the check runs', async () => {
+    const { code } = await run('scan', clean, '--fail-on', 'critical');
+    expect(code).toBe(0);
+  });
+});

@@ -37,7 +37,11 @@ export function openFindings(result: ScanResult): Finding[] {
   return result.checks.flatMap(c => c.findings.filter(f => !f.suppressed));
 }
 
-/** Decide the pipeline gate: findings at or above a severity, and a minimum score. */
+/**
+ * Decide the pipeline gate: findings at or above a severity, checks that
+ * errored, and a minimum score. A check that errored could not verify the
+ * target, so it fails the gate whatever `failOn` is, except `none`.
+ */
 export function evaluateGate(
   targets: TargetReport[],
   failOn: FailOn,
@@ -46,6 +50,15 @@ export function evaluateGate(
   const reasons: string[] = [];
   for (const t of targets) {
     if (failOn !== 'none') {
+      for (const c of t.result.checks.filter(r => r.status === 'error')) {
+        reasons.push(
+          `${t.target}: check ${
+            c.checkId
+          } could not run, so it could not verify this target${
+            c.reason ? ` (${c.reason})` : ''
+          }`,
+        );
+      }
       const bad = openFindings(t.result).filter(
         f => severityRank(f.severity) <= severityRank(failOn),
       );

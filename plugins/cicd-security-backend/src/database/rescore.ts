@@ -11,6 +11,7 @@ import {
   countResults,
   isScored,
   ScoreBreakdown,
+  scoreOf,
   scoreResults,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
@@ -279,6 +280,10 @@ export function explainScore(
         note = `Waived until ${c.waiver.expiresAt.slice(0, 10)}: ${
           c.waiver.reason
         }`;
+      } else if (c.status === 'error') {
+        note = `Counted as 0: the check failed to run, so this could not be verified${
+          c.reason ? ` (${c.reason})` : ''
+        }`;
       } else if (!scored) {
         note = NOT_COUNTED[c.status] ?? 'Not counted';
         if (c.reason) note = `${note}: ${c.reason}`;
@@ -287,7 +292,7 @@ export function explainScore(
         checkId: c.checkId,
         category: c.category,
         weight: checkWeight(c, scoring),
-        score: typeof c.score === 'number' ? c.score : null,
+        score: scoreOf(c) ?? null,
         counted: scored && !c.waiver,
         ...(note ? { note } : {}),
       };

@@ -1,7 +1,7 @@
 import { isMap } from 'yaml';
 import { minimatch } from 'minimatch';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { parseYaml, toJS } from '../parsers/yaml';
+import { addProblems, parseYaml, toJS } from '../parsers/yaml';
 import { RepoSnapshot } from '../snapshot';
 
 /** Names the repository configuration file may have, first found wins. */
@@ -52,7 +52,7 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
   const text = snapshot.read(file);
   if (text === undefined) return { ...EMPTY_REPO_CONFIG, file };
   const { file: yaml, problems } = parseYaml(file, text);
-  snapshot.problems.push(...problems);
+  addProblems(snapshot.problems, problems);
   if (!yaml) return { ...EMPTY_REPO_CONFIG, file };
   const problem = (message: string, line = 1): ScanProblem => ({
     file,

@@ -9,6 +9,7 @@ import { applySuppressions } from './suppression';
 import { CheckOutcome, ScorecardCheck } from '../checks/types';
 import { CheckRegistry } from './CheckRegistry';
 import { fingerprint } from './fingerprint';
+import { capProblems } from '../parsers/problems';
 import {
   DEFAULT_SCORING,
   ScoreBreakdown,
@@ -134,12 +135,15 @@ function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
+/** Problems without duplicates, capped per file. */
 function dedupeProblems(problems: ScanProblem[]): ScanProblem[] {
   const seen = new Set<string>();
-  return problems.filter(p => {
-    const k = `${p.file}:${p.line}:${p.column}:${p.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return capProblems(
+    problems.filter(p => {
+      const k = `${p.file}:${p.line}:${p.column}:${p.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    }),
+  );
 }

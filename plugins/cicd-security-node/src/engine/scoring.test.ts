@@ -3,6 +3,7 @@ import {
   DEFAULT_SCORING,
   gradeFor,
   resolveScoringConfig,
+  scoreOf,
   scoreResults,
 } from './scoring';
 
@@ -73,7 +74,21 @@ describe('scoreResults', () => {
     expect(s.score).toBe(expected);
   });
 
-  it('leaves out not-applicable, inconclusive and errored checks instead of failing them', () => {
+  it('leaves out not-applicable and inconclusive checks instead of failing them', () => {
+    const s = scoreResults([
+      result({ checkId: 'a', score: 8, status: 'fail' }),
+      result({ checkId: 'c', status: 'inconclusive', score: undefined }),
+      result({ checkId: 'd', status: 'not-applicable', score: undefined }),
+    ]);
+    expect(s.score).toBe(8);
+    expect(s.counts).toMatchObject({
+      failed: 1,
+      notApplicable: 1,
+      inconclusive: 1,
+    });
+  });
+
+  it('counts an errored check as 0 with its weight: it could not be verified', () => {
     const s = scoreResults([
       result({ checkId: 'a', score: 8, status: 'fail' }),
       result({
@@ -82,10 +97,24 @@ describe('scoreResults', () => {
         score: undefined,
         reason: 'boom',
       }),
-      result({ checkId: 'c', status: 'inconclusive', score: undefined }),
     ]);
-    expect(s.score).toBe(8);
-    expect(s.counts).toMatchObject({ failed: 1, errored: 1, inconclusive: 1 });
+    expect(s.score).toBe(4);
+    expect(
+      s.categories.find(c => c.category === 'access-control'),
+    ).toMatchObject({
+      score: 4,
+      applicable: 2,
+    });
+    expect(s.counts).toMatchObject({ failed: 1, errored: 1 });
+    expect(
+      scoreOf(result({ checkId: 'b', status: 'error', score: undefined })),
+    ).toBe(0);
+    // An errored check alone still gives a score (0), not "no score".
+    expect(
+      scoreResults([
+        result({ checkId: 'b', status: 'error', score: undefined }),
+      ]).grade,
+    ).toBe('F');
   });
 
   it('averages categories with their weights', () => {

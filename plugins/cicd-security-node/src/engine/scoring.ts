@@ -77,12 +77,27 @@ function clean<T extends object>(o: T | undefined): Partial<T> {
   ) as Partial<T>;
 }
 
-/** Results that count towards the score: pass, fail and warn. */
-export function isScored(r: CheckResult): r is CheckResult & { score: number } {
+/**
+ * Results that count towards the score: pass, fail and warn with their
+ * score, and errored checks, which count as 0 (see {@link scoreOf}).
+ */
+export function isScored(r: CheckResult): boolean {
   return (
-    (r.status === 'pass' || r.status === 'fail' || r.status === 'warn') &&
-    typeof r.score === 'number'
+    ((r.status === 'pass' || r.status === 'fail' || r.status === 'warn') &&
+      typeof r.score === 'number') ||
+    r.status === 'error'
   );
+}
+
+/**
+ * The score a result counts with: its own for pass, fail and warn; 0 for a
+ * check that errored, because what it checks could not be verified (a
+ * repository must not score better by breaking a check); undefined for
+ * results left out of the score (not applicable, inconclusive).
+ */
+export function scoreOf(r: CheckResult): number | undefined {
+  if (r.status === 'error') return 0;
+  return isScored(r) ? (r.score as number) : undefined;
 }
 
 export function checkWeight(r: CheckResult, cfg: ScoringConfig): number {
@@ -98,8 +113,9 @@ export interface ScoreBreakdown {
 
 /**
  * check score → category score (weighted mean of the applicable checks) →
- * overall score (category-weighted mean) → grade. Not-applicable,
- * inconclusive and errored checks are left out, never counted as failures.
+ * overall score (category-weighted mean) → grade. Not-applicable and
+ * inconclusive checks are left out, never counted as failures; a check that
+ * errored counts as 0 with its weight.
  */
 export function scoreResults(
   results: CheckResult[],
@@ -112,7 +128,7 @@ export function scoreResults(
     for (const r of scored) {
       const w = checkWeight(r, cfg);
       weight += w;
-      sum += w * (r.score as number);
+      sum += w * (scoreOf(r) ?? 0);
     }
     return {
       category: id,

@@ -1,5 +1,6 @@
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
 import { RepoSnapshot } from '../snapshot';
+import { addProblems } from './problems';
 
 /**
  * Parse each file once per snapshot (memoised under `key`): unreadable files
@@ -21,7 +22,7 @@ export function parseFilesOnce<T>(
       if (text === undefined) continue;
       try {
         const { value, problems } = parse(path, text);
-        snapshot.problems.push(...problems);
+        addProblems(snapshot.problems, problems);
         if (value !== undefined) out.push(value);
       } catch (e) {
         snapshot.problems.push({

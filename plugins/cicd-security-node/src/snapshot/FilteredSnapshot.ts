@@ -1,5 +1,5 @@
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { Fact, RepoSnapshot } from './RepoSnapshot';
+import { Fact, memoise, RepoSnapshot } from './RepoSnapshot';
 
 /** A view of a snapshot without the files a predicate excludes. */
 export class FilteredSnapshot implements RepoSnapshot {
@@ -37,7 +37,6 @@ export class FilteredSnapshot implements RepoSnapshot {
     return this.#inner.fact<T>(name);
   }
   memo<T>(key: string, build: () => T): T {
-    if (!this.#memo.has(key)) this.#memo.set(key, build());
-    return this.#memo.get(key) as T;
+    return memoise(this.#memo, key, build);
   }
 }

@@ -27,7 +27,8 @@ export interface RepoSnapshot {
   readonly problems: ScanProblem[];
   /**
    * Memoise a derived model (parsed workflows, Dockerfiles…) so that each
-   * is built once per snapshot however many checks use it.
+   * is built once per snapshot however many checks use it. A build that
+   * throws is not retried: the same error is thrown to every later caller.
    */
   memo<T>(key: string, build: () => T): T;
 }
@@ -116,7 +117,29 @@ export abstract class BaseSnapshot implements RepoSnapshot {
   }
 
   memo<T>(key: string, build: () => T): T {
-    if (!this.#memo.has(key)) this.#memo.set(key, build());
-    return this.#memo.get(key) as T;
+    return memoise(this.#memo, key, build);
   }
+}
+
+/** A build that threw, kept so that it is rethrown instead of run again. */
+class MemoFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** `memo` of a snapshot over this map: failures are memoised too. */
+export function memoise<T>(
+  memo: Map<string, unknown>,
+  key: string,
+  build: () => T,
+): T {
+  if (!memo.has(key)) {
+    try {
+      memo.set(key, build());
+    } catch (e) {
+      memo.set(key, new MemoFailure(e));
+    }
+  }
+  const value = memo.get(key);
+  if (value instanceof MemoFailure) throw value.error;
+  return value as T;
 }

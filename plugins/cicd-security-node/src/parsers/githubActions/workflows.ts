@@ -1,4 +1,5 @@
 import { RepoSnapshot } from '../../snapshot';
+import { addProblems } from '../problems';
 import { parseWorkflow } from './parseWorkflow';
 import { Workflow } from './model';
 
@@ -30,7 +31,7 @@ export function getWorkflows(snapshot: RepoSnapshot): Workflow[] {
         text,
         ACTION_RE.test(path) && !WORKFLOW_RE.test(path) ? 'action' : 'workflow',
       );
-      snapshot.problems.push(...problems);
+      addProblems(snapshot.problems, problems);
       if (workflow) out.push(workflow);
     }
     return out;

@@ -1,4 +1,5 @@
 import { RepoSnapshot, matchFiles } from '../../snapshot';
+import { addProblems } from '../problems';
 import { GitlabCiFile, parseGitlabCi } from './parseGitlabCi';
 
 /** The root configuration file name. */
@@ -20,7 +21,7 @@ export function getGitlabCi(snapshot: RepoSnapshot): GitlabCiFile[] {
     const roots = snapshot
       .files()
       .filter(f => f === GITLAB_CI_FILE || f === '.gitlab-ci.yaml');
-    queue.push(...roots);
+    for (const r of roots) queue.push(r);
     while (queue.length && seen.size < MAX_FILES) {
       const path = queue.shift()!;
       if (seen.has(path)) continue;
@@ -28,7 +29,7 @@ export function getGitlabCi(snapshot: RepoSnapshot): GitlabCiFile[] {
       const text = snapshot.read(path);
       if (text === undefined) continue;
       const { config, problems } = parseGitlabCi(path, text);
-      snapshot.problems.push(...problems);
+      addProblems(snapshot.problems, problems);
       if (!config) continue;
       out.push(config);
       for (const inc of config.includes) {
@@ -36,7 +37,7 @@ export function getGitlabCi(snapshot: RepoSnapshot): GitlabCiFile[] {
         const target = inc.value.value.replace(/^\.?\//, '');
         if (target.includes('$')) continue;
         if (/[*?[]/.test(target)) {
-          queue.push(...matchFiles(snapshot, target));
+          for (const m of matchFiles(snapshot, target)) queue.push(m);
         } else if (snapshot.exists(target)) {
           queue.push(target);
         }

@@ -1,1 +1,2 @@
 export * from './parseYaml';
+export * from '../problems';

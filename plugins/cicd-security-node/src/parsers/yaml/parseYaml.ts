@@ -12,6 +12,7 @@ import {
   YAMLMap,
 } from 'yaml';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
+import { capProblems, MAX_PROBLEMS_PER_FILE } from '../problems';
 
 /** A 1-based source range. */
 export interface SourceRange {
@@ -153,17 +154,10 @@ export const MAX_ALIAS_COUNT = 100;
  */
 export function parseYaml(path: string, text: string): YamlParseResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
-  const problems: ScanProblem[] = doc.errors.map(e => {
-    const p = lineCounter.linePos(e.pos[0]);
-    return {
-      file: path,
-      line: p.line,
-      column: p.col,
-      kind: 'parse-error' as const,
-      message: `YAML ${e.code}: ${firstLine(e.message)}`,
-    };
-  });
+  const doc = withoutStackTraces(() =>
+    parseDocument(text, { ...PARSE_OPTIONS, lineCounter }),
+  );
+  const problems = yamlProblems(path, doc, lineCounter);
   if (doc.errors.length) return { problems };
   return { file: new YamlFile(path, text, doc, lineCounter), problems };
 }
@@ -171,23 +165,63 @@ export function parseYaml(path: string, text: string): YamlParseResult {
 /** Parse a multi-document YAML stream (GitLab and Kubernetes style files). */
 export function parseYamlAll(path: string, text: string): YamlParseResult[] {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
+  const docs = withoutStackTraces(() =>
+    parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter }),
+  );
   const list = Array.isArray(docs) ? docs : [];
   return list.map(doc => {
-    const problems: ScanProblem[] = doc.errors.map(e => {
-      const p = lineCounter.linePos(e.pos[0]);
-      return {
-        file: path,
-        line: p.line,
-        column: p.col,
-        kind: 'parse-error' as const,
-        message: `YAML ${e.code}: ${firstLine(e.message)}`,
-      };
-    });
+    const problems = yamlProblems(path, doc, lineCounter);
     return doc.errors.length
       ? { problems }
       : { file: new YamlFile(path, text, doc, lineCounter), problems };
   });
+}
+
+/** The document's errors as problems with a location, capped per file. */
+function yamlProblems(
+  path: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+): ScanProblem[] {
+  const errors = doc.errors;
+  const problems: ScanProblem[] = [];
+  for (const e of errors.slice(0, MAX_PROBLEMS_PER_FILE)) {
+    const p = lineCounter.linePos(e.pos[0]);
+    problems.push({
+      file: path,
+      line: p.line,
+      column: p.col,
+      kind: 'parse-error',
+      message: `YAML ${e.code}: ${firstLine(e.message)}`,
+    });
+  }
+  if (errors.length > MAX_PROBLEMS_PER_FILE) {
+    return capProblems(
+      problems.concat({
+        file: path,
+        kind: 'parse-error',
+        message: `and ${
+          errors.length - MAX_PROBLEMS_PER_FILE
+        } more problems of this file were not listed`,
+      }),
+    );
+  }
+  return problems;
+}
+
+/**
+ * Run the parser without capturing a stack trace for each of its errors: a
+ * junk file yields one error object per bad token, and capturing their
+ * stacks costs more than the parse itself.
+ */
+function withoutStackTraces<T>(parse: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function firstLine(s: string) {

@@ -117,7 +117,10 @@ export function ScoreExplanationCard({
           <TableBody>
             {counted.map(c => (
               <TableRow key={c.checkId}>
-                <TableCell>{checkTitle(c.checkId)}</TableCell>
+                <TableCell>
+                  {checkTitle(c.checkId)}
+                  {c.note && <span className={classes.left}> — {c.note}</span>}
+                </TableCell>
                 <TableCell>
                   {categoryTitle(c.category)} (category weight{' '}
                   {explanation.categoryWeights[c.category] ?? 1})
@@ -272,7 +275,7 @@ export function InconclusiveChecks({ checks }: { checks: CheckResult[] }) {
   return (
     <InfoCard
       title="Checks without a verdict"
-      subheader="Left out of the score. Most need a permission the scanner does not have."
+      subheader="Inconclusive checks are left out of the score (most need a permission the scanner does not have); a check that failed to run counts as 0, because what it checks could not be verified."
     >
       <ul className={classes.list} data-testid="inconclusive-checks">
         {inconclusive.map(c => (
