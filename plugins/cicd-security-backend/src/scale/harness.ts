@@ -66,17 +66,26 @@ export function startReplica(options: {
   label: string;
   shards?: number;
   concurrency?: number;
+  /** How long a shard run may hold its claim, in seconds (default 600). */
+  timeoutS?: number;
+  /**
+   * NODE_ENV of the replica (default `test`). Backstage's scheduler runs
+   * its janitor, which releases the expired claims of dead replicas, only
+   * when it is not `test`.
+   */
+  nodeEnv?: string;
 }): Replica {
   const child = spawn(process.execPath, ['-r', TRANSFORM, REPLICA], {
     env: {
       ...process.env,
-      NODE_ENV: 'test',
+      NODE_ENV: options.nodeEnv ?? 'test',
       CICD_PG: options.connection,
       CICD_DB_PREFIX: options.prefix,
       CICD_REPOS: options.reposDir,
       CICD_REPLICA: options.label,
       CICD_SHARDS: String(options.shards ?? 4),
       CICD_CONCURRENCY: String(options.concurrency ?? 4),
+      CICD_TIMEOUT_S: String(options.timeoutS ?? 600),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

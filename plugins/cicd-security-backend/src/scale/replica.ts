@@ -6,7 +6,8 @@
  *
  * Environment: CICD_PG (connection string of the server), CICD_DB_PREFIX
  * (database prefix), CICD_REPOS (directory of repositories, one component
- * per folder), CICD_SHARDS, CICD_CONCURRENCY, CICD_REPLICA (label).
+ * per folder), CICD_SHARDS, CICD_CONCURRENCY, CICD_REPLICA (label),
+ * CICD_TIMEOUT_S (how long a shard run may hold its claim; default 600).
  * Prints `READY` once started and one `SHARD <json>` line per shard run (the
  * task that picks up never-scanned components is not a shard).
  */
@@ -98,7 +99,7 @@ async function main() {
             schedule: {
               frequency: { minutes: 30 },
               initialDelay: { seconds: 1 },
-              timeout: { minutes: 10 },
+              timeout: { seconds: Number(process.env.CICD_TIMEOUT_S ?? 600) },
             },
             housekeepingSchedule: {
               frequency: { hours: 24 },
