@@ -67,7 +67,57 @@ export function classifyReadError(
       ...(waitMs !== undefined ? { waitMs } : {}),
     };
   }
+  if (status === undefined && isBrokenTransfer(error)) {
+    return {
+      retryable: true,
+      reason: `the download from the SCM broke off: ${message}`,
+    };
+  }
   return { retryable: false, reason: message };
+}
+
+/** Codes of a connection or a download that broke off (Node, undici, zlib, tar). */
+const BROKEN_TRANSFER_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'Z_BUF_ERROR',
+  'Z_DATA_ERROR',
+]);
+
+/**
+ * Whether the error is a transfer that broke off rather than an answer of
+ * the SCM: a reset or refused connection, or an archive cut short (fetch's
+ * `terminated`, zlib's `unexpected end of file`). Worth another attempt,
+ * then the entity is stale; never scanned from half an archive.
+ */
+function isBrokenTransfer(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && BROKEN_TRANSFER_CODES.has(code)) {
+      return true;
+    }
+    if (
+      typeof message === 'string' &&
+      /^terminated$|premature close|unexpected end of file|socket hang up|other side closed/i.test(
+        message,
+      )
+    ) {
+      return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** `, 503 Service Unavailable` / `, 429 Too Many Requests` at the end of a reader message. */
