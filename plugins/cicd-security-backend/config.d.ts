@@ -27,6 +27,14 @@ export interface Config {
        * source is refused.
        */
       localRoots?: string[];
+      /**
+       * Longest wait for one read of a `url:` source from its SCM, the whole
+       * archive download included, in milliseconds. A read that takes longer
+       * (a request that never answers, a download that stalls) is abandoned
+       * and the component is marked `stale` with the reason, keeping its last
+       * scorecard; it is not retried in the same cycle. Default: 120000.
+       */
+      readTimeoutMs?: number;
     };
 
     /**

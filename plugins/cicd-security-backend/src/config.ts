@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { SourceAllowEntry } from './sources/resolveSource';
+import { DEFAULT_READ_TIMEOUT_MS } from './sources/readTimeout';
 import {
   resolveScoringConfig,
   ScoringConfig,
@@ -55,6 +56,8 @@ export interface CicdSecuritySettings {
   maxFileBytes: number;
   /** A repository whose files add up to more is not scanned. */
   maxTotalBytes: number;
+  /** Longest wait for one read of a `url:` source, archive included (ms). */
+  readTimeoutMs: number;
   /** Where `url:` sources may point; undefined: the registering organisation. */
   allow?: SourceAllowEntry[];
   /** Refreshes one caller (user or service) may ask for per minute. */
@@ -164,6 +167,12 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
     localRoots: root?.getOptionalStringArray('sources.localRoots') ?? [],
     maxFileBytes,
     maxTotalBytes,
+    readTimeoutMs: positiveInteger(
+      root,
+      'sources.readTimeoutMs',
+      DEFAULT_READ_TIMEOUT_MS,
+      1,
+    ),
     ...(allow ? { allow } : {}),
     refreshRateLimit: positiveInteger(
       root,

@@ -112,6 +112,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
           ...(settings.allow ? { allow: settings.allow } : {}),
           maxFileBytes: settings.maxFileBytes,
           maxTotalBytes: settings.maxTotalBytes,
+          readTimeoutMs: settings.readTimeoutMs,
           scoring: settings.scoring,
           urlReader,
           integrations: ScmIntegrations.fromConfig(config),
