@@ -8,6 +8,7 @@ describe('readCicdSecuritySettings', () => {
       localRoots: [],
       maxFileBytes: 1024 * 1024,
       maxTotalBytes: 64 * 1024 * 1024,
+      readTimeoutMs: 120_000,
       refreshRateLimit: 30,
       waiverMaxDays: 365,
       concurrency: 4,
@@ -29,6 +30,7 @@ describe('readCicdSecuritySettings', () => {
             localRoots: ['../../examples/repos'],
             maxFileBytes: 16 * 1024 * 1024,
             maxTotalBytes: 100_000_000,
+            readTimeoutMs: 30_000,
             allow: [
               { host: 'github.com', paths: ['my-org/'] },
               { host: 'gitlab.example.com' },
@@ -58,6 +60,7 @@ describe('readCicdSecuritySettings', () => {
       localRoots: ['../../examples/repos'],
       maxFileBytes: 16 * 1024 * 1024,
       maxTotalBytes: 100_000_000,
+      readTimeoutMs: 30_000,
       allow: [
         { host: 'github.com', paths: ['my-org/'] },
         { host: 'gitlab.example.com' },
