@@ -33,6 +33,11 @@ export class FilteredSnapshot implements RepoSnapshot {
   read(path: string) {
     return this.exists(path) ? this.#inner.read(path) : undefined;
   }
+  readLarge(path: string, maxBytes: number) {
+    return this.exists(path)
+      ? this.#inner.readLarge?.(path, maxBytes)
+      : undefined;
+  }
   fact<T = unknown>(name: string): Fact<T> {
     return this.#inner.fact<T>(name);
   }

@@ -21,6 +21,13 @@ export interface RepoSnapshot {
   exists(path: string): boolean;
   /** The file's text, or undefined when missing, binary, too large or not UTF-8. */
   read(path: string): string | undefined;
+  /**
+   * The raw bytes of a file over the size cap that `read` refuses, up to
+   * `maxBytes`, for scanners that read large files in windows (secrets).
+   * Undefined when missing, larger than `maxBytes`, binary or not kept.
+   * Not cached.
+   */
+  readLarge?(path: string, maxBytes: number): Buffer | undefined;
   /** A fact from an SCM API module, or `unavailable` when no provider supplied it. */
   fact<T = unknown>(name: string): Fact<T>;
   /** Files skipped and parse problems, recorded with their reason. */
@@ -101,6 +108,16 @@ export abstract class BaseSnapshot implements RepoSnapshot {
       this.skip(path, 'not valid UTF-8');
       return undefined;
     }
+  }
+
+  readLarge(path: string, maxBytes: number): Buffer | undefined {
+    if (!this.exists(path)) return undefined;
+    const size = this.sizeOf(path);
+    if (size !== undefined && size > maxBytes) return undefined;
+    const bytes = this.readBytes(path);
+    if (!bytes || bytes.length > maxBytes) return undefined;
+    if (bytes.subarray(0, 8000).includes(0)) return undefined;
+    return bytes;
   }
 
   protected skip(path: string, message: string) {
