@@ -211,6 +211,8 @@ describe('cicdSecurityPlugin', () => {
     expect(refresh.body).toEqual({
       entityRef: 'component:default/good',
       state: 'scanning',
+      status: 'scanning',
+      alreadyQueued: false,
     });
 
     let state = 'scanning';

@@ -20,6 +20,7 @@ import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { GroupHierarchyTask } from './database/GroupHierarchyTask';
 import { EntityScanner } from './scanner/EntityScanner';
 import { HousekeepingTask } from './scheduler/HousekeepingTask';
+import { ScanQueue } from './scheduler/ScanQueue';
 import { ScorecardRefreshTask } from './scheduler/ScorecardRefreshTask';
 import { createRouter } from './service/router';
 
@@ -118,6 +119,8 @@ export const cicdSecurityPlugin = createBackendPlugin({
           integrations: ScmIntegrations.fromConfig(config),
           retries: settings.retries,
         });
+        // Scheduled scans and on-demand refreshes share one concurrency limit.
+        const scanQueue = new ScanQueue(settings.concurrency);
         await new ScorecardRefreshTask({
           config,
           scheduler,
@@ -127,6 +130,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
           catalog,
           auth,
           concurrency: settings.concurrency,
+          queue: scanQueue,
           shards: settings.shards,
           maxConcurrentShards: settings.maxConcurrentShards,
         }).start();
@@ -159,6 +163,9 @@ export const cicdSecurityPlugin = createBackendPlugin({
             logger,
             registry,
             guidesDir: findGuidesDir(settings.guidesDir),
+            scanQueue,
+            refreshRateLimit: settings.refreshRateLimit,
+            waiverMaxDays: settings.waiverMaxDays,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { ScanQueue } from './ScanQueue';
 import {
   ScorecardRefreshTask,
   shardOf,
@@ -67,6 +68,7 @@ describe('ScorecardRefreshTask', () => {
       concurrency?: number;
       shards?: number;
       rescore?: boolean;
+      queue?: ScanQueue;
     } = {},
   ) {
     const scheduler = mockServices.scheduler.mock();
@@ -95,6 +97,7 @@ describe('ScorecardRefreshTask', () => {
       concurrency: options.concurrency ?? 4,
       shards: options.shards ?? 4,
       startJitterMs: 0,
+      ...(options.queue ? { queue: options.queue } : {}),
     });
     return { task, scheduler, logger, store, scanner, auth, catalog };
   }
@@ -319,6 +322,56 @@ describe('ScorecardRefreshTask', () => {
         /^cicd-security refresh \(shard 1\/4\): \d+ scanned, \d+ unchanged, \d+ re-scored, \d+ stale, 0 failed, \d+ without source, \d+ ms$/,
       ),
     );
+  });
+
+  it('shares the concurrency limit and the queue with on-demand refreshes', async () => {
+    const queue = new ScanQueue(2);
+    const { task, scanner } = setup({ concurrency: 2, queue });
+    let running = 0;
+    let peak = 0;
+    let overlaps = 0;
+    const active = new Set<string>();
+    const scanned: string[] = [];
+    const scan = async (name: string, by: string, wait: Promise<unknown>) => {
+      if (active.has(name)) overlaps++;
+      active.add(name);
+      running++;
+      peak = Math.max(peak, running);
+      scanned.push(`${by}:${name}`);
+      await wait;
+      running--;
+      active.delete(name);
+      return { entityRef: name, state: 'ok', action: 'scanned' };
+    };
+    scanner.scan.mockImplementation(async (entity: Entity) =>
+      scan(entity.metadata.name, 'cycle', new Promise(r => setTimeout(r, 1))),
+    );
+    // A refresh that runs during the whole cycle holds one of the two slots;
+    // the cycle leaves its entity alone.
+    let release = () => {};
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    queue.enqueue(
+      'component:default/svc-5',
+      () => scan('svc-5', 'refresh', held),
+      () => {},
+    );
+    expect(queue.statusOf('component:default/svc-5')).toBe('scanning');
+    const summaries = await Promise.all(
+      [0, 1, 2, 3].map(i => task.runShard(i)),
+    );
+    release();
+    while (queue.size) await new Promise(resolve => setTimeout(resolve, 5));
+    expect(peak).toBe(2);
+    expect(overlaps).toBe(0);
+    expect(scanned.filter(n => n.endsWith(':svc-5'))).toEqual([
+      'refresh:svc-5',
+    ]);
+    const sum = (k: 'scanned' | 'unchanged') =>
+      summaries.reduce((n, x) => n + x[k], 0);
+    expect(sum('scanned')).toBe(449);
+    expect(sum('unchanged')).toBe(1);
   });
 
   it('re-scores the entities that only need it in one batch per run', async () => {

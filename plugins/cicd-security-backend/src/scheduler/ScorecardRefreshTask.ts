@@ -13,7 +13,7 @@ import { createHash } from 'crypto';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { entityMeta } from '../scanner/entityMeta';
-import { Semaphore } from './Semaphore';
+import { ScanQueue } from './ScanQueue';
 
 /** Task id prefix; shard tasks are `cicd-security-refresh-shard-<i>-of-<n>`. */
 export const REFRESH_TASK_ID = 'cicd-security-refresh';
@@ -78,6 +78,12 @@ export interface ScorecardRefreshTaskOptions {
   auth: AuthService;
   /** How many entities this replica scans at the same time, over all shards. */
   concurrency: number;
+  /**
+   * The replica's scan queue, shared with on-demand refreshes so that both
+   * stay within `concurrency` together and an entity is never scanned twice
+   * at once. Default: a queue of this task's own.
+   */
+  queue?: ScanQueue;
   /** Into how many shard tasks the scan is split. Default: 1. */
   shards?: number;
   /**
@@ -124,12 +130,11 @@ export class ScorecardRefreshTask {
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
   readonly #newEntitiesSchedule: SchedulerServiceTaskScheduleDefinition;
   readonly #shards: number;
-  readonly #limiter: Semaphore;
+  /** Entities queued or scanned by this replica, by any task or refresh. */
+  readonly #queue: ScanQueue;
   /** Shard tasks running in this replica now, and how often each was handed back. */
   #runningShards = 0;
   readonly #handOffs = new Map<number, number>();
-  /** Entities being scanned by this replica right now, by any of its tasks. */
-  readonly #inFlight = new Set<string>();
 
   constructor(options: ScorecardRefreshTaskOptions) {
     this.#options = options;
@@ -146,7 +151,7 @@ export class ScorecardRefreshTask {
         )
       : DEFAULT_NEW_ENTITIES_SCHEDULE;
     this.#shards = options.shards ?? 1;
-    this.#limiter = new Semaphore(options.concurrency);
+    this.#queue = options.queue ?? new ScanQueue(options.concurrency);
   }
 
   get schedule(): SchedulerServiceTaskScheduleDefinition {
@@ -298,12 +303,11 @@ export class ScorecardRefreshTask {
     const toRescore: string[] = [];
     await Promise.all(
       entities.map(({ entity, ref }) =>
-        this.#limiter.run(async () => {
-          if (this.#inFlight.has(ref)) {
+        this.#queue.limiter.run(async () => {
+          if (!this.#queue.begin(ref)) {
             summary.unchanged++;
             return;
           }
-          this.#inFlight.add(ref);
           try {
             let before = previous.get(ref);
             if (!before) {
@@ -341,7 +345,7 @@ export class ScorecardRefreshTask {
               }`,
             );
           } finally {
-            this.#inFlight.delete(ref);
+            this.#queue.end(ref);
           }
         }),
       ),

@@ -24,7 +24,8 @@ import YAML from 'yaml';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
 import { fakeCatalog } from './fakeCatalog';
-import { createRouter } from './router';
+import { ScanQueue } from '../scheduler/ScanQueue';
+import { createRouter, RouterOptions } from './router';
 
 // ---- The OpenAPI document and a validator for responses ------------------
 
@@ -98,7 +99,17 @@ const entities: Entity[] = [
     metadata: { name: 'team-web' },
     spec: { type: 'team', children: [] },
   },
+  // A group the mock user may not read (see canRead below).
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-hidden' },
+    spec: { type: 'team', children: [] },
+  },
 ];
+
+/** What the signed-in mock user may not read in the catalog. */
+const HIDDEN = new Set(['secret', 'team-hidden']);
 
 const fakeCheck = createScorecardCheck({
   id: 'fake-check',
@@ -327,7 +338,11 @@ describe('createRouter', () => {
   let guidesDir: string;
 
   async function setup(
-    options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+    options: {
+      permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      router?: Partial<RouterOptions>;
+      entities?: Entity[];
+    } = {},
   ) {
     store = mockStore();
     waivers = mockWaivers();
@@ -336,10 +351,11 @@ describe('createRouter', () => {
       store,
       waivers,
       scanner,
-      // The signed-in mock user may not read component:default/secret.
+      // The signed-in mock user may not read component:default/secret nor
+      // group:default/team-hidden.
       catalog: fakeCatalog({
-        entities,
-        canRead: (_user, e) => e.metadata.name !== 'secret',
+        entities: options.entities ?? entities,
+        canRead: (_user, e) => !HIDDEN.has(e.metadata.name),
       }),
       auth: mockServices.auth(),
       httpAuth: mockServices.httpAuth(),
@@ -350,6 +366,7 @@ describe('createRouter', () => {
       registry: new CheckRegistry([fakeCheck]),
       guidesDir,
       visibilityTtlMs: 0,
+      ...options.router,
     });
     app = express().use(router).use(mockErrorHandler());
   }
@@ -581,8 +598,117 @@ describe('createRouter', () => {
       expect(res.body).toEqual({
         entityRef: 'component:default/web',
         state: 'scanning',
+        status: 'scanning',
+        alreadyQueued: false,
       });
       expect(scanner.scan).toHaveBeenCalled();
+    });
+
+    /** A scanner whose scans end when released; counts scans at once. */
+    function slowScanner() {
+      const gates: Array<() => void> = [];
+      const stats = { running: 0, peak: 0, started: [] as string[] };
+      const scan = jest.fn(async (entity: Entity) => {
+        stats.started.push(entity.metadata.name);
+        stats.running++;
+        stats.peak = Math.max(stats.peak, stats.running);
+        await new Promise<void>(resolve => gates.push(resolve));
+        stats.running--;
+        return { entityRef: entity.metadata.name, state: 'ok' as const };
+      });
+      const releaseAll = async () => {
+        while (stats.running > 0 || gates.length) {
+          gates.splice(0).forEach(g => g());
+          await new Promise(r => setTimeout(r, 5));
+        }
+      };
+      return { scan, stats, releaseAll };
+    }
+
+    it('30 concurrent refreshes of one entity queue one scan', async () => {
+      const slow = slowScanner();
+      const queue = new ScanQueue(2);
+      await setup({
+        router: { scanner: slow, scanQueue: queue, refreshRateLimit: 31 },
+      });
+      const responses = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          request(app).post(`/scorecards/${WEB}/refresh`),
+        ),
+      );
+      expect(responses.map(r => r.status)).toEqual(Array(30).fill(202));
+      responses.forEach(r => expectSpec('/scorecards/{entityRef}/refresh', r));
+      expect(responses.filter(r => !r.body.alreadyQueued)).toHaveLength(1);
+      expect(
+        responses.filter(r => r.body.alreadyQueued).map(r => r.body.status),
+      ).toEqual(Array(29).fill('scanning'));
+      expect(slow.scan).toHaveBeenCalledTimes(1);
+      await slow.releaseAll();
+      // Once the scan ended, a new refresh queues a new one.
+      const again = await request(app).post(`/scorecards/${WEB}/refresh`);
+      expect(again.body).toMatchObject({ alreadyQueued: false });
+      expect(slow.scan).toHaveBeenCalledTimes(2);
+      await slow.releaseAll();
+    });
+
+    it('30 refreshes of 30 entities run at most `concurrency` scans at once', async () => {
+      const slow = slowScanner();
+      const many = Array.from({ length: 30 }, (_, i) =>
+        component(`svc-${i}`, 'team-web'),
+      );
+      const queue = new ScanQueue(3);
+      await setup({
+        entities: many,
+        router: { scanner: slow, scanQueue: queue },
+      });
+      const responses = await Promise.all(
+        many.map(e =>
+          request(app).post(
+            `/scorecards/${enc(
+              `component:default/${e.metadata.name}`,
+            )}/refresh`,
+          ),
+        ),
+      );
+      expect(responses.map(r => r.status)).toEqual(Array(30).fill(202));
+      expect(responses.filter(r => r.body.status === 'queued')).toHaveLength(
+        27,
+      );
+      expect(slow.stats.running).toBe(3);
+      expect(queue.size).toBe(30);
+      await slow.releaseAll();
+      expect(slow.scan).toHaveBeenCalledTimes(30);
+      expect(slow.stats.peak).toBe(3);
+      expect(queue.size).toBe(0);
+    });
+
+    it('answers 429 with Retry-After past the per-caller rate limit', async () => {
+      await setup({ router: { refreshRateLimit: 5 } });
+      for (let i = 0; i < 5; i++) {
+        const ok = await request(app).post(`/scorecards/${WEB}/refresh`);
+        expect(ok.status).toBe(202);
+      }
+      const res = await request(app).post(`/scorecards/${PAY}/refresh`);
+      expect(res.status).toBe(429);
+      expectSpec('/scorecards/{entityRef}/refresh', res);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(res.body.error).toEqual({
+        name: 'TooManyRequestsError',
+        message: expect.stringMatching(
+          /^Too many refresh requests: at most 5 per 60 s per caller; retry in \d+ s$/,
+        ),
+      });
+      // Another caller has a budget of its own.
+      const other = await request(app)
+        .post(`/scorecards/${WEB}/refresh`)
+        .set(
+          'Authorization',
+          mockCredentials.user.header('user:default/other'),
+        );
+      expect(other.status).toBe(202);
+      // Each scan ended before the next request: five, then the other's.
+      expect(scanner.scan).toHaveBeenCalledTimes(6);
     });
 
     it('answers 400 and 404', async () => {
@@ -624,6 +750,54 @@ describe('createRouter', () => {
         root: 'group:default/team-web',
       });
     });
+
+    it('leaves out the groups the caller may not read', async () => {
+      store.teams.mockResolvedValue({
+        items: [
+          {
+            ...teams.items[0],
+            groupRef: 'group:default/team-web',
+            children: ['group:default/team-hidden'],
+          },
+          {
+            ...teams.items[0],
+            groupRef: 'group:default/team-hidden',
+            parent: 'group:default/team-web',
+            children: [],
+          },
+          {
+            ...teams.items[0],
+            groupRef: 'group:default/unknown-to-catalog',
+            children: [],
+          },
+        ],
+        owners: teams.owners,
+      });
+      const res = await request(app).get('/teams');
+      expect(res.status).toBe(200);
+      expectSpec('/teams', res);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({
+          groupRef: 'group:default/team-web',
+          children: [],
+        }),
+      ]);
+    });
+
+    it.each([['group:default/team-hidden'], ['team-hidden'], ['nope']])(
+      'answers 404 for root=%s, hidden or missing alike, without reading the store',
+      async root => {
+        const res = await request(app).get(`/teams?root=${enc(root)}`);
+        expect(res.status).toBe(404);
+        expect(res.body.error).toEqual({
+          name: 'NotFoundError',
+          message: expect.stringMatching(
+            /^No group group:default\/(team-hidden|nope)$/,
+          ),
+        });
+        expect(store.teams).not.toHaveBeenCalled();
+      },
+    );
 
     it('answers 404 for an unknown root and 400 for a bad one', async () => {
       store.teams.mockResolvedValue(undefined);
@@ -747,7 +921,7 @@ describe('createRouter', () => {
           checkId: 'nope',
           scope: { type: 'entity', entityRef: 'component:default/web' },
           reason: 'x',
-          expiresAt: '2099-01-01T00:00:00Z',
+          expiresAt: future(),
         },
       ],
       [
@@ -755,7 +929,7 @@ describe('createRouter', () => {
           checkId: 'fake-check',
           scope: { type: 'team', ref: 'x' },
           reason: 'x',
-          expiresAt: '2099-01-01T00:00:00Z',
+          expiresAt: future(),
         },
       ],
       [
@@ -763,7 +937,7 @@ describe('createRouter', () => {
           checkId: 'fake-check',
           scope: { type: 'entity', entityRef: 'component:default/web' },
           reason: ' ',
-          expiresAt: '2099-01-01T00:00:00Z',
+          expiresAt: future(),
         },
       ],
     ])('rejects the body %j with 400', async body => {
@@ -772,6 +946,96 @@ describe('createRouter', () => {
       expectSpec('/waivers', res);
       expect(waivers.create).not.toHaveBeenCalled();
     });
+
+    it.each([
+      ['in year 9999', '9999-12-31T00:00:00Z', /at most 365 days ahead/],
+      ['in the past', '2000-01-01T00:00:00Z', /must be in the future/],
+      ['not a date', 'next tuesday', /expiresAt: Invalid datetime/],
+      [
+        'an impossible date',
+        '2027-02-30T00:00:00Z',
+        /expiresAt: not a date|Invalid datetime/,
+      ],
+      ['a date without time', '2027-01-01', /expiresAt: Invalid datetime/],
+    ])(
+      'rejects an expiry %s with 400 and the reason',
+      async (_n, expiresAt, reason) => {
+        const res = await request(app)
+          .post('/waivers')
+          .send({
+            checkId: 'fake-check',
+            scope: { type: 'entity', entityRef: 'component:default/web' },
+            reason: 'x',
+            expiresAt,
+          });
+        expect(res.status).toBe(400);
+        expectSpec('/waivers', res);
+        expect(res.body.error.message).toMatch(reason);
+        expect(waivers.create).not.toHaveBeenCalled();
+      },
+    );
+
+    it('accepts expiries up to cicdSecurity.waivers.maxDays', async () => {
+      await setup({ router: { waiverMaxDays: 30 } });
+      const body = (days: number) => ({
+        checkId: 'fake-check',
+        scope: { type: 'entity', entityRef: 'component:default/web' },
+        reason: 'x',
+        expiresAt: new Date(Date.now() + days * 86_400_000).toISOString(),
+      });
+      expect(
+        (await request(app).post('/waivers').send(body(29.9))).status,
+      ).toBe(201);
+      const far = await request(app).post('/waivers').send(body(31));
+      expect(far.status).toBe(400);
+      expect(far.body.error.message).toContain(
+        'expiresAt must be at most 30 days ahead (cicdSecurity.waivers.maxDays)',
+      );
+    });
+
+    it('lists owner waivers only of owners the caller may read', async () => {
+      waivers.list.mockResolvedValue([
+        waiver,
+        {
+          ...waiver,
+          id: 'w-hidden-group',
+          scope: { type: 'owner', ownerRef: 'group:default/team-hidden' },
+        },
+        {
+          ...waiver,
+          id: 'w-visible-group',
+          scope: { type: 'owner', ownerRef: 'group:default/team-web' },
+        },
+        {
+          ...waiver,
+          id: 'w-missing-user',
+          scope: { type: 'owner', ownerRef: 'user:default/nobody' },
+        },
+      ]);
+      const res = await request(app).get('/waivers');
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((w: Waiver) => w.id)).toEqual([
+        'w-1',
+        'w-visible-group',
+      ]);
+    });
+
+    it.each([
+      ['entityRef', 'component:default/secret'],
+      ['entityRef', 'component:default/nope'],
+      ['owner', 'group:default/team-hidden'],
+      ['owner', 'team-hidden'],
+      ['owner', 'group:default/nope'],
+    ])(
+      'answers 404 for ?%s=%s, hidden or missing alike',
+      async (param, ref) => {
+        const res = await request(app).get(`/waivers?${param}=${enc(ref)}`);
+        expect(res.status).toBe(404);
+        expectSpec('/waivers', res);
+        expect(res.body.error.name).toBe('NotFoundError');
+        expect(waivers.list).not.toHaveBeenCalled();
+      },
+    );
 
     it('answers 404 for a waiver on an entity the caller cannot see', async () => {
       const res = await request(app)
@@ -850,7 +1114,7 @@ describe('createRouter', () => {
         checkId: 'fake-check',
         scope: { type: 'entity', entityRef: 'component:default/web' },
         reason: 'x',
-        expiresAt: '2099-01-01T00:00:00Z',
+        expiresAt: future(),
       },
     ],
     ['delete', '/waivers/w-1', '/waivers/{id}', null],

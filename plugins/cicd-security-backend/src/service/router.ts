@@ -52,7 +52,9 @@ import { CheckStats, ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { entityMeta } from '../scanner/entityMeta';
+import { QueuedScanStatus, ScanQueue } from '../scheduler/ScanQueue';
 import { toCsv } from './csv';
+import { CallerRateLimiter, TooManyRequestsError } from './rateLimit';
 import { EntityVisibility } from './visibility';
 
 export interface RouterOptions {
@@ -73,6 +75,25 @@ export interface RouterOptions {
   visibilityTtlMs?: number;
   /** How often expired waivers are looked for, at most (default 60 s). */
   waiverSweepIntervalMs?: number;
+  /**
+   * The replica's scan queue, shared with the scheduled scans (same
+   * concurrency limit). Default: a queue of 4 of the router's own.
+   */
+  scanQueue?: ScanQueue;
+  /** Refreshes one caller may ask for per window (default 30). */
+  refreshRateLimit?: number;
+  /** The window of {@link RouterOptions.refreshRateLimit} (default 60 s). */
+  refreshRateWindowMs?: number;
+  /** Longest portal waiver in days (default 365). */
+  waiverMaxDays?: number;
+}
+
+/** The answer to a refresh: the stored state and where the scan is. */
+export interface RefreshAccepted extends RefreshResponse {
+  /** `queued`: waiting for a free scan slot; `scanning`: running. */
+  status: QueuedScanStatus;
+  /** True when a scan of the entity was already queued or running. */
+  alreadyQueued: boolean;
 }
 
 export const DEFAULT_DOCS_BASE =
@@ -219,7 +240,10 @@ const createWaiverSchema = z
         .strict(),
     ]),
     reason: z.string().trim().min(1).max(2000),
-    expiresAt: z.string().datetime({ offset: true }),
+    expiresAt: z
+      .string()
+      .datetime({ offset: true })
+      .refine(v => !Number.isNaN(Date.parse(v)), 'not a date'),
   })
   .strict();
 
@@ -245,6 +269,17 @@ export async function createRouter(
     catalog,
     ttlMs: options.visibilityTtlMs,
   });
+  const groupVisibility = new EntityVisibility({
+    catalog,
+    ttlMs: options.visibilityTtlMs,
+    kinds: ['Group'],
+  });
+  const scanQueue = options.scanQueue ?? new ScanQueue(4);
+  const refreshLimiter = new CallerRateLimiter({
+    limit: options.refreshRateLimit ?? 30,
+    windowMs: options.refreshRateWindowMs ?? 60_000,
+  });
+  const waiverMaxDays = options.waiverMaxDays ?? 365;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -479,6 +514,14 @@ export async function createRouter(
 
   router.post('/scorecards/:entityRef/refresh', async (req, res) => {
     const credentials = await credentialsOf(req);
+    try {
+      refreshLimiter.take(credentials, 'refresh');
+    } catch (e) {
+      if (e instanceof TooManyRequestsError) {
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      }
+      throw e;
+    }
     const entity = await loadEntity(req.params.entityRef, credentials);
     const meta = entityMeta(entity);
     await authorizeOn(
@@ -486,14 +529,22 @@ export async function createRouter(
       cicdSecurityRefreshPermission,
       meta.entityRef,
     );
-    await store.setState(meta.entityRef, 'scanning', undefined, meta);
-    // The scan runs in the background; the client polls the scorecard.
-    scanner
-      .scan(entity)
-      .catch(e => logger.error(`Refresh of ${meta.entityRef} failed: ${e}`));
-    const body: RefreshResponse = {
+    if (!scanQueue.statusOf(meta.entityRef)) {
+      await store.setState(meta.entityRef, 'scanning', undefined, meta);
+    }
+    // The scan waits for a free slot of the replica's concurrency limit and
+    // runs in the background; the client polls the scorecard. An entity
+    // already queued or scanning is not queued again.
+    const { status, added } = scanQueue.enqueue(
+      meta.entityRef,
+      () => scanner.scan(entity),
+      e => logger.error(`Refresh of ${meta.entityRef} failed: ${e}`),
+    );
+    const body: RefreshAccepted = {
       entityRef: meta.entityRef,
       state: 'scanning',
+      status,
+      alreadyQueued: !added,
     };
     res.status(202).json(body);
   });
@@ -511,13 +562,36 @@ export async function createRouter(
     const { root } = parse(teamsQuerySchema, req.query);
     const credentials = await reader(req);
     await applyExpiredWaivers();
-    const entityRefs = await visibility.visibleRefs(credentials);
+    // Groups the caller may not read are left out, and a hidden root is
+    // answered exactly like a missing one.
+    const [entityRefs, groups] = await Promise.all([
+      visibility.visibleRefs(credentials),
+      groupVisibility.visibleRefs(credentials).then(lowerCaseSet),
+    ]);
     const rootRef = root ? groupRef(root) : undefined;
-    const body: TeamsResponse | undefined = await store.teams({
+    if (rootRef && !groups.has(rootRef.toLocaleLowerCase('en-US'))) {
+      throw new NotFoundError(`No group ${rootRef}`);
+    }
+    const teams: TeamsResponse | undefined = await store.teams({
       entityRefs,
       root: rootRef,
     });
-    if (!body) throw new NotFoundError(`No group ${rootRef}`);
+    if (!teams) throw new NotFoundError(`No group ${rootRef}`);
+    const visibleGroup = (ref: string) =>
+      groups.has(ref.toLocaleLowerCase('en-US'));
+    const body: TeamsResponse = {
+      items: teams.items
+        .filter(item => visibleGroup(item.groupRef))
+        .map(item => {
+          const { parent, ...rest } = item;
+          return {
+            ...rest,
+            ...(parent && visibleGroup(parent) ? { parent } : {}),
+            children: item.children.filter(visibleGroup),
+          };
+        }),
+      owners: teams.owners,
+    };
     res.json(body);
   });
 
@@ -556,19 +630,47 @@ export async function createRouter(
   router.get('/waivers', async (req, res) => {
     const query = parse(waiversQuerySchema, req.query);
     const credentials = await reader(req);
-    const visible = new Set(await visibility.visibleRefs(credentials));
+    // An entity or owner the caller may not read is answered like a
+    // missing one.
+    const entityRef = query.entityRef
+      ? stringifyEntityRef(await loadEntity(query.entityRef, credentials))
+      : undefined;
+    const owner = query.owner
+      ? stringifyEntityRef(await loadEntity(groupRef(query.owner), credentials))
+      : undefined;
+    const [visible, groups] = await Promise.all([
+      visibility.visibleRefs(credentials).then(lowerCaseSet),
+      groupVisibility.visibleRefs(credentials).then(lowerCaseSet),
+    ]);
     const items = await waivers.list({
-      ...(query.entityRef
-        ? { entityRef: stringifyEntityRef(toRef(query.entityRef)) }
-        : {}),
-      ...(query.owner ? { owner: groupRef(query.owner) } : {}),
+      ...(entityRef ? { entityRef } : {}),
+      ...(owner ? { owner } : {}),
       ...(query.checkId ? { checkId: query.checkId } : {}),
       ...(query.active ? { active: query.active === 'true' } : {}),
     });
+    // Owners that are not groups (users) are looked up one by one.
+    const otherOwners = new Map<string, boolean>();
+    for (const w of items) {
+      const ref = w.scope.type === 'owner' ? w.scope.ownerRef : undefined;
+      if (ref && !groups.has(ref.toLocaleLowerCase('en-US'))) {
+        otherOwners.set(ref, false);
+      }
+    }
+    await Promise.all(
+      [...otherOwners.keys()].map(async ref => {
+        const entity = await catalog
+          .getEntityByRef(ref, { credentials })
+          .catch(() => undefined);
+        otherOwners.set(ref, !!entity);
+      }),
+    );
     const body: WaiversResponse = {
-      // Entity waivers show only for entities the caller may see.
-      items: items.filter(
-        w => w.scope.type !== 'entity' || visible.has(w.scope.entityRef),
+      // Waivers show only for entities and owners the caller may see.
+      items: items.filter(w =>
+        w.scope.type === 'entity'
+          ? visible.has(w.scope.entityRef.toLocaleLowerCase('en-US'))
+          : groups.has(w.scope.ownerRef.toLocaleLowerCase('en-US')) ||
+            otherOwners.get(w.scope.ownerRef) === true,
       ),
     };
     res.json(body);
@@ -580,8 +682,14 @@ export async function createRouter(
     if (!registry.get(request.checkId)) {
       throw new InputError(`Unknown check '${request.checkId}'`);
     }
-    if (new Date(request.expiresAt).getTime() <= Date.now()) {
+    const expires = new Date(request.expiresAt).getTime();
+    if (expires <= Date.now()) {
       throw new InputError('expiresAt must be in the future');
+    }
+    if (expires > Date.now() + waiverMaxDays * 86_400_000) {
+      throw new InputError(
+        `expiresAt must be at most ${waiverMaxDays} days ahead (cicdSecurity.waivers.maxDays)`,
+      );
     }
     const scopeRaw =
       request.scope.type === 'entity'
@@ -632,6 +740,10 @@ export async function createRouter(
   });
 
   return router;
+}
+
+function lowerCaseSet(refs: string[]): Set<string> {
+  return new Set(refs.map(r => r.toLocaleLowerCase('en-US')));
 }
 
 /** A full owner ref; the kind defaults to group, the namespace to default. */
