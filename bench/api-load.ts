@@ -44,7 +44,7 @@ const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : def;
 };
-const ENTITIES = Number(arg('entities', '10000'));
+export const ENTITIES = Number(arg('entities', '10000'));
 const DAYS = Number(arg('days', '90'));
 const DURATION_S = Number(arg('duration', '8'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
@@ -52,8 +52,8 @@ const DBS = arg('db', 'sqlite,pg').split(',');
 const CATALOG_LATENCY = Number(arg('catalog-latency', '5'));
 const PG = process.env.CICD_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:55432';
 const CHECKS = 60;
-const TEAMS = 100;
-const DEPTS = 10;
+export const TEAMS = 100;
+export const DEPTS = 10;
 const DAY_MS = 86_400_000;
 
 /** Deterministic pseudo-random numbers. */
@@ -67,20 +67,21 @@ function rng(seed: number) {
   };
 }
 
-const name = (i: number) => `svc-${String(i).padStart(5, '0')}`;
-const team = (t: number) => `group:default/team-${String(t).padStart(2, '0')}`;
+export const name = (i: number) => `svc-${String(i).padStart(5, '0')}`;
+export const team = (t: number) =>
+  `group:default/team-${String(t).padStart(2, '0')}`;
 
 const checkIds = Array.from(
   { length: CHECKS },
   (_, i) => `bench-check-${String(i + 1).padStart(2, '0')}`,
 );
-const checkMeta = checkIds.map((id, i) => ({
+export const checkMeta = checkIds.map((id, i) => ({
   id,
   category: CHECK_CATEGORIES[i % CHECK_CATEGORIES.length].id,
   severity: SEVERITIES[i % SEVERITIES.length],
 }));
 
-function catalogEntities(): Entity[] {
+export function catalogEntities(): Entity[] {
   const out: Entity[] = [];
   for (let i = 0; i < ENTITIES; i++) {
     out.push({
@@ -108,7 +109,7 @@ async function insertBatched(
   }
 }
 
-async function seed(db: Knex, store: DatabaseScorecardStore) {
+export async function seed(db: Knex, store: DatabaseScorecardStore) {
   const started = Date.now();
   await store.groups.replace([
     { groupRef: 'group:default/org', type: 'organization' },
@@ -267,7 +268,7 @@ type RouteResult = {
   p99: number;
 };
 
-function percentile(sorted: number[], p: number) {
+export function percentile(sorted: number[], p: number) {
   if (!sorted.length) return NaN;
   return sorted[
     Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
@@ -354,7 +355,7 @@ const quietLogger = {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-async function openDb(
+export async function openDb(
   kind: string,
 ): Promise<{ knex: Knex; close: () => Promise<void> }> {
   if (kind === 'pg') {
@@ -531,7 +532,10 @@ async function main() {
   }
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exit(1);
-});
+// Run only as `node bench/run.js api-load`; other benchmarks import the seeding.
+if (process.argv[2] === 'api-load') {
+  main().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+}
