@@ -15,8 +15,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
  */
 export function fakeCatalog(options: {
   entities: Entity[];
-  /** Whether a user may read an entity; everything is visible without it. */
-  canRead?: (userEntityRef: string | undefined, entity: Entity) => boolean;
+  /**
+   * Whether a user may read an entity (e.g. a permission policy's decision);
+   * everything is visible without it. Services read everything.
+   */
+  canRead?: (
+    userEntityRef: string | undefined,
+    entity: Entity,
+  ) => boolean | Promise<boolean>;
   /** Simulated latency of each catalog call. */
   latencyMs?: number;
   /** Counts catalog calls, for benchmarks. */
@@ -32,10 +38,10 @@ export function fakeCatalog(options: {
     options.latencyMs
       ? new Promise(r => setTimeout(r, options.latencyMs))
       : Promise.resolve();
-  const visible = (
+  const visible = async (
     credentials: BackstageCredentials | undefined,
     e: Entity,
-  ) => {
+  ): Promise<boolean> => {
     if (!options.canRead) return true;
     const p = credentials?.principal as {
       type?: string;
@@ -55,7 +61,7 @@ export function fakeCatalog(options: {
         typeof ref === 'string' ? parseEntityRef(ref) : ref,
       ).toLocaleLowerCase('en-US');
       const e = byRef.get(key);
-      return e && visible(opts?.credentials, e) ? e : undefined;
+      return e && (await visible(opts?.credentials, e)) ? e : undefined;
     },
     async queryEntities(
       request: {
@@ -80,11 +86,13 @@ export function fakeCatalog(options: {
         };
       }
       const limit = request.limit ?? 20;
-      const all = options.entities.filter(
-        e =>
-          (!state.kinds || state.kinds.includes(e.kind.toLowerCase())) &&
-          visible(opts?.credentials, e),
+      const ofKind = options.entities.filter(
+        e => !state.kinds || state.kinds.includes(e.kind.toLowerCase()),
       );
+      const seen = options.canRead
+        ? await Promise.all(ofKind.map(e => visible(opts?.credentials, e)))
+        : undefined;
+      const all = seen ? ofKind.filter((_, i) => seen[i]) : ofKind;
       const items = all.slice(state.offset, state.offset + limit).map(e => ({
         kind: e.kind,
         metadata: {
