@@ -35,6 +35,77 @@ export interface Config {
        * scorecard; it is not retried in the same cycle. Default: 120000.
        */
       readTimeoutMs?: number;
+
+      /**
+       * Where `url:` sources may point. `url:` sources are read with the
+       * backend's own integration credentials (`integrations:`), so whoever
+       * can register an entity in the catalog could otherwise point it at
+       * any repository those credentials can read (a confused deputy).
+       *
+       * Each entry names a host (with its port, if any) and, optionally,
+       * path prefixes on it, matched by whole path segments and without
+       * regard to case, e.g. `{ host: github.com, paths: ['my-org/'] }` or
+       * `{ host: gitlab.example.com, paths: ['platform/', 'security/tools/'] }`.
+       * An entry without `paths` allows the whole host.
+       *
+       * Default (unset): a `url:` source must lie on the host and under the
+       * first path segment (the GitHub organisation, the top-level GitLab
+       * group) of the catalog location that registered the entity
+       * (`backstage.io/managed-by-location` and
+       * `backstage.io/managed-by-origin-location`, when they are `url:`
+       * locations; `file:` locations are set up by the operator and
+       * trusted). Entities without such a location cannot use `url:`
+       * sources. A refused source shows the "no source" state with the
+       * reason, and no request is made. `dir:` sources are governed by
+       * `localRoots` only.
+       */
+      allow?: Array<{
+        /** Host of the SCM, e.g. `github.com` or `gitlab.example.com:8443`. */
+        host: string;
+        /** Path prefixes on the host, e.g. `my-org/`. Default: the whole host. */
+        paths?: string[];
+      }>;
+
+      /**
+       * Files larger than this many bytes are listed (checks see that they
+       * exist) but never read nor kept in memory. Default: 1048576 (1 MiB).
+       * Secret scanning of larger files needs a larger value (16 MiB at
+       * most is advisable).
+       */
+      maxFileBytes?: number;
+
+      /**
+       * Largest total of bytes read from one repository: the files a scan
+       * reads (not larger than `maxFileBytes`, outside `node_modules`,
+       * `vendor`, `.git` and similar folders, not images, archives or
+       * compiled binaries by extension). A repository over the budget ends
+       * its scan while it is being downloaded (or, for `dir:` sources,
+       * before it is read); the component keeps its last scorecard and shows
+       * the state `error` with the reason "repository is larger than …".
+       * Default: 67108864 (64 MiB).
+       */
+      maxTotalBytes?: number;
+    };
+
+    /** On-demand refreshes (`POST /scorecards/:entityRef/refresh`). */
+    refresh?: {
+      /**
+       * Refreshes one caller (a user, or a calling service) may ask for per
+       * minute, per backend replica; more are answered 429 with a
+       * `Retry-After` header. Refreshes are queued behind the same
+       * concurrency limit as scheduled scans (`concurrency`), and an entity
+       * already queued or being scanned is not queued again. Default: 30.
+       */
+      rateLimit?: number;
+    };
+
+    /** Portal waivers (`POST /waivers`). */
+    waivers?: {
+      /**
+       * Longest lifetime of a waiver, in days: an expiry further ahead (or
+       * in the past) is refused with 400. Default: 365.
+       */
+      maxDays?: number;
     };
 
     /**
