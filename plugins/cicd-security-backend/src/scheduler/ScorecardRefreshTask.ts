@@ -115,6 +115,12 @@ export interface RefreshSummary {
   stale: number;
   failed: number;
   noSource: number;
+  /**
+   * Entities not scanned because the scheduler aborted the run (its timeout
+   * passed, it was cancelled, or the replica is shutting down); the next run
+   * scans them. Absent when the run was not aborted.
+   */
+  notStarted?: number;
   durationMs: number;
 }
 
@@ -173,11 +179,11 @@ export class ScorecardRefreshTask {
         scope: 'global',
         ...this.#schedule,
         ...(initialDelay ? { initialDelay } : {}),
-        fn: async () => {
+        fn: async signal => {
           if (this.#handOff(shard)) return;
           this.#runningShards++;
           try {
-            await this.runShard(shard);
+            await this.runShard(shard, signal);
           } finally {
             this.#runningShards--;
             this.#handOffs.delete(shard);
@@ -189,8 +195,8 @@ export class ScorecardRefreshTask {
       id: NEW_ENTITIES_TASK_ID,
       scope: 'global',
       ...this.#newEntitiesSchedule,
-      fn: async () => {
-        await this.runNewEntities();
+      fn: async signal => {
+        await this.runNewEntities(signal);
       },
     });
   }
@@ -227,7 +233,7 @@ export class ScorecardRefreshTask {
    * Scan only the components that have no stored scorecard at all (new in
    * the catalog). Cheap when there are none: one catalog walk and one lookup.
    */
-  async runNewEntities(): Promise<RefreshSummary> {
+  async runNewEntities(signal?: AbortSignal): Promise<RefreshSummary> {
     if (this.#runningShards > 0) {
       // A cycle is running here and will reach them; look again in a minute.
       return {
@@ -246,7 +252,7 @@ export class ScorecardRefreshTask {
     } catch (e) {
       throw new ForwardedError('cicd-security could not read the store', e);
     }
-    return this.#run(ref => !known.has(ref), 'new components', true);
+    return this.#run(ref => !known.has(ref), 'new components', true, signal);
   }
 
   /** The schedule of the task that scans never-scanned components. */
@@ -254,16 +260,22 @@ export class ScorecardRefreshTask {
     return this.#newEntitiesSchedule;
   }
 
-  /** One full pass over the catalog (every shard, in this process). */
-  async run(): Promise<RefreshSummary> {
-    return this.#run(() => true, 'all shards');
+  /**
+   * One full pass over the catalog (every shard, in this process). When
+   * `signal` aborts, no further scan starts and the run ends once the scans
+   * in flight have.
+   */
+  async run(signal?: AbortSignal): Promise<RefreshSummary> {
+    return this.#run(() => true, 'all shards', false, signal);
   }
 
-  /** One pass over the entities of one shard. */
-  async runShard(shard: number): Promise<RefreshSummary> {
+  /** One pass over the entities of one shard (stopped early like {@link run}). */
+  async runShard(shard: number, signal?: AbortSignal): Promise<RefreshSummary> {
     return this.#run(
       ref => shardOf(ref, this.#shards) === shard,
       `shard ${shard + 1}/${this.#shards}`,
+      false,
+      signal,
     );
   }
 
@@ -271,6 +283,7 @@ export class ScorecardRefreshTask {
     include: (entityRef: string) => boolean,
     label: string,
     quietWhenEmpty = false,
+    signal?: AbortSignal,
   ): Promise<RefreshSummary> {
     const { logger, store, scanner } = this.#options;
     const started = Date.now();
@@ -304,6 +317,12 @@ export class ScorecardRefreshTask {
     await Promise.all(
       entities.map(({ entity, ref }) =>
         this.#queue.limiter.run(async () => {
+          if (signal?.aborted) {
+            // The scheduler gave the run up (and may give the shard to
+            // another replica): start nothing more.
+            summary.notStarted = (summary.notStarted ?? 0) + 1;
+            return;
+          }
           if (!this.#queue.begin(ref)) {
             summary.unchanged++;
             return;
@@ -374,6 +393,13 @@ export class ScorecardRefreshTask {
         `${summary.rescored} re-scored, ${summary.stale} stale, ${summary.failed} failed, ` +
         `${summary.noSource} without source, ${summary.durationMs} ms`,
     );
+    if (summary.notStarted) {
+      logger.warn(
+        `cicd-security refresh (${label}) was aborted (${abortReason(
+          signal,
+        )}): ${summary.notStarted} components left for the next run`,
+      );
+    }
     return summary;
   }
 }
@@ -399,6 +425,12 @@ export async function listComponents(options: {
     entities.push(...response.items);
   }
   return entities;
+}
+
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason = signal?.reason;
+  if (reason instanceof Error) return reason.message;
+  return reason ? String(reason) : 'aborted';
 }
 
 function addJitter(
