@@ -730,7 +730,7 @@ function addRow(p: Partial, r: StatRow, past: Map<string, number>) {
   }
   for (let i = 0; i < r.cats.length; i++) {
     const v = r.cats[i];
-    if (v === v) {
+    if (!Number.isNaN(v)) {
       p.catSum[i] += v;
       p.catN[i]++;
     }

@@ -29,6 +29,7 @@ export const unpinnedCiPlugins = createScorecardCheck({
     const findings: CheckFinding[] = [];
     let total = 0;
     for (const az of getAzurePipelines(snapshot)) {
+      // eslint-disable-next-line no-loop-func -- runs within this iteration only
       const walk = (node: unknown, depth: number): void => {
         if (depth > 40) return;
         if (isSeq(node)) {

@@ -171,6 +171,7 @@ export const unprotectedDeployments = createScorecardCheck({
 
     // Azure Pipelines.
     for (const az of getAzurePipelines(snapshot)) {
+      // eslint-disable-next-line no-loop-func -- runs within this iteration only
       const walk = (node: unknown, depth: number): void => {
         if (depth > 40) return;
         if (isSeq(node)) {

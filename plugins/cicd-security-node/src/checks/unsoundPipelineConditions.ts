@@ -37,7 +37,7 @@ function fixedCondition(value: string): string | undefined {
   let out = '';
   let last = 0;
   for (const s of spans) {
-    out += value.slice(last, s.start) + `(${s.inner})`;
+    out += `${value.slice(last, s.start)}(${s.inner})`;
     last = s.end;
   }
   out += value.slice(last);

@@ -23,15 +23,13 @@ import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Contexts naming the pull request's (or triggering run's) own code. */
 const UNTRUSTED_REF_RE = new RegExp(
-  '^(?:' +
-    [
-      'github\\.head_ref',
-      'github\\.event\\.pull_request\\.head\\.(?:sha|ref|repo\\.full_name)',
-      'github\\.event\\.pull_request\\.merge_commit_sha',
-      'github\\.event\\.workflow_run\\.(?:head_sha|head_branch|head_commit\\.id|head_repository\\.full_name)',
-      'github\\.event\\.workflow_run\\.pull_requests\\.\\*\\.head\\.(?:sha|ref)',
-    ].join('|') +
-    ')$',
+  `^(?:${[
+    'github\\.head_ref',
+    'github\\.event\\.pull_request\\.head\\.(?:sha|ref|repo\\.full_name)',
+    'github\\.event\\.pull_request\\.merge_commit_sha',
+    'github\\.event\\.workflow_run\\.(?:head_sha|head_branch|head_commit\\.id|head_repository\\.full_name)',
+    'github\\.event\\.workflow_run\\.pull_requests\\.\\*\\.head\\.(?:sha|ref)',
+  ].join('|')})$`,
 );
 /** On `issue_comment`, the PR head usually arrives through a lookup step's output. */
 const LOOKED_UP_HEAD_RE =
