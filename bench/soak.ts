@@ -19,6 +19,8 @@
  * Bounded form for CI (about a minute):
  *   node --expose-gc bench/run.js soak --entities 1000 --duration 20 --clients 20 --db sqlite
  *
+ * SOAK_QUERY_TIMES=1 also prints the SQL statements that took the most time.
+ *
  * PostgreSQL: CICD_BENCH_PG (default postgresql://postgres@127.0.0.1:55432),
  * database `cicd_bench` (re-created on each run). Exits with 1 when a route
  * had errors or the heap grew more than 1.5x over the run.
@@ -134,7 +136,8 @@ const { parentPort, workerData } = require('worker_threads');
 const http = require('http');
 const { port, routes, durationS, clients } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-const stats = routes.map(r => ({ route: r.route, latencies: [], statuses: {}, failed: 0 }));
+const stats = routes.map(r => ({ route: r.route, latencies: [], statuses: {}, failed: 0, failures: {} }));
+const perMinute = [];
 const wheel = [];
 routes.forEach((r, i) => { for (let w = 0; w < r.weight; w++) wheel.push(i); });
 const request = (i, path) => new Promise(resolve => {
@@ -145,15 +148,23 @@ const request = (i, path) => new Promise(resolve => {
       const s = stats[i];
       s.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       s.statuses[res.statusCode] = (s.statuses[res.statusCode] || 0) + 1;
+      const minute = Math.floor((Date.now() - started) / 60000);
+      perMinute[minute] = (perMinute[minute] || 0) + 1;
       resolve();
     });
   });
   req.on('timeout', () => req.destroy(new Error('timeout')));
-  req.on('error', () => { stats[i].failed++; resolve(); });
+  req.on('error', e => {
+    const s = stats[i];
+    s.failed++;
+    const key = e.code || e.message;
+    s.failures[key] = (s.failures[key] || 0) + 1;
+    resolve();
+  });
   req.end();
 });
+const started = Date.now();
 (async () => {
-  const started = Date.now();
   const end = started + durationS * 1000;
   let n = 0;
   await Promise.all(Array.from({ length: clients }, async (_, c) => {
@@ -165,7 +176,7 @@ const request = (i, path) => new Promise(resolve => {
     }
   }));
   agent.destroy();
-  parentPort.postMessage({ stats, elapsed: (Date.now() - started) / 1000 });
+  parentPort.postMessage({ stats, perMinute, elapsed: (Date.now() - started) / 1000 });
 })();
 `;
 
@@ -241,6 +252,27 @@ async function soak(kind: string): Promise<boolean> {
   await new Promise(r => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
 
+  const qt = new Map<string, { n: number; ms: number }>();
+  if (process.env.SOAK_QUERY_TIMES) {
+    const open = new Map<string, [string, bigint]>();
+    knex.on('query', (q: any) =>
+      open.set(q.__knexQueryUid, [
+        q.sql.replace(/(\?, )+\?/g, '?…').slice(0, 160),
+        process.hrtime.bigint(),
+      ]),
+    );
+    const done = (_r: unknown, q: any) => {
+      const o = open.get(q.__knexQueryUid);
+      if (!o) return;
+      open.delete(q.__knexQueryUid);
+      const e = qt.get(o[0]) ?? { n: 0, ms: 0 };
+      e.n++;
+      e.ms += Number(process.hrtime.bigint() - o[1]) / 1e6;
+      qt.set(o[0], e);
+    };
+    knex.on('query-response', done);
+    knex.on('query-error', (_e: unknown, q: any) => done(null, q));
+  }
   gc?.();
   const start = process.memoryUsage();
   let maxRss = start.rss;
@@ -265,13 +297,15 @@ async function soak(kind: string): Promise<boolean> {
     method: r.method,
     paths: Array.from({ length: 500 }, (_, i) => r.path(i)),
   }));
-  const { stats, elapsed } = await new Promise<{
+  const { stats, perMinute, elapsed } = await new Promise<{
     stats: Array<{
       route: string;
       latencies: number[];
       statuses: Record<string, number>;
       failed: number;
+      failures: Record<string, number>;
     }>;
+    perMinute: Array<number | null>;
     elapsed: number;
   }>((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
@@ -313,7 +347,7 @@ async function soak(kind: string): Promise<boolean> {
       p99: round(percentile(sorted, 99)),
       errors,
       'limited (429)': limited,
-      statuses: Object.entries(s.statuses)
+      statuses: [...Object.entries(s.statuses), ...Object.entries(s.failures)]
         .map(([code, n]) => `${code}:${n}`)
         .join(' '),
     };
@@ -326,6 +360,17 @@ async function soak(kind: string): Promise<boolean> {
     )} req/s, ${errorsTotal} errors, ${scans} refresh scans ran`,
   );
   console.table(rows);
+  if (qt.size) {
+    console.table(
+      [...qt]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, 15)
+        .map(([sql, e]) => ({ ms: Math.round(e.ms), n: e.n, sql })),
+    );
+  }
+  console.log(
+    `${kind} requests per minute: ${perMinute.map(n => n ?? 0).join(', ')}`,
+  );
   const heapRatio = end.heapUsed / start.heapUsed;
   console.log(
     `${kind} memory: RSS start ${mb(start.rss)} MB, end ${mb(
