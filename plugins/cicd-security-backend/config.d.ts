@@ -7,6 +7,10 @@ export interface Config {
      * When the scan of every catalog component runs.
      * Default: every 30 minutes, first run 5 seconds after start, 10 minute timeout:
      * `{ frequency: { minutes: 30 }, initialDelay: { seconds: 5 }, timeout: { minutes: 10 } }`.
+     * A shard run still going at its timeout starts no further scan (the
+     * components left are scanned by the next run); the claim of a replica
+     * that died mid-run is released by the scheduler after the timeout, and
+     * another replica runs the shard.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 
