@@ -674,6 +674,8 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     // budget); the budget stops at 8 MiB (15 to 65 MiB measured at the
     // peak, garbage not yet collected included).
     expect(peakMiB).toBeLessThan(128);
+    // Not retried: one download for each scan.
+    expect(gitlab.count('archive')).toBe(2);
     const after = await store.getScorecard(ref);
     expect(after).toMatchObject({
       state: 'error',
