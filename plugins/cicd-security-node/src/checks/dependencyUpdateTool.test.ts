@@ -1,5 +1,6 @@
 import { dependencyUpdateTool } from './dependencyUpdateTool';
 import { runOnFixture } from '../testing';
+import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-update-tool', () => {
   it.each([
@@ -82,5 +83,23 @@ describe('dependency-update-tool', () => {
       /^Dependabot configuration .github\/dependabot.yml YAML /,
     );
     expect(snapshot.problems.some(p => p.kind === 'parse-error')).toBe(true);
+  });
+
+  it('reads every JSON5 form in a Renovate config: escaped quotes, unquoted keys, hex numbers, trailing commas', async () => {
+    const snapshot = new InMemorySnapshot({
+      'package.json': '{"name":"x","dependencies":{"a":"1.0.0"}}',
+      'renovate.json5': [
+        '// Renovate settings',
+        '{',
+        "  description: 'it\\'s ours',",
+        "  extends: ['config:recommended',],",
+        '  prConcurrentLimit: 0x0A,',
+        "  enabledManagers: ['npm'], /* only npm */",
+        '}',
+      ].join('\n'),
+    });
+    const outcome = await dependencyUpdateTool.run(snapshot);
+    expect(outcome).toMatchObject({ status: 'pass' });
+    expect(snapshot.problems).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
-import { isMap, isScalar, parse as parseYamlValue } from 'yaml';
+import JSON5 from 'json5';
+import { isMap, isScalar } from 'yaml';
 import { RepoSnapshot } from '../snapshot';
 import { getKeyNode, getNode, parseYaml, seqItems } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
@@ -185,47 +186,9 @@ function readDependabot(snapshot: RepoSnapshot, file: string): ToolConfig {
   return { tool: 'Dependabot', file, line: at.line, column: at.column, covers };
 }
 
-/** Comments out of JSON5 (string-aware), so that the YAML parser reads the rest. */
-function stripJsonComments(text: string): string {
-  let out = '';
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-      out += c;
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const skipped = text.slice(i, end < 0 ? text.length : end + 2);
-      out += skipped.replace(/[^\n]/g, ' ');
-      i = end < 0 ? text.length : end + 1;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 /** Parse JSON or JSON5 text into plain JS, or throw. */
 function parseJson5(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // JSON5 is close to YAML flow style once comments are gone.
-    return parseYamlValue(
-      stripJsonComments(text).replace(/,(\s*[}\]])/g, '$1'),
-      {
-        schema: 'core',
-      },
-    );
-  }
+  return JSON5.parse(text);
 }
 
 function renovateCoverage(
