@@ -691,7 +691,7 @@ describe('EntityScanner', () => {
         registry: new CheckRegistry([fakeCheck, listing]),
         logger,
         localRoots: [],
-        urlReader: { readTree },
+        urlReader: { readTree: readTree as never },
         integrations,
         allow: [{ host: 'github.com' }],
       });
