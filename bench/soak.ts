@@ -282,12 +282,18 @@ async function soak(kind: string): Promise<boolean> {
     maxRss = Math.max(maxRss, m.rss);
     maxHeap = Math.max(maxHeap, m.heapUsed);
   }, 1000);
+  /** Heap after a forced GC, each minute (with --expose-gc): flat when bounded. */
+  const heapAfterGc: number[] = [];
   const progress = setInterval(() => {
     const m = process.memoryUsage();
+    if (gc) {
+      gc();
+      heapAfterGc.push(mb(process.memoryUsage().heapUsed));
+    }
     console.log(
-      `  … ${kind}: rss ${mb(m.rss)} MB, heap ${mb(
-        m.heapUsed,
-      )} MB, ${scans} refresh scans`,
+      `  … ${kind}: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB${
+        gc ? ` (${heapAfterGc[heapAfterGc.length - 1]} MB after GC)` : ''
+      }, ${scans} refresh scans`,
     );
   }, 60_000);
 
@@ -381,7 +387,9 @@ async function soak(kind: string): Promise<boolean> {
       gc
         ? `; after a forced GC: heap ${mb(start.heapUsed)} → ${mb(
             end.heapUsed,
-          )} MB (end/start ${heapRatio.toFixed(2)}), RSS ${mb(end.rss)} MB`
+          )} MB (end/start ${heapRatio.toFixed(2)}), RSS ${mb(
+            end.rss,
+          )} MB; heap after GC each minute: ${heapAfterGc.join(', ')} MB`
         : ' (run with node --expose-gc for the heap after a forced GC)'
     }`,
   );
