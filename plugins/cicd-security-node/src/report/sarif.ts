@@ -4,8 +4,9 @@ import {
   Finding,
   Severity,
 } from '@cicd-security/plugin-cicd-security-common';
+import type * as Sarif from 'sarif';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+const LEVEL: Record<Severity, Sarif.Result.level> = {
   critical: 'error',
   high: 'error',
   medium: 'warning',
@@ -45,9 +46,9 @@ export interface SarifOptions {
  * help, results with a region and partial fingerprints. Paths are relative to
  * the scanned root (`%SRCROOT%`). Used by the CLI and by the portal's export.
  */
-export function buildSarif(options: SarifOptions): Record<string, unknown> {
+export function buildSarif(options: SarifOptions): Sarif.Log {
   const { version, docsBase, checks, targets, readGuide } = options;
-  const rules = checks.map(check => {
+  const rules = checks.map((check): Sarif.ReportingDescriptor => {
     const guide = readGuide?.(check.id);
     return {
       id: check.id,
@@ -119,13 +120,13 @@ function toResult(
   ruleIndex: number,
   prefix: string | undefined,
   kind: string,
-) {
+): Sarif.Result {
   let uri: string | undefined;
   if (f.file) {
     if (kind === 'file' || !prefix) uri = f.file;
     else uri = `${prefix.replace(/\/+$/, '')}/${f.file}`;
   }
-  const region: Record<string, unknown> = {};
+  const region: Sarif.Region = {};
   if (f.line) region.startLine = f.line;
   if (f.line && f.column) region.startColumn = f.column;
   if (f.endLine && f.endLine >= (f.line ?? 0)) region.endLine = f.endLine;
@@ -137,7 +138,7 @@ function toResult(
     region.endColumn = f.endColumn;
   }
   if (f.snippet) region.snippet = { text: f.snippet };
-  const result: Record<string, unknown> = {
+  const result: Sarif.Result = {
     ruleId: f.checkId,
     ruleIndex,
     level: LEVEL[f.severity],
