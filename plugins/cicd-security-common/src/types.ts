@@ -121,6 +121,12 @@ export interface CheckResult {
   /** Why a check is not-applicable, inconclusive or errored, or a short summary. */
   reason?: string;
   findings: Finding[];
+  /**
+   * Findings past the engine's per-check listing cap: left out of `findings`
+   * (whose last entry then says how many were not listed) but counted here,
+   * so counts and scores cover every finding.
+   */
+  unlisted?: { findings: number; suppressed: number; critical: number };
 }
 
 /** A file the engine could not use, or a parse problem with its location. */

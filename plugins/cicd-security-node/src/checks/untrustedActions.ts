@@ -240,6 +240,13 @@ export const untrustedActions = createScorecardCheck({
     const findings: CheckFinding[] = [];
     let total = 0;
     const bad = new Set<string>();
+    // Each distinct action is compared with the popular ones once.
+    const squats = new Map<string, string | undefined>();
+    const typosquat = (owner: string, name: string) => {
+      const k = `${owner}/${name}`;
+      if (!squats.has(k)) squats.set(k, typosquatOf(owner, name));
+      return squats.get(k);
+    };
     for (const wf of getWorkflows(snapshot)) {
       for (const { uses, where } of usesRefs(wf)) {
         const u = parseUses(uses.value);
@@ -259,7 +266,7 @@ export const untrustedActions = createScorecardCheck({
             suggestedFix: { description: `Replace ${u.repo} with ${archived}` },
           });
         }
-        const target = typosquatOf(u.owner, u.name);
+        const target = typosquat(u.owner, u.name);
         if (target) {
           bad.add(key);
           findings.push({

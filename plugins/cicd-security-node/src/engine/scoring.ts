@@ -185,12 +185,19 @@ export function countResults(results: CheckResult[]): ScorecardCounts {
     else if (r.status === 'not-applicable') counts.notApplicable++;
     else if (r.status === 'inconclusive') counts.inconclusive++;
     else counts.errored++;
-    for (const f of r.findings) {
+    // With unlisted findings, the last one only says how many there are.
+    const listed = r.unlisted ? r.findings.slice(0, -1) : r.findings;
+    for (const f of listed) {
       if (f.suppressed) counts.suppressedFindings++;
       else {
         counts.findings++;
         if (f.severity === 'critical') counts.criticalFindings++;
       }
+    }
+    if (r.unlisted) {
+      counts.suppressedFindings += r.unlisted.suppressed;
+      counts.findings += r.unlisted.findings - r.unlisted.suppressed;
+      counts.criticalFindings += r.unlisted.critical;
     }
   }
   return counts;

@@ -116,11 +116,7 @@ export function parseAzurePipeline(
 }
 
 function safeResolve(file: YamlFile, node: unknown): Node | undefined {
-  try {
-    return ((node as any).resolve(file.doc) ?? undefined) as Node | undefined;
-  } catch {
-    return undefined;
-  }
+  return file.deref(node);
 }
 
 const AZURE_RE =

@@ -89,11 +89,7 @@ export function parseCircleci(
 }
 
 function safeResolve(file: YamlFile, node: unknown): Node | undefined {
-  try {
-    return ((node as any).resolve(file.doc) ?? undefined) as Node | undefined;
-  } catch {
-    return undefined;
-  }
+  return file.deref(node);
 }
 
 /** Paths of CircleCI configurations. */

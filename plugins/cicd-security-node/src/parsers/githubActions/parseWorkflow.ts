@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Node, YAMLMap } from 'yaml';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
 import {
   getKeyNode,
@@ -298,12 +298,7 @@ function readPermissions(
  * locations are those of the anchored original).
  */
 function deref(file: YamlFile, node: Node | undefined): Node | undefined {
-  if (!isAlias(node)) return node;
-  try {
-    return (node.resolve(file.doc) ?? undefined) as Node | undefined;
-  } catch {
-    return undefined;
-  }
+  return file.deref(node);
 }
 
 function scalarString(node: unknown): string | undefined {

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
 import {
   getNode,
@@ -327,12 +327,7 @@ function mergedMap(file: YamlFile, node: unknown): YAMLMap | undefined {
 }
 
 function deref(file: YamlFile, node: unknown): Node | undefined {
-  if (!isAlias(node)) return (node ?? undefined) as Node | undefined;
-  try {
-    return (node.resolve(file.doc) ?? undefined) as Node | undefined;
-  } catch {
-    return undefined;
-  }
+  return file.deref(node);
 }
 
 function scalar(node: unknown): string | undefined {

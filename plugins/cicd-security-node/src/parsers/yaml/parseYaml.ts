@@ -1,5 +1,7 @@
 import {
+  Alias,
   Document,
+  isAlias,
   isMap,
   isPair,
   isScalar,
@@ -34,6 +36,11 @@ export interface LocatedString {
 export class YamlFile {
   readonly lineCounter: LineCounter;
 
+  /** Where each alias leads, resolved once for the whole document. */
+  readonly #aliases: Map<Alias, Node | undefined>;
+  /** A note when aliases past the cap (or cyclic ones) were not followed. */
+  readonly aliasProblems: ScanProblem[];
+
   constructor(
     readonly path: string,
     readonly text: string,
@@ -41,6 +48,31 @@ export class YamlFile {
     lineCounter: LineCounter,
   ) {
     this.lineCounter = lineCounter;
+    const { targets, overCap } = indexAliases(doc);
+    this.#aliases = targets;
+    this.aliasProblems = [];
+    if (overCap) {
+      const at = this.pos(overCap.alias.range?.[0] ?? 0);
+      this.aliasProblems.push({
+        file: path,
+        line: at.line,
+        column: at.column,
+        kind: 'parse-error',
+        message: `YAML aliases would expand to more than ${overCap.limit}; this alias and the ones after it are not followed`,
+      });
+    }
+  }
+
+  /**
+   * The node an alias (`*anchor`) names, so that jobs, steps and maps reused
+   * through anchors are read like written-out ones (their locations are those
+   * of the anchored original); any other node as it is. Undefined for an
+   * alias that names no anchor, names its own ancestor (a cycle) or is past
+   * the alias cap. Constant time: aliases are resolved once per document.
+   */
+  deref(node: unknown): Node | undefined {
+    if (isAlias(node)) return this.#aliases.get(node);
+    return (node ?? undefined) as Node | undefined;
   }
 
   /** Position of a source offset, 1-based. */
@@ -145,8 +177,96 @@ const PARSE_OPTIONS = {
   schema: 'core',
 } as const;
 
-/** Alias expansion cap when converting to plain JS (alias bombs). */
-export const MAX_ALIAS_COUNT = 100;
+/** Aliases followed per document; later ones are not followed. */
+export const MAX_ALIAS_COUNT = 100_000;
+/**
+ * Nodes the followed aliases may expand to in total (each alias counts the
+ * nodes of what it names, aliases inside included): bounds the work of any
+ * walk that follows aliases, against alias bombs.
+ */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+/**
+ * Resolve every alias of a document in one walk, in document order (an
+ * alias names the closest anchor of that name before it), and measure what
+ * each expands to. Iterative, so deep documents cannot overflow the stack.
+ */
+function indexAliases(doc: Document.Parsed): {
+  targets: Map<Alias, Node | undefined>;
+  overCap?: { alias: Alias; limit: string };
+} {
+  const targets = new Map<Alias, Node | undefined>();
+  const anchors = new Map<string, Node>();
+  /** Expanded size of each finished node that carries an anchor. */
+  const sizes = new Map<Node, number>();
+  let count = 0;
+  let expansion = 0;
+  let overCap: { alias: Alias; limit: string } | undefined;
+  type Frame = { node: Node; children: unknown[]; next: number; size: number };
+  const stack: Frame[] = [];
+  const childrenOf = (node: Node): unknown[] => {
+    if (isMap(node)) {
+      const out: unknown[] = [];
+      for (const p of node.items) out.push(p.key, p.value);
+      return out;
+    }
+    return isSeq(node) ? node.items : [];
+  };
+  /** Size of a leaf or alias; pushes a frame for a collection. */
+  const enter = (child: unknown): number | undefined => {
+    if (child === null || child === undefined || typeof child !== 'object') {
+      return 0;
+    }
+    if (isAlias(child)) {
+      const target = anchors.get(child.source);
+      const size = target ? sizes.get(target) : undefined;
+      // No anchor, or an anchor still open above this alias (a cycle).
+      if (size === undefined || overCap) {
+        targets.set(child, undefined);
+        return 1;
+      }
+      count++;
+      expansion += size;
+      if (count > MAX_ALIAS_COUNT || expansion > MAX_ALIAS_EXPANSION) {
+        overCap = {
+          alias: child,
+          limit:
+            count > MAX_ALIAS_COUNT
+              ? `${MAX_ALIAS_COUNT} aliases`
+              : `${MAX_ALIAS_EXPANSION} nodes`,
+        };
+        targets.set(child, undefined);
+        return 1;
+      }
+      targets.set(child, target);
+      return size;
+    }
+    const node = child as Node;
+    if (node.anchor) anchors.set(node.anchor, node);
+    if (isMap(node) || isSeq(node)) {
+      stack.push({ node, children: childrenOf(node), next: 0, size: 1 });
+      return undefined;
+    }
+    if (node.anchor) sizes.set(node, 1);
+    return 1;
+  };
+  const root = doc.contents;
+  if (root === null || root === undefined) return { targets };
+  const rootSize = enter(root);
+  if (rootSize !== undefined) return { targets, overCap };
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.next < top.children.length) {
+      const size = enter(top.children[top.next++]);
+      if (size !== undefined) top.size += size;
+      continue;
+    }
+    stack.pop();
+    if (top.node.anchor) sizes.set(top.node, top.size);
+    if (stack.length) stack[stack.length - 1].size += top.size;
+  }
+  return { targets, overCap };
+}
 
 /**
  * Parse one YAML document with locations. Syntax errors become problems with a
@@ -159,7 +279,8 @@ export function parseYaml(path: string, text: string): YamlParseResult {
   );
   const problems = yamlProblems(path, doc, lineCounter);
   if (doc.errors.length) return { problems };
-  return { file: new YamlFile(path, text, doc, lineCounter), problems };
+  const file = new YamlFile(path, text, doc, lineCounter);
+  return { file, problems: [...problems, ...file.aliasProblems] };
 }
 
 /** Parse a multi-document YAML stream (GitLab and Kubernetes style files). */
@@ -171,9 +292,9 @@ export function parseYamlAll(path: string, text: string): YamlParseResult[] {
   const list = Array.isArray(docs) ? docs : [];
   return list.map(doc => {
     const problems = yamlProblems(path, doc, lineCounter);
-    return doc.errors.length
-      ? { problems }
-      : { file: new YamlFile(path, text, doc, lineCounter), problems };
+    if (doc.errors.length) return { problems };
+    const file = new YamlFile(path, text, doc, lineCounter);
+    return { file, problems: [...problems, ...file.aliasProblems] };
   });
 }
 
@@ -273,14 +394,53 @@ export function seqItems(seq: unknown): Node[] {
   return isSeq(seq) ? (seq.items as Node[]) : [];
 }
 
-/** Plain JS of a node, bounded against alias bombs; undefined on failure. */
+/** Nesting beyond which {@link toJS} gives up (hostile input). */
+const MAX_TO_JS_DEPTH = 500;
+
+/**
+ * Plain JS of a node: mappings become objects (keys as strings, the last of
+ * duplicate keys wins, `<<` is an ordinary key), sequences arrays, scalars
+ * their value. Aliases are followed through the document's alias index, so
+ * the work is bounded by the alias caps; undefined when nested too deep.
+ */
 export function toJS(file: YamlFile, node: unknown): unknown {
   if (node === undefined || node === null) return undefined;
   try {
-    return (node as Node).toJSON !== undefined
-      ? (node as any).toJS(file.doc, { maxAliasCount: MAX_ALIAS_COUNT })
-      : node;
-  } catch {
-    return undefined;
+    return convert(file, node, 0);
+  } catch (e) {
+    if (e instanceof TooDeep) return undefined;
+    throw e;
   }
+}
+
+class TooDeep extends Error {}
+
+function convert(file: YamlFile, raw: unknown, depth: number): unknown {
+  if (depth > MAX_TO_JS_DEPTH) throw new TooDeep();
+  if (raw === null || typeof raw !== 'object') return raw;
+  const node = file.deref(raw);
+  if (node === undefined) return undefined;
+  if (isScalar(node)) return node.value;
+  if (isSeq(node)) return node.items.map(i => convert(file, i, depth + 1));
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const k = convert(file, pair.key, depth + 1);
+      const key =
+        k === null || k === undefined
+          ? ''
+          : typeof k === 'object'
+          ? JSON.stringify(k)
+          : String(k);
+      // defineProperty: a `__proto__` key is data, never a prototype.
+      Object.defineProperty(out, key, {
+        value: convert(file, pair.value, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return undefined;
 }
