@@ -1,7 +1,7 @@
 import { isMap } from 'yaml';
 import { minimatch } from 'minimatch';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { addProblems, parseYaml, toJS } from '../parsers/yaml';
+import { addProblems, getNode, parseYaml, toJS } from '../parsers/yaml';
 import { RepoSnapshot } from '../snapshot';
 
 /** Names the repository configuration file may have, first found wins. */
@@ -20,7 +20,7 @@ export interface Waiver {
   /** One finding's fingerprint, when the waiver is that narrow. */
   fingerprint?: string;
   reason: string;
-  /** ISO date (YYYY-MM-DD); the waiver stops applying after that day. */
+  /** A calendar date, YYYY-MM-DD; the waiver stops applying after that day (UTC). */
   expires: string;
   /** Line of the waiver in the config file. */
   line?: number;
@@ -101,9 +101,16 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
       w.expires instanceof Date
         ? w.expires.toISOString().slice(0, 10)
         : String(w.expires);
-    if (Number.isNaN(Date.parse(expires))) {
+    if (!isCalendarDate(expires)) {
+      const expiresNode = node && getNode(node, 'expires');
       snapshot.problems.push(
-        problem(`waiver expiry '${expires}' is not a date`, line),
+        problem(
+          `waiver expiry '${expires.slice(
+            0,
+            40,
+          )}' is not a date in the form YYYY-MM-DD (e.g. 2027-03-31); the waiver does not apply`,
+          expiresNode?.range ? yaml.pos(expiresNode.range[0]).line : line,
+        ),
       );
       return;
     }
@@ -120,6 +127,29 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
     // Nothing else is read; unknown keys are tolerated for forward compatibility.
   }
   return { file, ignorePaths, disable, waivers };
+}
+
+/** True for `YYYY-MM-DD` naming a day of the calendar (2026-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d
+  );
+}
+
+/**
+ * True while a waiver applies: through the whole of its expiry day (UTC).
+ * Compares days as dates, on the validated `YYYY-MM-DD` form only.
+ */
+export function waiverActive(expires: string, now: Date): boolean {
+  if (!isCalendarDate(expires)) return false;
+  const [y, m, d] = expires.split('-').map(Number);
+  return now.getTime() < Date.UTC(y, m - 1, d + 1);
 }
 
 /** True when the file is excluded by the repository configuration. */

@@ -4,7 +4,12 @@ import {
   ScanProblem,
 } from '@cicd-security/plugin-cicd-security-common';
 import { FilteredSnapshot, RepoSnapshot } from '../snapshot';
-import { isIgnoredPath, readRepoConfig, RepoConfig } from './repoConfig';
+import {
+  isIgnoredPath,
+  readRepoConfig,
+  RepoConfig,
+  waiverActive,
+} from './repoConfig';
 import { applySuppressions } from './suppression';
 import { CheckOutcome, ScorecardCheck } from '../checks/types';
 import { CheckRegistry } from './CheckRegistry';
@@ -55,9 +60,8 @@ export async function runScan(
   const view = repoConfig.ignorePaths.length
     ? new FilteredSnapshot(snapshot, p => !isIgnoredPath(repoConfig, p))
     : snapshot;
-  const today = now.toISOString().slice(0, 10);
   for (const w of repoConfig.waivers) {
-    if (w.expires < today) {
+    if (!waiverActive(w.expires, now)) {
       snapshot.problems.push({
         file: repoConfig.file ?? '.cicd-security.yaml',
         line: w.line,

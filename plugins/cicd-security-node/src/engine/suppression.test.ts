@@ -133,4 +133,55 @@ describe('suppression', () => {
     );
     expect(r.checks[0].status).toBe('pass');
   });
+
+  it.each([
+    ['Dec 31 2020', 'a date in words'],
+    ['"2026-02-30"', 'a day that does not exist'],
+    ['2099-6-1', 'no leading zeros'],
+    ['"2099-12-31T00:00:00Z"', 'a timestamp'],
+    ['20991231', 'a number'],
+  ])(
+    'rejects the expiry %s (%s) at its line: the waiver does not apply',
+    async expires => {
+      const r = await runScan(
+        new InMemorySnapshot({
+          'a.sh': 'BAD\n',
+          '.cicd-security.yaml': `# waivers\nwaivers:\n  - check: bad-lines\n    reason: legacy\n    expires: ${expires}\n`,
+        }),
+        registry,
+        { now },
+      );
+      expect(r.checks[0]).toMatchObject({ status: 'fail', score: 0 });
+      expect(r.checks[0].findings[0].suppressed).toBeUndefined();
+      expect(r.problems).toContainEqual(
+        expect.objectContaining({
+          file: '.cicd-security.yaml',
+          line: 5,
+          message: expect.stringMatching(/YYYY-MM-DD/),
+        }),
+      );
+    },
+  );
+
+  it('compares expiries as dates: a waiver applies through its last day', async () => {
+    const scan = (expires: string, day: string) =>
+      runScan(
+        new InMemorySnapshot({
+          'a.sh': 'BAD\n',
+          '.cicd-security.yaml': `waivers:\n  - check: bad-lines\n    reason: legacy\n    expires: ${expires}\n`,
+        }),
+        registry,
+        { now: new Date(day) },
+      );
+    expect(
+      (await scan('2026-03-01', '2026-03-01T23:59:00Z')).checks[0].status,
+    ).toBe('pass');
+    expect(
+      (await scan('2026-03-01', '2026-03-02T00:00:00Z')).checks[0].status,
+    ).toBe('fail');
+    // A leap day is a valid date.
+    expect(
+      (await scan('2028-02-29', '2028-02-28T12:00:00Z')).checks[0].status,
+    ).toBe('pass');
+  });
 });

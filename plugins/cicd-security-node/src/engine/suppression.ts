@@ -5,7 +5,7 @@ import {
   Suppression,
 } from '@cicd-security/plugin-cicd-security-common';
 import { RepoSnapshot } from '../snapshot';
-import { RepoConfig } from './repoConfig';
+import { RepoConfig, waiverActive } from './repoConfig';
 
 /** `# cicd-security: ignore[check-a, check-b] reason` (also `//` comments). */
 const INLINE_RE =
@@ -23,7 +23,6 @@ export function applySuppressions(
   config: RepoConfig,
   now: Date = new Date(),
 ): CheckResult[] {
-  const today = now.toISOString().slice(0, 10);
   const lines = new Map<string, string[] | undefined>();
   const lineOf = (file: string, line: number) => {
     if (!lines.has(file)) lines.set(file, snapshot.read(file)?.split('\n'));
@@ -45,7 +44,7 @@ export function applySuppressions(
     const w = config.waivers.find(
       v =>
         v.check === f.checkId &&
-        v.expires >= today &&
+        waiverActive(v.expires, now) &&
         (!v.fingerprint || v.fingerprint === f.fingerprint) &&
         (!v.path ||
           (f.file !== undefined && minimatch(f.file, v.path, { dot: true }))),
