@@ -4,6 +4,8 @@ import { BaseSnapshot, SnapshotOptions } from './RepoSnapshot';
 
 /** Directories never worth reading for CI/CD security. */
 const IGNORED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+/** Open flag that keeps a FIFO from blocking `open` (0 where unsupported). */
+const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
 /** Upper bound on files walked in one repository, so a huge tree cannot stall a scan. */
 const DEFAULT_MAX_FILES = 50_000;
 
@@ -66,9 +68,23 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
             );
             continue;
           }
-          const stat = fs.statSync(target);
+          let stat: fs.Stats;
+          try {
+            stat = fs.statSync(target);
+          } catch (e) {
+            this.skip(childRel, `unreadable: ${(e as Error).message}`);
+            continue;
+          }
           if (stat.isDirectory()) {
             this.skip(childRel, 'symbolic link to a directory (not followed)');
+            continue;
+          }
+          if (!stat.isFile()) {
+            // A FIFO, socket or device: reading it could block forever.
+            this.skip(
+              childRel,
+              'symbolic link to something that is not a regular file (not read)',
+            );
             continue;
           }
           size = stat.size;
@@ -125,12 +141,41 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
     return this.#sizes.get(p);
   }
 
+  /**
+   * Read a listed file without ever blocking: the file may have changed
+   * since it was listed (a FIFO in its place would block a plain read
+   * forever, a link may now point elsewhere). Opens without blocking, then
+   * reads only a regular file inside the root, at most one byte past the
+   * size cap.
+   */
   protected readBytes(p: string) {
+    const abs = path.join(this.#root, p);
+    let fd: number | undefined;
     try {
-      return fs.readFileSync(path.join(this.#root, p));
+      if (!this.#resolveInside(p)) {
+        this.skip(p, 'no longer inside the repository (not read)');
+        return undefined;
+      }
+      fd = fs.openSync(abs, fs.constants.O_RDONLY | NONBLOCK);
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) {
+        this.skip(p, 'not a regular file (not read)');
+        return undefined;
+      }
+      const limit = Math.min(stat.size, this.maxFileBytes + 1);
+      const buffer = Buffer.alloc(limit);
+      let read = 0;
+      while (read < limit) {
+        const n = fs.readSync(fd, buffer, read, limit - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      return read === limit ? buffer : buffer.subarray(0, read);
     } catch (e) {
       this.skip(p, `unreadable: ${(e as Error).message}`);
       return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
   }
 }

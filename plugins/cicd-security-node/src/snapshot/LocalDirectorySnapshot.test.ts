@@ -1,0 +1,70 @@
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { LocalDirectorySnapshot } from './LocalDirectorySnapshot';
+
+function hasMkfifo(): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    execFileSync('mkfifo', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    // BSD mkfifo has no --version; try creating one.
+    const probe = path.join(os.tmpdir(), `cicd-fifo-probe-${process.pid}`);
+    try {
+      execFileSync('mkfifo', [probe], { stdio: 'ignore' });
+      fs.rmSync(probe, { force: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+const itWithFifo = hasMkfifo() ? it : it.skip;
+
+describe('LocalDirectorySnapshot and special files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-fifo-'));
+    fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, '.github/workflows/ok.yml'),
+      'on: push\njobs: {}\n',
+    );
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  itWithFifo('does not list a symbolic link to a FIFO, and notes why', () => {
+    execFileSync('mkfifo', [path.join(dir, 'pipe')]);
+    fs.symlinkSync('../../pipe', path.join(dir, '.github/workflows/ci.yml'));
+    const snapshot = LocalDirectorySnapshot.create(dir);
+    expect(snapshot.files()).toEqual(['.github/workflows/ok.yml']);
+    expect(snapshot.problems).toContainEqual(
+      expect.objectContaining({
+        file: '.github/workflows/ci.yml',
+        kind: 'skipped-file',
+        message: expect.stringMatching(/not a regular file/),
+      }),
+    );
+    // Reading it anyway (it is not listed) never blocks.
+    expect(snapshot.read('.github/workflows/ci.yml')).toBeUndefined();
+  });
+
+  itWithFifo('never blocks on a file that became a FIFO after listing', () => {
+    const file = path.join(dir, '.github/workflows/ok.yml');
+    const snapshot = LocalDirectorySnapshot.create(dir);
+    fs.rmSync(file);
+    execFileSync('mkfifo', [file]);
+    const started = Date.now();
+    expect(snapshot.read('.github/workflows/ok.yml')).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(snapshot.problems).toContainEqual(
+      expect.objectContaining({
+        file: '.github/workflows/ok.yml',
+        message: expect.stringMatching(/not a regular file/),
+      }),
+    );
+  });
+});
