@@ -133,13 +133,13 @@ const conditional = (
  */
 class MatrixPolicy implements PermissionPolicy {
   async handle(
-    request: PolicyQuery,
+    query: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const ref = user?.info.userEntityRef;
     const claims = user?.info.ownershipEntityRefs ?? [];
     if (!ref) return { result: AuthorizeResult.DENY };
-    switch (request.permission.name) {
+    switch (query.permission.name) {
       case 'catalog.entity.read':
         return ref === OUTSIDER
           ? conditional({

@@ -607,22 +607,22 @@ describe('createRouter', () => {
     /** A scanner whose scans end when released; counts scans at once. */
     function slowScanner() {
       const gates: Array<() => void> = [];
-      const stats = { running: 0, peak: 0, started: [] as string[] };
+      const tally = { running: 0, peak: 0, started: [] as string[] };
       const scan = jest.fn(async (entity: Entity) => {
-        stats.started.push(entity.metadata.name);
-        stats.running++;
-        stats.peak = Math.max(stats.peak, stats.running);
+        tally.started.push(entity.metadata.name);
+        tally.running++;
+        tally.peak = Math.max(tally.peak, tally.running);
         await new Promise<void>(resolve => gates.push(resolve));
-        stats.running--;
+        tally.running--;
         return { entityRef: entity.metadata.name, state: 'ok' as const };
       });
       const releaseAll = async () => {
-        while (stats.running > 0 || gates.length) {
+        while (tally.running > 0 || gates.length) {
           gates.splice(0).forEach(g => g());
           await new Promise(r => setTimeout(r, 5));
         }
       };
-      return { scan, stats, releaseAll };
+      return { scan, stats: tally, releaseAll };
     }
 
     it('30 concurrent refreshes of one entity queue one scan', async () => {

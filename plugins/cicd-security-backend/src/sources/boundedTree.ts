@@ -223,7 +223,7 @@ export class BoundedTreeRead {
   }
 
   #tooLarge(): never {
-    throw this.error!;
+    throw new RepositoryTooLargeError(this.#limits.maxTotalBytes, this.#over!);
   }
 }
 

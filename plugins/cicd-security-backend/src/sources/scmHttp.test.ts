@@ -490,7 +490,7 @@ describe('url: sources through the real GitLab UrlReader against a fake GitLab',
     gitlab.sha = SHA_2;
     gitlab.files = {
       ...REPO_FILES,
-      '.gitlab-ci.yml': 'image: node@sha256:' + 'a'.repeat(64) + '\n',
+      '.gitlab-ci.yml': `image: node@sha256:${'a'.repeat(64)}\n`,
     };
     expect((await scanIncrementally(scanner)).action).toBe('scanned');
     expect(gitlab.count('archive')).toBe(2);
