@@ -117,9 +117,12 @@ describe('scanning bad input', () => {
       kind: 'skipped-file',
       message: 'binary file',
     });
+    // Not UTF-8: read as Windows-1252 (Latin-1), with a note.
     expect(problem('Jenkinsfile')[0]).toMatchObject({
-      kind: 'skipped-file',
-      message: 'not valid UTF-8',
+      kind: 'parse-error',
+      message: expect.stringMatching(
+        /not valid UTF-8: decoded as Windows-1252/,
+      ),
     });
     expect(problem('.github/workflows/escape.yml')[0]).toMatchObject({
       kind: 'skipped-file',

@@ -19,7 +19,10 @@ export interface RepoSnapshot {
   files(): readonly string[];
   /** True when the file exists in the snapshot (readable or not). */
   exists(path: string): boolean;
-  /** The file's text, or undefined when missing, binary, too large or not UTF-8. */
+  /**
+   * The file's text, or undefined when missing, binary or too large. Text
+   * that is not UTF-8 is decoded as Windows-1252, with a note.
+   */
   read(path: string): string | undefined;
   /**
    * The raw bytes of a file over the size cap that `read` refuses, up to
@@ -49,6 +52,23 @@ export interface SnapshotOptions {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Windows-1252 characters of bytes 0x80-0x9f (the rest is Latin-1). Spelled
+ * out because Node's TextDecoder decodes 'windows-1252' as plain Latin-1 in
+ * some versions, turning quotes and the euro sign into control characters.
+ * The five undefined bytes keep their C1 code points, as in WHATWG.
+ */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/** Text that is not UTF-8, decoded as Windows-1252 (which covers Latin-1). */
+export function decodeWindows1252(bytes: Buffer): string {
+  return bytes
+    .toString('latin1')
+    .replace(/[\x80-\x9f]/g, c => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
 
 /** Shared behaviour of snapshots: memo, facts and the text decoding rules. */
 export abstract class BaseSnapshot implements RepoSnapshot {
@@ -105,8 +125,16 @@ export abstract class BaseSnapshot implements RepoSnapshot {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      this.skip(path, 'not valid UTF-8');
-      return undefined;
+      // Not UTF-8: most likely Latin-1 or Windows-1252 (old Jenkinsfiles,
+      // scripts saved on Windows). Every byte decodes, so nothing is left
+      // unread; the note says the text may be off for other encodings.
+      this.problems.push({
+        file: path,
+        kind: 'parse-error',
+        message:
+          'not valid UTF-8: decoded as Windows-1252 (Latin-1); characters may be wrong if the file uses another encoding',
+      });
+      return decodeWindows1252(bytes);
     }
   }
 
