@@ -213,3 +213,30 @@ describe('secret rules', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('hardcoded-secrets on many secrets', () => {
+  it('lists 100 secrets of a file and one finding for the rest', async () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    const key = (i: number) =>
+      `AKIA${Array.from(
+        { length: 16 },
+        (_, k) => alphabet[Math.floor(i / 32 ** k) % 32],
+      ).join('')}`;
+    const text = Array.from({ length: 130 }, (_, i) => `K${i}=${key(i)}`).join(
+      '\n',
+    );
+    const out = await hardcodedSecrets.run(
+      new InMemorySnapshot({ 'keys.env': text }),
+    );
+    if (out.status !== 'fail') throw new Error(out.status);
+    expect(out.findings).toHaveLength(101);
+    expect(out.findings[100]).toMatchObject({
+      file: 'keys.env',
+      severity: 'critical',
+    });
+    expect(out.findings[100].message).toMatch(
+      /^30 more secrets in keys\.env were not listed/,
+    );
+    expect(out.reason).toBe('130 hardcoded secrets in 1 file(s)');
+  });
+});

@@ -1,4 +1,4 @@
-import { scanSnapshotSecrets } from '../secrets';
+import { MAX_MATCHES_PER_FILE, scanSnapshotSecrets } from '../secrets';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /**
@@ -31,7 +31,7 @@ export const hardcodedSecrets = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/code-security/secret-scanning/introduction/about-secret-scanning',
   run(snapshot) {
-    const { files, matches } = scanSnapshotSecrets(snapshot);
+    const { files, matches, omitted } = scanSnapshotSecrets(snapshot);
     if (files === 0)
       return outcome.notApplicable('no configuration or script files to scan');
     const findings: CheckFinding[] = matches.map(m => ({
@@ -53,19 +53,42 @@ export const hardcodedSecrets = createScorecardCheck({
           'Rotate the credential, remove it from the file and inject it at run time from the CI platform secret store (e.g. `${{ secrets.NAME }}`, masked GitLab variables, Jenkins credentials).',
       },
     }));
+    // Past 100 secrets in one file, one finding says how many more there are.
+    for (const o of omitted) {
+      const worst = matches.some(
+        m => m.file === o.file && m.severity === 'critical',
+      )
+        ? 'critical'
+        : 'high';
+      findings.push({
+        message: `${o.count} more secret${o.count === 1 ? '' : 's'} in ${
+          o.file
+        } ${
+          o.count === 1 ? 'was' : 'were'
+        } not listed (at most ${MAX_MATCHES_PER_FILE} are listed per file); treat the whole file as compromised`,
+        file: o.file,
+        severity: worst,
+        fingerprintKey: `omitted:${o.file}`,
+        suggestedFix: {
+          description:
+            'Rotate every credential in the file, remove the file from the repository and inject the values at run time from the CI platform secret store.',
+        },
+      });
+    }
     if (findings.length === 0) {
       return outcome.pass(
         `no secrets in ${files} scanned file${files === 1 ? '' : 's'}`,
       );
     }
     const critical = findings.filter(f => f.severity === 'critical').length;
-    const score = critical > 0 ? 0 : Math.max(0, 10 - 2.5 * findings.length);
+    const total = matches.length + omitted.reduce((n, o) => n + o.count, 0);
+    const score = critical > 0 ? 0 : Math.max(0, 10 - 2.5 * total);
     return outcome.fail(
       score,
       findings,
-      `${findings.length} hardcoded secret${
-        findings.length === 1 ? '' : 's'
-      } in ${new Set(matches.map(m => m.file)).size} file(s)`,
+      `${total} hardcoded secret${total === 1 ? '' : 's'} in ${
+        new Set(matches.map(m => m.file)).size
+      } file(s)`,
     );
   },
 });

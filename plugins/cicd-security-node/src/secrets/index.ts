@@ -1,5 +1,13 @@
 export { shannonEntropy } from './entropy';
-export { redactSecret, redactLine, secretHash } from './redact';
+export {
+  redactSecret,
+  redactLine,
+  secretHash,
+  redactKnown,
+  KnownSecrets,
+  MAX_SNIPPET,
+} from './redact';
+export { redactCredentials } from './credentials';
 export {
   SECRET_RULES,
   GENERIC_THRESHOLDS,
@@ -8,9 +16,16 @@ export {
   looksLikeExample,
 } from './rules';
 export type { SecretRule, SecretRuleKind } from './rules';
-export { scanText, scanSnapshotSecrets, isSecretScanPath } from './scanSecrets';
+export {
+  scanText,
+  scanSnapshotSecrets,
+  isSecretScanPath,
+  MAX_MATCHES_PER_FILE,
+  MAX_LARGE_FILE_BYTES,
+} from './scanSecrets';
 export type {
   SecretMatch,
   FileSecretMatch,
   ScanTextOptions,
+  SnapshotSecrets,
 } from './scanSecrets';

@@ -5,7 +5,9 @@
  *
  * Every rule names cheap keywords; the scanner only runs a rule's regular
  * expression on text containing one of them. The expressions avoid nested
- * quantifiers so that hostile input cannot make them backtrack badly.
+ * quantifiers and bound every repetition, so that their time stays linear
+ * in the input however hostile it is (secrets/linearTime.test.ts runs each
+ * on megabytes of adversarial text).
  */
 
 export type SecretRuleKind =
@@ -40,9 +42,13 @@ export interface SecretRule {
   validate?(secret: string, match: RegExpExecArray): boolean;
 }
 
-/** Values that stand for a secret rather than being one: references, templates, masks. */
+/**
+ * Values that stand for a secret rather than being one: references, templates,
+ * masks. Every alternative is anchored at both ends and has one way to match,
+ * so the test is linear in the length of the value.
+ */
 const REFERENCE_RE =
-  /^(?:\$\{\{.*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|<[^>]*>|\{\{.*\}\}|#\{.*\}#?|@Microsoft\.KeyVault\(.*)$/;
+  /^(?:\$\{\{[^\n]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|<[^>]*>|\{\{[^\n]*\}\}|#\{[^\n]*\}#?|@Microsoft\.KeyVault\([^\n]*)$/;
 
 /** True when a value is a variable reference, a template or a mask, not a literal secret. */
 export function isReference(value: string): boolean {
@@ -50,16 +56,47 @@ export function isReference(value: string): boolean {
   if (!v) return true;
   if (REFERENCE_RE.test(v)) return true;
   // A value built from references only, e.g. `${USER}:${PASS}`.
-  if (
-    /\$\{|\$\(|\{\{/.test(v) &&
-    v.replace(/\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|[:@/._-]/g, '') === ''
-  ) {
-    return true;
-  }
-  if (/^\*+$|^x+$|^X+$|^\.+$|^-+$/.test(v)) return true;
+  if (/\$\{|\$\(|\{\{/.test(v) && onlyReferences(v)) return true;
+  if (/^(?:\*+|x+|X+|\.+|-+)$/.test(v)) return true;
   // Already redacted, e.g. `npm_…[REDACTED 36 chars]`.
   if (v.includes('…') || v.includes('[REDACTED')) return true;
   return false;
+}
+
+/**
+ * True when a value is made of `${…}`, `$(…)`, `{{…}}` and the separators
+ * `:@/._-` only. A hand-written scan: each character is looked at a bounded
+ * number of times (a global `replace` restarted an unbounded `[^}]*` at every
+ * `${`, quadratic on `${${${…`).
+ */
+function onlyReferences(v: string): boolean {
+  let i = 0;
+  while (i < v.length) {
+    const c = v[i];
+    if (':@/._-'.includes(c)) {
+      i++;
+      continue;
+    }
+    let close: string;
+    let from: number;
+    if (c === '$' && v[i + 1] === '{') {
+      close = '}';
+      from = i + 2;
+    } else if (c === '$' && v[i + 1] === '(') {
+      close = ')';
+      from = i + 2;
+    } else if (c === '{' && v[i + 1] === '{') {
+      close = '}}';
+      from = i + 2;
+    } else {
+      return false;
+    }
+    const end = v.indexOf(close, from);
+    if (end < 0) return false;
+    if (close === '}}' && v.slice(from, end).includes('}')) return false;
+    i = end + close.length;
+  }
+  return true;
 }
 
 /**
@@ -125,7 +162,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'critical',
     keywords: ['"private_key"'],
     regex:
-      /"private_key"\s{0,10}:\s{0,10}"(?<secret>-----BEGIN[ A-Z]{0,40}PRIVATE KEY-----[^"]{32,})"/g,
+      /"private_key"\s{0,10}:\s{0,10}"(?<secret>-----BEGIN[ A-Z]{0,40}PRIVATE KEY-----[^"]{32,16384})"/g,
   },
   {
     id: 'private-key',
@@ -134,7 +171,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'critical',
     keywords: ['private key'],
     regex:
-      /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?<secret>[A-Za-z0-9+/=\s\\:,-]{32,16384}?)-----END[ A-Z0-9_-]{0,40}PRIVATE KEY/g,
+      /-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----(?<secret>(?:[A-Za-z0-9+/=\s\\:,]|-(?!----)){32,16384})-----END[ A-Z0-9_-]{0,40}PRIVATE KEY/g,
     locateAtMatch: true,
     validate: body => {
       const b64 = body.replace(/\\n|\s|Proc-Type:[^\n]*|DEK-Info:[^\n]*/g, '');
@@ -255,7 +292,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'critical',
     keywords: [':_authtoken', ':_auth', ':_password'],
     regex:
-      /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"']{8,})/gi,
+      /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"']{8,512})/gi,
     validate: s => !isReference(s),
   },
   {
@@ -264,7 +301,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     kind: 'provider',
     severity: 'critical',
     keywords: ['pypi-ageichlwas5vcmc'],
-    regex: /(?<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})/g,
+    regex: /(?<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000})/g,
   },
   {
     id: 'dockerhub-token',
@@ -309,7 +346,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'critical',
     keywords: ['://'],
     regex:
-      /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|amqps?|rediss?|mssql|sqlserver|jdbc:[a-z]+)(?:\+[a-z0-9]+)?:\/\/(?<user>[^\s:@/'"`]{0,100}):(?<secret>[^\s@/'"`]{1,200})@/g,
+      /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|amqps?|rediss?|mssql|sqlserver|jdbc:[a-z]{1,20})(?:\+[a-z0-9]{1,20})?:\/\/(?<user>[^\s:@/'"`]{0,100}):(?<secret>[^\s@/'"`]{1,200})@/g,
     validate: (secret, m) =>
       !isReference(secret) &&
       !/^\$/.test(secret) &&
@@ -323,7 +360,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'high',
     keywords: ['eyj'],
     regex:
-      /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
+      /(?<![A-Za-z0-9_-])(?<secret>eyJ[A-Za-z0-9_-]{10,4096}\.eyJ[A-Za-z0-9_-]{10,8192}\.[A-Za-z0-9_-]{10,2048})/g,
   },
 ];
 

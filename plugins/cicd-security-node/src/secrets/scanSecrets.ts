@@ -1,6 +1,13 @@
 import { RepoSnapshot } from '../snapshot';
 import { shannonEntropy } from './entropy';
-import { redactLine, redactSecret, secretHash } from './redact';
+import {
+  capSnippet,
+  flatCopy,
+  MAX_SNIPPET,
+  redactKnown,
+  redactSecret,
+  secretHash,
+} from './redact';
 import {
   GENERIC_KEYWORDS,
   GENERIC_SECRET_NAME_RE,
@@ -49,6 +56,8 @@ export interface ScanTextOptions {
   rules?: readonly SecretRule[];
   /** Run the generic rule (default true). */
   generic?: boolean;
+  /** Report at most this many matches (the first ones); default all. */
+  maxMatches?: number;
 }
 
 /** Line starts of a text, for offset → line/column. */
@@ -74,14 +83,10 @@ class LineIndex {
     const l = this.lineOf(offset);
     return { line: l + 1, column: offset - this.starts[l] + 1 };
   }
-  lineText(l: number): string {
-    const end =
-      l + 1 < this.starts.length ? this.starts[l + 1] - 1 : this.text.length;
-    return this.text.slice(this.starts[l], end).replace(/\r$/, '');
-  }
 }
 
-interface RawMatch {
+/** @internal A secret found in a text, at its offsets. */
+export interface RawMatch {
   rule: Pick<SecretRule, 'id' | 'title' | 'kind' | 'severity'>;
   start: number;
   end: number;
@@ -99,11 +104,25 @@ export function scanText(
   text: string,
   options: ScanTextOptions = {},
 ): SecretMatch[] {
+  const raw = findSecrets(text, options);
+  return toMatches(text, raw, options.maxMatches ?? raw.length);
+}
+
+/**
+ * @internal
+ * The secrets of a text with their offsets, without overlaps, sorted by
+ * position. The values are slices of the text: keep them in memory only.
+ */
+export function findSecrets(
+  text: string,
+  options: ScanTextOptions = {},
+): RawMatch[] {
   const rules = options.rules ?? SECRET_RULES;
   const found = keywordsIn(text, prefilterFor(rules));
-  const raw: RawMatch[] = [];
+  const groups: RawMatch[][] = [];
   for (const rule of rules) {
     if (!rule.keywords.some(k => found.has(k))) continue;
+    const group: RawMatch[] = [];
     const re = new RegExp(rule.regex.source, rule.regex.flags);
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (m[0].length === 0) {
@@ -113,7 +132,7 @@ export function scanText(
       const secret = m.groups?.secret ?? m[0];
       if (rule.validate && !rule.validate(secret, m)) continue;
       const secretStart = m.index + m[0].indexOf(secret);
-      raw.push({
+      group.push({
         rule,
         start: rule.locateAtMatch ? m.index : secretStart,
         end: secretStart + secret.length,
@@ -121,11 +140,12 @@ export function scanText(
         secret,
       });
     }
+    groups.push(group);
   }
   if (options.generic !== false && GENERIC_KEYWORDS.some(k => found.has(k))) {
-    raw.push(...genericMatches(text, options.genericQuotedOnly ?? false));
+    groups.push(genericMatches(text, options.genericQuotedOnly ?? false));
   }
-  return toMatches(text, dedupe(raw));
+  return dedupe(groups);
 }
 
 /**
@@ -191,6 +211,13 @@ const MAX_LINE = 1000;
 function genericMatches(text: string, quotedOnly: boolean): RawMatch[] {
   const out: RawMatch[] = [];
   const re = new RegExp(GENERIC_SECRET_NAME_RE.source, 'gi');
+  // Hits come in order: the end of the current line is found once per line,
+  // not once per hit (a long line full of `token` was quadratic).
+  let lineEnd = -1;
+  const endOfLine = (from: number) => {
+    if (from > lineEnd) lineEnd = nextLineEnd(text, from);
+    return lineEnd;
+  };
   for (let m = re.exec(text); m; m = re.exec(text)) {
     let nameStart = m.index;
     while (
@@ -210,8 +237,14 @@ function genericMatches(text: string, quotedOnly: boolean): RawMatch[] {
     }
     re.lastIndex = nameEnd;
     const name = text.slice(nameStart, nameEnd);
-    if (nextLineEnd(text, nameEnd) - nameStart > MAX_LINE) continue;
-    const value = assignedValue(text, nameStart, nameEnd, quotedOnly);
+    if (endOfLine(nameEnd) - nameStart > MAX_LINE) continue;
+    const value = assignedValue(
+      text,
+      nameStart,
+      nameEnd,
+      endOfLine(nameEnd),
+      quotedOnly,
+    );
     if (!value) continue;
     if (!isSecretLikeValue(name, value.value)) continue;
     out.push({
@@ -231,9 +264,9 @@ function assignedValue(
   text: string,
   nameStart: number,
   nameEnd: number,
+  lineEnd: number,
   quotedOnly: boolean,
 ): { value: string; start: number } | undefined {
-  const lineEnd = nextLineEnd(text, nameEnd);
   const rest = text.slice(nameEnd, Math.min(lineEnd, nameEnd + 600));
   const before = text[nameStart - 1];
   // XML element: <password>value</password>
@@ -247,9 +280,14 @@ function assignedValue(
   let op = /^["']?[ \t]{0,5}(?:=>|:=|\?=|\+=|=|:)(?![=:])[ \t]{0,5}/.exec(rest);
   if (!op) {
     // Dockerfile's legacy `ENV NAME value` form.
-    const lineStart = text.lastIndexOf('\n', nameStart - 1) + 1;
-    const head = text.slice(lineStart, nameStart);
-    if (/^\s*(?:ENV|ARG)\s+$/i.test(head)) op = /^[ \t]+/.exec(rest);
+    // Looks back a bounded distance: a long line stays linear.
+    const from = Math.max(0, nameStart - 40);
+    const head = text.slice(from, nameStart);
+    const env =
+      from === 0
+        ? /(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+$/i
+        : /\n[ \t]*(?:ENV|ARG)[ \t]+$/i;
+    if (env.test(head)) op = /^[ \t]+/.exec(rest);
     if (!op) return undefined;
   }
   const after = rest.slice(op[0].length);
@@ -308,46 +346,125 @@ function isSecretLikeValue(name: string, value: string): boolean {
   return true;
 }
 
-/** Drop matches that overlap an earlier (more specific) one. */
-function dedupe(raw: RawMatch[]): RawMatch[] {
-  const kept: RawMatch[] = [];
-  for (const m of raw) {
-    if (kept.some(k => m.secretStart < k.end && k.secretStart < m.end))
-      continue;
-    kept.push(m);
+/**
+ * Drop matches that overlap one of an earlier (more specific) rule. The
+ * matches of one rule never overlap each other, so the kept ones are disjoint
+ * intervals: each new match is checked with a binary search, in O(n log n)
+ * (a pairwise check was quadratic on a file of thousands of keys).
+ */
+function dedupe(groups: RawMatch[][]): RawMatch[] {
+  let kept: RawMatch[] = [];
+  for (const group of groups) {
+    const accepted: RawMatch[] = [];
+    let lastEnd = -1;
+    for (const m of [...group].sort((a, b) => a.secretStart - b.secretStart)) {
+      if (m.secretStart < lastEnd || overlapsKept(kept, m)) continue;
+      accepted.push(m);
+      lastEnd = m.end;
+    }
+    if (accepted.length) kept = mergeSorted(kept, accepted);
   }
   return kept.sort((a, b) => a.start - b.start);
 }
 
-function toMatches(text: string, raw: RawMatch[]): SecretMatch[] {
-  if (!raw.length) return [];
+/** `kept` is sorted by secretStart, disjoint, hence also sorted by end. */
+function overlapsKept(kept: RawMatch[], m: RawMatch): boolean {
+  const i = firstEndingAfter(kept, m.secretStart);
+  return i < kept.length && kept[i].secretStart < m.end;
+}
+
+/** Index of the first interval ending after `offset`. */
+function firstEndingAfter(sorted: RawMatch[], offset: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function mergeSorted(a: RawMatch[], b: RawMatch[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].secretStart <= b[j].secretStart))
+      out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
+}
+
+/** Characters of context kept on each side of a secret on a long line. */
+const CONTEXT = 80;
+
+/**
+ * The findings of the first `max` matches. Each snippet is its line, or on a
+ * long line a window around the secret, with every secret of that window
+ * redacted, trimmed, capped at 200 characters and copied out of the text.
+ */
+function toMatches(
+  text: string,
+  raw: RawMatch[],
+  max: number,
+  base: { line: number; column: number } = { line: 0, column: 0 },
+): SecretMatch[] {
+  if (!raw.length || max <= 0) return [];
   const index = new LineIndex(text);
-  return raw.map(m => {
+  const bySecret = [...raw].sort((a, b) => a.secretStart - b.secretStart);
+  return raw.slice(0, max).map(m => {
     const start = index.pos(m.start);
     const end = index.pos(m.end);
     const l = start.line - 1;
-    const lineText = index.lineText(l);
     const lineStart = index.starts[l];
-    const partFrom = Math.max(m.secretStart, lineStart) - lineStart;
-    const partTo =
-      Math.min(m.secretStart + m.secret.length, lineStart + lineText.length) -
-      lineStart;
-    const part =
-      partTo > partFrom ? lineText.slice(partFrom, partTo) : undefined;
+    let lineEnd =
+      l + 1 < index.starts.length ? index.starts[l + 1] - 1 : text.length;
+    if (text[lineEnd - 1] === '\r') lineEnd--;
+    let from = lineStart;
+    let to = lineEnd;
+    if (to - from > MAX_SNIPPET) {
+      const partFrom = Math.min(Math.max(m.secretStart, lineStart), lineEnd);
+      const partTo = Math.max(Math.min(m.end, lineEnd), partFrom);
+      from = Math.max(lineStart, partFrom - CONTEXT);
+      to = Math.min(lineEnd, Math.max(partTo, partFrom + 1) + CONTEXT);
+    }
+    // Every secret that reaches into the window, by position…
+    let snippet = '';
+    let pos = from;
+    const inWindow: string[] = [];
+    for (
+      let i = firstEndingAfter(bySecret, from);
+      i < bySecret.length && bySecret[i].secretStart < to;
+      i++
+    ) {
+      const s = bySecret[i];
+      snippet += text.slice(pos, Math.max(pos, s.secretStart));
+      snippet += redactSecret(s.secret);
+      pos = Math.max(pos, s.end);
+      inWindow.push(s.secret);
+    }
+    if (pos < to) snippet += text.slice(pos, to);
+    // …and their other occurrences by value.
+    snippet = redactKnown(snippet, inWindow);
+    const line = start.line + base.line;
     return {
       ruleId: m.rule.id,
       title: m.rule.title,
       kind: m.rule.kind,
       severity: m.rule.severity,
-      line: start.line,
-      column: start.column,
-      endLine: end.line,
-      endColumn: end.column,
-      snippet: redactLine(lineText, m.secret, part),
+      line,
+      column: start.column + (start.line === 1 ? base.column : 0),
+      endLine: end.line + base.line,
+      endColumn: end.column + (end.line === 1 ? base.column : 0),
+      snippet: capSnippet(
+        `${from > lineStart ? '…' : ''}${snippet}${to < lineEnd ? '…' : ''}`,
+      ),
       redacted: redactSecret(m.secret),
       hash: secretHash(m.secret),
       example: looksLikeExample(m.secret),
-      name: m.name,
+      name: m.name === undefined ? undefined : flatCopy(m.name),
     };
   });
 }
@@ -378,27 +495,185 @@ export interface FileSecretMatch extends SecretMatch {
   file: string;
 }
 
+/** Secrets reported per file; the others are counted in `omitted`. */
+export const MAX_MATCHES_PER_FILE = 100;
+/** Files above the snapshot's size cap are scanned up to this size… */
+export const MAX_LARGE_FILE_BYTES = 16 * 1024 * 1024;
+/** …in windows of this many bytes. */
+export const LARGE_FILE_WINDOW_BYTES = 1024 * 1024;
+/** Values kept in memory per file to redact the findings of other checks. */
+const MAX_KNOWN_PER_FILE = 1000;
+
+export interface SnapshotSecrets {
+  /** Files scanned. */
+  files: number;
+  /** At most {@link MAX_MATCHES_PER_FILE} per file. */
+  matches: FileSecretMatch[];
+  /** Files with more secrets than were listed, and how many were left out. */
+  omitted: Array<{ file: string; count: number }>;
+}
+
+interface SecretsMemo {
+  result: SnapshotSecrets;
+  /** The values themselves, per file: in memory only, for redaction. */
+  known: Map<string, Set<string>>;
+}
+
 /**
  * Scan every eligible file of a snapshot (memoised per snapshot). Files the
- * snapshot cannot read as text (binary, too large) are skipped.
+ * snapshot cannot read as text because they are over its size cap are read
+ * up to 16 MiB and scanned in 1 MiB windows; binary files are skipped.
  */
-export function scanSnapshotSecrets(snapshot: RepoSnapshot): {
-  files: number;
-  matches: FileSecretMatch[];
-} {
+export function scanSnapshotSecrets(snapshot: RepoSnapshot): SnapshotSecrets {
+  return secretsMemo(snapshot).result;
+}
+
+/**
+ * @internal
+ * The secret values the scan of a snapshot found, per file, to redact them
+ * wherever else they appear (the findings of other checks). Never output.
+ */
+export function knownSecrets(
+  snapshot: RepoSnapshot,
+): ReadonlyMap<string, ReadonlySet<string>> {
+  return secretsMemo(snapshot).known;
+}
+
+function secretsMemo(snapshot: RepoSnapshot): SecretsMemo {
   return snapshot.memo('secrets:scan', () => {
-    const matches: FileSecretMatch[] = [];
-    let files = 0;
+    const result: SnapshotSecrets = { files: 0, matches: [], omitted: [] };
+    const known = new Map<string, Set<string>>();
     for (const file of snapshot.files()) {
       if (!isSecretScanPath(file)) continue;
-      const text = snapshot.read(file);
-      if (text === undefined) continue;
-      files++;
       const quoted = CODE_RE.test(file) && !/(?:^|\/)Jenkinsfile/.test(file);
-      for (const m of scanText(text, { genericQuotedOnly: quoted })) {
-        matches.push({ ...m, file });
+      const options = { genericQuotedOnly: quoted };
+      const text = snapshot.read(file);
+      let scanned: { matches: SecretMatch[]; total: number } | undefined;
+      const values = new Set<string>();
+      const remember = (raw: RawMatch[]) => {
+        for (const r of raw) {
+          if (values.size >= MAX_KNOWN_PER_FILE) return;
+          rememberSecret(values, r.secret);
+        }
+      };
+      if (text !== undefined) {
+        const raw = findSecrets(text, options);
+        remember(raw);
+        scanned = {
+          matches: toMatches(text, raw, MAX_MATCHES_PER_FILE),
+          total: raw.length,
+        };
+      } else {
+        const bytes = snapshot.readLarge?.(file, MAX_LARGE_FILE_BYTES);
+        if (bytes) scanned = scanLarge(bytes, options, remember);
       }
+      if (!scanned) continue;
+      result.files++;
+      for (const m of scanned.matches) result.matches.push({ ...m, file });
+      if (scanned.total > scanned.matches.length) {
+        result.omitted.push({
+          file,
+          count: scanned.total - scanned.matches.length,
+        });
+      }
+      if (values.size) known.set(file, values);
     }
-    return { files, matches };
+    return { result, known };
   });
+}
+
+/** Keep a flat copy of a secret, and of each line of a multi-line one. */
+function rememberSecret(values: Set<string>, secret: string) {
+  values.add(flatCopy(secret));
+  if (/\n|\\n/.test(secret)) {
+    for (const part of secret.split(/\\n|\r?\n/)) {
+      const p = part.trim();
+      if (p.length >= 8) values.add(flatCopy(p));
+    }
+  }
+}
+
+/**
+ * Scan a file too large to be read as one text, in windows cut at line ends
+ * (or, inside a very long line, anywhere but in a UTF-8 sequence). Each
+ * window repeats the last line of the one before, so a secret on the seam is
+ * seen whole; matches seen twice are counted once.
+ */
+function scanLarge(
+  bytes: Buffer,
+  options: ScanTextOptions,
+  remember: (raw: RawMatch[]) => void,
+): { matches: SecretMatch[]; total: number } {
+  const matches: SecretMatch[] = [];
+  const seen = new Set<string>();
+  let total = 0;
+  let start = 0;
+  let line = 0; // lines before `start`
+  let column = 0; // characters between the start of that line and `start`
+  const decoder = new TextDecoder('utf-8');
+  while (start < bytes.length) {
+    let end = Math.min(bytes.length, start + LARGE_FILE_WINDOW_BYTES);
+    if (end < bytes.length) {
+      const nl = bytes.lastIndexOf(0x0a, end - 1);
+      if (nl > start) end = nl + 1;
+      else while (end > start + 1 && (bytes[end] & 0xc0) === 0x80) end--;
+    }
+    const text = decoder.decode(bytes.subarray(start, end));
+    const raw = findSecrets(text, options);
+    const index = new LineIndex(text);
+    const fresh = raw.filter(r => {
+      const pos = positionKey(index, r, line, column);
+      if (seen.has(pos)) return false;
+      seen.add(pos);
+      return true;
+    });
+    total += fresh.length;
+    remember(fresh);
+    if (matches.length < MAX_MATCHES_PER_FILE) {
+      matches.push(
+        ...toMatches(text, fresh, MAX_MATCHES_PER_FILE - matches.length, {
+          line,
+          column,
+        }),
+      );
+    }
+    if (end >= bytes.length) break;
+    // The next window starts at the last line of this one (a line's worth of
+    // overlap), or 4 KiB back inside a line longer than a window.
+    const lastNl = bytes.lastIndexOf(0x0a, end - 2);
+    let next = lastNl >= start ? lastNl + 1 : end - 4096;
+    if (next <= start) next = end;
+    while (next > start + 1 && (bytes[next] & 0xc0) === 0x80) next--;
+    const skipped = bytes.subarray(start, next);
+    const newlines = countNewlines(skipped);
+    if (newlines > 0) {
+      line += newlines;
+      const afterNl = skipped.lastIndexOf(0x0a) + 1;
+      column = decoder.decode(skipped.subarray(afterNl)).length;
+    } else {
+      column += decoder.decode(skipped).length;
+    }
+    start = next;
+  }
+  return { matches, total };
+}
+
+/** Absolute line and column of a secret found in a window. */
+function positionKey(
+  index: LineIndex,
+  r: RawMatch,
+  line: number,
+  column: number,
+): string {
+  const p = index.pos(r.secretStart);
+  return `${r.rule.id}:${p.line + line}:${
+    p.column + (p.line === 1 ? column : 0)
+  }`;
+}
+
+function countNewlines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1))
+    n++;
+  return n;
 }
