@@ -136,3 +136,18 @@ describe('shellCommands', () => {
     expect(cmds[3].words[1].offset).toBe(cmds[3].offset + 9);
   });
 });
+
+describe('shellCommands on hostile input', () => {
+  it.each([
+    ['vertical tab', '\x0b'],
+    ['form feed', '\f'],
+    ['no-break space', '\u00a0'],
+    ['line separator', '\u2028'],
+  ])('treats a %s as a separator and always ends', (_name, space) => {
+    const cmds = shellCommands(`curl${space}-fsSL${space}x | sh`);
+    expect(cmds.map(c => c.words.map(w => w.value))).toEqual([
+      ['curl', '-fsSL', 'x'],
+      ['sh'],
+    ]);
+  });
+});

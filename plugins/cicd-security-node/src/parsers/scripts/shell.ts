@@ -54,7 +54,9 @@ export function shellCommands(script: string): ShellCommand[] {
   };
   while (i < n) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') {
+    // Every blank but the newline separates words (vertical tab, form feed,
+    // no-break space…): the word reader below stops at all of them.
+    if (c !== '\n' && /\s/.test(c)) {
       i++;
       continue;
     }
@@ -139,6 +141,11 @@ export function shellCommands(script: string): ShellCommand[] {
       else if (ch === ')' && depth > 0) depth--;
       value += ch;
       i++;
+    }
+    if (i === start) {
+      // Nothing the word reader takes: skip it rather than loop forever.
+      i++;
+      continue;
     }
     words.push({ value, offset: start, length: Math.min(i, n) - start });
   }
