@@ -14,6 +14,7 @@ import { applySuppressions } from './suppression';
 import { CheckOutcome, ScorecardCheck } from '../checks/types';
 import { CheckRegistry } from './CheckRegistry';
 import { fingerprint } from './fingerprint';
+import { redactFindings } from './redactFindings';
 import { capProblems } from '../parsers/problems';
 import {
   boundFinding,
@@ -94,6 +95,8 @@ export async function runScan(
   const final = listFindings(
     applySuppressions(checks, snapshot, repoConfig, now),
   );
+  // No secret leaves the engine in clear, whichever check quotes it.
+  redactFindings(final, view, snapshot.problems);
   const breakdown = scoreResults(final, options.scoring ?? DEFAULT_SCORING);
   return {
     ...breakdown,

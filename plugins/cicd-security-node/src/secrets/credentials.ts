@@ -14,9 +14,8 @@ import { findSecrets } from './scanSecrets';
  */
 export function redactCredentials(text: string): string {
   if (!text) return text;
-  const spans: Array<[number, number]> = [];
+  const spans = credentialSpans(text);
   for (const m of findSecrets(text)) spans.push([m.secretStart, m.end]);
-  for (const find of PATTERNS) find(text, spans);
   if (!spans.length) return text;
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = '';
@@ -35,15 +34,27 @@ export function redactCredentials(text: string): string {
   return out + text.slice(pos);
 }
 
+/**
+ * @internal
+ * The offsets of the credentials of URLs, command-line options and headers
+ * in a text (not those of the secret rules).
+ */
+export function credentialSpans(text: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const find of PATTERNS) find(text, spans);
+  return spans;
+}
+
 type Finder = (text: string, spans: Array<[number, number]>) => void;
 
-/** A value that stands for a secret (a variable, a template), not one. */
+/**
+ * A value that stands for a secret (a variable, a template) or is redacted
+ * already, not one. A value cut short by an ellipsis is still a value.
+ */
 function isPlaceholderValue(value: string): boolean {
-  return (
-    isReference(value) ||
-    /^(?:\$|%[A-Za-z_]|<|\{\{|#\{|\*{3})/.test(value) ||
-    value.includes('…')
-  );
+  if (value.includes('[REDACTED') || value.startsWith('…')) return true;
+  const v = value.endsWith('…') ? value.slice(0, -1) : value;
+  return !v || isReference(v) || /^(?:\$|%[A-Za-z_]|<|\{\{|#\{|\*{3})/.test(v);
 }
 
 /** Push the span of group `g` of every match of `re` that holds a literal. */
@@ -54,7 +65,7 @@ function byGroup(re: RegExp, g: number, minLength = 3): Finder {
       const value = m[g];
       if (!value || value.length < minLength || isPlaceholderValue(value))
         continue;
-      const at = m.index + m[0].lastIndexOf(value);
+      const at = m.index + m[0].length - value.length;
       spans.push([at, at + value.length]);
     }
   };
@@ -122,6 +133,12 @@ const PATTERNS: Finder[] = [
   byGroup(
     /\b(?:private-token|job-token|deploy-token|x-api-key|x-auth-token|x-access-token|api-key|apikey)["']?[ \t]{0,3}:[ \t]{0,3}["']?([^\s"',;]{1,1000})/gi,
     1,
+  ),
+  // A text cut short inside a URL's userinfo: scheme://user:pass…
+  byGroup(
+    /\b[a-z][a-z0-9+.-]{0,20}:\/\/[^\s:@/?#'"`<>]{0,200}:([^\s@/?#'"`<>]{1,300}…)$/gi,
+    1,
+    2,
   ),
   // Bearer VALUE anywhere
   byGroup(/\bbearer[ \t]{1,5}([A-Za-z0-9._~+/=-]{8,1000})/gi, 1),

@@ -1,5 +1,6 @@
 import { RepoSnapshot } from '../snapshot';
 import { shannonEntropy } from './entropy';
+import { credentialSpans } from './credentials';
 import {
   capSnippet,
   flatCopy,
@@ -399,6 +400,8 @@ function mergeSorted(a: RawMatch[], b: RawMatch[]): RawMatch[] {
 
 /** Characters of context kept on each side of a secret on a long line. */
 const CONTEXT = 80;
+/** Characters on each side of that window searched for credentials. */
+const WIDE = 400;
 
 /**
  * The findings of the first `max` matches. Each snippet is its line, or on a
@@ -430,20 +433,35 @@ function toMatches(
       from = Math.max(lineStart, partFrom - CONTEXT);
       to = Math.min(lineEnd, Math.max(partTo, partFrom + 1) + CONTEXT);
     }
-    // Every secret that reaches into the window, by position…
-    let snippet = '';
-    let pos = from;
-    const inWindow: string[] = [];
+    // Every secret that reaches into the window, and every credential of a
+    // URL, option or header found in a wider window (so that a keyword cut
+    // off by the window still counts), by position…
+    const spans: Array<{ start: number; end: number; secret: string }> = [];
     for (
       let i = firstEndingAfter(bySecret, from);
       i < bySecret.length && bySecret[i].secretStart < to;
       i++
     ) {
       const s = bySecret[i];
-      snippet += text.slice(pos, Math.max(pos, s.secretStart));
-      snippet += redactSecret(s.secret);
-      pos = Math.max(pos, s.end);
-      inWindow.push(s.secret);
+      spans.push({ start: s.secretStart, end: s.end, secret: s.secret });
+    }
+    const inWindow = spans.map(x => x.secret);
+    const wideFrom = Math.max(lineStart, from - WIDE);
+    const wide = text.slice(wideFrom, Math.min(lineEnd, to + WIDE));
+    for (const [cs, ce] of credentialSpans(wide)) {
+      if (wideFrom + ce > from && wideFrom + cs < to) {
+        const secret = wide.slice(cs, ce);
+        spans.push({ start: wideFrom + cs, end: wideFrom + ce, secret });
+      }
+    }
+    spans.sort((x, y) => x.start - y.start);
+    let snippet = '';
+    let pos = from;
+    for (const x of spans) {
+      if (x.end <= pos) continue;
+      snippet += text.slice(pos, Math.max(pos, x.start));
+      snippet += redactSecret(x.secret);
+      pos = Math.max(pos, x.end);
     }
     if (pos < to) snippet += text.slice(pos, to);
     // …and their other occurrences by value.
