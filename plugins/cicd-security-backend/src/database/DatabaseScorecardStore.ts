@@ -20,6 +20,7 @@ import {
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   DEFAULT_SCORING,
+  redactCredentials,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
@@ -225,14 +226,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
                 ...previous,
                 ...metaColumns,
                 state: 'stale',
-                state_reason: outcome.message,
+                state_reason: scrub(outcome.message),
                 updated_at: scannedAt,
               }
             : {
                 ...metaColumns,
                 ...emptyResultColumns(),
                 state: 'stale',
-                state_reason: outcome.message,
+                state_reason: scrub(outcome.message),
                 source_location: outcome.sourceLocation ?? null,
                 updated_at: scannedAt,
               },
@@ -247,14 +248,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
               ...previous,
               ...metaColumns,
               state: 'error',
-              state_reason: outcome.message,
+              state_reason: scrub(outcome.message),
               updated_at: scannedAt,
             }
           : {
               ...metaColumns,
               ...emptyResultColumns(),
               state: 'error',
-              state_reason: outcome.message,
+              state_reason: scrub(outcome.message),
               source_location: outcome.sourceLocation ?? null,
               updated_at: scannedAt,
             };
@@ -280,7 +281,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           ...metaColumns,
           ...emptyResultColumns(),
           state: 'no-source',
-          state_reason: outcome.reason,
+          state_reason: scrub(outcome.reason),
           updated_at: scannedAt,
         });
         await tx<RawDbScanRow>(SCANS).insert({
@@ -304,22 +305,24 @@ export class DatabaseScorecardStore implements ScorecardStore {
         severity: c.severity,
         category: c.category,
         title: c.title,
-        reason: c.reason ?? null,
+        reason: scrubOrNull(c.reason),
       }));
       const findingRows: RawDbFindingRow[] = result.checks.flatMap(c =>
         c.findings.map(f => ({
           entity_ref: ref,
           check_id: c.checkId,
           severity: f.severity,
-          message: f.message,
+          message: scrub(f.message),
           file: f.file ?? null,
           line: f.line ?? null,
           column: f.column ?? null,
           end_line: f.endLine ?? null,
           end_column: f.endColumn ?? null,
-          snippet: f.snippet ?? null,
+          snippet: scrubOrNull(f.snippet),
           fingerprint: f.fingerprint,
-          suggested_fix: f.suggestedFix ? JSON.stringify(f.suggestedFix) : null,
+          suggested_fix: f.suggestedFix
+            ? JSON.stringify(scrubFix(f.suggestedFix))
+            : null,
           suppressed: f.suppressed ? JSON.stringify(f.suppressed) : null,
         })),
       );
@@ -329,7 +332,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         line: p.line ?? null,
         column: p.column ?? null,
         kind: p.kind,
-        message: p.message,
+        message: scrub(p.message),
       }));
       await insertBatched(tx, CHECK_RESULTS, checkRows);
       await insertBatched(tx, FINDINGS, findingRows);
@@ -380,7 +383,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         .update({
           ...(meta ? toMetaColumns(meta) : {}),
           state,
-          state_reason: reason ?? null,
+          state_reason: scrubOrNull(reason),
           updated_at: now,
         });
       if (updated > 0) return;
@@ -389,7 +392,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         ...toMetaColumns(meta ?? { entityRef, kind, namespace, name }),
         ...emptyResultColumns(),
         state,
-        state_reason: reason ?? null,
+        state_reason: scrubOrNull(reason),
         updated_at: now,
       });
     });
@@ -556,6 +559,29 @@ export class DatabaseScorecardStore implements ScorecardStore {
       }
     });
   }
+}
+
+/**
+ * The store's own redaction before writing, a backstop behind the engine's:
+ * provider-format tokens, private keys, connection-string passwords,
+ * URL userinfo, `-u user:pass`, `--password`, and authorization headers.
+ */
+function scrub(text: string): string {
+  return redactCredentials(text);
+}
+
+function scrubOrNull(text: string | null | undefined): string | null {
+  return text === null || text === undefined ? null : scrub(text);
+}
+
+function scrubFix(fix: NonNullable<Finding['suggestedFix']>) {
+  return {
+    ...fix,
+    description: scrub(fix.description),
+    ...(fix.replacement !== undefined
+      ? { replacement: scrub(fix.replacement) }
+      : {}),
+  };
 }
 
 async function upsertScorecard(tx: Knex.Transaction, row: RawDbScorecardRow) {
