@@ -29,7 +29,7 @@ import { halfWrittenScorecards } from './wholeScorecards';
 
 jest.setTimeout(60_000);
 
-const COMPONENTS = 300;
+const COMPONENTS = 120;
 const SHARDS = 2;
 /** How long the killed replica's shard claims last. */
 const CLAIM_TIMEOUT_S = 3;
@@ -95,7 +95,7 @@ describeWithPostgres('a replica killed mid-cycle', () => {
     const scans = async () =>
       Number((await knex('cicd_security_scans').count({ n: '*' }))[0].n);
     const deadline = Date.now() + 30_000;
-    while ((await scans()) < 20) {
+    while ((await scans()) < 10) {
       if (Date.now() > deadline) {
         throw new Error(
           `the replica never started scanning: ${victim.stderr.join('')}`,
