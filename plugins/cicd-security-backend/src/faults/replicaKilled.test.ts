@@ -149,10 +149,10 @@ describeWithPostgres('a replica killed mid-cycle', () => {
     expect(counts.size).toBe(COMPONENTS);
     expect([...counts.values()].filter(n => n !== 1)).toEqual([]);
     expect(survivor.shards.length).toBeGreaterThanOrEqual(1);
-    const states = await knex('cicd_security_scorecards')
+    const states = (await knex('cicd_security_scorecards')
       .select('state')
       .count({ n: '*' })
-      .groupBy('state');
+      .groupBy('state')) as Array<{ state: string; n: string | number }>;
     expect(states.map(s => [s.state, Number(s.n)])).toEqual([
       ['ok', COMPONENTS],
     ]);

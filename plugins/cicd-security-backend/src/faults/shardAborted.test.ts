@@ -135,10 +135,10 @@ describe('a shard run aborted mid-way', () => {
       .groupBy('entity_ref')) as Array<{ n: string | number }>;
     expect(perEntity).toHaveLength(COMPONENTS);
     expect(perEntity.filter(r => Number(r.n) !== 1)).toEqual([]);
-    const states = await knex('cicd_security_scorecards')
+    const states = (await knex('cicd_security_scorecards')
       .select('state')
       .count({ n: '*' })
-      .groupBy('state');
+      .groupBy('state')) as Array<{ state: string; n: string | number }>;
     expect(states.map(s => [s.state, Number(s.n)])).toEqual([
       ['ok', COMPONENTS],
     ]);
