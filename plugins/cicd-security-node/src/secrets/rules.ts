@@ -292,7 +292,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     severity: 'critical',
     keywords: [':_authtoken', ':_auth', ':_password'],
     regex:
-      /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"']{8,512})/gi,
+      /:_(?:authToken|auth|password)\s{0,5}=\s{0,5}["']?(?<secret>[^\s"'\\]{8,512})/gi,
     validate: s => !isReference(s),
   },
   {

@@ -300,7 +300,8 @@ function assignedValue(
     return { value: after.slice(1, close), start: offset + 1 };
   }
   if (quotedOnly) return undefined;
-  const unquoted = /^[^\s"'`,;]+/.exec(after);
+  // A backslash ends a value too: `\n` in an escaped, JSON-encoded text.
+  const unquoted = /^[^\s"'`,;\\]+/.exec(after);
   if (!unquoted) return undefined;
   return { value: unquoted[0], start: offset };
 }
