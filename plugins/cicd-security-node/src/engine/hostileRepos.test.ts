@@ -162,4 +162,38 @@ describe('hostile repositories', () => {
       }
     }
   });
+
+  it('a YAML file that overflows the parser stack is one problem, not broken checks', async () => {
+    // Nested compact mappings: the parser recurses once per key when the
+    // next line closes them all.
+    const deep = `    ${'description:  '.repeat(5000)}x\nname: y\n`;
+    const result = await runScan(
+      new InMemorySnapshot({
+        '.github/actions/deep/action.yml': deep,
+        '.github/workflows/deep.yml': deep,
+        '.gitlab-ci.yml': deep,
+        '.github/workflows/ok.yml':
+          'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
+      }),
+      registry,
+    );
+    expect(
+      result.checks
+        .filter(c => c.status === 'error')
+        .map(c => `${c.checkId}: ${c.reason}`),
+    ).toEqual([]);
+    for (const file of [
+      '.github/actions/deep/action.yml',
+      '.github/workflows/deep.yml',
+      '.gitlab-ci.yml',
+    ]) {
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({ file, kind: 'parse-error', line: 1 }),
+      );
+    }
+    const unpinned = result.checks.find(c => c.checkId === 'unpinned-actions')!;
+    expect(unpinned.findings.map(f => f.file)).toContain(
+      '.github/workflows/ok.yml',
+    );
+  });
 });

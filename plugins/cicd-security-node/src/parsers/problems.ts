@@ -64,3 +64,15 @@ export function addProblems(
 ): void {
   for (const p of capProblems(problems)) target.push(p);
 }
+
+/** A parser that threw on a file, as a problem at its first line. */
+export function parseFailure(path: string, e: unknown): ScanProblem {
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    file: path,
+    line: 1,
+    column: 1,
+    kind: 'parse-error',
+    message: `could not read the file: ${message.split('\n')[0]}`,
+  };
+}

@@ -1,5 +1,5 @@
 import { RepoSnapshot } from '../../snapshot';
-import { addProblems } from '../problems';
+import { addProblems, parseFailure } from '../problems';
 import { parseWorkflow } from './parseWorkflow';
 import { Workflow } from './model';
 
@@ -26,13 +26,20 @@ export function getWorkflows(snapshot: RepoSnapshot): Workflow[] {
     for (const path of [...workflowPaths(snapshot), ...actionPaths(snapshot)]) {
       const text = snapshot.read(path);
       if (text === undefined) continue;
-      const { workflow, problems } = parseWorkflow(
-        path,
-        text,
-        ACTION_RE.test(path) && !WORKFLOW_RE.test(path) ? 'action' : 'workflow',
-      );
-      addProblems(snapshot.problems, problems);
-      if (workflow) out.push(workflow);
+      try {
+        const { workflow, problems } = parseWorkflow(
+          path,
+          text,
+          ACTION_RE.test(path) && !WORKFLOW_RE.test(path)
+            ? 'action'
+            : 'workflow',
+        );
+        addProblems(snapshot.problems, problems);
+        if (workflow) out.push(workflow);
+      } catch (e) {
+        // One file the parser cannot handle never breaks the others.
+        snapshot.problems.push(parseFailure(path, e));
+      }
     }
     return out;
   });

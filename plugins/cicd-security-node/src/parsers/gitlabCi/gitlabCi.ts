@@ -1,5 +1,5 @@
 import { RepoSnapshot, matchFiles } from '../../snapshot';
-import { addProblems } from '../problems';
+import { addProblems, parseFailure } from '../problems';
 import { GitlabCiFile, parseGitlabCi } from './parseGitlabCi';
 
 /** The root configuration file name. */
@@ -28,7 +28,15 @@ export function getGitlabCi(snapshot: RepoSnapshot): GitlabCiFile[] {
       seen.add(path);
       const text = snapshot.read(path);
       if (text === undefined) continue;
-      const { config, problems } = parseGitlabCi(path, text);
+      let parsed: ReturnType<typeof parseGitlabCi>;
+      try {
+        parsed = parseGitlabCi(path, text);
+      } catch (e) {
+        // One file the parser cannot handle never breaks the others.
+        snapshot.problems.push(parseFailure(path, e));
+        continue;
+      }
+      const { config, problems } = parsed;
       addProblems(snapshot.problems, problems);
       if (!config) continue;
       out.push(config);

@@ -274,9 +274,14 @@ function indexAliases(doc: Document.Parsed): {
  */
 export function parseYaml(path: string, text: string): YamlParseResult {
   const lineCounter = new LineCounter();
-  const doc = withoutStackTraces(() =>
-    parseDocument(text, { ...PARSE_OPTIONS, lineCounter }),
-  );
+  let doc: Document.Parsed;
+  try {
+    doc = withoutStackTraces(() =>
+      parseDocument(text, { ...PARSE_OPTIONS, lineCounter }),
+    );
+  } catch (e) {
+    return { problems: [parserFailure(path, e)] };
+  }
   const problems = yamlProblems(path, doc, lineCounter);
   if (doc.errors.length) return { problems };
   const file = new YamlFile(path, text, doc, lineCounter);
@@ -286,9 +291,14 @@ export function parseYaml(path: string, text: string): YamlParseResult {
 /** Parse a multi-document YAML stream (GitLab and Kubernetes style files). */
 export function parseYamlAll(path: string, text: string): YamlParseResult[] {
   const lineCounter = new LineCounter();
-  const docs = withoutStackTraces(() =>
-    parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter }),
-  );
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = withoutStackTraces(() =>
+      parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter }),
+    );
+  } catch (e) {
+    return [{ problems: [parserFailure(path, e)] }];
+  }
   const list = Array.isArray(docs) ? docs : [];
   return list.map(doc => {
     const problems = yamlProblems(path, doc, lineCounter);
@@ -296,6 +306,24 @@ export function parseYamlAll(path: string, text: string): YamlParseResult[] {
     const file = new YamlFile(path, text, doc, lineCounter);
     return { file, problems: [...problems, ...file.aliasProblems] };
   });
+}
+
+/**
+ * The YAML library itself failed, e.g. its recursive parser ran out of stack
+ * on thousands of nested compact mappings (`a:  b:  c: …` on one line).
+ */
+function parserFailure(path: string, e: unknown): ScanProblem {
+  const reason =
+    e instanceof RangeError
+      ? 'nested too deeply to parse'
+      : firstLine(e instanceof Error ? e.message : String(e));
+  return {
+    file: path,
+    line: 1,
+    column: 1,
+    kind: 'parse-error',
+    message: `YAML could not be parsed: ${reason}`,
+  };
 }
 
 /** The document's errors as problems with a location, capped per file. */
