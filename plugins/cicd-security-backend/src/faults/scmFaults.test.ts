@@ -225,7 +225,9 @@ describe('a scan cycle while some repositories fail at the SCM', () => {
     expect(elapsed).toBeLessThan(10_000);
     // eslint-disable-next-line no-console
     console.info(
-      `cycle with ${Object.keys(FAULTS).length} of ${ALL.length} repositories failing: ${elapsed} ms`,
+      `cycle with ${Object.keys(FAULTS).length} of ${
+        ALL.length
+      } repositories failing: ${elapsed} ms`,
     );
 
     for (const name of HEALTHY) {
