@@ -291,7 +291,7 @@ export function parseYaml(path: string, text: string): YamlParseResult {
 /** Parse a multi-document YAML stream (GitLab and Kubernetes style files). */
 export function parseYamlAll(path: string, text: string): YamlParseResult[] {
   const lineCounter = new LineCounter();
-  let docs: ReturnType<typeof parseAllDocuments>;
+  let docs: Document.Parsed[] | unknown;
   try {
     docs = withoutStackTraces(() =>
       parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter }),
@@ -299,7 +299,7 @@ export function parseYamlAll(path: string, text: string): YamlParseResult[] {
   } catch (e) {
     return [{ problems: [parserFailure(path, e)] }];
   }
-  const list = Array.isArray(docs) ? docs : [];
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   return list.map(doc => {
     const problems = yamlProblems(path, doc, lineCounter);
     if (doc.errors.length) return { problems };
