@@ -234,7 +234,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
                 ...emptyResultColumns(),
                 state: 'stale',
                 state_reason: scrub(outcome.message),
-                source_location: outcome.sourceLocation ?? null,
+                source_location: scrubOrNull(outcome.sourceLocation),
                 updated_at: scannedAt,
               },
         );
@@ -256,7 +256,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               ...emptyResultColumns(),
               state: 'error',
               state_reason: scrub(outcome.message),
-              source_location: outcome.sourceLocation ?? null,
+              source_location: scrubOrNull(outcome.sourceLocation),
               updated_at: scannedAt,
             };
         await upsertScorecard(tx, row);
@@ -351,7 +351,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         categories,
         counts: JSON.stringify(scored.counts),
         revision: outcome.revision ?? null,
-        source_location: outcome.sourceLocation ?? null,
+        source_location: scrubOrNull(outcome.sourceLocation),
         check_set_version: outcome.checkSetVersion ?? null,
         scm_url: outcome.scmUrl ?? null,
         scoring_version: outcome.scoringVersion ?? null,

@@ -8,6 +8,8 @@ import {
   ENGINE_VERSION,
   LocalDirectorySnapshot,
   RepoSnapshot,
+  redactCredentials,
+  redactingLogger,
   runScan,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
@@ -138,7 +140,8 @@ export class EntityScanner {
   readonly #scoringVersion: string;
 
   constructor(options: EntityScannerOptions) {
-    this.#options = options;
+    // Log lines quote sources, SCM errors and check errors.
+    this.#options = { ...options, logger: redactingLogger(options.logger) };
     this.#checkSetVersion = checkSetVersion(options.registry);
     this.#scoring = options.scoring ?? DEFAULT_SCORING;
     this.#scoringVersion = scoringVersion(this.#scoring);
@@ -199,6 +202,12 @@ export class EntityScanner {
       rescored = scanned.rescored;
     } catch (e) {
       outcome = { type: 'error', message: errorMessage(e) };
+    }
+    // Reasons quote source locations and SCM errors: no credential in them.
+    if (outcome.type === 'no-source') {
+      outcome = { ...outcome, reason: redactCredentials(outcome.reason) };
+    } else if (outcome.type === 'error' || outcome.type === 'stale') {
+      outcome = { ...outcome, message: redactCredentials(outcome.message) };
     }
     try {
       await store.saveScan(meta, outcome);

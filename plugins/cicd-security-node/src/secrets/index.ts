@@ -8,6 +8,7 @@ export {
   MAX_SNIPPET,
 } from './redact';
 export { redactCredentials } from './credentials';
+export { redactingLogger } from './redactingLogger';
 export {
   SECRET_RULES,
   GENERIC_THRESHOLDS,
