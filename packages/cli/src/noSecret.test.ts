@@ -1,7 +1,9 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-// The planted secrets of the engine's no-secret-anywhere suite.
+// The planted secrets of the engine's no-secret-anywhere suite: test
+// material, deliberately not part of the package's API.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   leakedSecrets,
   plantedRepository,

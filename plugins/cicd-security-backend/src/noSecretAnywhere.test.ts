@@ -13,7 +13,9 @@ import {
 } from '@cicd-security/plugin-cicd-security-node';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-// The planted secrets of the engine's no-secret-anywhere suite.
+// The planted secrets of the engine's no-secret-anywhere suite: test
+// material, deliberately not part of the package's API.
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
 import {
   leakedSecrets,
   plantedRepository,

@@ -640,12 +640,13 @@ function scanLarge(
     const text = decoder.decode(bytes.subarray(start, end));
     const raw = findSecrets(text, options);
     const index = new LineIndex(text);
-    const fresh = raw.filter(r => {
+    const fresh: RawMatch[] = [];
+    for (const r of raw) {
       const pos = positionKey(index, r, line, column);
-      if (seen.has(pos)) return false;
+      if (seen.has(pos)) continue;
       seen.add(pos);
-      return true;
-    });
+      fresh.push(r);
+    }
     total += fresh.length;
     remember(fresh);
     if (matches.length < MAX_MATCHES_PER_FILE) {
