@@ -60,13 +60,13 @@ function isPlaceholderValue(value: string): boolean {
 /** Push the span of group `g` of every match of `re` that holds a literal. */
 function byGroup(re: RegExp, g: number, minLength = 3): Finder {
   return (text, spans) => {
-    const r = new RegExp(re.source, re.flags);
+    // `d`: the offsets of the group itself.
+    const r = new RegExp(re.source, `${re.flags}d`);
     for (let m = r.exec(text); m; m = r.exec(text)) {
       const value = m[g];
       if (!value || value.length < minLength || isPlaceholderValue(value))
         continue;
-      const at = m.index + m[0].length - value.length;
-      spans.push([at, at + value.length]);
+      spans.push(m.indices![g]!);
     }
   };
 }
