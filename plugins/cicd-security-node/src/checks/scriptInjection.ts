@@ -18,6 +18,7 @@ import {
   programName,
   ScriptBlock,
   scriptLocation,
+  ShellCommand,
   shellCommands,
   sliceScriptBlock,
 } from '../parsers/scripts';
@@ -355,30 +356,40 @@ const JENKINS_TAINTED_ENV = new Set([
 const CIRCLECI_TAINTED_RE =
   /^pipeline\.(?:git\.(?:branch|tag)|trigger_parameters\.[\w.]*(?:branch|tag|ref|title|message|body|author)[\w.]*)$/i;
 
-/** The quoting at `offset` of a shell script: outside quotes, in '…' or in "…". */
-function quoteAt(text: string, offset: number): 'none' | 'single' | 'double' {
+/**
+ * The quoting at increasing offsets of a shell script: outside quotes, in
+ * '…' or in "…". Each call goes on from the previous one, so a block is read
+ * once whatever its number of matches.
+ */
+function quoteScanner(
+  text: string,
+): (offset: number) => 'none' | 'single' | 'double' {
   let state: 'none' | 'single' | 'double' = 'none';
-  for (let i = 0; i < offset && i < text.length; i++) {
-    const c = text[i];
-    if (state === 'single') {
-      if (c === "'") state = 'none';
-    } else if (c === '\\') {
-      i++;
-    } else if (c === '"') {
-      state = state === 'double' ? 'none' : 'double';
-    } else if (c === "'" && state === 'none') {
-      state = 'single';
-    } else if (c === '\n' && state === 'none') {
-      state = 'none';
+  let i = 0;
+  return offset => {
+    for (; i < offset && i < text.length; i++) {
+      const c = text[i];
+      if (state === 'single') {
+        if (c === "'") state = 'none';
+      } else if (c === '\\') {
+        i++;
+      } else if (c === '"') {
+        state = state === 'double' ? 'none' : 'double';
+      } else if (c === "'" && state === 'none') {
+        state = 'single';
+      } else if (c === '\n' && state === 'none') {
+        state = 'none';
+      }
     }
-  }
-  return state;
+    return state;
+  };
 }
 
 /** `eval …` or `sh -c …`: the command re-reads its arguments as code. */
-function reparsedAt(text: string, offset: number): string | undefined {
-  for (const cmd of shellCommands(text)) {
-    if (offset < cmd.offset || offset > cmd.end) continue;
+function reparsedAt(cmds: ShellCommand[], offset: number): string | undefined {
+  for (const cmd of cmds) {
+    if (cmd.offset > offset) break;
+    if (offset > cmd.end) continue;
     const words = commandWords(cmd);
     const prog = programName(words[0]);
     if (prog === 'eval') return 'eval';
@@ -427,14 +438,17 @@ function gitlabHits(block: ScriptBlock): Hit[] {
       key: `inputs.${m[1]}`,
     });
   }
+  const quoteAt = quoteScanner(text);
+  let cmds: ShellCommand[] | undefined;
   for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
     const name = m[1];
     if (!GITLAB_TAINTED_VARS.has(name)) continue;
     if (m[0].startsWith('${') && !m[0].endsWith('}')) continue;
     if (m.index! > 0 && text[m.index! - 1] === '\\') continue;
-    const quote = quoteAt(text, m.index!);
+    const quote = quoteAt(m.index!);
     if (quote === 'single') continue;
-    const reparsed = reparsedAt(text, m.index!);
+    cmds ??= shellCommands(text);
+    const reparsed = reparsedAt(cmds, m.index!);
     if (!reparsed && quote === 'double') continue;
     out.push({
       block,

@@ -196,4 +196,36 @@ describe('hostile repositories', () => {
       '.github/workflows/ok.yml',
     );
   });
+
+  describe('found by the hostile-input suite', () => {
+    const scanCpu = async (files: Record<string, string>) => {
+      const cpu = process.cpuUsage();
+      const result = await runScan(new InMemorySnapshot(files), registry);
+      return { result, cpu: cpuMs(cpu) };
+    };
+
+    it('a Jenkinsfile of 3,000 unclosed @Library( calls scans in under 2 s', async () => {
+      const { result, cpu } = await scanCpu({
+        Jenkinsfile: `${"@Library('pipelins\n".repeat(
+          3000,
+        )}pipeline { agent any }\n`,
+      });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      expect(cpu).toBeLessThan(2000);
+    });
+
+    it('a GitLab job of 3,000 script lines with tainted variables scans in under 2 s', async () => {
+      const { result, cpu } = await scanCpu({
+        '.gitlab-ci.yml': `lint:\n  script:\n${'    - echo "$CI_MERGE_REQUEST_TITLE" $CI_COMMIT_MESSAGE\n'.repeat(
+          3000,
+        )}`,
+      });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      const injection = result.checks.find(
+        c => c.checkId === 'script-injection',
+      )!;
+      expect(injection.status).toBe('fail');
+      expect(cpu).toBeLessThan(2000);
+    });
+  });
 });

@@ -178,6 +178,34 @@ export function tokenizeGroovy(
 
 const SHELL_STEPS = new Set(['sh', 'bat', 'powershell', 'pwsh']);
 
+/** Tokens an unclosed bracket's arguments may span (broken input). */
+const UNCLOSED_REACH = 256;
+
+/**
+ * For each bracket token, the index of its partner (`(` ↔ `)`, `{` ↔ `}`,
+ * `[` ↔ `]`), or -1 when it has none. One pass; each kind of bracket is
+ * matched on its own, ignoring the others, as a forward scan counting that
+ * kind would.
+ */
+function matchBrackets(toks: GroovyToken[]): Int32Array {
+  const partner = new Int32Array(toks.length).fill(-1);
+  const openers: Record<string, number[]> = { '(': [], '{': [], '[': [] };
+  const pairs: Record<string, string> = { ')': '(', '}': '{', ']': '[' };
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k];
+    if (t.t !== 'p') continue;
+    if (openers[t.v]) openers[t.v].push(k);
+    else if (pairs[t.v]) {
+      const top = openers[pairs[t.v]].pop();
+      if (top !== undefined) {
+        partner[top] = k;
+        partner[k] = top;
+      }
+    }
+  }
+  return partner;
+}
+
 /** Parse a Jenkinsfile (declarative or scripted) with a light tokenizer. Never throws. */
 export function parseJenkinsfile(
   path: string,
@@ -207,17 +235,17 @@ export function parseJenkinsfile(
     const t = toks[k];
     return t?.t === 'str' ? t.s : undefined;
   };
-  /** Index of the token closing the bracket opened at k. */
-  const closing = (k: number) => {
-    const open = (toks[k] as any).v as string;
-    const close = open === '(' ? ')' : open === '{' ? '}' : ']';
-    let depth = 0;
-    for (let j = k; j < toks.length; j++) {
-      if (isP(toks[j], open)) depth++;
-      else if (isP(toks[j], close) && --depth === 0) return j;
-    }
-    return toks.length - 1;
-  };
+  // Matching brackets, found in one pass: looking them up is then constant
+  // time, however many calls and blocks a (hostile) file has.
+  const partner = matchBrackets(toks);
+  /**
+   * Index of the token closing the bracket opened at k. An unclosed bracket
+   * (broken input) reaches at most {@link UNCLOSED_REACH} tokens further.
+   */
+  const closing = (k: number) =>
+    partner[k] >= 0
+      ? partner[k]
+      : Math.min(toks.length - 1, k + UNCLOSED_REACH);
   /** The first string argument of a call at k (`name 'x'`, `name('x')`, `name(key: 'x')`). */
   const argString = (k: number, key?: string): GroovyString | undefined => {
     const direct = strAt(k + 1);
@@ -253,6 +281,8 @@ export function parseJenkinsfile(
   };
   // Stack of block owners: the identifier before each `{`.
   const stack: string[] = [];
+  /** How many open blocks each owner has (a deep stack is searched in O(1)). */
+  const owners = new Map<string, number>();
   for (let k = 0; k < toks.length; k++) {
     const t = toks[k];
     const prev = toks[k - 1];
@@ -267,22 +297,23 @@ export function parseJenkinsfile(
           }
           if (tj.t === 'p' && tj.v === ')') {
             // skip back over the argument list
-            let depth = 0;
-            for (; j >= 0; j--) {
-              if (isP(toks[j], ')')) depth++;
-              else if (isP(toks[j], '(') && --depth === 0) break;
-            }
+            if (partner[j] < 0) break;
+            j = partner[j];
             continue;
           }
           if (tj.t === 'p' && tj.v !== '.') break;
         }
         stack.push(owner);
-      } else if (t.v === '}') stack.pop();
+        owners.set(owner, (owners.get(owner) ?? 0) + 1);
+      } else if (t.v === '}' && stack.length) {
+        const owner = stack.pop()!;
+        owners.set(owner, owners.get(owner)! - 1);
+      }
       continue;
     }
     if (t.t !== 'id') continue;
     const afterDot = isP(prev, '.');
-    const inside = (name: string) => stack.includes(name);
+    const inside = (name: string) => (owners.get(name) ?? 0) > 0;
     const top = stack[stack.length - 1];
     if (t.v === 'pipeline' && isP(toks[k + 1], '{') && stack.length === 0)
       jf.declarative = true;
@@ -301,7 +332,8 @@ export function parseJenkinsfile(
     if (t.v === '@Library' || t.v === 'library') {
       const lits: GroovyString[] = [];
       if (t.v === '@Library' && isP(toks[k + 1], '(')) {
-        const end = closing(k + 1);
+        // Unclosed: only the first argument is taken for a library.
+        const end = partner[k + 1] >= 0 ? partner[k + 1] : k + 3;
         for (let j = k + 2; j < end; j++) {
           const s = strAt(j);
           if (s && !(isP(toks[j - 1], ':') && !isId(toks[j - 2], 'value')))
