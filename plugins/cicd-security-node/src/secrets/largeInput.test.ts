@@ -166,3 +166,19 @@ describe('secrets in large inputs', () => {
     expect(matches[0]).toMatchObject({ line: 1, column: at + 1 });
   });
 });
+
+describe('large files in all', () => {
+  it('scans at most 64 MiB of large files per repository, and says which were left out', () => {
+    const big = Buffer.alloc(15 * 1024 * 1024, 'a');
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 5; i++) files[`data${i}.json`] = big;
+    const snapshot = new InMemorySnapshot(files);
+    const { files: scanned } = scanSnapshotSecrets(snapshot);
+    expect(scanned).toBe(4);
+    expect(
+      snapshot.problems.filter(p =>
+        p.message.startsWith('not scanned for secrets'),
+      ),
+    ).toEqual([expect.objectContaining({ file: 'data4.json' })]);
+  }, 30_000);
+});

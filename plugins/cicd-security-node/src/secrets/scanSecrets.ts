@@ -520,6 +520,8 @@ export const MAX_MATCHES_PER_FILE = 100;
 export const MAX_LARGE_FILE_BYTES = 16 * 1024 * 1024;
 /** …in windows of this many bytes. */
 export const LARGE_FILE_WINDOW_BYTES = 1024 * 1024;
+/** …and at most this many bytes of such files per snapshot. */
+export const MAX_LARGE_FILES_TOTAL_BYTES = 64 * 1024 * 1024;
 /** Values kept in memory per file to redact the findings of other checks. */
 const MAX_KNOWN_PER_FILE = 1000;
 
@@ -541,7 +543,8 @@ interface SecretsMemo {
 /**
  * Scan every eligible file of a snapshot (memoised per snapshot). Files the
  * snapshot cannot read as text because they are over its size cap are read
- * up to 16 MiB and scanned in 1 MiB windows; binary files are skipped.
+ * up to 16 MiB each (64 MiB in all) and scanned in 1 MiB windows; binary
+ * files are skipped.
  */
 export function scanSnapshotSecrets(snapshot: RepoSnapshot): SnapshotSecrets {
   return secretsMemo(snapshot).result;
@@ -562,6 +565,7 @@ function secretsMemo(snapshot: RepoSnapshot): SecretsMemo {
   return snapshot.memo('secrets:scan', () => {
     const result: SnapshotSecrets = { files: 0, matches: [], omitted: [] };
     const known = new Map<string, Set<string>>();
+    let largeBytes = 0;
     for (const file of snapshot.files()) {
       if (!isSecretScanPath(file)) continue;
       const quoted = CODE_RE.test(file) && !/(?:^|\/)Jenkinsfile/.test(file);
@@ -584,7 +588,16 @@ function secretsMemo(snapshot: RepoSnapshot): SecretsMemo {
         };
       } else {
         const bytes = snapshot.readLarge?.(file, MAX_LARGE_FILE_BYTES);
-        if (bytes) scanned = scanLarge(bytes, options, remember);
+        if (bytes && largeBytes + bytes.length > MAX_LARGE_FILES_TOTAL_BYTES) {
+          snapshot.problems.push({
+            file,
+            kind: 'skipped-file',
+            message: `not scanned for secrets: large files of this repository add up to more than ${MAX_LARGE_FILES_TOTAL_BYTES} bytes`,
+          });
+        } else if (bytes) {
+          largeBytes += bytes.length;
+          scanned = scanLarge(bytes, options, remember);
+        }
       }
       if (!scanned) continue;
       result.files++;
