@@ -12,6 +12,7 @@ import {
   CicdSecurityChecksExtensionPoint,
   cicdSecurityChecksExtensionPoint,
   ScorecardCheck,
+  redactingLogger,
 } from '@cicd-security/plugin-cicd-security-node';
 import fs from 'fs';
 import path from 'path';
@@ -71,7 +72,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
       },
       async init({
         config,
-        logger,
+        logger: pluginLogger,
         database,
         scheduler,
         httpRouter,
@@ -82,6 +83,9 @@ export const cicdSecurityPlugin = createBackendPlugin({
         urlReader,
         catalog,
       }) {
+        // Every log line of the plugin goes through credential redaction: SCM
+        // errors and source locations can carry tokens.
+        const logger = redactingLogger(pluginLogger);
         const settings = readCicdSecuritySettings(config);
         const allChecks = new CheckRegistry([
           ...builtinChecks,
