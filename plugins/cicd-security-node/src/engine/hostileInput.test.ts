@@ -282,12 +282,18 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
 );
 
+/** A position wrapped around a length. */
+function wrap(n: number, length: number): number {
+  return length ? n % (length + 1) : 0;
+}
+
 /** Apply mutations to a seed; positions wrap around the current length. */
 function mutate(seed: string, mutations: Mutation[]): Buffer {
   let text = seed;
   const bytePatches: Array<{ at: number; bytes: Uint8Array }> = [];
   for (const m of mutations) {
-    const at = (n: number) => (text.length ? n % (text.length + 1) : 0);
+    const length = text.length;
+    const at = (n: number) => wrap(n, length);
     switch (m.kind) {
       case 'insert': {
         const i = at(m.at);
@@ -372,7 +378,7 @@ const FS_READS = [
 
 describe('hostile input', () => {
   const registry = new CheckRegistry(builtinChecks);
-  let fsCalls: string[] = [];
+  const fsCalls: string[] = [];
   const spies: jest.SpyInstance[] = [];
 
   beforeAll(async () => {
@@ -384,7 +390,7 @@ describe('hostile input', () => {
   });
 
   beforeEach(() => {
-    fsCalls = [];
+    fsCalls.length = 0;
     for (const name of FS_READS) {
       const original = (fs as any)[name];
       if (typeof original !== 'function') continue;
@@ -409,7 +415,7 @@ describe('hostile input', () => {
         `${JSON.stringify({ file, content: content.toString('base64') })}\n`,
       );
     }
-    fsCalls = [];
+    fsCalls.length = 0;
     const heapBefore = process.memoryUsage().heapUsed;
     const cpu = process.cpuUsage();
     const result = await runScan(
@@ -432,6 +438,7 @@ describe('hostile input', () => {
   it.each(TARGETS.map(t => [t.name, t] as const))(
     '%s: never crashes, stalls, blows up or reads outside the snapshot',
     async (_name, target) => {
+      expect.hasAssertions();
       const seeds = seedsFor(target);
       const input = fc.oneof(
         {

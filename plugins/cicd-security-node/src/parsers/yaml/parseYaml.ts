@@ -140,8 +140,8 @@ export class YamlFile {
     }
     if (at === -1) {
       // Multi-line needles in folded scalars: fall back to the first line of it.
-      const firstLine = needle.split('\n')[0];
-      at = firstLine ? src.indexOf(firstLine) : -1;
+      const head = needle.split('\n')[0];
+      at = head ? src.indexOf(head) : -1;
       if (at === -1) return loc.range;
     }
     const start = this.pos(node.range[0] + at);
