@@ -717,6 +717,45 @@ describe('EntityScanner', () => {
       );
     });
 
+    it('reads text files over the per-file limit for the secret scan, within the byte budget', async () => {
+      // An AWS key id built at run time, at the end of a 3 MiB config file.
+      const key = ['AKIA', 'Q3EGRQ7Z', 'W5XK2MJD'].join('');
+      const big = `${'# padding line of a large generated config\n'.repeat(
+        75_000,
+      )}aws_access_key_id: ${key}\n`;
+      const { readTree, contentReads } = filteringReader({
+        'config/generated.yaml': big,
+        'docs/huge.png': 3 * 1024 * 1024,
+      });
+      const store = mockStore();
+      const s = new EntityScanner({
+        store,
+        registry: new CheckRegistry(
+          builtinChecks.filter(c => c.id === 'hardcoded-secrets'),
+        ),
+        logger,
+        localRoots: [],
+        urlReader: { readTree: readTree as never },
+        integrations,
+        allow: [{ host: 'github.com' }],
+      });
+      expect(await s.scan(component('svc', `url:${url}`))).toMatchObject({
+        state: 'ok',
+      });
+      expect(contentReads).toEqual(['config/generated.yaml']);
+      const [, outcome] = store.saveScan.mock.calls[0];
+      if (outcome.type !== 'scanned') throw new Error(outcome.type);
+      const secrets = outcome.result.checks.find(
+        c => c.checkId === 'hardcoded-secrets',
+      )!;
+      expect(secrets.status).toBe('fail');
+      expect(secrets.findings[0]).toMatchObject({
+        file: 'config/generated.yaml',
+        line: 75_001,
+      });
+      expect(JSON.stringify(outcome.result)).not.toContain(key);
+    });
+
     it.each([
       ['in the readTree filter', true],
       ['in the snapshot, for readers that give no sizes', false],

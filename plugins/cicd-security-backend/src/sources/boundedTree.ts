@@ -1,5 +1,7 @@
 import {
   BaseSnapshot,
+  isSecretScanPath,
+  MAX_LARGE_FILE_BYTES,
   TreeResponse,
 } from '@cicd-security/plugin-cicd-security-node';
 
@@ -105,6 +107,18 @@ export class RepositoryTooLargeError extends Error {
 /** What happens to one path of a repository tree. */
 export type PathTreatment = 'drop' | 'list' | 'read';
 
+/**
+ * The largest file kept for a path: the per-file limit, or for text files the
+ * secret detector reads (configuration, scripts, CI files) the size it scans
+ * in windows. Such files still count towards the repository's byte budget,
+ * and the snapshot's ordinary reads still skip them as too large.
+ */
+export function maxBytesFor(path: string, maxFileBytes: number): number {
+  return isSecretScanPath(path)
+    ? Math.max(maxFileBytes, MAX_LARGE_FILE_BYTES)
+    : maxFileBytes;
+}
+
 /** Whether a path is dropped, listed without its content, or read. */
 export function treatmentOf(path: string): PathTreatment {
   const parts = path.split('/');
@@ -160,7 +174,10 @@ export class BoundedTreeRead {
     if (treatment === 'drop') return false;
     const size = info?.size;
     if (size === undefined) return treatment === 'read';
-    if (treatment === 'list' || size > this.#limits.maxFileBytes) {
+    if (
+      treatment === 'list' ||
+      size > maxBytesFor(path, this.#limits.maxFileBytes)
+    ) {
       this.#unread.set(path, size);
       return false;
     }
@@ -197,7 +214,10 @@ export class BoundedTreeRead {
       const treatment = treatmentOf(path);
       if (treatment === 'drop') continue;
       const content = await file.content();
-      if (treatment === 'list' || content.length > this.#limits.maxFileBytes) {
+      if (
+        treatment === 'list' ||
+        content.length > maxBytesFor(path, this.#limits.maxFileBytes)
+      ) {
         contents.set(path, content.length);
         continue;
       }
