@@ -204,6 +204,40 @@ describe('hostile repositories', () => {
       return { result, cpu: cpuMs(cpu) };
     };
 
+    it('a pathological glob in .cicd-security.yaml is refused at its line, not matched for minutes', async () => {
+      const glob = `ch${'['.repeat(3000)}`;
+      const { result, cpu } = await scanCpu({
+        '.cicd-security.yaml': `ignore:\n  paths: ["${glob}"]\nwaivers:\n  - check: unpinned-actions\n    path: "${glob}"\n    reason: x\n    expires: 2999-01-01\n`,
+        '.github/workflows/a.yml':
+          'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
+      });
+      expect(cpu).toBeLessThan(2000);
+      const notes = result.problems.filter(
+        p => p.file === '.cicd-security.yaml' && /longer than/.test(p.message),
+      );
+      expect(notes.map(p => p.line)).toEqual([2, 5]);
+      // Neither applies: the finding stays open.
+      const unpinned = result.checks.find(
+        c => c.checkId === 'unpinned-actions',
+      )!;
+      expect(unpinned.findings[0].suppressed).toBeUndefined();
+    });
+
+    it('thousands of long globs stay within a total budget', async () => {
+      const glob = `x${'['.repeat(250)}`;
+      const { result, cpu } = await scanCpu({
+        '.cicd-security.yaml': `ignore:\n${`  - "${glob}"\n`.repeat(2000)}`,
+        '.github/workflows/a.yml': 'on: push\njobs: {}\n',
+      });
+      expect(cpu).toBeLessThan(3000);
+      expect(result.problems).toContainEqual(
+        expect.objectContaining({
+          file: '.cicd-security.yaml',
+          message: expect.stringMatching(/total of 5000 characters/),
+        }),
+      );
+    });
+
     it('a Jenkinsfile of 3,000 unclosed @Library( calls scans in under 2 s', async () => {
       const { result, cpu } = await scanCpu({
         Jenkinsfile: `${"@Library('pipelins\n".repeat(

@@ -1,7 +1,13 @@
 import { isMap } from 'yaml';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { addProblems, getNode, parseYaml, toJS } from '../parsers/yaml';
+import {
+  addProblems,
+  getNode,
+  parseYaml,
+  seqItems,
+  toJS,
+} from '../parsers/yaml';
 import { RepoSnapshot } from '../snapshot';
 
 /** Names the repository configuration file may have, first found wins. */
@@ -76,9 +82,40 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
     return [];
   };
   const ignore = js.ignore as Record<string, unknown> | string[] | undefined;
-  const ignorePaths = Array.isArray(ignore)
-    ? strings(ignore, 'ignore')
-    : strings(ignore?.paths, 'ignore.paths');
+  const ignoreNode = yaml.deref(getNode(root, 'ignore'));
+  const ignoreItems = seqItems(
+    yaml.deref(
+      Array.isArray(ignore) ? ignoreNode : getNode(ignoreNode, 'paths'),
+    ),
+  );
+  // Globs cost time to compile: each is bounded, and so is their total.
+  let globChars = 0;
+  const refuseGlob = (glob: string): string | undefined => {
+    if (glob.length > MAX_GLOB_LENGTH) {
+      return `is longer than ${MAX_GLOB_LENGTH} characters`;
+    }
+    globChars += glob.length;
+    return globChars > MAX_GLOB_CHARS
+      ? `is past the total of ${MAX_GLOB_CHARS} characters of globs in this file`
+      : undefined;
+  };
+  const lineOf = (node: unknown, fallback = 1) => {
+    const range = (node as { range?: [number, number, number] } | undefined)
+      ?.range;
+    return range ? yaml.pos(range[0]).line : fallback;
+  };
+  const ignorePaths = (
+    Array.isArray(ignore)
+      ? strings(ignore, 'ignore')
+      : strings(ignore?.paths, 'ignore.paths')
+  ).filter((glob, i) => {
+    const refused = refuseGlob(glob);
+    if (!refused) return true;
+    snapshot.problems.push(
+      problem(`ignore path ${refused}; it is not used`, lineOf(ignoreItems[i])),
+    );
+    return false;
+  });
   const disable = strings(js.disable ?? (js.checks as any)?.disable, 'disable');
   const waivers: Waiver[] = [];
   const waiverNodes = (root.get('waivers', true) as any)?.items ?? [];
@@ -94,6 +131,16 @@ export function readRepoConfig(snapshot: RepoSnapshot): RepoConfig {
     if (missing.length) {
       snapshot.problems.push(
         problem(`waiver is missing ${missing.join(', ')}`, line),
+      );
+      return;
+    }
+    const refused = w.path ? refuseGlob(String(w.path)) : undefined;
+    if (refused) {
+      snapshot.problems.push(
+        problem(
+          `waiver path ${refused}; the waiver does not apply`,
+          lineOf(getNode(node, 'path'), line),
+        ),
       );
       return;
     }
@@ -152,11 +199,32 @@ export function waiverActive(expires: string, now: Date): boolean {
   return now.getTime() < Date.UTC(y, m - 1, d + 1);
 }
 
+/**
+ * Longest glob accepted in `ignore` and waiver paths: compiling a glob costs
+ * more than linear time in its length (a 3,000-character one takes seconds).
+ */
+export const MAX_GLOB_LENGTH = 256;
+/** Characters of all the globs of one configuration file together. */
+export const MAX_GLOB_CHARS = 5_000;
+
+/** A glob compiled once, for matching many paths. */
+export function globMatcher(glob: string): (path: string) => boolean {
+  if (glob.length > MAX_GLOB_LENGTH) return () => false;
+  const m = new Minimatch(glob, { dot: true });
+  return path => m.match(path);
+}
+
+const ignoreMatchers = new WeakMap<RepoConfig, Array<(p: string) => boolean>>();
+
 /** True when the file is excluded by the repository configuration. */
 export function isIgnoredPath(config: RepoConfig, path: string): boolean {
-  return config.ignorePaths.some(
-    g =>
-      minimatch(path, g, { dot: true }) ||
-      minimatch(path, `${g.replace(/\/$/, '')}/**`, { dot: true }),
-  );
+  let matchers = ignoreMatchers.get(config);
+  if (!matchers) {
+    matchers = config.ignorePaths.flatMap(g => [
+      globMatcher(g),
+      globMatcher(`${g.replace(/\/$/, '')}/**`),
+    ]);
+    ignoreMatchers.set(config, matchers);
+  }
+  return matchers.some(match => match(path));
 }

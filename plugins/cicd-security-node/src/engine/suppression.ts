@@ -1,11 +1,10 @@
-import { minimatch } from 'minimatch';
 import {
   CheckResult,
   Finding,
   Suppression,
 } from '@cicd-security/plugin-cicd-security-common';
 import { RepoSnapshot } from '../snapshot';
-import { RepoConfig, waiverActive } from './repoConfig';
+import { globMatcher, RepoConfig, waiverActive } from './repoConfig';
 
 /** `# cicd-security: ignore[check-a, check-b] reason` (also `//` comments). */
 const INLINE_RE =
@@ -40,14 +39,17 @@ export function applySuppressions(
     }
     return undefined;
   };
+  // Each waiver's glob is compiled once, not once per finding.
+  const pathMatchers = new Map(
+    config.waivers.map(v => [v, v.path ? globMatcher(v.path) : undefined]),
+  );
   const waiver = (f: Finding): Suppression | undefined => {
     const w = config.waivers.find(
       v =>
         v.check === f.checkId &&
         waiverActive(v.expires, now) &&
         (!v.fingerprint || v.fingerprint === f.fingerprint) &&
-        (!v.path ||
-          (f.file !== undefined && minimatch(f.file, v.path, { dot: true }))),
+        (!v.path || (f.file !== undefined && pathMatchers.get(v)!(f.file))),
     );
     return w
       ? { kind: 'config', reason: w.reason, expires: w.expires }
