@@ -38,7 +38,7 @@ export class YamlFile {
 
   /** Where each alias leads, resolved once for the whole document. */
   readonly #aliases: Map<Alias, Node | undefined>;
-  /** A note when aliases past the cap (or cyclic ones) were not followed. */
+  /** A note, with its location, when aliases past the cap were not followed. */
   readonly aliasProblems: ScanProblem[];
 
   constructor(
