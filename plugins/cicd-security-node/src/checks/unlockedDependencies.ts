@@ -57,6 +57,8 @@ interface Ctx {
   bad: Set<string>;
 }
 
+let lastIndex: { text: string; lines: LineIndex } | undefined;
+
 function fileFinding(
   ctx: Ctx,
   path: string,
@@ -67,7 +69,10 @@ function fileFinding(
   fix: string,
   replacement?: string,
 ) {
-  const lines = new LineIndex(text);
+  // One index per file, not one per finding (thousands in a hostile file).
+  if (lastIndex?.text !== text)
+    lastIndex = { text, lines: new LineIndex(text) };
+  const lines = lastIndex.lines;
   const r = lines.range(offset, length);
   ctx.bad.add(path);
   ctx.findings.push({

@@ -261,5 +261,17 @@ describe('hostile repositories', () => {
       expect(injection.status).toBe('fail');
       expect(cpu).toBeLessThan(2000);
     });
+
+    it('a requirements.txt of 20,000 unpinned lines scans in under 2 s', async () => {
+      const { result, cpu } = await scanCpu({
+        'requirements.txt': `requests==2.32.3\n${'flask\n'.repeat(20_000)}`,
+      });
+      expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
+      const unlocked = result.checks.find(
+        c => c.checkId === 'unlocked-dependencies',
+      )!;
+      expect(unlocked.status).toBe('fail');
+      expect(cpu).toBeLessThan(2000);
+    });
   });
 });
