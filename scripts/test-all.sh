@@ -30,6 +30,9 @@ export BACKSTAGE_TEST_DISABLE_DOCKER=1
 step "format check (Prettier)"
 npx prettier --check --loglevel warn .
 
+step "lint (ESLint, Backstage's rules)"
+npx backstage-cli repo lint
+
 step "tsc"
 npx tsc --noEmit
 
@@ -42,6 +45,9 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "SKIPPED: browser test (Debian's chromium is not installed: apt-get install -y chromium)"
 fi
+
+step "load, bounded: 1,000 components, 20 clients, 20 s (the full form: node --expose-gc bench/run.js soak)"
+node --expose-gc bench/run.js soak --entities 1000 --duration 20 --clients 20 --db sqlite
 
 step "self-scan: the project's own CLI on this repository (grade A, no failing high or critical check)"
 node scripts/self-scan.js
