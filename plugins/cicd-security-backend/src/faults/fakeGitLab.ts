@@ -1,6 +1,6 @@
 import http from 'http';
 import { AddressInfo, Socket } from 'net';
-import { gzipSync } from 'zlib';
+import { gitlabArchive } from '../testing/gitlabArchive';
 
 /*
  * A fake GitLab at the HTTP layer serving many projects `group/<name>`, for
@@ -36,58 +36,6 @@ export interface Project {
   sha: string;
   files: Record<string, string>;
   fault?: Fault;
-}
-
-// A minimal ustar writer: `git archive` output as GitLab serves it, with a
-// `<repo>-<ref>-<sha>/` top folder.
-function tarHeader(name: string, size: number, type: string): Buffer {
-  const header = Buffer.alloc(512, 0);
-  const field = (value: string, offset: number, length: number) =>
-    header.write(value, offset, length, 'utf8');
-  const octal = (value: number, offset: number, length: number) =>
-    field(`${value.toString(8).padStart(length - 1, '0')}\0`, offset, length);
-  field(name, 0, 100);
-  octal(type === '5' ? 0o775 : 0o664, 100, 8);
-  octal(0, 108, 8);
-  octal(0, 116, 8);
-  octal(size, 124, 12);
-  octal(1_700_000_000, 136, 12);
-  field('        ', 148, 8);
-  field(type, 156, 1);
-  field('ustar\0', 257, 6);
-  field('00', 263, 2);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  field(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
-  return header;
-}
-
-function tarEntry(name: string, content: Buffer, type = '0'): Buffer[] {
-  const padding = Buffer.alloc((512 - (content.length % 512)) % 512, 0);
-  return [tarHeader(name, content.length, type), content, padding];
-}
-
-export function gitlabArchive(
-  repo: string,
-  files: Record<string, string>,
-  sha: string,
-): Buffer {
-  const top = `${repo}-main-${sha}/`;
-  const parts: Buffer[] = [...tarEntry(top, Buffer.alloc(0), '5')];
-  const dirs = new Set<string>();
-  for (const [file, text] of Object.entries(files)) {
-    const segments = file.split('/').slice(0, -1);
-    for (let i = 1; i <= segments.length; i++) {
-      const dir = `${segments.slice(0, i).join('/')}/`;
-      if (!dirs.has(dir)) {
-        dirs.add(dir);
-        parts.push(...tarEntry(`${top}${dir}`, Buffer.alloc(0), '5'));
-      }
-    }
-    parts.push(...tarEntry(`${top}${file}`, Buffer.from(text)));
-  }
-  parts.push(Buffer.alloc(1024, 0));
-  return gzipSync(Buffer.concat(parts));
 }
 
 export class FakeGitLab {
