@@ -1,4 +1,5 @@
 import { RepoSnapshot } from '../snapshot';
+import { stripTrailingComment } from '../parsers/text';
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { getGitlabCi } from '../parsers/gitlabCi';
 import { ciFiles } from './sastConfigured';
@@ -36,8 +37,7 @@ export interface Evidence {
 /** A full-line comment (`#` in YAML/shell, `//` in Groovy) or the trailing `# comment` of a YAML line. */
 function stripComments(line: string, file: string): string {
   if (/^\s*(?:#|\/\/)/.test(line)) return '';
-  if (/\.ya?ml$/i.test(file))
-    return line.replace(/\s+#(?![^'"]*['"]\s*$).*$/, '');
+  if (/\.ya?ml$/i.test(file)) return stripTrailingComment(line, true);
   return line;
 }
 

@@ -1,5 +1,5 @@
 import { RepoSnapshot } from '../snapshot';
-import { LineIndex } from '../parsers/text';
+import { LineIndex, stripTrailingComment } from '../parsers/text';
 import {
   commandWords,
   getEnvAssignments,
@@ -226,7 +226,7 @@ function checkRequirements(ctx: Ctx, path: string, text: string) {
   const lines = text.split('\n');
   let offset = 0;
   for (const raw of lines) {
-    const line = raw.replace(/\s+#.*$/, '').trim();
+    const line = stripTrailingComment(raw).trim();
     const start = offset + (raw.length - raw.trimStart().length);
     offset += raw.length + 1;
     if (!line || line.startsWith('#') || line.startsWith('-')) continue;
