@@ -230,10 +230,13 @@ function checkRequirements(ctx: Ctx, path: string, text: string) {
     const start = offset + (raw.length - raw.trimStart().length);
     offset += raw.length + 1;
     if (!line || line.startsWith('#') || line.startsWith('-')) continue;
-    if (/:\/\/|\s@\s|^git\+|^\.|^\//.test(line)) continue;
+    // A requirement is short; the expressions below backtrack on long
+    // hostile lines, so they see at most the first 512 characters.
+    const probe = line.length > 512 ? line.slice(0, 512) : line;
+    if (/:\/\/|\s@\s|^git\+|^\.|^\//.test(probe)) continue;
     if (
-      /===?\s*[^\s*,;]+(\s*;.*)?$/.test(line) &&
-      !/[<>~!]=|==[^,;]*\*/.test(line)
+      /===?\s*[^\s*,;]+(\s*;.*)?$/.test(probe) &&
+      !/[<>~!]=|==[^,;]*\*/.test(probe)
     )
       continue;
     const name = /^[A-Za-z0-9._\-[\]]+/.exec(line)?.[0] ?? line;

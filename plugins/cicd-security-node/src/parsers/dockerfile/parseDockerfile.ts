@@ -232,7 +232,7 @@ export function parseDockerfile(
 }
 
 function endsWithEscape(line: string, escape: string): boolean {
-  const t = line.replace(/\s+$/, '');
+  const t = line.trimEnd();
   return t.endsWith(escape) && !t.trimStart().startsWith('#');
 }
 

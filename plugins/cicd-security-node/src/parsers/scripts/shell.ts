@@ -5,9 +5,29 @@ import { SourceRange } from '../yaml';
  * pipelines with exact offsets, not a full shell parser.
  */
 
-/** Replace backslash-newline continuations with spaces of the same length. */
+/**
+ * Replace backslash-newline continuations (the backslashes, an optional CR
+ * and the newline) with spaces of the same length. One pass from each
+ * newline backwards: `/\\+\r?\n/g` backtracks quadratically on a long run of
+ * backslashes.
+ */
 export function flattenContinuations(text: string): string {
-  return text.replace(/\\+\r?\n/g, m => ' '.repeat(m.length));
+  if (!text.includes('\\')) return text;
+  let out = '';
+  let last = 0;
+  for (
+    let nl = text.indexOf('\n');
+    nl !== -1;
+    nl = text.indexOf('\n', nl + 1)
+  ) {
+    const end = nl > 0 && text[nl - 1] === '\r' ? nl - 1 : nl;
+    let start = end;
+    while (start > last && text[start - 1] === '\\') start--;
+    if (start === end) continue;
+    out += text.slice(last, start) + ' '.repeat(nl + 1 - start);
+    last = nl + 1;
+  }
+  return out + text.slice(last);
 }
 
 export interface ShellWord {
