@@ -5,6 +5,7 @@ import {
   pipelineCodeowners,
 } from './pipelineCodeowners';
 import { runOnFixture } from '../testing';
+import { InMemorySnapshot } from '../snapshot';
 
 describe('pipeline-codeowners', () => {
   it.each([
@@ -101,5 +102,22 @@ describe('CODEOWNERS patterns', () => {
   it('applies GitLab section default owners', () => {
     const rules = parseCodeowners('[CI] @platform\n.gitlab-ci.yml\n');
     expect(ownerOf(rules, '.gitlab-ci.yml')).toMatchObject({ owned: true });
+  });
+
+  it('ignores a pattern too long to be a path, with a note, and still runs', async () => {
+    const long = `/${'a'.repeat(100_000)}`;
+    const snapshot = new InMemorySnapshot({
+      '.github/workflows/ci.yml': 'on: push\n',
+      '.github/CODEOWNERS': `* @platform\n${long} @nobody\n`,
+    });
+    const out = await pipelineCodeowners.run(snapshot);
+    expect(out.status).toBe('pass');
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({
+        file: '.github/CODEOWNERS',
+        line: 2,
+        message: expect.stringContaining('longer than 1024 characters'),
+      }),
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
@@ -20,6 +20,9 @@ export interface CodeownersRule {
   matches(path: string): boolean;
 }
 
+/** Longer patterns are not paths; they match nothing (minimatch refuses very long ones). */
+export const MAX_PATTERN = 1024;
+
 const MATCH_OPTIONS = {
   dot: true,
   nobrace: true,
@@ -36,6 +39,7 @@ const MATCH_OPTIONS = {
  * beneath it, except that a final `/*` owns only the directory's direct files.
  */
 export function codeownersMatcher(raw: string): (path: string) => boolean {
+  if (raw.length > MAX_PATTERN) return () => false;
   let p = raw.replace(/\\(.)/g, '$1');
   const dirOnly = p.endsWith('/');
   p = p.replace(/\/+$/, '');
@@ -45,9 +49,10 @@ export function codeownersMatcher(raw: string): (path: string) => boolean {
   const base = anchored || p.startsWith('**') ? p : `**/${p}`;
   const lastSegment = p.split('/').pop() ?? '';
   const ownsContents = lastSegment !== '*';
+  const own = new Minimatch(base, MATCH_OPTIONS);
+  const contents = new Minimatch(`${base}/**`, MATCH_OPTIONS);
   return (path: string) =>
-    (!dirOnly && minimatch(path, base, MATCH_OPTIONS)) ||
-    (ownsContents && minimatch(path, `${base}/**`, MATCH_OPTIONS));
+    (!dirOnly && own.match(path)) || (ownsContents && contents.match(path));
 }
 
 /** Parse a CODEOWNERS file (GitHub syntax, plus GitLab's `[Section] @default-owners`). */
@@ -192,6 +197,16 @@ export const pipelineCodeowners = createScorecardCheck({
       ]);
     }
     const rules = parseCodeowners(snapshot.read(codeowners) ?? '');
+    for (const r of rules) {
+      if (r.pattern.length > MAX_PATTERN) {
+        snapshot.problems.push({
+          file: codeowners,
+          line: r.line,
+          kind: 'config',
+          message: `CODEOWNERS pattern longer than ${MAX_PATTERN} characters is ignored`,
+        });
+      }
+    }
     const files = [...pipeline, codeowners];
     const findings: CheckFinding[] = [];
     const unowningLines = new Map<
