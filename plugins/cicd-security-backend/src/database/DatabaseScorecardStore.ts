@@ -102,6 +102,8 @@ export type RawDbCheckResultRow = {
   category: string;
   title: string;
   reason: string | null;
+  /** JSON of `CheckResult.unlisted`, when the check listed only part of its findings. */
+  unlisted?: string | null;
 };
 
 export type RawDbFindingRow = {
@@ -306,6 +308,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         category: c.category,
         title: c.title,
         reason: scrubOrNull(c.reason),
+        unlisted: c.unlisted ? JSON.stringify(c.unlisted) : null,
       }));
       const findingRows: RawDbFindingRow[] = result.checks.flatMap(c =>
         c.findings.map(f => ({

@@ -319,6 +319,7 @@ export class ScorecardQueries {
         status: c.status as CheckStatus,
         ...(c.score === null ? {} : { score: Number(c.score) }),
         ...(c.reason === null ? {} : { reason: c.reason }),
+        ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
         findings: findingsByCheck.get(c.check_id) ?? [],
       };
     });

@@ -353,6 +353,53 @@ describe('rescoreEntities', () => {
       expect(await stored()).toEqual(batched);
     });
 
+    it('keeps the findings a check did not list in the counts, through save, read and re-scoring', async () => {
+      const listed: Finding[] = Array.from({ length: 3 }, (_, n) => ({
+        checkId: 'unpinned-actions',
+        severity: n === 0 ? 'critical' : 'high',
+        message: `finding ${n}`,
+        fingerprint: `f${n}`,
+      }));
+      const summary: Finding = {
+        checkId: 'unpinned-actions',
+        severity: 'high',
+        message: 'and 500 more findings of this check were not listed',
+        fingerprint: 'summary',
+      };
+      const checks: CheckResult[] = [
+        {
+          checkId: 'unpinned-actions',
+          title: 'Pinned actions',
+          category: 'third-party-software',
+          severity: 'high',
+          status: 'fail',
+          score: 0,
+          findings: [...listed, summary],
+          unlisted: { findings: 500, suppressed: 20, critical: 7 },
+        },
+      ];
+      const result = scoreResults(checks);
+      expect(result.counts).toMatchObject({
+        findings: 3 + 480,
+        suppressedFindings: 20,
+        criticalFindings: 1 + 7,
+      });
+      await store.saveScan(meta(0), {
+        type: 'scanned',
+        result: { ...result, checks, problems: [], durationMs: 1 },
+        revision: 'rev-0',
+        scoringVersion: 'old',
+      });
+      const card = await store.getScorecard(ref(0));
+      expect(card?.checks[0].unlisted).toEqual(checks[0].unlisted);
+      expect(card?.counts).toMatchObject(result.counts);
+      await rescoreEntities(knex, [ref(0)], REWEIGHTED, now);
+      const [row] = await knex('cicd_security_scorecards')
+        .where({ entity_ref: ref(0) })
+        .select('counts');
+      expect(JSON.parse(row.counts)).toMatchObject(result.counts);
+    });
+
     it('stores the scoring version with the new scores', async () => {
       await seed();
       await store.rescore(

@@ -127,6 +127,7 @@ async function rescoreChunk(
       'severity',
       'status',
       'score',
+      'unlisted',
     )
     .orderBy(['entity_ref', 'check_id']);
   // Scoring only needs how many findings of each severity a check has, and
@@ -183,6 +184,7 @@ async function rescoreChunk(
       severity: c.severity as Severity,
       status: c.status as CheckStatus,
       ...(c.score === null ? {} : { score: Number(c.score) }),
+      ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
       findings: findings.get(`${c.entity_ref}\u0000${c.check_id}`) ?? [],
     });
     checksByEntity.set(c.entity_ref, list);

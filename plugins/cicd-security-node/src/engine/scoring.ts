@@ -185,9 +185,7 @@ export function countResults(results: CheckResult[]): ScorecardCounts {
     else if (r.status === 'not-applicable') counts.notApplicable++;
     else if (r.status === 'inconclusive') counts.inconclusive++;
     else counts.errored++;
-    // With unlisted findings, the last one only says how many there are.
-    const listed = r.unlisted ? r.findings.slice(0, -1) : r.findings;
-    for (const f of listed) {
+    for (const f of r.findings) {
       if (f.suppressed) counts.suppressedFindings++;
       else {
         counts.findings++;
@@ -195,6 +193,11 @@ export function countResults(results: CheckResult[]): ScorecardCounts {
       }
     }
     if (r.unlisted) {
+      // One listed finding (open, of the check's severity) only says how
+      // many were not listed: count those instead. Order-independent, so
+      // re-scoring from stored rows counts the same.
+      counts.findings--;
+      if (r.severity === 'critical') counts.criticalFindings--;
       counts.suppressedFindings += r.unlisted.suppressed;
       counts.findings += r.unlisted.findings - r.unlisted.suppressed;
       counts.criticalFindings += r.unlisted.critical;
