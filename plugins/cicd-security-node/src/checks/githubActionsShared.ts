@@ -134,9 +134,7 @@ export function rangeInExpression(
 }
 
 /** All `uses:` references of a workflow (job-level reusable workflows and steps). */
-export function usesRefs(
-  wf: Workflow,
-): Array<{
+export function usesRefs(wf: Workflow): Array<{
   uses: LocatedString;
   job: WorkflowJob;
   where: string;
