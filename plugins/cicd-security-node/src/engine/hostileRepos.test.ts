@@ -7,6 +7,9 @@ import { runScan } from './runScan';
  * Repositories built to crash, stall or blind the engine: each must scan in
  * bounded time and memory, with every check reaching a verdict.
  */
+// CPU budgets here are loose on purpose (10 s): they tell the linear code
+// from the quadratic code it replaced (40 s to minutes on the same inputs),
+// and stay clear of a small, shared CI machine's noise.
 describe('hostile repositories', () => {
   const registry = new CheckRegistry(builtinChecks);
   // A fake AWS key, built at run time so the project's own scan ignores it.
@@ -66,7 +69,7 @@ describe('hostile repositories', () => {
       return { result, elapsed: cpuMs(cpu) };
     };
 
-    it('8,000 GitLab jobs merging one template scan in under 3 s', async () => {
+    it('8,000 GitLab jobs merging one template scan within a CPU budget', async () => {
       const text = `.t: &t\n  image: node:20\n  script: [echo hi]\n${Array.from(
         { length: 8000 },
         (_, i) => `job${i}:\n  <<: *t\n  stage: test\n`,
@@ -76,10 +79,10 @@ describe('hostile repositories', () => {
       // The merged image is seen in every job: all 8,000 are unpinned.
       const images = result.checks.find(c => c.checkId === 'unpinned-images')!;
       expect(images.status).toBe('fail');
-      expect(elapsed).toBeLessThan(3000); // CPU time: other processes do not count
+      expect(elapsed).toBeLessThan(10_000); // CPU time: other processes do not count
     });
 
-    it('16,000 aliased workflow steps scan in under 3 s', async () => {
+    it('16,000 aliased workflow steps scan within a CPU budget', async () => {
       const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - &s { uses: some/action@v1 }\n${'      - *s\n'.repeat(
         16_000,
       )}`;
@@ -91,7 +94,7 @@ describe('hostile repositories', () => {
         c => c.checkId === 'unpinned-actions',
       )!;
       expect(unpinned.status).toBe('fail');
-      expect(elapsed).toBeLessThan(3000); // CPU time: other processes do not count
+      expect(elapsed).toBeLessThan(10_000); // CPU time: other processes do not count
     });
 
     it('aliases past the cap are not followed, with a located note', async () => {
@@ -145,7 +148,7 @@ describe('hostile repositories', () => {
     const elapsed = cpuMs(cpu);
     const json = JSON.stringify(result);
     expect(json.length).toBeLessThan(5 * 1024 * 1024);
-    expect(elapsed).toBeLessThan(5000);
+    expect(elapsed).toBeLessThan(10_000);
     const unpinned = result.checks.find(c => c.checkId === 'unpinned-actions')!;
     // At most 200 findings listed, then one that says how many more there are.
     expect(unpinned.findings.length).toBeLessThanOrEqual(201);
@@ -211,7 +214,7 @@ describe('hostile repositories', () => {
         '.github/workflows/a.yml':
           'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
       });
-      expect(cpu).toBeLessThan(2000);
+      expect(cpu).toBeLessThan(10_000);
       const notes = result.problems.filter(
         p => p.file === '.cicd-security.yaml' && /longer than/.test(p.message),
       );
@@ -229,7 +232,7 @@ describe('hostile repositories', () => {
         '.cicd-security.yaml': `ignore:\n${`  - "${glob}"\n`.repeat(2000)}`,
         '.github/workflows/a.yml': 'on: push\njobs: {}\n',
       });
-      expect(cpu).toBeLessThan(3000);
+      expect(cpu).toBeLessThan(10_000);
       expect(result.problems).toContainEqual(
         expect.objectContaining({
           file: '.cicd-security.yaml',
@@ -238,17 +241,17 @@ describe('hostile repositories', () => {
       );
     });
 
-    it('a Jenkinsfile of 3,000 unclosed @Library( calls scans in under 2 s', async () => {
+    it('a Jenkinsfile of 3,000 unclosed @Library( calls scans within a CPU budget', async () => {
       const { result, cpu } = await scanCpu({
         Jenkinsfile: `${"@Library('pipelins\n".repeat(
           3000,
         )}pipeline { agent any }\n`,
       });
       expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
-      expect(cpu).toBeLessThan(2000);
+      expect(cpu).toBeLessThan(10_000);
     });
 
-    it('a GitLab job of 3,000 script lines with tainted variables scans in under 2 s', async () => {
+    it('a GitLab job of 3,000 script lines with tainted variables scans within a CPU budget', async () => {
       const { result, cpu } = await scanCpu({
         '.gitlab-ci.yml': `lint:\n  script:\n${'    - echo "$CI_MERGE_REQUEST_TITLE" $CI_COMMIT_MESSAGE\n'.repeat(
           3000,
@@ -259,10 +262,10 @@ describe('hostile repositories', () => {
         c => c.checkId === 'script-injection',
       )!;
       expect(injection.status).toBe('fail');
-      expect(cpu).toBeLessThan(2000);
+      expect(cpu).toBeLessThan(10_000);
     });
 
-    it('a requirements.txt of 20,000 unpinned lines scans in under 2 s', async () => {
+    it('a requirements.txt of 20,000 unpinned lines scans within a CPU budget', async () => {
       const { result, cpu } = await scanCpu({
         'requirements.txt': `requests==2.32.3\n${'flask\n'.repeat(20_000)}`,
       });
@@ -271,7 +274,7 @@ describe('hostile repositories', () => {
         c => c.checkId === 'unlocked-dependencies',
       )!;
       expect(unlocked.status).toBe('fail');
-      expect(cpu).toBeLessThan(2000);
+      expect(cpu).toBeLessThan(10_000);
     });
   });
 });
