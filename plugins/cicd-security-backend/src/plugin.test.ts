@@ -1,4 +1,3 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -6,52 +5,15 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  builtinChecks,
-  cicdSecurityChecksExtensionPoint,
-  createScorecardCheck,
-} from '@cicd-security/plugin-cicd-security-node';
+import { builtinChecks } from '@cicd-security/plugin-cicd-security-node';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { cicdSecurityPlugin } from './plugin';
+import { securityFileChecksModule } from './testing/securityFileCheck';
 
 jest.setTimeout(30_000);
-
-/** Fails when the repository has no SECURITY.md. */
-const fakeCheck = createScorecardCheck({
-  id: 'test-security-file',
-  title: 'The repository has a SECURITY.md',
-  description: 'A check added by a test module.',
-  category: 'compliance',
-  severity: 'high',
-  platforms: ['repository'],
-  frameworks: [],
-  run: snapshot =>
-    snapshot.exists('SECURITY.md')
-      ? { status: 'pass', score: 10, findings: [] }
-      : {
-          status: 'fail',
-          score: 0,
-          findings: [
-            { message: 'SECURITY.md is missing', file: 'SECURITY.md' },
-          ],
-        },
-});
-
-const testChecksModule = createBackendModule({
-  pluginId: 'cicd-security',
-  moduleId: 'test-checks',
-  register(env) {
-    env.registerInit({
-      deps: { checks: cicdSecurityChecksExtensionPoint },
-      async init({ checks }) {
-        checks.addChecks(fakeCheck);
-      },
-    });
-  },
-});
 
 function component(name: string, source?: string): Entity {
   return {
@@ -86,7 +48,7 @@ describe('cicdSecurityPlugin', () => {
     const { server } = await startTestBackend({
       features: [
         cicdSecurityPlugin,
-        testChecksModule,
+        securityFileChecksModule,
         catalogServiceMock.factory({
           entities: [
             component('good', `dir:${root}/good`),

@@ -28,12 +28,8 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import {
-  builtinChecks,
-  cicdSecurityChecksExtensionPoint,
-  createScorecardCheck,
-} from '@cicd-security/plugin-cicd-security-node';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { builtinChecks } from '@cicd-security/plugin-cicd-security-node';
+import { securityFileChecksModule } from '../testing/securityFileCheck';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -261,40 +257,6 @@ const group = (name: string, parent?: string): Entity => ({
   spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
 });
 
-/** Fails when the repository has no SECURITY.md. */
-const securityFileCheck = createScorecardCheck({
-  id: 'test-security-file',
-  title: 'The repository has a SECURITY.md',
-  description: 'A check added by the test.',
-  category: 'compliance',
-  severity: 'high',
-  platforms: ['repository'],
-  frameworks: [],
-  run: snapshot =>
-    snapshot.exists('SECURITY.md')
-      ? { status: 'pass', score: 10, findings: [] }
-      : {
-          status: 'fail',
-          score: 0,
-          findings: [
-            { message: 'SECURITY.md is missing', file: 'SECURITY.md' },
-          ],
-        },
-});
-
-const testChecksModule = createBackendModule({
-  pluginId: 'cicd-security',
-  moduleId: 'matrix-checks',
-  register(env) {
-    env.registerInit({
-      deps: { checks: cicdSecurityChecksExtensionPoint },
-      async init({ checks }) {
-        checks.addChecks(securityFileCheck);
-      },
-    });
-  },
-});
-
 // ---- The matrix ------------------------------------------------------------
 
 const PRINCIPALS = [
@@ -448,7 +410,7 @@ describe('authorization matrix', () => {
       const backend = await startTestBackend({
         features: [
           cicdSecurityPlugin,
-          testChecksModule,
+          securityFileChecksModule,
           createServiceFactory({
             service: catalogServiceRef,
             deps: {},
