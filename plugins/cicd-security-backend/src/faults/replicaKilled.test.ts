@@ -27,7 +27,7 @@ import { halfWrittenScorecards } from './wholeScorecards';
  * processes (src/scale/replica.ts) on a private PostgreSQL cluster.
  */
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 const COMPONENTS = 120;
 const SHARDS = 2;
@@ -115,8 +115,11 @@ describeWithPostgres('a replica killed mid-cycle', () => {
       state: 'scanning',
     });
 
-    // Another replica starts once the dead one's claims have expired (its
-    // scheduler's janitor releases them) and runs the shards.
+    // Another replica starts once the dead one's claims have expired: its
+    // scheduler's janitor runs once at start (then every minute) and releases
+    // them, so it must not start before they expire.
+    const wait = CLAIM_TIMEOUT_S * 1000 - (Date.now() - killedAt) + 500;
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
     const survivor = startReplica({
       connection: pg.url,
       prefix,
@@ -129,11 +132,9 @@ describeWithPostgres('a replica killed mid-cycle', () => {
       nodeEnv: 'development',
     });
     replicas.push(survivor);
-    const wait = CLAIM_TIMEOUT_S * 1000 - (Date.now() - killedAt);
-    if (wait > 0) await new Promise(r => setTimeout(r, wait));
     await survivor.ready;
     try {
-      await waitForCycle(knex, SHARDS, 30_000, COMPONENTS);
+      await waitForCycle(knex, SHARDS, 60_000, COMPONENTS);
     } catch (e) {
       // eslint-disable-next-line no-console
       console.error(
