@@ -19,7 +19,7 @@ import {
   PrivatePostgres,
   startPrivatePostgres,
 } from './privatePostgres';
-import { halfWrittenScorecards } from './wholeScorecards';
+import { halfWrittenScorecards } from '../testing/wholeScorecards';
 
 /*
  * PostgreSQL crashes in the middle of a scan cycle and comes back: the real

@@ -16,7 +16,7 @@ import {
   PrivatePostgres,
   startPrivatePostgres,
 } from './privatePostgres';
-import { halfWrittenScorecards } from './wholeScorecards';
+import { halfWrittenScorecards } from '../testing/wholeScorecards';
 
 /*
  * A backend replica is killed (SIGKILL) in the middle of a scan cycle while

@@ -15,7 +15,7 @@ import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { ScorecardRefreshTask } from '../scheduler/ScorecardRefreshTask';
 import { FAKE_GITLAB_TOKEN, FakeGitLab, Fault } from './fakeGitLab';
-import { halfWrittenScorecards } from './wholeScorecards';
+import { halfWrittenScorecards } from '../testing/wholeScorecards';
 
 /*
  * A scan cycle of the real refresh task, scanner and store (SQLite) reading

@@ -17,7 +17,7 @@ import {
   ScorecardRefreshTask,
   shardTaskId,
 } from '../scheduler/ScorecardRefreshTask';
-import { halfWrittenScorecards } from './wholeScorecards';
+import { halfWrittenScorecards } from '../testing/wholeScorecards';
 
 /*
  * The scheduler aborts a shard run mid-way (its timeout passed, the task was

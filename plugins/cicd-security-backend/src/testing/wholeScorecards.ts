@@ -31,6 +31,19 @@ export async function halfWrittenScorecards(knex: Knex): Promise<string[]> {
       ).map(r => [r.entity_ref, Number(r.n)]),
     );
   const checkRows = await countBy('cicd_security_check_results');
+  // A check that listed only part of its findings stores one summary row in
+  // their place; its `unlisted` counts say how many there are.
+  const unlistedRows = (await knex('cicd_security_check_results')
+    .whereNotNull('unlisted')
+    .select('entity_ref', 'unlisted')) as Array<{
+    entity_ref: string;
+    unlisted: string;
+  }>;
+  const unlisted = new Map<string, number>();
+  for (const r of unlistedRows) {
+    const extra = JSON.parse(r.unlisted).findings - 1;
+    unlisted.set(r.entity_ref, (unlisted.get(r.entity_ref) ?? 0) + extra);
+  }
   const findingRows = await countBy('cicd_security_findings');
   const problems: string[] = [];
   for (const card of cards) {
@@ -43,7 +56,9 @@ export async function halfWrittenScorecards(knex: Knex): Promise<string[]> {
       c.inconclusive +
       c.errored;
     const stored = checkRows.get(card.entity_ref) ?? 0;
-    const findings = findingRows.get(card.entity_ref) ?? 0;
+    const findings =
+      (findingRows.get(card.entity_ref) ?? 0) +
+      (unlisted.get(card.entity_ref) ?? 0);
     if (stored !== checks) {
       problems.push(
         `${card.entity_ref}: summary counts ${checks} checks, ${stored} stored`,
