@@ -81,6 +81,24 @@ export const checkMeta = checkIds.map((id, i) => ({
   severity: SEVERITIES[i % SEVERITIES.length],
 }));
 
+/** The registry of the seeded checks: each passes without reading anything. */
+export function benchRegistry(): CheckRegistry {
+  return new CheckRegistry(
+    checkMeta.map(c =>
+      createScorecardCheck({
+        id: c.id,
+        title: `Bench check ${c.id}`,
+        description: 'Benchmark check.',
+        category: c.category,
+        severity: c.severity,
+        platforms: ['repository'],
+        frameworks: [],
+        run: () => ({ status: 'pass', score: 10, findings: [] }),
+      }),
+    ),
+  );
+}
+
 export function catalogEntities(): Entity[] {
   const out: Entity[] = [];
   for (let i = 0; i < ENTITIES; i++) {
@@ -407,20 +425,7 @@ async function benchDb(kind: string, entities: Entity[]) {
 
   const calls = { queryEntities: 0, getEntityByRef: 0 };
   const catalog = fakeCatalog({ entities, latencyMs: CATALOG_LATENCY, calls });
-  const registry = new CheckRegistry(
-    checkMeta.map(c =>
-      createScorecardCheck({
-        id: c.id,
-        title: `Bench check ${c.id}`,
-        description: 'Benchmark check.',
-        category: c.category,
-        severity: c.severity,
-        platforms: ['repository'],
-        frameworks: [],
-        run: () => ({ status: 'pass', score: 10, findings: [] }),
-      }),
-    ),
-  );
+  const registry = benchRegistry();
   const makeApp = async (visibilityTtlMs?: number) => {
     const router = await createRouter({
       store,

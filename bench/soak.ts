@@ -27,10 +27,6 @@
  */
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
-  CheckRegistry,
-  createScorecardCheck,
-} from '@cicd-security/plugin-cicd-security-node';
 import express from 'express';
 import { AddressInfo } from 'net';
 import { Worker } from 'worker_threads';
@@ -39,8 +35,8 @@ import { entityMeta } from '../plugins/cicd-security-backend/src/scanner/entityM
 import { fakeCatalog } from '../plugins/cicd-security-backend/src/service/fakeCatalog';
 import { createRouter } from '../plugins/cicd-security-backend/src/service/router';
 import {
+  benchRegistry,
   catalogEntities,
-  checkMeta,
   DEPTS,
   ENTITIES,
   name,
@@ -203,20 +199,7 @@ async function soak(kind: string): Promise<boolean> {
   );
   const entities = catalogEntities();
   const catalog = fakeCatalog({ entities, latencyMs: CATALOG_LATENCY });
-  const registry = new CheckRegistry(
-    checkMeta.map(c =>
-      createScorecardCheck({
-        id: c.id,
-        title: `Bench check ${c.id}`,
-        description: 'Benchmark check.',
-        category: c.category,
-        severity: c.severity,
-        platforms: ['repository'],
-        frameworks: [],
-        run: () => ({ status: 'pass', score: 10, findings: [] }),
-      }),
-    ),
-  );
+  const registry = benchRegistry();
   // A refresh "scans" for 30 ms and saves an unchanged outcome: the write
   // path runs against the reads, as scheduled scans do.
   let scans = 0;
