@@ -2,19 +2,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import '@microsoft/jest-sarif';
-import { main } from './cli';
+import { runCli } from './testing/runCli';
 import { virtualPath } from './targets';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: s => (stdout += s),
-    stderr: s => (stderr += s),
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 function repo(files: Record<string, string>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-cli-'));

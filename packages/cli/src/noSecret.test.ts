@@ -8,18 +8,9 @@ import {
   leakedSecrets,
   plantedRepository,
 } from '@cicd-security/plugin-cicd-security-node/src/secrets/testing/plantedSecrets';
-import { main } from './cli';
+import { runCli } from './testing/runCli';
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: s => (stdout += s),
-    stderr: s => (stderr += s),
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('no secret anywhere: the CLI', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-cli-secrets-'));
