@@ -1,6 +1,11 @@
 import { RepoSnapshot } from '../snapshot';
-import { ciFiles } from './sastConfigured';
-import { ActionRule, Evidence, findEvidence, LineRule } from './ciEvidence';
+import { ciFiles } from '../analysis/ciFiles';
+import {
+  ActionRule,
+  Evidence,
+  findEvidence,
+  LineRule,
+} from '../analysis/ciEvidence';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Steps that publish a package, an image or a release. */

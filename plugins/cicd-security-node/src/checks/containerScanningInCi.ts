@@ -5,7 +5,7 @@ import {
   Evidence,
   findScannerEvidence,
   LineRule,
-} from './ciEvidence';
+} from '../analysis/ciEvidence';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Commands and steps that scan a built container image for vulnerabilities. */

@@ -1,4 +1,4 @@
-import { AUTO_DEVOPS_TEMPLATE } from './ciEvidence';
+import { AUTO_DEVOPS_TEMPLATE } from '../analysis/ciEvidence';
 import { gitlabTemplateOutcome, hasGitlabCi } from './secretScanningEnabled';
 import { createScorecardCheck, outcome } from './types';
 

@@ -5,9 +5,8 @@ import {
   Evidence,
   findScannerEvidence,
   LineRule,
-  mainCiFile,
-} from './ciEvidence';
-import { ciFiles } from './sastConfigured';
+} from '../analysis/ciEvidence';
+import { ciFiles, mainCiFile } from '../analysis/ciFiles';
 import { createScorecardCheck, outcome } from './types';
 
 /** Commands and steps that audit the repository's dependencies for known vulnerabilities. */

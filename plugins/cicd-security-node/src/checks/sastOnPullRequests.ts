@@ -1,6 +1,6 @@
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { findSast } from './sastConfigured';
-import { runsOnPullRequests } from './ciEvidence';
+import { findSast } from '../analysis/sast';
+import { runsOnPullRequests } from '../analysis/ciEvidence';
 
 /**
  * SAST that only runs on the default branch or on a schedule reports a flaw

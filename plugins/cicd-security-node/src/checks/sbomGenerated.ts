@@ -1,12 +1,11 @@
 import { RepoSnapshot } from '../snapshot';
-import { ciFiles } from './sastConfigured';
+import { ciFiles, mainCiFile } from '../analysis/ciFiles';
 import {
   ActionRule,
   Evidence,
   findEvidence,
   LineRule,
-  mainCiFile,
-} from './ciEvidence';
+} from '../analysis/ciEvidence';
 import { createScorecardCheck, outcome } from './types';
 
 /** Steps and build-tool plugins that produce a software bill of materials. */

@@ -1,6 +1,9 @@
 import { RepoSnapshot } from '../snapshot';
 import { getGitlabCi, GITLAB_CI_FILE } from '../parsers/gitlabCi';
-import { AUTO_DEVOPS_TEMPLATE, findGitlabIncludes } from './ciEvidence';
+import {
+  AUTO_DEVOPS_TEMPLATE,
+  findGitlabIncludes,
+} from '../analysis/ciEvidence';
 import { CheckOutcome, createScorecardCheck, outcome } from './types';
 
 /** `repo.security_and_analysis` of the GitHub REST API. */

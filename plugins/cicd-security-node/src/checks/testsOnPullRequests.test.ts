@@ -1,5 +1,5 @@
 import { testsOnPullRequests, TEST_RULES } from './testsOnPullRequests';
-import { findLineEvidence } from './ciEvidence';
+import { findLineEvidence } from '../analysis/ciEvidence';
 import { runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 

@@ -1,10 +1,9 @@
-import { ciFiles } from './sastConfigured';
+import { ciFiles, mainCiFile } from '../analysis/ciFiles';
 import {
   findEvidence,
   LineRule,
-  mainCiFile,
   runsOnPullRequests,
-} from './ciEvidence';
+} from '../analysis/ciEvidence';
 import { createScorecardCheck, outcome } from './types';
 
 /** How a test run shows in a CI file: test commands, test report uploads, test steps. */

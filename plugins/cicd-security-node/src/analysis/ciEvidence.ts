@@ -2,7 +2,7 @@ import { RepoSnapshot } from '../snapshot';
 import { stripTrailingComment } from '../parsers/text';
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { getGitlabCi } from '../parsers/gitlabCi';
-import { ciFiles } from './sastConfigured';
+import { ciFiles } from './ciFiles';
 
 /**
  * Helpers shared by the checks that look for a tool in the pipelines
@@ -187,23 +187,6 @@ export function findScannerEvidence(
       tool: 'GitLab Auto DevOps',
     })),
   ];
-}
-
-/** The file a repository-level finding points at: the main CI file, if any. */
-export function mainCiFile(snapshot: RepoSnapshot): string | undefined {
-  const files = ciFiles(snapshot);
-  const order = [
-    /^\.github\/workflows\//,
-    /^\.gitlab-ci/,
-    /Jenkinsfile/,
-    /azure-pipelines/,
-    /^\.circleci/,
-  ];
-  for (const re of order) {
-    const hit = files.find(f => re.test(f));
-    if (hit) return hit;
-  }
-  return files[0];
 }
 
 /** Triggers that run a workflow on the changes of a pull request. */
