@@ -3,6 +3,7 @@ import { stripTrailingComment } from '../parsers/text';
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { getGitlabCi } from '../parsers/gitlabCi';
 import { ciFiles } from './ciFiles';
+import { PULL_REQUEST_TRIGGERS } from './githubActions';
 
 /**
  * Helpers shared by the checks that look for a tool in the pipelines
@@ -188,13 +189,6 @@ export function findScannerEvidence(
     })),
   ];
 }
-
-/** Triggers that run a workflow on the changes of a pull request. */
-export const PULL_REQUEST_TRIGGERS = [
-  'pull_request',
-  'pull_request_target',
-  'merge_group',
-];
 
 /** True when a `push:` trigger runs on every branch (so on the branches of pull requests too). */
 function pushOnAllBranches(config: unknown): boolean {

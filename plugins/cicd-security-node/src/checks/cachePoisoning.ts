@@ -5,7 +5,7 @@ import {
   WorkflowStep,
 } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, parseUses } from './githubActionsShared';
+import { at, parseUses } from '../analysis/githubActions';
 
 /** Actions whose steps publish something (packages, images, releases). */
 const PUBLISHING_ACTIONS = new Set([

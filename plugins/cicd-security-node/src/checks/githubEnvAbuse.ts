@@ -1,7 +1,7 @@
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { LocatedString } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at } from './githubActionsShared';
+import { at } from '../analysis/githubActions';
 
 /** Triggers whose runs hold a privileged token while someone else's data is in play. */
 const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];

@@ -6,7 +6,7 @@ import {
   parseUses,
   trailingComment,
   usesRefs,
-} from './githubActionsShared';
+} from '../analysis/githubActions';
 
 export interface ActionAdvisory {
   id: string;

@@ -5,7 +5,7 @@ import {
   rangeInExpression,
   stripStrings,
   workflowExpressions,
-} from './githubActionsShared';
+} from '../analysis/githubActions';
 
 /** Patterns that hand a step more secrets than it names, or hide which ones. */
 const PATTERNS: Array<{ re: RegExp; what: string; fix: string }> = [

@@ -6,7 +6,7 @@ import {
   secretsReferences,
   stripStrings,
   workflowExpressions,
-} from './githubActionsShared';
+} from '../analysis/githubActions';
 
 /** Secrets every job gets anyway. */
 const ALWAYS_AVAILABLE = new Set(['github_token']);

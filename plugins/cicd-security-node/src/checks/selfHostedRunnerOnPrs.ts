@@ -4,7 +4,7 @@ import {
   WorkflowJob,
 } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, PULL_REQUEST_TRIGGERS } from './githubActionsShared';
+import { at, UNTRUSTED_PULL_REQUEST_TRIGGERS } from '../analysis/githubActions';
 
 /**
  * Labels of GitHub-hosted runners, standard and larger (`ubuntu-latest`,
@@ -82,7 +82,7 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     const workflows = getWorkflows(snapshot).filter(
       w =>
         w.kind === 'workflow' &&
-        w.triggers.some(t => PULL_REQUEST_TRIGGERS.includes(t)),
+        w.triggers.some(t => UNTRUSTED_PULL_REQUEST_TRIGGERS.includes(t)),
     );
     if (workflows.length === 0) {
       return outcome.notApplicable('no workflow triggered by pull requests');
@@ -99,7 +99,7 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     let total = 0;
     for (const wf of workflows) {
       const prTriggers = wf.triggers.filter(t =>
-        PULL_REQUEST_TRIGGERS.includes(t),
+        UNTRUSTED_PULL_REQUEST_TRIGGERS.includes(t),
       );
       for (const job of wf.jobs) {
         if (job.uses || !job.runsOnRange) continue;

@@ -4,7 +4,7 @@ import {
   at,
   rangeInExpression,
   workflowExpressions,
-} from './githubActionsShared';
+} from '../analysis/githubActions';
 
 /** `github.actor` / `github.triggering_actor` (index syntax allowed). */
 const ACTOR = String.raw`github\s*(?:\.\s*|\[\s*')(?:actor|triggering_actor)(?:'\s*\])?`;

@@ -1,6 +1,6 @@
 import { Severity } from '@cicd-security/plugin-cicd-security-common';
-import { getWorkflows, Workflow } from '../parsers/githubActions';
-import { LocatedString } from '../parsers/yaml';
+import { getWorkflows } from '../parsers/githubActions';
+import { at, trailingComment, usesRefs } from '../analysis/githubActions';
 import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
 /** Scorecard's Pinned-Dependencies weights for GitHub Actions. */
@@ -91,17 +91,6 @@ function pinnedFix(u: UsesRef): string {
   }\``;
 }
 
-/** The comment that follows the `uses:` value on its line, if any. */
-function trailingComment(
-  wf: Workflow,
-  uses: LocatedString,
-): string | undefined {
-  const text = wf.file.lineText(uses.range.endLine);
-  const rest = text.slice(Math.max(0, uses.range.endColumn - 1));
-  const m = /(?:^|\s)#\s*(.*)$/.exec(rest);
-  return m ? m[1].trim() : undefined;
-}
-
 /**
  * Actions and reusable workflows referenced by a tag or branch run whatever
  * their owner (or whoever compromises them) points that ref at next; only a
@@ -133,52 +122,39 @@ export const unpinnedActions = createScorecardCheck({
     };
     let missingComments = 0;
     for (const wf of getWorkflows(snapshot)) {
-      for (const job of wf.jobs) {
-        const refs: Array<{ uses: LocatedString; where: string }> = [];
-        if (job.uses) refs.push({ uses: job.uses, where: job.id });
-        for (const step of job.steps) {
-          if (step.uses)
-            refs.push({ uses: step.uses, where: `${job.id}[${step.index}]` });
-        }
-        for (const { uses, where } of refs) {
-          const u = classifyUses(uses.value);
-          if (!u) continue;
-          const bucket = u.githubOwned ? counts.githubOwned : counts.thirdParty;
-          bucket.total++;
-          const location = {
-            file: wf.path,
-            line: uses.range.line,
-            column: uses.range.column,
-            endLine: uses.range.endLine,
-            endColumn: uses.range.endColumn,
-            snippet: wf.file.lineText(uses.range.line).trim(),
-            fingerprintKey: `${where}:${uses.value}`,
-          };
-          if (u.kind === 'sha' || u.kind === 'docker-digest') {
-            if (u.kind === 'sha' && !trailingComment(wf, uses)) {
-              missingComments++;
-              findings.push({
-                ...location,
-                message: `${u.display} is pinned to a commit SHA but has no \`# vX\` comment naming the version, so reviewers and update tools cannot tell which release it is`,
-                severity: 'low',
-                suggestedFix: {
-                  description:
-                    'Keep the version the SHA points at as a comment: `owner/repo@<sha> # vX`',
-                },
-              });
-            }
-            continue;
+      for (const { uses, where } of usesRefs(wf)) {
+        const u = classifyUses(uses.value);
+        if (!u) continue;
+        const bucket = u.githubOwned ? counts.githubOwned : counts.thirdParty;
+        bucket.total++;
+        const location = {
+          ...at(wf, uses.range),
+          fingerprintKey: `${where}:${uses.value}`,
+        };
+        if (u.kind === 'sha' || u.kind === 'docker-digest') {
+          if (u.kind === 'sha' && !trailingComment(wf, uses)) {
+            missingComments++;
+            findings.push({
+              ...location,
+              message: `${u.display} is pinned to a commit SHA but has no \`# vX\` comment naming the version, so reviewers and update tools cannot tell which release it is`,
+              severity: 'low',
+              suggestedFix: {
+                description:
+                  'Keep the version the SHA points at as a comment: `owner/repo@<sha> # vX`',
+              },
+            });
           }
-          bucket.unpinned++;
-          findings.push({
-            ...location,
-            message: `${describe(u)}; ${pinnedFix(u)}`,
-            severity: severityFor(u),
-            suggestedFix: {
-              description: pinnedFix(u).replace(/^p/, 'P'),
-            },
-          });
+          continue;
         }
+        bucket.unpinned++;
+        findings.push({
+          ...location,
+          message: `${describe(u)}; ${pinnedFix(u)}`,
+          severity: severityFor(u),
+          suggestedFix: {
+            description: pinnedFix(u).replace(/^p/, 'P'),
+          },
+        });
       }
     }
     const { thirdParty: tp, githubOwned: gh } = counts;

@@ -13,7 +13,7 @@ import {
   rangeInExpression,
   stripStrings,
   workflowExpressions,
-} from './githubActionsShared';
+} from '../analysis/githubActions';
 
 /** Contexts an outsider can choose (branch names, event payloads). */
 const CONTROLLABLE_RE =

@@ -1,6 +1,6 @@
 import { getWorkflows } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, parseUses, usesRefs } from './githubActionsShared';
+import { at, parseUses, usesRefs } from '../analysis/githubActions';
 
 /**
  * Actions whose repositories are archived: they get no fixes, security ones

@@ -5,7 +5,7 @@ import {
   WorkflowJob,
 } from '../parsers/githubActions';
 import { LocatedString, SourceRange } from '../parsers/yaml';
-import { CheckFinding } from './types';
+import { CheckFinding } from '../checks/types';
 
 /** The location part of a finding, from a range in a workflow. */
 export function at(
@@ -210,15 +210,26 @@ export function trailingComment(
   return m ? m[1].trim() : undefined;
 }
 
-/** Triggers through which people outside the repository start a run on their pull request. */
+/** Triggers that run a workflow on the changes of a pull request. */
 export const PULL_REQUEST_TRIGGERS: readonly string[] = [
+  'pull_request',
+  'pull_request_target',
+  'merge_group',
+];
+
+/**
+ * Triggers through which people outside the repository start a run on their
+ * pull request, including its reviews and review comments (a merge queue
+ * only runs changes a maintainer has already approved).
+ */
+export const UNTRUSTED_PULL_REQUEST_TRIGGERS: readonly string[] = [
   'pull_request',
   'pull_request_target',
   'pull_request_review',
   'pull_request_review_comment',
 ];
 
-/** Whether an `if:` value or expression mentions a context path (index syntax allowed). */
+/** The names of the secrets an expression reads (`secrets.X` or `secrets['X']`). */
 export function secretsReferences(expression: string): string[] {
   const names: string[] = [];
   const re =
