@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* Writes docs/checks/README.md, the index of every built-in check, from the checks' metadata. */
+/* Writes plugins/cicd-security-node/guides/README.md, the index of every built-in check, from the checks' metadata. */
 require('@backstage/cli/config/nodeTransform.cjs');
 const fs = require('fs');
 const path = require('path');
@@ -40,7 +40,9 @@ for (const cat of CHECK_CATEGORIES) {
   lines.push('');
 }
 fs.writeFileSync(
-  path.join(__dirname, '../docs/checks/README.md'),
+  path.join(__dirname, '../plugins/cicd-security-node/guides/README.md'),
   lines.join('\n'),
 );
-console.log(`docs/checks/README.md: ${builtinChecks.length} checks`);
+console.log(
+  `plugins/cicd-security-node/guides/README.md: ${builtinChecks.length} checks`,
+);

@@ -76,7 +76,9 @@ describe('cicd-security scan', () => {
     const ruleIds = run0.tool.driver.rules.map((r: any) => r.id);
     expect(ruleIds).toContain('script-injection');
     for (const rule of run0.tool.driver.rules) {
-      expect(rule.helpUri).toMatch(/docs\/checks\/[a-z-]+\.md$/);
+      expect(rule.helpUri).toMatch(
+        /plugins\/cicd-security-node\/guides\/[a-z-]+\.md$/,
+      );
       expect(rule.help.text).toBeTruthy();
     }
     const injection = run0.results.find(

@@ -25,7 +25,7 @@ import { readGuide } from './guides';
 import { parseYaml, toJS } from '@cicd-security/plugin-cicd-security-node';
 
 export const DOCS_BASE =
-  'https://github.com/cicd-security/cicd-security/blob/main/docs/checks';
+  'https://github.com/cicd-security/cicd-security/blob/main/plugins/cicd-security-node/guides';
 
 export interface Io {
   stdout: (s: string) => void;

@@ -143,7 +143,7 @@ export interface ChecksResponse {
 }
 
 export interface CheckDetailResponse extends CheckWithStats {
-  /** The guide page (`docs/checks/<id>.md`) as Markdown, when available. */
+  /** The check's guide page (`<id>.md`) as Markdown, when available. */
   guide?: string;
   /** Components where the check fails, worst first (at most 200). */
   failingEntities: Array<{
