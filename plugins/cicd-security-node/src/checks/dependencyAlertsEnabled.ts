@@ -1,5 +1,8 @@
 import { AUTO_DEVOPS_TEMPLATE } from '../analysis/ciEvidence';
-import { gitlabTemplateOutcome, hasGitlabCi } from './secretScanningEnabled';
+import {
+  gitlabTemplateOutcome,
+  hasGitlabCi,
+} from '../analysis/gitlabTemplates';
 import { createScorecardCheck, outcome } from './types';
 
 const DEPENDENCY_SCANNING =

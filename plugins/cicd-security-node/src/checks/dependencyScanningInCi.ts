@@ -1,5 +1,5 @@
 import { RepoSnapshot } from '../snapshot';
-import { detectEcosystems } from './dependencyUpdateTool';
+import { detectEcosystems } from '../analysis/ecosystems';
 import {
   ActionRule,
   Evidence,

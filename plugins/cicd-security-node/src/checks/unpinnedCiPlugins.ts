@@ -5,7 +5,7 @@ import { LineIndex } from '../parsers/text';
 import { dockerfilePaths } from '../parsers/dockerfile';
 import { mapEntries } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { orbPinned } from './unpinnedSharedPipelineCode';
+import { orbPinned } from '../analysis/orbs';
 
 const PLUGINS_TXT_RE = /(^|\/)plugins\.txt$/;
 

@@ -5,31 +5,19 @@ import { getJenkinsfiles } from '../parsers/jenkinsfile';
 import { getAzurePipelines } from '../parsers/azurePipelines';
 import { getCircleciConfigs } from '../parsers/circleci';
 import { getNode, LocatedString, SourceRange, YamlFile } from '../parsers/yaml';
+import { orbPinned } from '../analysis/orbs';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
 /** Release-tag shapes: `v1`, `1.2.3`, `v2.0.0-rc.1`, `release-1.4`. */
 const TAG_RE =
   /^(refs\/tags\/.+|v?\d+(\.\d+)*([-+._][0-9A-Za-z.-]+)?|[A-Za-z0-9_-]*[-_/]v?\d+\.\d+(\.\d+)?)$/;
-const EXACT_SEMVER_RE = /^\d+\.\d+\.\d+$/;
 
 /** Pinned when it names a commit or looks like a release tag rather than a branch. */
-export function refLooksPinned(ref: string | undefined): boolean {
+function refLooksPinned(ref: string | undefined): boolean {
   if (!ref) return false;
   const r = ref.trim();
   return SHA_RE.test(r) || TAG_RE.test(r);
-}
-
-/** An orb pinned to an exact release: `1.2.3` (not `volatile`, `1`, `1.2`, `dev:…`). */
-export function orbPinned(value: string): {
-  name: string;
-  version?: string;
-  pinned: boolean;
-} {
-  const at = value.lastIndexOf('@');
-  const name = at === -1 ? value : value.slice(0, at);
-  const version = at === -1 ? undefined : value.slice(at + 1);
-  return { name, version, pinned: !!version && EXACT_SEMVER_RE.test(version) };
 }
 
 /**
