@@ -1,0 +1,15 @@
+export { readPackageInventory, inventoryParserFor } from './inventory';
+export type {
+  InventoryEcosystem,
+  InventoryPackage,
+  PackageInventory,
+} from './model';
+export { MAX_PACKAGES_PER_FILE } from './model';
+export {
+  NPM_LOCKFILES,
+  PYTHON_LOCKFILES,
+  isVendoredPath,
+  declaredNpmDependencyFields,
+  parseJsonManifest,
+} from './manifests';
+export type { JsonManifest } from './manifests';

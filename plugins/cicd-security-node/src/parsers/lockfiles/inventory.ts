@@ -1,0 +1,103 @@
+import { RepoSnapshot } from '../../snapshot';
+import {
+  baseName,
+  FileCollector,
+  MAX_LOCKFILE_BYTES,
+  PackageInventory,
+  errorMessage,
+} from './model';
+import { capProblems } from '../problems';
+import { isVendoredPath, LockfileInput } from './manifests';
+import { parseNpmLock } from './npm';
+import { parseYarnLock } from './yarn';
+import { parsePnpmLock } from './pnpm';
+import { isRequirementsFile, parseRequirements } from './requirements';
+import { parsePipfileLock, parsePythonTomlLock } from './python';
+import { parseCargoLock } from './cargo';
+import { parseGoMod, parseGoSum } from './go';
+import { parseGemfileLock } from './ruby';
+import { parseComposerLock } from './php';
+import { parsePom } from './maven';
+import { parseNugetLock } from './nuget';
+
+type FormatParser = (input: LockfileInput) => void;
+
+/** The parser of each lockfile or manifest, by file name. */
+const PARSERS: Record<string, FormatParser> = {
+  'package-lock.json': parseNpmLock,
+  'npm-shrinkwrap.json': parseNpmLock,
+  'yarn.lock': parseYarnLock,
+  'pnpm-lock.yaml': parsePnpmLock,
+  'poetry.lock': parsePythonTomlLock,
+  'uv.lock': parsePythonTomlLock,
+  'pdm.lock': parsePythonTomlLock,
+  'pylock.toml': parsePythonTomlLock,
+  'Pipfile.lock': parsePipfileLock,
+  'Cargo.lock': parseCargoLock,
+  'go.mod': parseGoMod,
+  'go.sum': parseGoSum,
+  'Gemfile.lock': parseGemfileLock,
+  'gems.locked': parseGemfileLock,
+  'composer.lock': parseComposerLock,
+  'pom.xml': parsePom,
+  'packages.lock.json': parseNugetLock,
+};
+
+/** The parser for a repository path, or undefined when it is no lockfile or manifest read here. */
+export function inventoryParserFor(path: string): FormatParser | undefined {
+  if (isVendoredPath(path)) return undefined;
+  const base = baseName(path);
+  if (Object.prototype.hasOwnProperty.call(PARSERS, base)) return PARSERS[base];
+  if (isRequirementsFile(path)) return parseRequirements;
+  // pylock.<name>.toml (PEP 751 named lockfiles).
+  if (/^pylock\.[^/]+\.toml$/.test(base)) return parsePythonTomlLock;
+  return undefined;
+}
+
+/**
+ * The text of a lockfile: the snapshot's, or for a lockfile over the
+ * snapshot's size cap (large package-lock.json files are common) its bytes
+ * up to {@link MAX_LOCKFILE_BYTES}.
+ */
+function readLockfile(
+  snapshot: RepoSnapshot,
+  path: string,
+): string | undefined {
+  const text = snapshot.read(path);
+  if (text !== undefined || !snapshot.readLarge) return text;
+  const bytes = snapshot.readLarge(path, MAX_LOCKFILE_BYTES);
+  return bytes && new TextDecoder('utf-8').decode(bytes);
+}
+
+/**
+ * Every package the repository's lockfiles and manifests list, built once
+ * per snapshot. Vendored folders (node_modules, vendor, .venv, third_party)
+ * are skipped. Problems are kept in the inventory, not added to the
+ * snapshot's, so that reading the inventory changes no scan result.
+ */
+export function readPackageInventory(snapshot: RepoSnapshot): PackageInventory {
+  return snapshot.memo('lockfiles:inventory', () => buildInventory(snapshot));
+}
+
+function buildInventory(snapshot: RepoSnapshot): PackageInventory {
+  const inventory: PackageInventory = { packages: [], files: [], problems: [] };
+  const files = new Set<string>();
+  for (const path of snapshot.files()) {
+    const parse = inventoryParserFor(path);
+    if (!parse) continue;
+    const text = readLockfile(snapshot, path);
+    if (text === undefined) continue;
+    files.add(path);
+    const out = new FileCollector(path);
+    try {
+      parse({ file: path, text, out, snapshot });
+    } catch (e) {
+      out.problem(`could not read the file: ${errorMessage(e)}`);
+    }
+    for (const p of out.packages) inventory.packages.push(p);
+    for (const p of capProblems(out.problems)) inventory.problems.push(p);
+    for (const f of out.included) files.add(f);
+  }
+  inventory.files = [...files].sort();
+  return inventory;
+}
