@@ -7,7 +7,7 @@ import path from 'path';
 import {
   leakedSecrets,
   plantedRepository,
-} from '@cicd-security/plugin-cicd-security-node/src/secrets/testing/plantedSecrets';
+} from '@cicd-security/plugin-cicd-security-node/testing';
 import { runCli } from './testing/runCli';
 
 const run = runCli;

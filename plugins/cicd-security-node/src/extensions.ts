@@ -1,5 +1,13 @@
+/**
+ * Extension points of the cicd-security backend plugin, in their own entry
+ * point (`@cicd-security/plugin-cicd-security-node/extensions`) so that the
+ * engine itself, which the CLI runs, loads no Backstage backend package.
+ *
+ * @packageDocumentation
+ */
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { ScorecardCheck } from './checks/types';
+import type { ScorecardCheck } from './checks/types';
+import type { FactProvider } from './facts';
 
 /**
  * Lets backend modules add their own checks to cicd-security.
@@ -19,4 +27,37 @@ export interface CicdSecurityChecksExtensionPoint {
 export const cicdSecurityChecksExtensionPoint =
   createExtensionPoint<CicdSecurityChecksExtensionPoint>({
     id: 'cicd-security.checks',
+  });
+
+/**
+ * Lets backend modules supply facts from outside the repository's files
+ * (SCM settings, alerts) to the checks that read them. The scanner asks
+ * every provider that applies to an entity before its checks run; what a
+ * provider cannot read becomes an `inconclusive` reason naming the
+ * permission that would fix it.
+ *
+ * @example
+ * ```ts
+ * env.registerInit({
+ *   deps: { facts: cicdSecurityFactsExtensionPoint },
+ *   async init({ facts }) {
+ *     facts.addFactProvider({
+ *       id: 'github',
+ *       facts: ['github.vulnerabilityAlerts'],
+ *       appliesTo: s => s.source.target.startsWith('https://github.com/'),
+ *       async fetch(subject, { signal }) {
+ *         return { 'github.vulnerabilityAlerts': factValue(await read(subject, signal)) };
+ *       },
+ *     });
+ *   },
+ * });
+ * ```
+ */
+export interface CicdSecurityFactsExtensionPoint {
+  addFactProvider(...providers: FactProvider[]): void;
+}
+
+export const cicdSecurityFactsExtensionPoint =
+  createExtensionPoint<CicdSecurityFactsExtensionPoint>({
+    id: 'cicd-security.facts',
   });

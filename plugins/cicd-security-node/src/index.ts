@@ -2,6 +2,8 @@
  * The cicd-security check engine: repository snapshots, parsers, the check
  * contract, the built-in checks, the runner and the scoring model. It needs
  * no Backstage services, so the CLI runs the very same checks as the portal.
+ * The backend plugin's extension points live in the `./extensions` entry
+ * point, so that loading the engine loads no Backstage backend package.
  *
  * @packageDocumentation
  */
@@ -18,6 +20,7 @@ export * from './parsers/scripts';
 export * from './checks';
 export * from './engine';
 export * from './report';
-export * from './extensions';
+export * from './facts';
 export { ENGINE_VERSION } from './version';
 export * from './secrets';
+export { readCheckGuide, listCheckGuides } from './guides';

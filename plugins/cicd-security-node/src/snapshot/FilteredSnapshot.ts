@@ -1,5 +1,6 @@
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { Fact, memoise, RepoSnapshot } from './RepoSnapshot';
+import { Fact } from '../facts';
+import { memoise, RepoSnapshot } from './RepoSnapshot';
 
 /** A view of a snapshot without the files a predicate excludes. */
 export class FilteredSnapshot implements RepoSnapshot {
@@ -38,8 +39,8 @@ export class FilteredSnapshot implements RepoSnapshot {
       ? this.#inner.readLarge?.(path, maxBytes)
       : undefined;
   }
-  fact<T = unknown>(name: string): Fact<T> {
-    return this.#inner.fact<T>(name);
+  fact(name: string): Fact<any> {
+    return this.#inner.fact(name);
   }
   memo<T>(key: string, build: () => T): T {
     return memoise(this.#memo, key, build);

@@ -1,9 +1,5 @@
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-
-/** A fact from an SCM API module: a value, or unavailable with the reason. */
-export type Fact<T = unknown> =
-  | { available: true; value: T }
-  | { available: false; reason: string };
+import { CicdSecurityFacts, Fact, FactName } from '../facts';
 
 /**
  * The raw inputs of one scan: the repository's files and SCM facts.
@@ -31,7 +27,13 @@ export interface RepoSnapshot {
    * Not cached.
    */
   readLarge?(path: string, maxBytes: number): Buffer | undefined;
-  /** A fact from an SCM API module, or `unavailable` when no provider supplied it. */
+  /**
+   * A fact from outside the files (SCM settings, organisation declarations;
+   * see `facts.ts`), or `unavailable` with the reason when no provider
+   * supplied it.
+   */
+  fact<K extends FactName>(name: K): Fact<CicdSecurityFacts[K]>;
+  /** @deprecated Read facts by their declared name (typed). */
   fact<T = unknown>(name: string): Fact<T>;
   /** Files skipped and parse problems, recorded with their reason. */
   readonly problems: ScanProblem[];
@@ -48,7 +50,7 @@ export interface SnapshotOptions {
   maxFileBytes?: number;
   revision?: string;
   defaultBranch?: string;
-  facts?: Record<string, Fact>;
+  facts?: Partial<Record<FactName, Fact>>;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -77,7 +79,7 @@ export abstract class BaseSnapshot implements RepoSnapshot {
   readonly defaultBranch?: string;
   protected readonly maxFileBytes: number;
   readonly #memo = new Map<string, unknown>();
-  readonly #facts: Record<string, Fact>;
+  readonly #facts: Partial<Record<string, Fact>>;
   readonly #texts = new Map<string, string | undefined>();
 
   protected constructor(readonly label: string, options: SnapshotOptions) {
@@ -152,9 +154,9 @@ export abstract class BaseSnapshot implements RepoSnapshot {
     this.problems.push({ file: path, kind: 'skipped-file', message });
   }
 
-  fact<T = unknown>(name: string): Fact<T> {
+  fact(name: string): Fact<any> {
     return (
-      (this.#facts[name] as Fact<T> | undefined) ?? {
+      this.#facts[name] ?? {
         available: false,
         reason: `no provider supplied ${name}`,
       }

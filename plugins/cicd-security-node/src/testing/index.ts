@@ -1,2 +1,3 @@
 export * from './fixtures';
 export * from './calibration';
+export * from '../secrets/testing/plantedSecrets';
