@@ -1,27 +1,59 @@
 import { ScorecardCheck } from './types';
-import { unpinnedActions } from './unpinnedActions';
-import { excessiveTokenPermissions } from './excessiveTokenPermissions';
-import { scriptInjection } from './scriptInjection';
-import { untrustedCheckout } from './untrustedCheckout';
-import { persistedCheckoutCredentials } from './persistedCheckoutCredentials';
 import { hardcodedSecrets } from './hardcodedSecrets';
+import { persistedCheckoutCredentials } from './persistedCheckoutCredentials';
+import { sastConfigured } from './sastConfigured';
+import { pipelineCodeowners } from './pipelineCodeowners';
+import { excessiveTokenPermissions } from './excessiveTokenPermissions';
+import { untrustedCheckout } from './untrustedCheckout';
+import { scriptInjection } from './scriptInjection';
+import { securityPolicy } from './securityPolicy';
 import { downloadAndExecute } from './downloadAndExecute';
-import { tlsVerificationDisabled } from './tlsVerificationDisabled';
 import { insecureTransport } from './insecureTransport';
+import { tlsVerificationDisabled } from './tlsVerificationDisabled';
+import { unpinnedActions } from './unpinnedActions';
 import { unpinnedImages } from './unpinnedImages';
 import { dependencyUpdateTool } from './dependencyUpdateTool';
-import { securityPolicy } from './securityPolicy';
-import { pipelineCodeowners } from './pipelineCodeowners';
-import { sastConfigured } from './sastConfigured';
 import { unlockedDependencies } from './unlockedDependencies';
-import { groupGithubActionsChecks } from './groupGithubActions';
-import { groupPipelinesChecks } from './groupPipelines';
-import { groupRepositoryChecks } from './groupRepository';
-import { groupContainersChecks } from './groupContainers';
+import { overexposedSecrets } from './overexposedSecrets';
+import { secretsOutsideEnvironment } from './secretsOutsideEnvironment';
+import { knownVulnerableActions } from './knownVulnerableActions';
+import { unsoundPipelineConditions } from './unsoundPipelineConditions';
+import { githubEnvAbuse } from './githubEnvAbuse';
+import { spoofableBotConditions } from './spoofableBotConditions';
+import { selfHostedRunnerOnPrs } from './selfHostedRunnerOnPrs';
+import { cachePoisoning } from './cachePoisoning';
+import { untrustedActions } from './untrustedActions';
+import { hardcodedRegistryCredentials } from './hardcodedRegistryCredentials';
+import { ciDebugLogging } from './ciDebugLogging';
+import { longLivedCredentials } from './longLivedCredentials';
+import { jenkinsCredentialInterpolation } from './jenkinsCredentialInterpolation';
+import { unprotectedDeployments } from './unprotectedDeployments';
+import { unpinnedSharedPipelineCode } from './unpinnedSharedPipelineCode';
+import { adhocToolInstalls } from './adhocToolInstalls';
+import { unpinnedCiPlugins } from './unpinnedCiPlugins';
+import { jenkinsControllerBuilds } from './jenkinsControllerBuilds';
+import { secretScanningEnabled } from './secretScanningEnabled';
+import { dependencyAlertsEnabled } from './dependencyAlertsEnabled';
+import { dependencyScanningInCi } from './dependencyScanningInCi';
+import { containerScanningInCi } from './containerScanningInCi';
+import { sastOnPullRequests } from './sastOnPullRequests';
+import { testsOnPullRequests } from './testsOnPullRequests';
+import { sbomGenerated } from './sbomGenerated';
+import { buildProvenance } from './buildProvenance';
+import { licensePresent } from './licensePresent';
+import { committedBinaries } from './committedBinaries';
+import { dockerAddWithoutChecksum } from './dockerAddWithoutChecksum';
+import { runnerEgressPolicy } from './runnerEgressPolicy';
+import { unsafeDependabotConfig } from './unsafeDependabotConfig';
+import { containerBuildHygiene } from './containerBuildHygiene';
 
 export * from './types';
 
-/** Every built-in check, in catalogue order within each category. */
+/**
+ * Every built-in check. The CLI lists them and the engine runs them in this
+ * order; a new check goes at the end. Adding a check takes one file in this
+ * folder that exports it and one line here (see docs/CONTRIBUTING.md).
+ */
 export const builtinChecks: ScorecardCheck[] = [
   hardcodedSecrets,
   persistedCheckoutCredentials,
@@ -38,8 +70,36 @@ export const builtinChecks: ScorecardCheck[] = [
   unpinnedImages,
   dependencyUpdateTool,
   unlockedDependencies,
-  ...groupGithubActionsChecks,
-  ...groupPipelinesChecks,
-  ...groupRepositoryChecks,
-  ...groupContainersChecks,
+  overexposedSecrets,
+  secretsOutsideEnvironment,
+  knownVulnerableActions,
+  unsoundPipelineConditions,
+  githubEnvAbuse,
+  spoofableBotConditions,
+  selfHostedRunnerOnPrs,
+  cachePoisoning,
+  untrustedActions,
+  hardcodedRegistryCredentials,
+  ciDebugLogging,
+  longLivedCredentials,
+  jenkinsCredentialInterpolation,
+  unprotectedDeployments,
+  unpinnedSharedPipelineCode,
+  adhocToolInstalls,
+  unpinnedCiPlugins,
+  jenkinsControllerBuilds,
+  secretScanningEnabled,
+  dependencyAlertsEnabled,
+  dependencyScanningInCi,
+  containerScanningInCi,
+  sastOnPullRequests,
+  testsOnPullRequests,
+  sbomGenerated,
+  buildProvenance,
+  licensePresent,
+  committedBinaries,
+  dockerAddWithoutChecksum,
+  runnerEgressPolicy,
+  unsafeDependabotConfig,
+  containerBuildHygiene,
 ];
