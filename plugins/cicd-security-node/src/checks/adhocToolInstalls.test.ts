@@ -1,24 +1,8 @@
 import { adhocToolInstalls } from './adhocToolInstalls';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('adhoc-tool-installs', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        adhocToolInstalls,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(adhocToolInstalls, 'not-applicable');
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(adhocToolInstalls);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(adhocToolInstalls, 'fail');

@@ -1,27 +1,11 @@
 import path from 'path';
 import fs from 'fs';
 import { ciDebugLogging } from './ciDebugLogging';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('ci-debug-logging', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        ciDebugLogging,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable without GitHub, GitLab or Azure pipelines', async () => {
-    const { outcome } = await runOnFixture(ciDebugLogging, 'not-applicable');
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(ciDebugLogging);
 
   it('points at the value of the variable', async () => {
     const { outcome } = await runOnFixture(ciDebugLogging, 'fail');

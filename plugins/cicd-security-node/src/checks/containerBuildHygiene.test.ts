@@ -1,19 +1,8 @@
 import { containerBuildHygiene } from './containerBuildHygiene';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('container-build-hygiene', () => {
-  it.each(['pass', 'fail', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        containerBuildHygiene,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(containerBuildHygiene);
 
   it('points at the offending token of each rule', async () => {
     const { outcome } = await runOnFixture(containerBuildHygiene, 'fail');

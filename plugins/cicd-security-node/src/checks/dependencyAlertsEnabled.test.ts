@@ -1,25 +1,23 @@
 import { dependencyAlertsEnabled } from './dependencyAlertsEnabled';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-alerts-enabled', () => {
+  describeCheckFixtures(dependencyAlertsEnabled);
+
   it.each([
     ['pass', 'pass', 10],
-    ['auto-devops', 'pass', 10],
+    ['pass-auto-devops', 'pass', 10],
     ['fail', 'fail', 0],
   ])('scores the GitLab %s fixture', async (name, status, score) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      dependencyAlertsEnabled,
-      name,
-    );
-    expect([missing, unexpected]).toEqual([[], []]);
+    const { outcome } = await runOnFixture(dependencyAlertsEnabled, name);
     expect(outcome).toMatchObject({ status, score });
   });
 
   it('is inconclusive on GitHub without the API fact', async () => {
     const { outcome } = await runOnFixture(
       dependencyAlertsEnabled,
-      'not-applicable',
+      'inconclusive-github-without-api',
     );
     expect(outcome).toMatchObject({ status: 'inconclusive' });
     if (outcome.status !== 'inconclusive') throw new Error();

@@ -1,31 +1,20 @@
 import { dependencyUpdateTool } from './dependencyUpdateTool';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-update-tool', () => {
+  describeCheckFixtures(dependencyUpdateTool);
+
   it.each([
     ['pass', 'pass', 10],
     ['fail', 'fail', 3.3],
-    ['renovate-restricted', 'fail', 5],
-    ['renovate-all', 'pass', 10],
-    ['no-tool', 'fail', 0],
-    ['malformed', 'fail', 0],
-  ])('matches the markers of the %s fixture', async (name, status, score) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      dependencyUpdateTool,
-      name,
-    );
-    expect(missing).toEqual([]);
-    expect(unexpected).toEqual([]);
+    ['fail-renovate-restricted', 'fail', 5],
+    ['pass-renovate-all', 'pass', 10],
+    ['fail-no-tool', 'fail', 0],
+    ['fail-malformed', 'fail', 0],
+  ])('scores the %s fixture', async (name, status, score) => {
+    const { outcome } = await runOnFixture(dependencyUpdateTool, name);
     expect(outcome).toMatchObject({ status, score });
-  });
-
-  it('is not applicable without manifests, Dockerfiles or workflows', async () => {
-    const { outcome } = await runOnFixture(
-      dependencyUpdateTool,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
   });
 
   it('reports one finding per missing ecosystem at the updates: key', async () => {
@@ -45,7 +34,7 @@ describe('dependency-update-tool', () => {
   it('reads enabledManagers from a JSON5 Renovate config', async () => {
     const { outcome } = await runOnFixture(
       dependencyUpdateTool,
-      'renovate-restricted',
+      'fail-renovate-restricted',
     );
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toMatchObject([
@@ -59,7 +48,10 @@ describe('dependency-update-tool', () => {
   });
 
   it('suggests a Dependabot config when no tool is set up', async () => {
-    const { outcome } = await runOnFixture(dependencyUpdateTool, 'no-tool');
+    const { outcome } = await runOnFixture(
+      dependencyUpdateTool,
+      'fail-no-tool',
+    );
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.findings[0].message).toContain('pip, gomod');
@@ -71,7 +63,7 @@ describe('dependency-update-tool', () => {
   it('points at the syntax error of a malformed dependabot.yml and records a problem', async () => {
     const { outcome, snapshot } = await runOnFixture(
       dependencyUpdateTool,
-      'malformed',
+      'fail-malformed',
     );
     if (outcome.status !== 'fail') throw new Error();
     expect(outcome.findings).toHaveLength(1);

@@ -1,19 +1,8 @@
 import { dockerAddWithoutChecksum } from './dockerAddWithoutChecksum';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('docker-add-without-checksum', () => {
-  it.each(['pass', 'fail', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        dockerAddWithoutChecksum,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(dockerAddWithoutChecksum);
 
   it('points at the URL and suggests a --checksum', async () => {
     const { outcome } = await runOnFixture(dockerAddWithoutChecksum, 'fail');

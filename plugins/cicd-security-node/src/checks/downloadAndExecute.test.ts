@@ -1,12 +1,8 @@
 import { downloadAndExecute } from './downloadAndExecute';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('download-and-execute', () => {
-  itMatchesFixtureMarkers(downloadAndExecute, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(downloadAndExecute);
 
   it('points at the download command on every platform', async () => {
     const { outcome } = await runOnFixture(downloadAndExecute, 'fail');

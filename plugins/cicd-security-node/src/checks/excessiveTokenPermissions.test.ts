@@ -2,21 +2,14 @@ import fs from 'fs';
 import path from 'path';
 import { LocalDirectorySnapshot } from '../snapshot';
 import { excessiveTokenPermissions } from './excessiveTokenPermissions';
-import { runOnFixture, corpusDescribe } from '../testing';
+import {
+  corpusDescribe,
+  describeCheckFixtures,
+  runOnFixture,
+} from '../testing';
 
 describe('excessive-token-permissions', () => {
-  it.each(['pass', 'fail', 'warn', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        excessiveTokenPermissions,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(excessiveTokenPermissions);
 
   it('fails with high severity at the on: key of a risky workflow with no permissions', async () => {
     const { outcome } = await runOnFixture(excessiveTokenPermissions, 'fail');

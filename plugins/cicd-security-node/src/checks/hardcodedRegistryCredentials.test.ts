@@ -1,12 +1,8 @@
 import { hardcodedRegistryCredentials } from './hardcodedRegistryCredentials';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('hardcoded-registry-credentials', () => {
-  itMatchesFixtureMarkers(hardcodedRegistryCredentials, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(hardcodedRegistryCredentials);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

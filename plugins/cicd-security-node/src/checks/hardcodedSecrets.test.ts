@@ -1,5 +1,5 @@
 import { hardcodedSecrets } from './hardcodedSecrets';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 import { scanText, shannonEntropy, redactSecret } from '../secrets';
 
@@ -23,23 +23,7 @@ const RAW_SECRETS = [
 ];
 
 describe('hardcoded-secrets', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        hardcodedSecrets,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable without files to scan', async () => {
-    const { outcome } = await runOnFixture(hardcodedSecrets, 'not-applicable');
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(hardcodedSecrets);
 
   it('reports exactly the marked secrets, precisely located, and scores 0', async () => {
     const { outcome, marks } = await runOnFixture(hardcodedSecrets, 'fail');

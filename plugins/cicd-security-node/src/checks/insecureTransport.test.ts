@@ -1,12 +1,8 @@
 import { insecureTransport, isPrivateHost } from './insecureTransport';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('insecure-transport', () => {
-  itMatchesFixtureMarkers(insecureTransport, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(insecureTransport);
 
   it('points at the URL and suggests https', async () => {
     const { outcome } = await runOnFixture(insecureTransport, 'fail');

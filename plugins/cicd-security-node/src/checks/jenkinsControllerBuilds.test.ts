@@ -1,12 +1,8 @@
 import { jenkinsControllerBuilds } from './jenkinsControllerBuilds';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('jenkins-controller-builds', () => {
-  itMatchesFixtureMarkers(jenkinsControllerBuilds, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(jenkinsControllerBuilds);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

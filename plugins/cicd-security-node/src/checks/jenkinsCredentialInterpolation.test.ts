@@ -1,12 +1,8 @@
 import { jenkinsCredentialInterpolation } from './jenkinsCredentialInterpolation';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('jenkins-credential-interpolation', () => {
-  itMatchesFixtureMarkers(jenkinsCredentialInterpolation, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(jenkinsCredentialInterpolation);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

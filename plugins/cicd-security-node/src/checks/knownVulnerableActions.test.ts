@@ -4,29 +4,10 @@ import {
   knownVulnerableActions,
   refVersion,
 } from './knownVulnerableActions';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('known-vulnerable-actions', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        knownVulnerableActions,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(
-      knownVulnerableActions,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(knownVulnerableActions);
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(knownVulnerableActions, 'fail');
@@ -44,7 +25,7 @@ describe('known-vulnerable-actions versions', () => {
   it('is inconclusive for SHA pins of advised actions without a version comment', async () => {
     const { outcome } = await runOnFixture(
       knownVulnerableActions,
-      'sha-pinned',
+      'inconclusive-sha-pinned',
     );
     expect(outcome.status).toBe('inconclusive');
   });

@@ -1,27 +1,8 @@
 import { longLivedCredentials } from './longLivedCredentials';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('long-lived-credentials', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        longLivedCredentials,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(
-      longLivedCredentials,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(longLivedCredentials);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(longLivedCredentials, 'fail');

@@ -1,20 +1,13 @@
 import { EGRESS_FIREWALL_FACT, runnerEgressPolicy } from './runnerEgressPolicy';
-import { fixtureSnapshot, runOnFixture } from '../testing';
+import {
+  describeCheckFixtures,
+  fixtureSnapshot,
+  runOnFixture,
+} from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('runner-egress-policy', () => {
-  it.each(['pass', 'fail', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        runnerEgressPolicy,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(runnerEgressPolicy);
 
   it('says why each job matters and scores per sensitive job', async () => {
     const { outcome } = await runOnFixture(runnerEgressPolicy, 'fail');

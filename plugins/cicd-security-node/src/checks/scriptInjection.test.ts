@@ -1,22 +1,15 @@
 import fs from 'fs';
 import path from 'path';
 import { scriptInjection } from './scriptInjection';
-import { runOnFixture, corpusDescribe } from '../testing';
+import {
+  corpusDescribe,
+  describeCheckFixtures,
+  runOnFixture,
+} from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('script-injection', () => {
-  it.each(['pass', 'fail', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        scriptInjection,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(scriptInjection);
 
   async function failFindings() {
     const { outcome } = await runOnFixture(scriptInjection, 'fail');
@@ -76,19 +69,6 @@ describe('script-injection', () => {
 });
 
 describe('script-injection on other platforms', () => {
-  it.each(['gitlab', 'azure', 'jenkins', 'circleci'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        scriptInjection,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe('fail');
-    },
-  );
-
   async function findings(name: string) {
     const { outcome } = await runOnFixture(scriptInjection, name);
     if (outcome.status !== 'fail') throw new Error(outcome.status);
@@ -96,7 +76,7 @@ describe('script-injection on other platforms', () => {
   }
 
   it("points at GitLab expand_vars inputs and unquoted or eval'd variables", async () => {
-    const f = await findings('gitlab');
+    const f = await findings('fail-gitlab');
     expect(f.map(x => [x.line, x.column, x.severity])).toEqual([
       [9, 10, 'high'],
       [12, 12, 'medium'],
@@ -108,7 +88,7 @@ describe('script-injection on other platforms', () => {
   });
 
   it('points at Azure macros and template expressions with an env: fix', async () => {
-    const f = await findings('azure');
+    const f = await findings('fail-azure');
     expect(f.map(x => [x.line, x.column])).toEqual([
       [8, 30],
       [10, 23],
@@ -122,7 +102,7 @@ describe('script-injection on other platforms', () => {
   });
 
   it('points at Groovy-interpolated params and env in Jenkins sh steps', async () => {
-    const f = await findings('jenkins');
+    const f = await findings('fail-jenkins');
     expect(f.map(x => [x.line, x.column])).toEqual([
       [9, 25],
       [10, 18],
@@ -132,7 +112,7 @@ describe('script-injection on other platforms', () => {
   });
 
   it('points at CircleCI pipeline values in run commands', async () => {
-    const f = await findings('circleci');
+    const f = await findings('fail-circleci');
     expect(f.map(x => [x.line, x.column])).toEqual([
       [8, 30],
       [10, 29],

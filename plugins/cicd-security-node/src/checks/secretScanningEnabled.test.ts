@@ -1,14 +1,12 @@
 import { secretScanningEnabled } from './secretScanningEnabled';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('secret-scanning-enabled', () => {
+  describeCheckFixtures(secretScanningEnabled);
+
   it('passes when GitLab Secret Detection is included', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      secretScanningEnabled,
-      'pass',
-    );
-    expect([missing, unexpected]).toEqual([[], []]);
+    const { outcome } = await runOnFixture(secretScanningEnabled, 'pass');
     expect(outcome).toMatchObject({
       status: 'pass',
       score: 10,
@@ -17,11 +15,7 @@ describe('secret-scanning-enabled', () => {
   });
 
   it('fails on GitLab without the template, at the include block', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      secretScanningEnabled,
-      'fail',
-    );
-    expect([missing, unexpected]).toEqual([[], []]);
+    const { outcome } = await runOnFixture(secretScanningEnabled, 'fail');
     expect(outcome).toMatchObject({
       status: 'fail',
       score: 0,
@@ -36,7 +30,7 @@ describe('secret-scanning-enabled', () => {
   it('is inconclusive on GitHub without the API fact', async () => {
     const { outcome } = await runOnFixture(
       secretScanningEnabled,
-      'not-applicable',
+      'inconclusive-github-without-api',
     );
     expect(outcome).toMatchObject({ status: 'inconclusive' });
     if (outcome.status !== 'inconclusive') throw new Error();

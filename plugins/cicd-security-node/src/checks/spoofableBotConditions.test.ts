@@ -1,27 +1,8 @@
 import { spoofableBotConditions } from './spoofableBotConditions';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('spoofable-bot-conditions', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        spoofableBotConditions,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(
-      spoofableBotConditions,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(spoofableBotConditions);
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(spoofableBotConditions, 'fail');

@@ -1,30 +1,24 @@
 import { testsOnPullRequests, TEST_RULES } from './testsOnPullRequests';
 import { findLineEvidence } from '../analysis/ciEvidence';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('tests-on-pull-requests', () => {
+  describeCheckFixtures(testsOnPullRequests);
+
   it.each([
     [
       'pass',
       'npm/yarn/pnpm test on pull requests (.github/workflows/ci.yml:15)',
     ],
-    ['gitlab', 'pytest on pull requests (.gitlab-ci.yml:5)'],
+    ['pass-gitlab', 'pytest on pull requests (.gitlab-ci.yml:5)'],
   ])('passes on the %s fixture', async (name, reason) => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      testsOnPullRequests,
-      name,
-    );
-    expect([missing, unexpected]).toEqual([[], []]);
+    const { outcome } = await runOnFixture(testsOnPullRequests, name);
     expect(outcome).toMatchObject({ status: 'pass', score: 10, reason });
   });
 
   it('fails at the first test step of a pipeline not run on pull requests', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(
-      testsOnPullRequests,
-      'fail',
-    );
-    expect([missing, unexpected]).toEqual([[], []]);
+    const { outcome } = await runOnFixture(testsOnPullRequests, 'fail');
     expect(outcome).toMatchObject({
       status: 'fail',
       score: 3,
@@ -35,19 +29,15 @@ describe('tests-on-pull-requests', () => {
   });
 
   it('fails on a PR pipeline without tests', async () => {
-    const { missing, unexpected, outcome } = await runOnFixture(
+    const { outcome } = await runOnFixture(
       testsOnPullRequests,
-      'no-tests',
+      'fail-no-tests',
     );
-    expect([missing, unexpected]).toEqual([[], []]);
     expect(outcome).toMatchObject({ status: 'fail', score: 0 });
   });
 
   it('fails at repository level without CI', async () => {
-    const { outcome } = await runOnFixture(
-      testsOnPullRequests,
-      'not-applicable',
-    );
+    const { outcome } = await runOnFixture(testsOnPullRequests, 'fail-no-ci');
     expect(outcome).toMatchObject({
       status: 'fail',
       score: 0,

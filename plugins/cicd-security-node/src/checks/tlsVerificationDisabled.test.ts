@@ -1,12 +1,8 @@
 import { tlsVerificationDisabled } from './tlsVerificationDisabled';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('tls-verification-disabled', () => {
-  itMatchesFixtureMarkers(tlsVerificationDisabled, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(tlsVerificationDisabled);
 
   it('points at the offending flag or setting', async () => {
     const { outcome } = await runOnFixture(tlsVerificationDisabled, 'fail');

@@ -1,12 +1,8 @@
 import { unlockedDependencies } from './unlockedDependencies';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unlocked-dependencies', () => {
-  itMatchesFixtureMarkers(unlockedDependencies, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(unlockedDependencies);
 
   it('points at manifests without lockfiles and at unfrozen installs', async () => {
     const { outcome } = await runOnFixture(unlockedDependencies, 'fail');

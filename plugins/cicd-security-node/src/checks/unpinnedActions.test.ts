@@ -1,19 +1,8 @@
 import { classifyUses, unpinnedActions } from './unpinnedActions';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unpinned-actions', () => {
-  it.each(['pass', 'fail', 'warn', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        unpinnedActions,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(unpinnedActions);
 
   it('weights third-party and GitHub-owned references 8 : 2, as Scorecard does', async () => {
     const { outcome } = await runOnFixture(unpinnedActions, 'fail');

@@ -1,24 +1,8 @@
 import { unpinnedCiPlugins } from './unpinnedCiPlugins';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unpinned-ci-plugins', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        unpinnedCiPlugins,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(unpinnedCiPlugins, 'not-applicable');
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(unpinnedCiPlugins);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(unpinnedCiPlugins, 'fail');

@@ -1,12 +1,8 @@
 import { unpinnedImages } from './unpinnedImages';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unpinned-images', () => {
-  itMatchesFixtureMarkers(unpinnedImages, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(unpinnedImages);
 
   it('locates every reference and weighs untagged or latest images double', async () => {
     const { outcome } = await runOnFixture(unpinnedImages, 'fail');

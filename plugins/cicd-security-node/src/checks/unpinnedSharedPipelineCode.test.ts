@@ -1,12 +1,8 @@
 import { unpinnedSharedPipelineCode } from './unpinnedSharedPipelineCode';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unpinned-shared-pipeline-code', () => {
-  itMatchesFixtureMarkers(unpinnedSharedPipelineCode, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(unpinnedSharedPipelineCode);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

@@ -1,12 +1,8 @@
 import { unprotectedDeployments } from './unprotectedDeployments';
-import { itMatchesFixtureMarkers, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unprotected-deployments', () => {
-  itMatchesFixtureMarkers(unprotectedDeployments, [
-    ['pass', 'pass'],
-    ['fail', 'fail'],
-    ['not-applicable', 'not-applicable'],
-  ]);
+  describeCheckFixtures(unprotectedDeployments);
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

@@ -1,20 +1,9 @@
 import { unsafeDependabotConfig } from './unsafeDependabotConfig';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('unsafe-dependabot-config', () => {
-  it.each(['pass', 'fail', 'not-applicable'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        unsafeDependabotConfig,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
+  describeCheckFixtures(unsafeDependabotConfig);
 
   it('rates code execution high and scores per update entry', async () => {
     const { outcome } = await runOnFixture(unsafeDependabotConfig, 'fail');

@@ -1,27 +1,8 @@
 import { unsoundPipelineConditions } from './unsoundPipelineConditions';
-import { runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture } from '../testing';
 
 describe('unsound-pipeline-conditions', () => {
-  it.each(['pass', 'fail'])(
-    'matches the markers of the %s fixture',
-    async name => {
-      const { missing, unexpected, outcome } = await runOnFixture(
-        unsoundPipelineConditions,
-        name,
-      );
-      expect(missing).toEqual([]);
-      expect(unexpected).toEqual([]);
-      expect(outcome.status).toBe(name);
-    },
-  );
-
-  it('is not applicable when there is nothing to check', async () => {
-    const { outcome } = await runOnFixture(
-      unsoundPipelineConditions,
-      'not-applicable',
-    );
-    expect(outcome.status).toBe('not-applicable');
-  });
+  describeCheckFixtures(unsoundPipelineConditions);
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(unsoundPipelineConditions, 'fail');
