@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LineIndex } from '../text/lineIndex';
 import { errorMessage, objectOf } from './model';
 import { LockfileInput } from './manifests';
@@ -58,6 +58,13 @@ function isExactMaven(version: string): boolean {
 export function parsePom({ text: xml, out }: LockfileInput): void {
   let doc: Record<string, unknown> | undefined;
   try {
+    // The parser accepts unclosed tags; the validator locates them.
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) {
+      const { msg, line, col } = valid.err;
+      out.problem(`not valid XML: ${msg}`, line, col);
+      return;
+    }
     const parser = new XMLParser({
       ignoreAttributes: true,
       processEntities: false,

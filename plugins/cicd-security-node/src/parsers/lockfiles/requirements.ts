@@ -218,7 +218,7 @@ export function parseRequirement(
     const c = clauses[0];
     const op = c.startsWith('===') ? 3 : c.startsWith('==') ? 2 : 0;
     const version = c.slice(op);
-    if (op && version && !version.includes('*')) {
+    if (op && /^[A-Za-z0-9._+!-]+$/.test(version)) {
       return { name, version, exact: true };
     }
   }
