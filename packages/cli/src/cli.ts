@@ -8,7 +8,11 @@ import {
   builtinChecks,
   CheckRegistry,
   ENGINE_VERSION,
+  Fact,
+  FactName,
+  FactsSnapshot,
   InMemorySnapshot,
+  parseFactsDocument,
   readRepoConfig,
   RepoConfig,
   resolveScoringConfig,
@@ -86,6 +90,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     )
     .option('--checks <ids>', 'comma-separated check ids to run (default: all)')
     .option('--skip-checks <ids>', 'comma-separated check ids to skip')
+    .option(
+      '--facts <file>',
+      'JSON file of facts from outside the files (SCM settings, org declarations): {"facts": {name: value}, "unavailable": {name: {"reason", "permission"}}}',
+    )
     .option('--list-checks', 'list the checks and exit')
     .option('--no-color', 'never colour the table output')
     .action(async (paths: string[], opts) => {
@@ -150,6 +158,7 @@ interface ScanOptions {
   config?: string;
   checks?: string;
   skipChecks?: string;
+  facts?: string;
   color: boolean;
 }
 
@@ -183,12 +192,17 @@ async function scan(
     ? loadConfig(opts.config)
     : { repoConfig: undefined, scoring: undefined };
 
+  const facts = opts.facts ? loadFacts(opts.facts) : undefined;
+
   const targets: TargetReport[] = [];
   for (const input of paths) {
     const target = openTarget(input);
-    const result = await runScan(target.snapshot, registry, {
+    const snapshot = facts
+      ? new FactsSnapshot(target.snapshot, facts)
+      : target.snapshot;
+    const result = await runScan(snapshot, registry, {
       scoring,
-      repoConfig: repoConfig ?? readRepoConfig(target.snapshot),
+      repoConfig: repoConfig ?? readRepoConfig(snapshot),
     });
     // Single files are reported under the path the user gave.
     const mapFile = <T extends { file?: string }>(x: T): T =>
@@ -246,6 +260,25 @@ function render(report: Report, opts: ScanOptions, io: Io): string {
         opts.color && io.isTTY && !opts.output && !process.env.NO_COLOR,
       );
   }
+}
+
+/** The `--facts` file, validated against the declared facts (a typo is an error, not a blind check). */
+function loadFacts(file: string): Partial<Record<FactName, Fact>> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read facts ${file}: ${(e as Error).message}`);
+  }
+  const parsed = parseFactsDocument(doc);
+  if ('errors' in parsed) {
+    throw new UsageError(
+      `invalid facts ${file}:\n${parsed.errors
+        .map(e => `  - ${e}`)
+        .join('\n')}`,
+    );
+  }
+  return parsed.facts;
 }
 
 function loadConfig(file: string): {
