@@ -6,6 +6,11 @@ import {
   CheckRegistry,
   DEFAULT_SCORING,
   ENGINE_VERSION,
+  Fact,
+  FactName,
+  FactProvider,
+  FactsSnapshot,
+  gatherFacts,
   LocalDirectorySnapshot,
   RepoSnapshot,
   redactCredentials,
@@ -83,6 +88,13 @@ export interface EntityScannerOptions {
   readTimeoutMs?: number;
   /** Waits between retries (tests replace it). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Supply the facts that checks read from outside the files (SCM settings,
+   * organisation declarations), asked for every entity before its checks run.
+   */
+  factProviders?: readonly FactProvider[];
+  /** Longest wait for one fact provider (ms). Default: 30 s. */
+  factTimeoutMs?: number;
 }
 
 export interface ScanOptions {
@@ -281,11 +293,21 @@ export class EntityScanner {
         rescored: 'none',
       };
     }
+    // Facts come before the reuse decision: a setting that changed (branch
+    // protection switched off) must be scanned even when the files did not.
+    const facts = await this.#gatherFacts(entity, meta, {
+      type: source.type === 'local' ? 'dir' : 'url',
+      target: source.type === 'local' ? source.path : source.url,
+    });
+    const checkSet = facts.version
+      ? `${this.#checkSetVersion}+facts:${facts.version}`
+      : this.#checkSetVersion;
     // Stored results can be kept when they came from the same checks on the
-    // same source, and their score is current or can be recomputed.
+    // same source (and the same facts), and their score is current or can
+    // be recomputed.
     const reusable =
       previous &&
-      previous.checkSetVersion === this.#checkSetVersion &&
+      previous.checkSetVersion === checkSet &&
       previous.sourceLocation === source.location &&
       (previous.state === 'ok' || previous.state === 'stale') &&
       (previous.scoringVersion === this.#scoringVersion || this.#rescore)
@@ -311,7 +333,10 @@ export class EntityScanner {
         maxFileBytes,
       });
       return {
-        outcome: await this.#run(snapshot, source.location),
+        outcome: await this.#run(snapshot, source.location, {
+          facts: facts.values,
+          checkSet,
+        }),
         rescored: 'none',
       };
     }
@@ -375,7 +400,11 @@ export class EntityScanner {
       throw e;
     }
     return {
-      outcome: await this.#run(snapshot, source.location, source.url),
+      outcome: await this.#run(snapshot, source.location, {
+        facts: facts.values,
+        checkSet,
+        scmUrl: source.url,
+      }),
       rescored: 'none',
     };
   }
@@ -403,12 +432,58 @@ export class EntityScanner {
     };
   }
 
+  /**
+   * Ask the fact providers about the entity. Never throws: what a provider
+   * cannot read is an unavailable fact with the reason, which the checks
+   * that need it turn into `inconclusive`. `version` is a hash of the
+   * facts, stored with the check set so that changed facts mean a rescan.
+   */
+  async #gatherFacts(
+    entity: Entity,
+    meta: EntityMeta,
+    source: { type: string; target: string },
+  ): Promise<{ values: Partial<Record<FactName, Fact>>; version?: string }> {
+    const providers = this.#options.factProviders ?? [];
+    if (providers.length === 0) return { values: {} };
+    const { facts, errors } = await gatherFacts(
+      providers,
+      {
+        entityRef: meta.entityRef,
+        annotations: { ...(entity.metadata.annotations ?? {}) },
+        source,
+      },
+      { timeoutMs: this.#options.factTimeoutMs },
+    );
+    for (const error of errors) {
+      this.#options.logger.warn(
+        `Facts for ${meta.entityRef} are incomplete: ${error}`,
+      );
+    }
+    const names = Object.keys(facts);
+    if (names.length === 0) return { values: {} };
+    return {
+      values: facts,
+      version: createHash('sha256')
+        .update(canonicalJson(facts))
+        .digest('hex')
+        .slice(0, 16),
+    };
+  }
+
   async #run(
     snapshot: RepoSnapshot,
     location: string,
-    scmUrl?: string,
+    options: {
+      facts: Partial<Record<FactName, Fact>>;
+      checkSet: string;
+      scmUrl?: string;
+    },
   ): Promise<ScanOutcome> {
     const { registry, logger } = this.#options;
+    const { scmUrl } = options;
+    if (Object.keys(options.facts).length > 0) {
+      snapshot = new FactsSnapshot(snapshot, options.facts);
+    }
     const result = await runScan(snapshot, registry, {
       scoring: this.#scoring,
       onCheckError: (checkId, error) =>
@@ -419,7 +494,7 @@ export class EntityScanner {
       result,
       revision: snapshot.revision,
       sourceLocation: location,
-      checkSetVersion: this.#checkSetVersion,
+      checkSetVersion: options.checkSet,
       scoringVersion: this.#scoringVersion,
       ...(scmUrl ? { scmUrl } : {}),
     };

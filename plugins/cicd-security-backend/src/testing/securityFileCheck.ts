@@ -1,8 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  cicdSecurityChecksExtensionPoint,
-  createScorecardCheck,
-} from '@cicd-security/plugin-cicd-security-node';
+import { createScorecardCheck } from '@cicd-security/plugin-cicd-security-node';
+import { cicdSecurityChecksExtensionPoint } from '@cicd-security/plugin-cicd-security-node/extensions';
 
 /** A check for tests: fails when the repository has no SECURITY.md. */
 export const securityFileCheck = createScorecardCheck({
