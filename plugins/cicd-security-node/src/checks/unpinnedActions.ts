@@ -33,9 +33,9 @@ export function classifyUses(value: string): UsesRef | undefined {
       githubOwned: false,
     };
   }
-  const at = v.lastIndexOf('@');
-  const path = at === -1 ? v : v.slice(0, at);
-  const ref = at === -1 ? undefined : v.slice(at + 1);
+  const atIdx = v.lastIndexOf('@');
+  const path = atIdx === -1 ? v : v.slice(0, atIdx);
+  const ref = atIdx === -1 ? undefined : v.slice(atIdx + 1);
   const owner = path.split('/')[0].toLowerCase();
   let kind: UsesRef['kind'];
   if (!ref) kind = 'none';

@@ -1,6 +1,6 @@
 import { RepoSnapshot } from '../snapshot';
 import { shannonEntropy } from './entropy';
-import { credentialSpans } from './credentials';
+import { credentialSpans } from './credentialSpans';
 import {
   capSnippet,
   flatCopy,
