@@ -32,8 +32,9 @@ import { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 import { Worker } from 'worker_threads';
-import { DatabaseScorecardStore } from '../plugins/cicd-security-backend/src/database/DatabaseScorecardStore';
-import { fakeCatalog } from '../plugins/cicd-security-backend/src/service/fakeCatalog';
+import { createDatabaseStores } from '../plugins/cicd-security-backend/src/database/createStores';
+import { GroupHierarchyStore } from '../plugins/cicd-security-backend/src/database/GroupHierarchyStore';
+import { fakeCatalog } from '../plugins/cicd-security-backend/src/testing/fakeCatalog';
 import { createRouter } from '../plugins/cicd-security-backend/src/service/router';
 import {
   DEFAULT_VISIBILITY_TTL_MS,
@@ -127,9 +128,9 @@ async function insertBatched(
   }
 }
 
-export async function seed(db: Knex, store: DatabaseScorecardStore) {
+export async function seed(db: Knex, groups: GroupHierarchyStore) {
   const started = Date.now();
-  await store.groups.replace([
+  await groups.replace([
     { groupRef: 'group:default/org', type: 'organization' },
     ...Array.from({ length: DEPTS }, (_, d) => ({
       groupRef: `group:default/dept-${d}`,
@@ -406,10 +407,14 @@ export async function openDb(
 
 async function benchDb(kind: string, entities: Entity[]) {
   const { knex, close } = await openDb(kind);
-  const store = await DatabaseScorecardStore.create({
+  const {
+    scorecards: store,
+    waivers,
+    groups,
+  } = await createDatabaseStores({
     database: { getClient: async () => knex } as any,
   });
-  const seedS = await seed(knex, store);
+  const seedS = await seed(knex, groups);
   const counts = await Promise.all(
     [
       'cicd_security_check_results',
@@ -429,7 +434,7 @@ async function benchDb(kind: string, entities: Entity[]) {
   const makeApp = async (visibilityTtlMs?: number) => {
     const router = await createRouter({
       store,
-      waivers: store.waivers,
+      waivers,
       scanner: { scan: async () => ({} as any) },
       catalog,
       auth: mockServices.auth(),

@@ -16,7 +16,7 @@ import {
   startReplica,
   stop,
   waitForCycle,
-} from '../plugins/cicd-security-backend/src/scale/harness';
+} from '../plugins/cicd-security-backend/src/testing/scale/harness';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);

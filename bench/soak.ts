@@ -30,9 +30,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { AddressInfo } from 'net';
 import { Worker } from 'worker_threads';
-import { DatabaseScorecardStore } from '../plugins/cicd-security-backend/src/database/DatabaseScorecardStore';
+import { createDatabaseStores } from '../plugins/cicd-security-backend/src/database/createStores';
 import { entityMeta } from '../plugins/cicd-security-backend/src/scanner/entityMeta';
-import { fakeCatalog } from '../plugins/cicd-security-backend/src/service/fakeCatalog';
+import { fakeCatalog } from '../plugins/cicd-security-backend/src/testing/fakeCatalog';
 import { createRouter } from '../plugins/cicd-security-backend/src/service/router';
 import {
   benchRegistry,
@@ -190,10 +190,14 @@ const gc = (global as { gc?: () => void }).gc;
 
 async function soak(kind: string): Promise<boolean> {
   const { knex, close } = await openDb(kind);
-  const store = await DatabaseScorecardStore.create({
+  const {
+    scorecards: store,
+    waivers,
+    groups,
+  } = await createDatabaseStores({
     database: { getClient: async () => knex } as any,
   });
-  const seedS = await seed(knex, store);
+  const seedS = await seed(knex, groups);
   console.log(
     `\n== ${kind}: seeded ${ENTITIES} components in ${seedS.toFixed(1)} s`,
   );
@@ -214,7 +218,7 @@ async function soak(kind: string): Promise<boolean> {
   };
   const router = await createRouter({
     store,
-    waivers: store.waivers,
+    waivers,
     scanner: scanner as any,
     catalog,
     auth: mockServices.auth(),

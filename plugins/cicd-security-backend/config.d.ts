@@ -110,6 +110,14 @@ export interface Config {
        * in the past) is refused with 400. Default: 365.
        */
       maxDays?: number;
+      /**
+       * When expired waivers are applied: the scores of the components they
+       * covered are recomputed without them (the housekeeping task does it
+       * too). Default: every minute, first run 30 seconds after start,
+       * timeout 5 minutes:
+       * `{ frequency: { minutes: 1 }, initialDelay: { seconds: 30 }, timeout: { minutes: 5 } }`.
+       */
+      expirySchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /**
@@ -165,8 +173,9 @@ export interface Config {
     };
 
     /**
-     * When the housekeeping task (history retention and removal of data of
-     * components deleted from the catalog) runs.
+     * When the housekeeping task (history retention, removal of data of
+     * components deleted from the catalog, rescoring after waivers expired)
+     * runs.
      * Default: `{ frequency: { hours: 6 }, initialDelay: { minutes: 2 }, timeout: { minutes: 30 } }`.
      */
     housekeepingSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;

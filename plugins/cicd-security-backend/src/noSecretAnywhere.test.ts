@@ -20,17 +20,17 @@ import {
   leakedSecrets,
   plantedRepository,
   plantedSecrets,
-} from '@cicd-security/plugin-cicd-security-node/src/secrets/testing/plantedSecrets';
+} from '@cicd-security/plugin-cicd-security-node/testing';
 import express from 'express';
 import fs from 'fs';
 import { Knex } from 'knex';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { createDatabaseStores } from './database/createStores';
 import { EntityScanner } from './scanner/EntityScanner';
 import { createRouter } from './service/router';
-import { fakeCatalog } from './service/fakeCatalog';
+import { fakeCatalog } from './testing/fakeCatalog';
 
 jest.setTimeout(60_000);
 
@@ -133,7 +133,7 @@ describe('no secret anywhere: the backend', () => {
     ] = `dir:${root}/repo`;
 
     knex = await databases.init('SQLITE_3');
-    const store = await DatabaseScorecardStore.create({
+    const { scorecards: store, waivers } = await createDatabaseStores({
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     const logger = capturingLogger(logs);
@@ -161,7 +161,7 @@ describe('no secret anywhere: the backend', () => {
     }
     const router = await createRouter({
       store,
-      waivers: store.waivers,
+      waivers,
       scanner,
       catalog: fakeCatalog({ entities }),
       auth: mockServices.auth(),

@@ -7,8 +7,6 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
 import {
-  builtinChecks,
-  CheckRegistry,
   CicdSecurityChecksExtensionPoint,
   cicdSecurityChecksExtensionPoint,
   ScorecardCheck,
@@ -16,10 +14,11 @@ import {
 } from '@cicd-security/plugin-cicd-security-node';
 import fs from 'fs';
 import path from 'path';
+import { selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
-import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
-import { GroupHierarchyTask } from './database/GroupHierarchyTask';
+import { createDatabaseStores } from './database/createStores';
 import { EntityScanner } from './scanner/EntityScanner';
+import { GroupHierarchyTask } from './scheduler/GroupHierarchyTask';
 import { HousekeepingTask } from './scheduler/HousekeepingTask';
 import { ScanQueue } from './scheduler/ScanQueue';
 import { ScorecardRefreshTask } from './scheduler/ScorecardRefreshTask';
@@ -87,23 +86,17 @@ export const cicdSecurityPlugin = createBackendPlugin({
         // errors and source locations can carry tokens.
         const logger = redactingLogger(pluginLogger);
         const settings = readCicdSecuritySettings(config);
-        const allChecks = new CheckRegistry([
-          ...builtinChecks,
-          ...extensionChecks.checks,
-        ]);
-        const unknown = settings.disabledChecks.filter(
-          id => !allChecks.get(id),
-        );
-        if (unknown.length) {
-          logger.warn(
-            `cicdSecurity.checks names unknown checks: ${unknown.join(', ')}`,
-          );
-        }
-        const registry = allChecks.select({
-          skip: settings.disabledChecks.filter(id => allChecks.get(id)),
+        const registry = selectChecks({
+          extensionChecks: extensionChecks.checks,
+          disabledChecks: settings.disabledChecks,
+          logger,
         });
 
-        const store = await DatabaseScorecardStore.create({
+        const {
+          scorecards: store,
+          waivers,
+          groups,
+        } = await createDatabaseStores({
           database,
           scoring: settings.scoring,
         });
@@ -143,6 +136,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
           scheduler,
           logger,
           store,
+          waivers,
           catalog,
           auth,
           retention: settings.retention,
@@ -152,13 +146,13 @@ export const cicdSecurityPlugin = createBackendPlugin({
           logger,
           catalog,
           auth,
-          store: store.groups,
+          store: groups,
         }).start();
 
         httpRouter.use(
           await createRouter({
             store,
-            waivers: store.waivers,
+            waivers,
             scanner,
             catalog,
             auth,

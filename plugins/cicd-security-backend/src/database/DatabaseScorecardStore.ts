@@ -4,30 +4,26 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
-  CategoryScore,
   CheckDetailResponse,
   OverviewResponse,
   TeamsResponse,
   Finding,
-  Grade,
   Scorecard,
-  ScorecardCounts,
   ScorecardHistoryPoint,
   ScorecardState,
-  ScorecardSummary,
-  Severity,
   TeamSummary,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   DEFAULT_SCORING,
   redactCredentials,
+  ScanResult,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { rescoreEntities, scoreScanWithWaivers } from './rescore';
+import { EMPTY_COUNTS, optional, toIso } from './rows';
 import { ScorecardQueries } from './ScorecardQueries';
-import { DatabaseWaiverStore } from './WaiverStore';
 import {
   CheckStats,
   EntityMeta,
@@ -39,148 +35,74 @@ import {
   StoredScanState,
   VisibilityFilter,
 } from './ScorecardStore';
+import {
+  CHECK_RESULTS,
+  FINDINGS,
+  PROBLEMS,
+  RawDbCheckResultRow,
+  RawDbFindingRow,
+  RawDbProblemRow,
+  RawDbScanRow,
+  RawDbScorecardRow,
+  SCANS,
+  SCORECARDS,
+} from './tables';
 
-const migrationsDir = resolvePackagePath(
+/** Where the store's knex migrations live. */
+export const MIGRATIONS_DIR = resolvePackagePath(
   '@cicd-security/plugin-cicd-security-backend',
   'migrations',
 );
 
-const SCORECARDS = 'cicd_security_scorecards';
-const SCANS = 'cicd_security_scans';
-const CHECK_RESULTS = 'cicd_security_check_results';
-const FINDINGS = 'cicd_security_findings';
-const PROBLEMS = 'cicd_security_problems';
-
 /** Rows are written in batches so that no statement exceeds the bind limits. */
 const BATCH_SIZE = 200;
 
-/** A timestamp as the drivers return it: Date (pg), number (SQLite) or text. */
-type DbTimestamp = Date | number | string;
+type Scanned = Extract<ScanOutcome, { type: 'scanned' }>;
+type Unchanged = Extract<ScanOutcome, { type: 'unchanged' }>;
+type Unreadable = Extract<ScanOutcome, { type: 'error' | 'stale' }>;
 
-export type RawDbScorecardRow = {
-  entity_ref: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title: string | null;
-  type: string | null;
-  lifecycle: string | null;
-  owner: string | null;
-  system: string | null;
-  state: string;
-  state_reason: string | null;
-  score: number | string | null;
-  grade: string | null;
-  categories: string;
-  counts: string;
-  revision: string | null;
-  source_location: string | null;
-  check_set_version: string | null;
-  scanned_at: DbTimestamp | null;
-  updated_at: DbTimestamp;
-  scm_url?: string | null;
-  scoring_version?: string | null;
-};
-
-export type RawDbScanRow = {
-  id?: number;
-  entity_ref: string;
-  scanned_at: DbTimestamp;
-  state: string;
-  score: number | string | null;
-  grade: string | null;
-  categories: string;
-  duration_ms: number | null;
-};
-
-export type RawDbCheckResultRow = {
-  entity_ref: string;
-  check_id: string;
-  status: string;
-  score: number | string | null;
-  severity: string;
-  category: string;
-  title: string;
-  reason: string | null;
-  /** JSON of `CheckResult.unlisted`, when the check listed only part of its findings. */
-  unlisted?: string | null;
-};
-
-export type RawDbFindingRow = {
-  id?: number;
-  entity_ref: string;
-  check_id: string;
-  severity: string;
-  message: string;
-  file: string | null;
-  line: number | null;
-  column: number | null;
-  end_line: number | null;
-  end_column: number | null;
-  snippet: string | null;
-  fingerprint: string;
-  suggested_fix: string | null;
-  suppressed: string | null;
-};
-
-export type RawDbProblemRow = {
-  id?: number;
-  entity_ref: string;
-  file: string;
-  line: number | null;
-  column: number | null;
-  kind: string;
-  message: string;
-};
-
-const EMPTY_COUNTS: ScorecardCounts = {
-  passed: 0,
-  failed: 0,
-  warned: 0,
-  notApplicable: 0,
-  inconclusive: 0,
-  errored: 0,
-  findings: 0,
-  suppressedFindings: 0,
-  criticalFindings: 0,
-};
+/** Options of {@link DatabaseScorecardStore.create}. */
+export interface DatabaseScorecardStoreOptions {
+  database: DatabaseService;
+  skipMigrations?: boolean;
+  /** Scoring used when waivers change a score; the engine's default otherwise. */
+  scoring?: ScoringConfig;
+  /** How long slowly changing org figures are reused (0: no caching). */
+  cacheTtlMs?: number;
+  /** The group hierarchy for team roll-ups (default: the same database). */
+  groups?: GroupHierarchyStore;
+}
 
 /** The knex implementation of {@link ScorecardStore}, for SQLite and PostgreSQL. */
 export class DatabaseScorecardStore implements ScorecardStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-    /** Scoring used when waivers change a score; the engine's default otherwise. */
-    scoring?: ScoringConfig;
-    /** How long slowly changing org figures are reused (0: no caching). */
-    cacheTtlMs?: number;
-  }): Promise<DatabaseScorecardStore> {
+  static async create(
+    options: DatabaseScorecardStoreOptions,
+  ): Promise<DatabaseScorecardStore> {
     const { database, skipMigrations } = options;
     const client = await database.getClient();
     if (!database.migrations?.skip && !skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await client.migrate.latest({ directory: MIGRATIONS_DIR });
     }
-    return new DatabaseScorecardStore(
-      client,
-      options.scoring ?? DEFAULT_SCORING,
-      options.cacheTtlMs,
-    );
+    return new DatabaseScorecardStore(client, options);
   }
 
   private readonly queries: ScorecardQueries;
-  /** Portal waivers, sharing this store's database and scoring. */
-  readonly waivers: DatabaseWaiverStore;
-  /** The group hierarchy used for owner filters and team roll-ups. */
-  readonly groups: GroupHierarchyStore;
+  private readonly scoring: ScoringConfig;
 
-  private constructor(
+  /** A store on a migrated database; {@link DatabaseScorecardStore.create} migrates. */
+  constructor(
     private readonly db: Knex,
-    private readonly scoring: ScoringConfig = DEFAULT_SCORING,
-    cacheTtlMs?: number,
+    options: Omit<
+      DatabaseScorecardStoreOptions,
+      'database' | 'skipMigrations'
+    > = {},
   ) {
-    this.queries = new ScorecardQueries(db, { scoring, cacheTtlMs });
-    this.waivers = new DatabaseWaiverStore(db, scoring);
-    this.groups = this.queries.groups;
+    this.scoring = options.scoring ?? DEFAULT_SCORING;
+    this.queries = new ScorecardQueries(db, {
+      scoring: this.scoring,
+      cacheTtlMs: options.cacheTtlMs,
+      groups: options.groups,
+    });
   }
 
   async saveScan(
@@ -188,188 +110,178 @@ export class DatabaseScorecardStore implements ScorecardStore {
     outcome: ScanOutcome,
     scannedAt: Date = new Date(),
   ): Promise<void> {
-    const ref = meta.entityRef;
     if (outcome.type === 'unchanged') {
-      // Same source and checks: keep the results and refresh the entity
-      // facts, writing only when something differs (most scans of a cycle).
-      const row = await this.db<RawDbScorecardRow>(SCORECARDS)
-        .where({ entity_ref: ref })
-        .first();
-      if (!row) return;
-      const changes: Partial<RawDbScorecardRow> = {
-        ...toMetaColumns(meta),
-        state: 'ok',
-        state_reason: null,
-        ...(outcome.scoringVersion
-          ? { scoring_version: outcome.scoringVersion }
-          : {}),
-      };
-      const same = Object.entries(changes).every(
-        ([k, v]) => (row[k as keyof RawDbScorecardRow] ?? null) === v,
-      );
-      if (same) return;
-      await this.db<RawDbScorecardRow>(SCORECARDS)
-        .where({ entity_ref: ref })
-        .update({ ...changes, updated_at: scannedAt });
+      await this.refreshUnchanged(meta, outcome, scannedAt);
       return;
     }
     await this.db.transaction(async tx => {
-      const metaColumns = toMetaColumns(meta);
-      const previous = await tx<RawDbScorecardRow>(SCORECARDS)
-        .where({ entity_ref: ref })
-        .first();
-
-      if (outcome.type === 'stale') {
-        // The source is unreachable for now: keep everything but the state.
-        await upsertScorecard(
-          tx,
-          previous
-            ? {
-                ...previous,
-                ...metaColumns,
-                state: 'stale',
-                state_reason: scrub(outcome.message),
-                updated_at: scannedAt,
-              }
-            : {
-                ...metaColumns,
-                ...emptyResultColumns(),
-                state: 'stale',
-                state_reason: scrub(outcome.message),
-                source_location: scrubOrNull(outcome.sourceLocation),
-                updated_at: scannedAt,
-              },
-        );
-        return;
+      switch (outcome.type) {
+        case 'stale':
+          await this.keepResultsWithState(tx, meta, outcome, scannedAt);
+          return;
+        case 'error':
+          await this.keepResultsWithState(tx, meta, outcome, scannedAt);
+          await this.addHistoryPoint(tx, meta.entityRef, scannedAt, 'error');
+          return;
+        case 'no-source':
+          await this.clearResults(tx, meta.entityRef);
+          await upsertScorecard(tx, {
+            ...toMetaColumns(meta),
+            ...emptyResultColumns(),
+            state: 'no-source',
+            state_reason: scrub(outcome.reason),
+            updated_at: scannedAt,
+          });
+          await this.addHistoryPoint(
+            tx,
+            meta.entityRef,
+            scannedAt,
+            'no-source',
+          );
+          return;
+        default:
+          await this.clearResults(tx, meta.entityRef);
+          await this.storeResults(tx, meta.entityRef, outcome.result);
+          await this.storeScore(tx, meta, outcome, scannedAt);
       }
+    });
+  }
 
-      if (outcome.type === 'error') {
-        // Keep the last good results; only the state and reason change.
-        const row: RawDbScorecardRow = previous
-          ? {
-              ...previous,
-              ...metaColumns,
-              state: 'error',
-              state_reason: scrub(outcome.message),
-              updated_at: scannedAt,
-            }
-          : {
-              ...metaColumns,
-              ...emptyResultColumns(),
-              state: 'error',
-              state_reason: scrub(outcome.message),
-              source_location: scrubOrNull(outcome.sourceLocation),
-              updated_at: scannedAt,
-            };
-        await upsertScorecard(tx, row);
-        await tx<RawDbScanRow>(SCANS).insert({
-          entity_ref: ref,
-          scanned_at: scannedAt,
-          state: 'error',
-          score: null,
-          grade: null,
-          categories: '[]',
-          duration_ms: null,
-        });
-        return;
-      }
+  /**
+   * Same source and checks: keep the results and refresh the entity facts,
+   * writing only when something differs (most scans of a cycle).
+   */
+  private async refreshUnchanged(
+    meta: EntityMeta,
+    outcome: Unchanged,
+    scannedAt: Date,
+  ): Promise<void> {
+    const ref = meta.entityRef;
+    const row = await this.db<RawDbScorecardRow>(SCORECARDS)
+      .where({ entity_ref: ref })
+      .first();
+    if (!row) return;
+    const changes: Partial<RawDbScorecardRow> = {
+      ...toMetaColumns(meta),
+      state: 'ok',
+      state_reason: null,
+      ...(outcome.scoringVersion
+        ? { scoring_version: outcome.scoringVersion }
+        : {}),
+    };
+    const same = Object.entries(changes).every(
+      ([k, v]) => (row[k as keyof RawDbScorecardRow] ?? null) === v,
+    );
+    if (same) return;
+    await this.db<RawDbScorecardRow>(SCORECARDS)
+      .where({ entity_ref: ref })
+      .update({ ...changes, updated_at: scannedAt });
+  }
 
-      await tx(CHECK_RESULTS).where({ entity_ref: ref }).delete();
-      await tx(FINDINGS).where({ entity_ref: ref }).delete();
-      await tx(PROBLEMS).where({ entity_ref: ref }).delete();
+  /**
+   * The source could not be read (`stale`) or scanned (`error`): keep the
+   * last results and change only the entity facts, state and reason.
+   */
+  private async keepResultsWithState(
+    tx: Knex.Transaction,
+    meta: EntityMeta,
+    outcome: Unreadable,
+    scannedAt: Date,
+  ): Promise<void> {
+    const previous = await tx<RawDbScorecardRow>(SCORECARDS)
+      .where({ entity_ref: meta.entityRef })
+      .first();
+    const stateColumns = {
+      ...toMetaColumns(meta),
+      state: outcome.type,
+      state_reason: scrub(outcome.message),
+      updated_at: scannedAt,
+    };
+    await upsertScorecard(
+      tx,
+      previous
+        ? { ...previous, ...stateColumns }
+        : {
+            ...toMetaColumns(meta),
+            ...emptyResultColumns(),
+            ...stateColumns,
+            source_location: scrubOrNull(outcome.sourceLocation),
+          },
+    );
+  }
 
-      if (outcome.type === 'no-source') {
-        await upsertScorecard(tx, {
-          ...metaColumns,
-          ...emptyResultColumns(),
-          state: 'no-source',
-          state_reason: scrub(outcome.reason),
-          updated_at: scannedAt,
-        });
-        await tx<RawDbScanRow>(SCANS).insert({
-          entity_ref: ref,
-          scanned_at: scannedAt,
-          state: 'no-source',
-          score: null,
-          grade: null,
-          categories: '[]',
-          duration_ms: null,
-        });
-        return;
-      }
+  /** Deletes the check results, findings and problems of an entity. */
+  private async clearResults(tx: Knex.Transaction, ref: string) {
+    await tx(CHECK_RESULTS).where({ entity_ref: ref }).delete();
+    await tx(FINDINGS).where({ entity_ref: ref }).delete();
+    await tx(PROBLEMS).where({ entity_ref: ref }).delete();
+  }
 
-      const { result } = outcome;
-      const checkRows: RawDbCheckResultRow[] = result.checks.map(c => ({
-        entity_ref: ref,
-        check_id: c.checkId,
-        status: c.status,
-        score: c.score ?? null,
-        severity: c.severity,
-        category: c.category,
-        title: c.title,
-        reason: scrubOrNull(c.reason),
-        unlisted: c.unlisted ? JSON.stringify(c.unlisted) : null,
-      }));
-      const findingRows: RawDbFindingRow[] = result.checks.flatMap(c =>
-        c.findings.map(f => ({
-          entity_ref: ref,
-          check_id: c.checkId,
-          severity: f.severity,
-          message: scrub(f.message),
-          file: f.file ?? null,
-          line: f.line ?? null,
-          column: f.column ?? null,
-          end_line: f.endLine ?? null,
-          end_column: f.endColumn ?? null,
-          snippet: scrubOrNull(f.snippet),
-          fingerprint: f.fingerprint,
-          suggested_fix: f.suggestedFix
-            ? JSON.stringify(scrubFix(f.suggestedFix))
-            : null,
-          suppressed: f.suppressed ? JSON.stringify(f.suppressed) : null,
-        })),
-      );
-      const problemRows: RawDbProblemRow[] = result.problems.map(p => ({
-        entity_ref: ref,
-        file: p.file,
-        line: p.line ?? null,
-        column: p.column ?? null,
-        kind: p.kind,
-        message: scrub(p.message),
-      }));
-      await insertBatched(tx, CHECK_RESULTS, checkRows);
-      await insertBatched(tx, FINDINGS, findingRows);
-      await insertBatched(tx, PROBLEMS, problemRows);
+  /** Writes the check results, findings and problems of a scan, redacted. */
+  private async storeResults(
+    tx: Knex.Transaction,
+    ref: string,
+    result: ScanResult,
+  ) {
+    await insertBatched(tx, CHECK_RESULTS, toCheckResultRows(ref, result));
+    await insertBatched(tx, FINDINGS, toFindingRows(ref, result));
+    await insertBatched(tx, PROBLEMS, toProblemRows(ref, result));
+  }
 
-      // Portal waivers apply from the first save: waived checks stay in the
-      // results but stop lowering the score.
-      const scored = await scoreScanWithWaivers(tx, meta, result, this.scoring);
-      const categories = JSON.stringify(scored.categories);
-      await upsertScorecard(tx, {
-        ...metaColumns,
-        state: 'ok',
-        state_reason: null,
-        score: scored.score,
-        grade: scored.grade,
-        categories,
-        counts: JSON.stringify(scored.counts),
-        revision: outcome.revision ?? null,
-        source_location: scrubOrNull(outcome.sourceLocation),
-        check_set_version: outcome.checkSetVersion ?? null,
-        scm_url: outcome.scmUrl ?? null,
-        scoring_version: outcome.scoringVersion ?? null,
-        scanned_at: scannedAt,
-        updated_at: scannedAt,
-      });
-      await tx<RawDbScanRow>(SCANS).insert({
-        entity_ref: ref,
-        scanned_at: scannedAt,
-        state: 'ok',
-        score: scored.score,
-        grade: scored.grade,
-        categories,
-        duration_ms: Math.round(result.durationMs),
-      });
+  /**
+   * Upserts the scorecard of a fresh scan and adds its history point.
+   * Portal waivers apply from the first save: waived checks stay in the
+   * results but stop lowering the score.
+   */
+  private async storeScore(
+    tx: Knex.Transaction,
+    meta: EntityMeta,
+    outcome: Scanned,
+    scannedAt: Date,
+  ) {
+    const { result } = outcome;
+    const scored = await scoreScanWithWaivers(tx, meta, result, this.scoring);
+    const categories = JSON.stringify(scored.categories);
+    await upsertScorecard(tx, {
+      ...toMetaColumns(meta),
+      state: 'ok',
+      state_reason: null,
+      score: scored.score,
+      grade: scored.grade,
+      categories,
+      counts: JSON.stringify(scored.counts),
+      revision: outcome.revision ?? null,
+      source_location: scrubOrNull(outcome.sourceLocation),
+      check_set_version: outcome.checkSetVersion ?? null,
+      scm_url: outcome.scmUrl ?? null,
+      scoring_version: outcome.scoringVersion ?? null,
+      scanned_at: scannedAt,
+      updated_at: scannedAt,
+    });
+    await this.addHistoryPoint(tx, meta.entityRef, scannedAt, 'ok', {
+      score: scored.score,
+      grade: scored.grade,
+      categories,
+      duration_ms: Math.round(result.durationMs),
+    });
+  }
+
+  /** One row of scan history (without score unless given). */
+  private async addHistoryPoint(
+    tx: Knex.Transaction,
+    ref: string,
+    scannedAt: Date,
+    state: ScorecardState,
+    scored: Pick<
+      RawDbScanRow,
+      'score' | 'grade' | 'categories' | 'duration_ms'
+    > = { score: null, grade: null, categories: '[]', duration_ms: null },
+  ) {
+    await tx<RawDbScanRow>(SCANS).insert({
+      entity_ref: ref,
+      scanned_at: scannedAt,
+      state,
+      ...scored,
     });
   }
 
@@ -633,94 +545,52 @@ function emptyResultColumns() {
   };
 }
 
-export function toSummary(row: RawDbScorecardRow): ScorecardSummary {
-  return {
-    entityRef: row.entity_ref,
-    kind: row.kind,
-    namespace: row.namespace,
-    name: row.name,
-    ...optional('title', row.title),
-    ...optional('type', row.type),
-    ...optional('lifecycle', row.lifecycle),
-    ...optional('owner', row.owner),
-    ...optional('system', row.system),
-    state: row.state as ScorecardState,
-    ...optional('stateReason', row.state_reason),
-    score: toNumberOrNull(row.score),
-    grade: (row.grade as Grade | null) ?? null,
-    categories: parseJson<CategoryScore[]>(row.categories, []),
-    counts: {
-      ...EMPTY_COUNTS,
-      ...parseJson<Partial<ScorecardCounts>>(row.counts, {}),
-    },
-    ...optional(
-      'scannedAt',
-      row.scanned_at === null ? null : toIso(row.scanned_at),
-    ),
-    ...optional('revision', row.revision),
-    ...optional('sourceLocation', row.source_location),
-  };
+function toCheckResultRows(
+  ref: string,
+  result: ScanResult,
+): RawDbCheckResultRow[] {
+  return result.checks.map(c => ({
+    entity_ref: ref,
+    check_id: c.checkId,
+    status: c.status,
+    score: c.score ?? null,
+    severity: c.severity,
+    category: c.category,
+    title: c.title,
+    reason: scrubOrNull(c.reason),
+    unlisted: c.unlisted ? JSON.stringify(c.unlisted) : null,
+  }));
 }
 
-export function toFinding(f: RawDbFindingRow): Finding {
-  return {
-    checkId: f.check_id,
-    severity: f.severity as Severity,
-    message: f.message,
-    ...optional('file', f.file),
-    ...optional('line', f.line),
-    ...optional('column', f.column),
-    ...optional('endLine', f.end_line),
-    ...optional('endColumn', f.end_column),
-    ...optional('snippet', f.snippet),
-    fingerprint: f.fingerprint,
-    ...optional(
-      'suggestedFix',
-      parseJson<Finding['suggestedFix']>(f.suggested_fix, undefined),
-    ),
-    ...optional(
-      'suppressed',
-      parseJson<Finding['suppressed']>(f.suppressed, undefined),
-    ),
-  };
+function toFindingRows(ref: string, result: ScanResult): RawDbFindingRow[] {
+  return result.checks.flatMap(c =>
+    c.findings.map(f => ({
+      entity_ref: ref,
+      check_id: c.checkId,
+      severity: f.severity,
+      message: scrub(f.message),
+      file: f.file ?? null,
+      line: f.line ?? null,
+      column: f.column ?? null,
+      end_line: f.endLine ?? null,
+      end_column: f.endColumn ?? null,
+      snippet: scrubOrNull(f.snippet),
+      fingerprint: f.fingerprint,
+      suggested_fix: f.suggestedFix
+        ? JSON.stringify(scrubFix(f.suggestedFix))
+        : null,
+      suppressed: f.suppressed ? JSON.stringify(f.suppressed) : null,
+    })),
+  );
 }
 
-/** `{ [key]: value }` when value is set, `{}` otherwise. */
-function optional<K extends string, V>(
-  key: K,
-  value: V | null | undefined,
-): { [P in K]?: V } {
-  return value === null || value === undefined
-    ? {}
-    : ({ [key]: value } as { [P in K]?: V });
-}
-
-function toNumberOrNull(
-  value: number | string | null | undefined,
-): number | null {
-  if (value === null || value === undefined) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function toIso(value: DbTimestamp): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  const asNumber = Number(value);
-  if (/^\d+$/.test(value) && Number.isFinite(asNumber)) {
-    return new Date(asNumber).toISOString();
-  }
-  // SQLite may hand back 'YYYY-MM-DD HH:MM:SS' text written by other tools.
-  return new Date(
-    value.includes('T') ? value : `${value.replace(' ', 'T')}Z`,
-  ).toISOString();
-}
-
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
+function toProblemRows(ref: string, result: ScanResult): RawDbProblemRow[] {
+  return result.problems.map(p => ({
+    entity_ref: ref,
+    file: p.file,
+    line: p.line ?? null,
+    column: p.column ?? null,
+    kind: p.kind,
+    message: scrub(p.message),
+  }));
 }

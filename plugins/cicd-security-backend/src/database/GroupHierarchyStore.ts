@@ -1,21 +1,3 @@
-import { Knex } from 'knex';
-
-export const GROUPS = 'cicd_security_groups';
-export const GROUP_CLOSURE = 'cicd_security_group_closure';
-
-export type RawDbGroupRow = {
-  group_ref: string;
-  title: string | null;
-  type: string | null;
-  parent_ref: string | null;
-};
-
-export type RawDbGroupClosureRow = {
-  ancestor: string;
-  descendant: string;
-  depth: number;
-};
-
 /** A group of the catalog as the hierarchy needs it. */
 export interface GroupNode {
   /** Lower-case group entity ref. */
@@ -35,101 +17,18 @@ export interface GroupHierarchy {
   depth: Map<string, number>;
 }
 
-const BATCH_SIZE = 500;
-
 /**
- * Stores the group hierarchy of the catalog and its closure table
- * `cicd_security_group_closure(ancestor, descendant, depth)`.
+ * The group hierarchy of the catalog and its closure table
+ * `cicd_security_group_closure(ancestor, descendant, depth)`, used for owner
+ * filters and team roll-ups.
  */
-export class GroupHierarchyStore {
-  constructor(private readonly db: Knex) {}
-
+export interface GroupHierarchyStore {
   /**
    * Replace the hierarchy in one transaction. Parents that are not in the
    * list are dropped; cycles are cut where they close.
    */
-  async replace(
-    nodes: GroupNode[],
-  ): Promise<{ groups: number; links: number }> {
-    const byRef = new Map<string, GroupNode>();
-    for (const n of nodes) {
-      byRef.set(n.groupRef.toLocaleLowerCase('en-US'), {
-        ...n,
-        groupRef: n.groupRef.toLocaleLowerCase('en-US'),
-        parent: n.parent?.toLocaleLowerCase('en-US'),
-      });
-    }
-    const closure: RawDbGroupClosureRow[] = [];
-    for (const node of byRef.values()) {
-      const seen = new Set<string>();
-      let current: GroupNode | undefined = node;
-      let depth = 0;
-      while (current && !seen.has(current.groupRef)) {
-        seen.add(current.groupRef);
-        closure.push({
-          ancestor: current.groupRef,
-          descendant: node.groupRef,
-          depth,
-        });
-        current = current.parent ? byRef.get(current.parent) : undefined;
-        depth++;
-      }
-    }
-    const groupRows: RawDbGroupRow[] = [...byRef.values()].map(n => ({
-      group_ref: n.groupRef,
-      title: n.title ?? null,
-      type: n.type ?? null,
-      parent_ref: n.parent && byRef.has(n.parent) ? n.parent : null,
-    }));
-    await this.db.transaction(async tx => {
-      await tx(GROUP_CLOSURE).delete();
-      await tx(GROUPS).delete();
-      for (let i = 0; i < groupRows.length; i += BATCH_SIZE) {
-        await tx(GROUPS).insert(groupRows.slice(i, i + BATCH_SIZE));
-      }
-      for (let i = 0; i < closure.length; i += BATCH_SIZE) {
-        await tx(GROUP_CLOSURE).insert(closure.slice(i, i + BATCH_SIZE));
-      }
-    });
-    return { groups: groupRows.length, links: closure.length };
-  }
+  replace(nodes: GroupNode[]): Promise<{ groups: number; links: number }>;
 
-  async load(): Promise<GroupHierarchy> {
-    const [groupRows, closureRows] = await Promise.all([
-      this.db<RawDbGroupRow>(GROUPS).select('*'),
-      this.db<RawDbGroupClosureRow>(GROUP_CLOSURE).select('*'),
-    ]);
-    const groups = new Map<string, GroupNode>();
-    const children = new Map<string, string[]>();
-    for (const r of groupRows) {
-      groups.set(r.group_ref, {
-        groupRef: r.group_ref,
-        ...(r.title ? { title: r.title } : {}),
-        ...(r.type ? { type: r.type } : {}),
-        ...(r.parent_ref ? { parent: r.parent_ref } : {}),
-      });
-    }
-    for (const r of groupRows) {
-      if (r.parent_ref) {
-        const list = children.get(r.parent_ref) ?? [];
-        list.push(r.group_ref);
-        children.set(r.parent_ref, list);
-      }
-    }
-    for (const list of children.values()) list.sort();
-    const descendants = new Map<string, string[]>();
-    const depth = new Map<string, number>();
-    for (const r of closureRows) {
-      const list = descendants.get(r.ancestor) ?? [];
-      list.push(r.descendant);
-      descendants.set(r.ancestor, list);
-      if (r.ancestor === r.descendant) continue;
-      depth.set(r.descendant, Math.max(depth.get(r.descendant) ?? 0, r.depth));
-    }
-    for (const ref of groups.keys()) {
-      if (!depth.has(ref)) depth.set(ref, 0);
-      if (!descendants.has(ref)) descendants.set(ref, [ref]);
-    }
-    return { groups, children, descendants, depth };
-  }
+  /** The whole hierarchy, loaded in memory for roll-ups. */
+  load(): Promise<GroupHierarchy>;
 }

@@ -9,7 +9,10 @@ import {
   type ScanResult,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
+import { createDatabaseStores } from './createStores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+import { GroupHierarchyStore } from './GroupHierarchyStore';
+import { WaiverStore } from './WaiverStore';
 import { EntityMeta } from './ScorecardStore';
 
 jest.setTimeout(60_000);
@@ -83,13 +86,19 @@ describe('ScorecardQueries', () => {
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     let knex: Knex;
     let store: DatabaseScorecardStore;
+    let waivers: WaiverStore;
+    let groups: GroupHierarchyStore;
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabaseScorecardStore.create({
+      ({
+        scorecards: store,
+        waivers,
+        groups,
+      } = await createDatabaseStores({
         database: mockServices.database({ knex, migrations: { skip: false } }),
         cacheTtlMs: 0,
-      });
+      }));
     });
 
     afterEach(async () => {
@@ -97,7 +106,7 @@ describe('ScorecardQueries', () => {
     });
 
     async function seed() {
-      await store.groups.replace([
+      await groups.replace([
         { groupRef: ORG, type: 'organization', title: 'The org' },
         { groupRef: A, type: 'team', parent: ORG },
         { groupRef: B, type: 'team', parent: ORG },
@@ -246,12 +255,12 @@ describe('ScorecardQueries', () => {
     });
 
     it('builds the closure and survives cycles', async () => {
-      await store.groups.replace([
+      await groups.replace([
         { groupRef: 'group:default/X', parent: 'group:default/y' },
         { groupRef: 'group:default/y', parent: 'group:default/x' },
         { groupRef: 'group:default/z', parent: 'group:default/y' },
       ]);
-      const h = await store.groups.load();
+      const h = await groups.load();
       expect(h.descendants.get('group:default/y')?.sort()).toEqual([
         'group:default/x',
         'group:default/y',
@@ -300,7 +309,7 @@ describe('ScorecardQueries', () => {
       const bad = 'component:default/bad';
       const before = (await store.getScorecard(bad))!;
       expect(before.explanation?.checks.every(c => c.counted)).toBe(true);
-      const waiver = await store.waivers.create(
+      const waiver = await waivers.create(
         {
           checkId: 'c1',
           scope: { type: 'entity', entityRef: bad },
@@ -337,7 +346,7 @@ describe('ScorecardQueries', () => {
       });
       expect((await store.getScorecard(bad))!.score).toBe(10);
 
-      const revoked = await store.waivers.revoke(
+      const revoked = await waivers.revoke(
         waiver.id,
         'user:default/bob',
         'fixed',
@@ -351,14 +360,14 @@ describe('ScorecardQueries', () => {
         'revoked',
       ]);
       expect((await store.getScorecard(bad))!.score).toBe(before.score);
-      expect(await store.waivers.list({ active: true })).toEqual([]);
-      expect(await store.waivers.list({ entityRef: bad })).toHaveLength(1);
+      expect(await waivers.list({ active: true })).toEqual([]);
+      expect(await waivers.list({ entityRef: bad })).toHaveLength(1);
     });
 
     it('stops applying an owner waiver once it expired', async () => {
       await seed();
       const bad = 'component:default/bad';
-      const waiver = await store.waivers.create(
+      const waiver = await waivers.create(
         {
           checkId: 'c1',
           scope: { type: 'owner', ownerRef: B },
@@ -368,13 +377,13 @@ describe('ScorecardQueries', () => {
         'user:default/alice',
       );
       expect((await store.getScorecard(bad))!.score).toBe(10);
-      expect(await store.waivers.list({ owner: B })).toHaveLength(1);
+      expect(await waivers.list({ owner: B })).toHaveLength(1);
       await knex('cicd_security_waivers')
         .where({ id: waiver.id })
         .update({ expires_at: new Date(Date.now() - 1000) });
-      expect(await store.waivers.applyExpired()).toBe(1);
+      expect(await waivers.applyExpired()).toBe(1);
       expect((await store.getScorecard(bad))!.score).toBeLessThan(10);
-      expect(await store.waivers.applyExpired()).toBe(0);
+      expect(await waivers.applyExpired()).toBe(0);
     });
 
     it('rescores with a new scoring config', async () => {

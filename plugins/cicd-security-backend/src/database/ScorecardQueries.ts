@@ -1,24 +1,16 @@
 import {
   CategoryScore,
-  CHECK_CATEGORIES,
   CheckCategory,
   CheckDetailResponse,
   CheckResult,
   CheckStatus,
   Finding,
-  Grade,
-  GRADES,
   OverviewResponse,
-  ScanProblem,
   Scorecard,
   ScorecardHistoryPoint,
   ScorecardSortField,
-  ScorecardState,
-  ScoreStats,
   Severity,
-  TeamAggregate,
   TeamsResponse,
-  TeamSummary,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   DEFAULT_SCORING,
@@ -26,17 +18,19 @@ import {
 } from '@cicd-security/plugin-cicd-security-node';
 import { createHash } from 'crypto';
 import { Knex } from 'knex';
-import {
-  RawDbCheckResultRow,
-  RawDbFindingRow,
-  RawDbProblemRow,
-  RawDbScanRow,
-  RawDbScorecardRow,
-  toFinding,
-  toSummary,
-} from './DatabaseScorecardStore';
-import { GroupHierarchy, GroupHierarchyStore } from './GroupHierarchyStore';
+import { activeWaiversFor } from './activeWaivers';
+import { DatabaseGroupHierarchyStore } from './DatabaseGroupHierarchyStore';
+import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { explainScore } from './rescore';
+import {
+  parseJson,
+  toFinding,
+  toHistoryPoint,
+  toNumberOrNull,
+  toProblem,
+  toScmUrl,
+  toSummary,
+} from './rows';
 import {
   CheckStats,
   ListScorecardsOptions,
@@ -50,14 +44,28 @@ import {
   utcDay,
   whereInList,
 } from './sql';
-import { activeWaiversFor } from './WaiverStore';
-
-const SCORECARDS = 'cicd_security_scorecards';
-const SCANS = 'cicd_security_scans';
-const CHECK_RESULTS = 'cicd_security_check_results';
-const FINDINGS = 'cicd_security_findings';
-const PROBLEMS = 'cicd_security_problems';
-const GROUP_CLOSURE = 'cicd_security_group_closure';
+import {
+  CHECK_RESULTS,
+  FINDINGS,
+  GROUP_CLOSURE,
+  PROBLEMS,
+  RawDbCheckResultRow,
+  RawDbFindingRow,
+  RawDbProblemRow,
+  RawDbScanRow,
+  RawDbScorecardRow,
+  SCANS,
+  SCORECARDS,
+} from './tables';
+import {
+  categoryVector,
+  round1,
+  round3,
+  scoreStats,
+  shareAB,
+  StatRow,
+  teamAggregates,
+} from './teamStats';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Longer visibility lists are applied in memory rather than in SQL. */
@@ -81,22 +89,9 @@ export interface QueryOptions {
   /** How long org-wide history figures are reused; 0 turns caching off. */
   cacheTtlMs?: number;
   clock?: () => Date;
+  /** The group hierarchy (default: read from the same database). */
+  groups?: GroupHierarchyStore;
 }
-
-/** One scorecard reduced to what aggregates need. */
-type StatRow = {
-  entityRef: string;
-  owner: string | null;
-  score: number | null;
-  grade: Grade | null;
-  /** Score per category, in CHECK_CATEGORIES order; NaN when none. */
-  cats: Float64Array;
-  critical: number;
-  scanned: boolean;
-};
-
-const CATEGORY_INDEX = new Map(CHECK_CATEGORIES.map((c, i) => [c.id, i]));
-const GRADE_INDEX = new Map(GRADES.map((g, i) => [g, i]));
 
 /**
  * The read side of the scorecard store: filtered lists, one scorecard,
@@ -112,13 +107,13 @@ export class ScorecardQueries {
   >();
   /** Sets of visible refs, per list (the visibility cache reuses lists). */
   private readonly visibleSets = new WeakMap<string[], Set<string>>();
-  readonly groups: GroupHierarchyStore;
+  private readonly groups: GroupHierarchyStore;
 
   constructor(private readonly db: Knex, options: QueryOptions = {}) {
     this.scoring = options.scoring ?? DEFAULT_SCORING;
     this.ttl = options.cacheTtlMs ?? DEFAULT_QUERY_CACHE_TTL_MS;
     this.clock = options.clock ?? (() => new Date());
-    this.groups = new GroupHierarchyStore(db);
+    this.groups = options.groups ?? new DatabaseGroupHierarchyStore(db);
   }
 
   async listScorecards(
@@ -323,13 +318,7 @@ export class ScorecardQueries {
         findings: findingsByCheck.get(c.check_id) ?? [],
       };
     });
-    const problems: ScanProblem[] = problemRows.map(p => ({
-      file: p.file,
-      ...(p.line === null ? {} : { line: p.line }),
-      ...(p.column === null ? {} : { column: p.column }),
-      kind: p.kind as ScanProblem['kind'],
-      message: p.message,
-    }));
+    const problems = problemRows.map(toProblem);
     const summary = toSummary(row);
     const scmUrl = row.scm_url ?? toScmUrl(row.source_location);
     return {
@@ -357,13 +346,7 @@ export class ScorecardQueries {
       .limit(limit);
     if (since) query.where('scanned_at', '>=', since);
     const rows = await query;
-    return rows.reverse().map(r => ({
-      scannedAt: toIso(r.scanned_at),
-      score: toNumberOrNull(r.score),
-      grade: (r.grade as Grade | null) ?? null,
-      state: r.state as ScorecardState,
-      categories: parseJson<CategoryScore[]>(r.categories, []),
-    }));
+    return rows.reverse().map(toHistoryPoint);
   }
 
   /** Per-owner and per-group figures, rolled up the group hierarchy. */
@@ -377,46 +360,7 @@ export class ScorecardQueries {
       this.statRows(filter),
       this.scoresAt(this.clock().getTime() - 30 * DAY_MS),
     ]);
-    // Figures per owner once, then merged up the hierarchy.
-    const direct = new Map<string, Partial>();
-    for (const r of rows) {
-      if (!r.owner) continue;
-      let part = direct.get(r.owner);
-      if (!part) {
-        part = emptyPartial();
-        direct.set(r.owner, part);
-      }
-      addRow(part, r, past);
-    }
-    const empty = emptyPartial();
-    const items: TeamAggregate[] = [];
-    for (const ref of treeOrder(hierarchy, root)) {
-      const group = hierarchy.groups.get(ref)!;
-      const parts = (hierarchy.descendants.get(ref) ?? [ref]).flatMap(d => {
-        const part = direct.get(d);
-        return part ? [part] : [];
-      });
-      items.push({
-        groupRef: ref,
-        ...(group.title ? { title: group.title } : {}),
-        ...(group.type ? { type: group.type } : {}),
-        ...(group.parent ? { parent: group.parent } : {}),
-        children: hierarchy.children.get(ref) ?? [],
-        direct: finish(direct.get(ref) ?? empty),
-        rollup: finish(merge(parts)),
-      });
-    }
-    const owners: TeamSummary[] = [...direct.keys()].sort().map(owner => {
-      const s = finish(direct.get(owner)!, false);
-      return {
-        owner,
-        components: s.components,
-        scanned: s.scanned,
-        averageScore: s.averageScore,
-        grades: s.grades,
-      };
-    });
-    return { items, owners };
+    return teamAggregates(hierarchy, rows, past, root);
   }
 
   async overview(
@@ -430,13 +374,7 @@ export class ScorecardQueries {
       this.trend(filter.entityRefs, days),
     ]);
     const stats = scoreStats(rows, past);
-    const graded = GRADES.reduce((n, g) => n + stats.grades[g], 0);
-    return {
-      stats,
-      shareAB:
-        graded > 0 ? round3((stats.grades.A + stats.grades.B) / graded) : null,
-      trend,
-    };
+    return { stats, shareAB: shareAB(stats), trend };
   }
 
   async checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
@@ -657,192 +595,4 @@ export class ScorecardQueries {
     }
     return set;
   }
-}
-
-/** Groups in display order: each parent directly before its children. */
-function treeOrder(hierarchy: GroupHierarchy, root?: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const visit = (ref: string) => {
-    if (seen.has(ref)) return;
-    seen.add(ref);
-    out.push(ref);
-    for (const child of hierarchy.children.get(ref) ?? []) visit(child);
-  };
-  if (root) {
-    visit(root);
-  } else {
-    const tops = [...hierarchy.groups.values()]
-      .filter(g => !g.parent || !hierarchy.groups.has(g.parent))
-      .map(g => g.groupRef)
-      .sort();
-    tops.forEach(visit);
-    // Groups on a cycle have no top: add them so nothing is lost.
-    [...hierarchy.groups.keys()].sort().forEach(visit);
-  }
-  return out;
-}
-
-/** Sums from which {@link ScoreStats} are finished; they merge cheaply. */
-type Partial = {
-  components: number;
-  scanned: number;
-  critical: number;
-  grades: number[];
-  scores: number[];
-  scoreSum: number;
-  catSum: Float64Array;
-  catN: Float64Array;
-  nowSum: number;
-  thenSum: number;
-  both: number;
-};
-
-function emptyPartial(): Partial {
-  return {
-    components: 0,
-    scanned: 0,
-    critical: 0,
-    grades: GRADES.map(() => 0),
-    scores: [],
-    scoreSum: 0,
-    catSum: new Float64Array(CHECK_CATEGORIES.length),
-    catN: new Float64Array(CHECK_CATEGORIES.length),
-    nowSum: 0,
-    thenSum: 0,
-    both: 0,
-  };
-}
-
-function addRow(p: Partial, r: StatRow, past: Map<string, number>) {
-  p.components++;
-  if (r.scanned) p.scanned++;
-  p.critical += r.critical;
-  if (r.grade) p.grades[GRADE_INDEX.get(r.grade)!]++;
-  if (r.score !== null) {
-    p.scores.push(r.score);
-    p.scoreSum += r.score;
-    const then = past.get(r.entityRef);
-    if (then !== undefined) {
-      p.nowSum += r.score;
-      p.thenSum += then;
-      p.both++;
-    }
-  }
-  for (let i = 0; i < r.cats.length; i++) {
-    const v = r.cats[i];
-    if (!Number.isNaN(v)) {
-      p.catSum[i] += v;
-      p.catN[i]++;
-    }
-  }
-}
-
-function merge(parts: Partial[]): Partial {
-  const out = emptyPartial();
-  const scores: number[][] = [];
-  for (const p of parts) {
-    out.components += p.components;
-    out.scanned += p.scanned;
-    out.critical += p.critical;
-    for (let i = 0; i < out.grades.length; i++) out.grades[i] += p.grades[i];
-    scores.push(p.scores);
-    out.scoreSum += p.scoreSum;
-    for (let i = 0; i < out.catSum.length; i++) {
-      out.catSum[i] += p.catSum[i];
-      out.catN[i] += p.catN[i];
-    }
-    out.nowSum += p.nowSum;
-    out.thenSum += p.thenSum;
-    out.both += p.both;
-  }
-  out.scores = ([] as number[]).concat(...scores);
-  return out;
-}
-
-function finish(p: Partial, withMedian = true): ScoreStats {
-  let median: number | null = null;
-  if (withMedian && p.scores.length) {
-    const sorted = Float64Array.from(p.scores).sort();
-    const mid = sorted.length >> 1;
-    median =
-      sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
-  return {
-    components: p.components,
-    scanned: p.scanned,
-    averageScore: p.scores.length ? round1(p.scoreSum / p.scores.length) : null,
-    medianScore: median === null ? null : round1(median),
-    grades: Object.fromEntries(
-      GRADES.map((g, i) => [g, p.grades[i]]),
-    ) as Record<Grade, number>,
-    categories: Object.fromEntries(
-      CHECK_CATEGORIES.map(({ id }, i) => [
-        id,
-        p.catN[i] ? round1(p.catSum[i] / p.catN[i]) : null,
-      ]),
-    ) as Record<CheckCategory, number | null>,
-    change30d: p.both ? round1((p.nowSum - p.thenSum) / p.both) : null,
-    openCriticalFindings: p.critical,
-  };
-}
-
-/** Figures of a set of scorecards. */
-export function scoreStats(
-  rows: StatRow[],
-  past: Map<string, number>,
-): ScoreStats {
-  const p = emptyPartial();
-  for (const r of rows) addRow(p, r, past);
-  return finish(p);
-}
-
-function categoryVector(categories: CategoryScore[]): Float64Array {
-  const v = new Float64Array(CHECK_CATEGORIES.length).fill(NaN);
-  for (const c of categories) {
-    const i = CATEGORY_INDEX.get(c.category);
-    if (i !== undefined && typeof c.score === 'number') v[i] = c.score;
-  }
-  return v;
-}
-
-/** The SCM URL of a `url:` source location, for links to files. */
-function toScmUrl(location: string | null): string | undefined {
-  if (!location) return undefined;
-  const match = /^url:(https?:\/\/.+)$/i.exec(location.trim());
-  return match ? match[1] : undefined;
-}
-
-function round1(n: number) {
-  return Math.round(n * 10) / 10;
-}
-
-function round3(n: number) {
-  return Math.round(n * 1000) / 1000;
-}
-
-function toNumberOrNull(
-  value: number | string | null | undefined,
-): number | null {
-  if (value === null || value === undefined) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function parseJson<T>(text: string | null | undefined, fallback: T): T {
-  if (!text) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-function toIso(value: Date | number | string): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  if (/^\d+$/.test(value)) return new Date(Number(value)).toISOString();
-  return new Date(
-    value.includes('T') ? value : `${value.replace(' ', 'T')}Z`,
-  ).toISOString();
 }

@@ -13,10 +13,11 @@ import {
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
+import { createDatabaseStores } from './createStores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 import { rescoreEntities, scoreWithWaivers } from './rescore';
 import { EntityMeta } from './ScorecardStore';
-import { WaiverInfo } from './WaiverStore';
+import { WaiverInfo, WaiverStore } from './WaiverStore';
 
 jest.setTimeout(120_000);
 
@@ -134,14 +135,15 @@ describe('rescoreEntities', () => {
   describe.each(databases.eachSupportedId())('%p', databaseId => {
     let knex: Knex;
     let store: DatabaseScorecardStore;
+    let waivers: WaiverStore;
     const now = new Date();
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabaseScorecardStore.create({
+      ({ scorecards: store, waivers } = await createDatabaseStores({
         database: mockServices.database({ knex, migrations: { skip: false } }),
         cacheTtlMs: 0,
-      });
+      }));
     });
 
     afterEach(async () => {
@@ -180,7 +182,7 @@ describe('rescoreEntities', () => {
 
       const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
       const waive = (checkId: string, scope: any) =>
-        store.waivers.create(
+        waivers.create(
           { checkId, scope, reason: `Accepted ${checkId}`, expiresAt },
           'user:default/alice',
         );
@@ -212,7 +214,7 @@ describe('rescoreEntities', () => {
         type: 'entity',
         entityRef: ref(5),
       });
-      await store.waivers.revoke(revoked.id, 'user:default/alice');
+      await waivers.revoke(revoked.id, 'user:default/alice');
       const expired = await waive('check-4', {
         type: 'owner',
         ownerRef: OWNERS[0],
@@ -327,11 +329,11 @@ describe('rescoreEntities', () => {
 
     it('matches one-by-one re-scoring after a waiver is revoked', async () => {
       await seed();
-      const [ownerWaiver] = await store.waivers.list({
+      const [ownerWaiver] = await waivers.list({
         owner: OWNERS[1],
         active: true,
       });
-      await store.waivers.revoke(ownerWaiver.id, 'user:default/bob');
+      await waivers.revoke(ownerWaiver.id, 'user:default/bob');
       for (const waivers of expectedWaivers.values()) {
         for (const [checkId, id] of waivers) {
           if (id === ownerWaiver.id) waivers.delete(checkId);

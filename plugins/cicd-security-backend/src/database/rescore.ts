@@ -16,12 +16,10 @@ import {
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
+import { activeWaiversFor } from './activeWaivers';
+import { WaiverInfo } from './rows';
 import { isPostgres } from './sql';
-import { activeWaiversFor, WaiverInfo } from './WaiverStore';
-
-const SCORECARDS = 'cicd_security_scorecards';
-const CHECK_RESULTS = 'cicd_security_check_results';
-const FINDINGS = 'cicd_security_findings';
+import { CHECK_RESULTS, FINDINGS, SCORECARDS } from './tables';
 /** Entities per chunk: well within the bind limits of SQLite and PostgreSQL. */
 const CHUNK_SIZE = 500;
 

@@ -10,7 +10,7 @@ import {
   startReplica,
   stop,
   waitForCycle,
-} from '../scale/harness';
+} from '../testing/scale/harness';
 import {
   postgresBin,
   PrivatePostgres,
@@ -24,7 +24,7 @@ import { halfWrittenScorecards } from '../testing/wholeScorecards';
  * for the first time. Another replica takes the shards over once the claims
  * expire and finishes the cycle: every component is scanned, exactly once,
  * and no scorecard is left half-written or stuck in `scanning`. Real backend
- * processes (src/scale/replica.ts) on a private PostgreSQL cluster.
+ * processes (src/testing/scale/replica.ts) on a private PostgreSQL cluster.
  */
 
 jest.setTimeout(120_000);

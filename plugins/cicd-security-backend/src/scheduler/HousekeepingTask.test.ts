@@ -22,6 +22,7 @@ describe('HousekeepingTask', () => {
       deleteEntities: jest.fn(),
       pruneHistory: jest.fn().mockResolvedValue({ deleted: 5, downsampled: 7 }),
     } as unknown as jest.Mocked<ScorecardStore>;
+    const waivers = { applyExpired: jest.fn().mockResolvedValue(2) };
     const auth = mockServices.auth.mock();
     auth.getOwnServiceCredentials.mockResolvedValue({
       $$type: '@backstage/BackstageCredentials',
@@ -35,15 +36,16 @@ describe('HousekeepingTask', () => {
       scheduler,
       logger,
       store,
+      waivers,
       catalog,
       auth,
       retention: { days: 180, fullResolutionDays: 14 },
       now: () => new Date('2026-06-30T12:00:00Z'),
     });
-    return { task, scheduler, logger, store, catalog };
+    return { task, scheduler, logger, store, waivers, catalog };
   }
 
-  it('schedules its own global task', async () => {
+  it('schedules its own global tasks', async () => {
     const { task, scheduler } = setup();
     await task.start();
     expect(scheduler.scheduleTask).toHaveBeenCalledWith({
@@ -54,6 +56,58 @@ describe('HousekeepingTask', () => {
       timeout: { minutes: 30 },
       fn: expect.any(Function),
     });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith({
+      id: 'cicd-security-waiver-expiry',
+      scope: 'global',
+      frequency: { minutes: 1 },
+      initialDelay: { seconds: 30 },
+      timeout: { minutes: 5 },
+      fn: expect.any(Function),
+    });
+  });
+
+  it('reads the waiver expiry schedule from config', async () => {
+    const { task, scheduler } = setup({
+      cicdSecurity: {
+        waivers: {
+          expirySchedule: {
+            frequency: { minutes: 5 },
+            timeout: { minutes: 2 },
+          },
+        },
+      },
+    });
+    await task.start();
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'cicd-security-waiver-expiry',
+        frequency: { minutes: 5 },
+      }),
+    );
+  });
+
+  it('applies expired waivers in the waiver expiry task', async () => {
+    const { task, scheduler, waivers, logger } = setup();
+    await task.start();
+    const expiry = scheduler.scheduleTask.mock.calls
+      .map(([t]) => t)
+      .find(t => t.id === 'cicd-security-waiver-expiry')!;
+    await expiry.fn(new AbortController().signal);
+    expect(waivers.applyExpired).toHaveBeenCalledTimes(1);
+    expect(logger.info).toHaveBeenCalledWith(
+      'Rescored the entities of 2 expired waiver(s)',
+    );
+  });
+
+  it('goes on when expired waivers cannot be applied', async () => {
+    const { task, waivers, logger, store } = setup();
+    waivers.applyExpired.mockRejectedValue(new Error('db down'));
+    const summary = await task.run();
+    expect(summary.expiredWaivers).toBe(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Could not apply expired waivers: Error: db down',
+    );
+    expect(store.pruneHistory).toHaveBeenCalled();
   });
 
   it('reads its schedule from config', async () => {
@@ -74,9 +128,10 @@ describe('HousekeepingTask', () => {
     );
   });
 
-  it('removes entities that left the catalog and prunes history', async () => {
-    const { task, store, logger } = setup();
+  it('rescores after expired waivers, removes entities that left the catalog and prunes history', async () => {
+    const { task, store, waivers, logger } = setup();
     const summary = await task.run();
+    expect(waivers.applyExpired).toHaveBeenCalledTimes(1);
     expect(store.deleteEntities).toHaveBeenCalledWith([
       'component:default/gone',
     ]);
@@ -85,13 +140,14 @@ describe('HousekeepingTask', () => {
       downsampleBefore: new Date('2026-06-16T12:00:00Z'),
     });
     expect(summary).toMatchObject({
+      expiredWaivers: 2,
       removedEntities: 1,
       deletedScans: 5,
       downsampledScans: 7,
     });
     expect(logger.info).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^cicd-security housekeeping: 1 removed entities, 5 expired and 7 downsampled history rows, \d+ ms$/,
+        /^cicd-security housekeeping: 1 removed entities, 5 expired and 7 downsampled history rows, 2 expired waivers, \d+ ms$/,
       ),
     );
   });

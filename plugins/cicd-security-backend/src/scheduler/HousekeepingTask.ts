@@ -11,9 +11,11 @@ import { ForwardedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { RetentionSettings } from '../config';
 import { ScorecardStore } from '../database/ScorecardStore';
+import { WaiverStore } from '../database/WaiverStore';
 import { listComponents } from './ScorecardRefreshTask';
 
 export const HOUSEKEEPING_TASK_ID = 'cicd-security-housekeeping';
+export const WAIVER_EXPIRY_TASK_ID = 'cicd-security-waiver-expiry';
 
 /** Every 6 hours, first run 2 minutes after start, at most 30 minutes per run. */
 export const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
@@ -21,6 +23,18 @@ export const DEFAULT_HOUSEKEEPING_SCHEDULE: SchedulerServiceTaskScheduleDefiniti
     frequency: { hours: 6 },
     initialDelay: { minutes: 2 },
     timeout: { minutes: 30 },
+  };
+
+/**
+ * Every minute, first run 30 seconds after start: expired portal waivers stop
+ * lowering scores within about a minute (the run is one indexed query when
+ * nothing expired).
+ */
+export const DEFAULT_WAIVER_EXPIRY_SCHEDULE: SchedulerServiceTaskScheduleDefinition =
+  {
+    frequency: { minutes: 1 },
+    initialDelay: { seconds: 30 },
+    timeout: { minutes: 5 },
   };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,6 +45,8 @@ export interface HousekeepingTaskOptions {
   scheduler: SchedulerService;
   logger: LoggerService;
   store: ScorecardStore;
+  /** Portal waivers: the entities of expired ones are rescored. */
+  waivers: Pick<WaiverStore, 'applyExpired'>;
   catalog: CatalogService;
   auth: AuthService;
   retention: RetentionSettings;
@@ -39,6 +55,8 @@ export interface HousekeepingTaskOptions {
 }
 
 export interface HousekeepingSummary {
+  /** Waivers that expired since the last run; their entities were rescored. */
+  expiredWaivers: number;
   /** Entities removed because they left the catalog. */
   removedEntities: number;
   /** History rows older than the retention limit. */
@@ -49,25 +67,40 @@ export interface HousekeepingSummary {
 }
 
 /**
- * The scheduled clean-up: forgets entities deleted from the catalog, deletes
- * scan history older than `retention.days` and downsamples history older
- * than `retention.fullResolutionDays` to one point per entity per day.
+ * The scheduled clean-up: rescores the entities of portal waivers that
+ * expired, forgets entities deleted from the catalog, deletes scan history
+ * older than `retention.days` and downsamples history older than
+ * `retention.fullResolutionDays` to one point per entity per day.
+ *
+ * Expired waivers are also applied by a light task of their own
+ * (`cicd-security-waiver-expiry`, every minute by default), so that they stop
+ * applying soon after they expire; requests never write.
  */
 export class HousekeepingTask {
   readonly #options: HousekeepingTaskOptions;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
+  readonly #waiverExpirySchedule: SchedulerServiceTaskScheduleDefinition;
 
   constructor(options: HousekeepingTaskOptions) {
     this.#options = options;
-    this.#schedule = options.config.has('cicdSecurity.housekeepingSchedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          options.config.getConfig('cicdSecurity.housekeepingSchedule'),
-        )
-      : DEFAULT_HOUSEKEEPING_SCHEDULE;
+    this.#schedule = readSchedule(
+      options.config,
+      'cicdSecurity.housekeepingSchedule',
+      DEFAULT_HOUSEKEEPING_SCHEDULE,
+    );
+    this.#waiverExpirySchedule = readSchedule(
+      options.config,
+      'cicdSecurity.waivers.expirySchedule',
+      DEFAULT_WAIVER_EXPIRY_SCHEDULE,
+    );
   }
 
   get schedule(): SchedulerServiceTaskScheduleDefinition {
     return this.#schedule;
+  }
+
+  get waiverExpirySchedule(): SchedulerServiceTaskScheduleDefinition {
+    return this.#waiverExpirySchedule;
   }
 
   async start(): Promise<void> {
@@ -79,12 +112,38 @@ export class HousekeepingTask {
         await this.run();
       },
     });
+    await this.#options.scheduler.scheduleTask({
+      id: WAIVER_EXPIRY_TASK_ID,
+      scope: 'global',
+      ...this.#waiverExpirySchedule,
+      fn: async () => {
+        await this.applyExpiredWaivers();
+      },
+    });
+  }
+
+  /**
+   * Rescores the entities of portal waivers that expired since the last
+   * call, so that expired waivers stop applying. Returns how many waivers
+   * expired; a failure is logged and counts as none (the next run retries).
+   */
+  async applyExpiredWaivers(): Promise<number> {
+    const { logger, waivers } = this.#options;
+    try {
+      const n = await waivers.applyExpired();
+      if (n) logger.info(`Rescored the entities of ${n} expired waiver(s)`);
+      return n;
+    } catch (e) {
+      logger.warn(`Could not apply expired waivers: ${e}`);
+      return 0;
+    }
   }
 
   async run(): Promise<HousekeepingSummary> {
     const { logger, store, retention } = this.#options;
     const started = Date.now();
     const now = (this.#options.now ?? (() => new Date()))();
+    const expiredWaivers = await this.applyExpiredWaivers();
 
     let known: Set<string>;
     try {
@@ -116,6 +175,7 @@ export class HousekeepingTask {
     }
 
     const summary = {
+      expiredWaivers,
       removedEntities,
       deletedScans,
       downsampledScans,
@@ -123,8 +183,21 @@ export class HousekeepingTask {
     };
     logger.info(
       `cicd-security housekeeping: ${removedEntities} removed entities, ` +
-        `${deletedScans} expired and ${downsampledScans} downsampled history rows, ${summary.durationMs} ms`,
+        `${deletedScans} expired and ${downsampledScans} downsampled history rows, ` +
+        `${expiredWaivers} expired waivers, ${summary.durationMs} ms`,
     );
     return summary;
   }
+}
+
+function readSchedule(
+  config: Config,
+  key: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : fallback;
 }

@@ -36,7 +36,7 @@ import path from 'path';
 import request from 'supertest';
 import YAML from 'yaml';
 import { cicdSecurityPlugin } from '../plugin';
-import { fakeCatalog } from './fakeCatalog';
+import { fakeCatalog } from '../testing/fakeCatalog';
 
 /*
  * The authorization matrix: every route of the API × every kind of caller,

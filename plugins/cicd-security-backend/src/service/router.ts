@@ -73,8 +73,6 @@ export interface RouterOptions {
   docsBase?: string;
   /** How long a caller's visible entities are reused (default 30 s). */
   visibilityTtlMs?: number;
-  /** How often expired waivers are looked for, at most (default 60 s). */
-  waiverSweepIntervalMs?: number;
   /**
    * The replica's scan queue, shared with the scheduled scans (same
    * concurrency limit). Default: a queue of 4 of the router's own.
@@ -346,25 +344,6 @@ export async function createRouter(
     return entity;
   }
 
-  /**
-   * Expired waivers stop applying: the affected scores are recomputed the
-   * first time a score is read after the expiry (at most once per interval
-   * and process; every replica may do it, the result is the same).
-   */
-  let lastSweep = 0;
-  const sweepInterval = options.waiverSweepIntervalMs ?? 60_000;
-  async function applyExpiredWaivers() {
-    const now = Date.now();
-    if (now - lastSweep < sweepInterval) return;
-    lastSweep = now;
-    try {
-      const n = await waivers.applyExpired();
-      if (n) logger.info(`Rescored the entities of ${n} expired waiver(s)`);
-    } catch (e) {
-      logger.warn(`Could not apply expired waivers: ${e}`);
-    }
-  }
-
   async function readGuide(checkId: string): Promise<string | undefined> {
     if (!options.guidesDir || !CHECK_ID.test(checkId)) return undefined;
     try {
@@ -424,7 +403,6 @@ export async function createRouter(
   router.get('/scorecards', async (req, res) => {
     const query = parse(listQuerySchema, req.query);
     const credentials = await reader(req);
-    await applyExpiredWaivers();
     const entityRefs = await visibility.visibleRefs(credentials);
     const body: ListScorecardsResponse = await store.listScorecards({
       ...query,
@@ -437,7 +415,6 @@ export async function createRouter(
   router.get('/scorecards/export', async (req, res) => {
     const { format, ...query } = parse(exportQuerySchema, req.query);
     const credentials = await reader(req);
-    await applyExpiredWaivers();
     const entityRefs = await visibility.visibleRefs(credentials);
     const items: ScorecardSummary[] = [];
     for (let offset = 0; offset < MAX_EXPORT_ROWS; offset += EXPORT_PAGE) {
@@ -468,7 +445,6 @@ export async function createRouter(
     parse(noQuerySchema, req.query);
     const credentials = await reader(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
-    await applyExpiredWaivers();
     const body: Scorecard = await scorecardOf(entity);
     res.json(body);
   });
@@ -552,7 +528,6 @@ export async function createRouter(
   router.get('/overview', async (req, res) => {
     const { days } = parse(overviewQuerySchema, req.query);
     const credentials = await reader(req);
-    await applyExpiredWaivers();
     const entityRefs = await visibility.visibleRefs(credentials);
     const body: OverviewResponse = await store.overview({ entityRefs, days });
     res.json(body);
@@ -561,7 +536,6 @@ export async function createRouter(
   router.get('/teams', async (req, res) => {
     const { root } = parse(teamsQuerySchema, req.query);
     const credentials = await reader(req);
-    await applyExpiredWaivers();
     // Groups the caller may not read are left out, and a hidden root is
     // answered exactly like a missing one.
     const [entityRefs, groups] = await Promise.all([

@@ -22,7 +22,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import fs from 'fs';
 import path from 'path';
-import { cicdSecurityPlugin } from '../plugin';
+import { cicdSecurityPlugin } from '../../plugin';
 
 const env = (name: string) => {
   const value = process.env[name];

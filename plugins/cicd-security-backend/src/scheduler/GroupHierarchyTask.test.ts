@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { GroupHierarchyStore } from './GroupHierarchyStore';
+import { GroupHierarchyStore } from '../database/GroupHierarchyStore';
 import { GroupHierarchyTask } from './GroupHierarchyTask';
 
 const group = (name: string, spec: object, title?: string): Entity => ({

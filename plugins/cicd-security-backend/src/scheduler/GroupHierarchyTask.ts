@@ -11,7 +11,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GroupHierarchyStore, GroupNode } from './GroupHierarchyStore';
+import {
+  GroupHierarchyStore,
+  GroupNode,
+} from '../database/GroupHierarchyStore';
 
 const PAGE_SIZE = 1000;
 

@@ -2,7 +2,7 @@ import fs from 'fs';
 import { Knex } from 'knex';
 import os from 'os';
 import path from 'path';
-import { halfWrittenScorecards } from '../testing/wholeScorecards';
+import { halfWrittenScorecards } from '../wholeScorecards';
 import {
   dropPluginDatabase,
   preparePluginDatabase,
