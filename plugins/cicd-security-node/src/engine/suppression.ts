@@ -5,6 +5,11 @@ import {
 } from '@cicd-security/plugin-cicd-security-common';
 import { RepoSnapshot } from '../snapshot';
 import { globMatcher, RepoConfig, waiverActive } from './repoConfig';
+import {
+  poutineSkipFor,
+  readPoutineSkips,
+  zizmorIgnore,
+} from './peerSuppressions';
 
 /** `# cicd-security: ignore[check-a, check-b] reason` (also `//` comments). */
 const INLINE_RE =
@@ -37,7 +42,27 @@ export function applySuppressions(
         return { kind: 'inline', reason: m[2].trim() || undefined };
       }
     }
+    // zizmor's own ignore comments, on the finding's line of a YAML file.
+    if (/\.ya?ml$/i.test(f.file)) {
+      const audit = zizmorIgnore(lineOf(f.file, f.line) ?? '', f.checkId);
+      if (audit) {
+        return { kind: 'inline', reason: `zizmor: ignore[${audit}]` };
+      }
+    }
     return undefined;
+  };
+  let poutine: ReturnType<typeof readPoutineSkips> | undefined;
+  const poutineSkip = (f: Finding): Suppression | undefined => {
+    poutine ??= readPoutineSkips(snapshot);
+    const skip = poutineSkipFor(f, poutine.skips, snapshot);
+    return skip
+      ? {
+          kind: 'config',
+          reason: `skipped in ${poutine.file}:${skip.line}${
+            skip.rule ? ` (poutine rule ${skip.rule.join(', ')})` : ''
+          }`,
+        }
+      : undefined;
   };
   // Each waiver's glob is compiled once, not once per finding.
   const pathMatchers = new Map(
@@ -61,7 +86,7 @@ export function applySuppressions(
     let suppressedNow = 0;
     const findings = r.findings.map(f => {
       if (f.suppressed) return f;
-      const s = inline(f) ?? waiver(f);
+      const s = inline(f) ?? waiver(f) ?? poutineSkip(f);
       if (!s) return f;
       suppressedNow++;
       return { ...f, suppressed: s };
