@@ -17,6 +17,7 @@ export * from './parsers/jenkinsfile';
 export * from './parsers/circleci';
 export * from './parsers/azurePipelines';
 export * from './parsers/scripts';
+export * from './parsers/lockfiles';
 export * from './checks';
 export * from './engine';
 export * from './report';

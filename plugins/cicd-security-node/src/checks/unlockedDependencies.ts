@@ -10,18 +10,14 @@ import {
   ShellCommand,
   shellCommands,
 } from '../parsers/scripts';
+import {
+  declaredNpmDependencyFields,
+  isVendoredPath,
+  NPM_LOCKFILES,
+  parseJsonManifest,
+  PYTHON_LOCKFILES,
+} from '../parsers/lockfiles';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-
-const NPM_LOCKS = [
-  'package-lock.json',
-  'npm-shrinkwrap.json',
-  'yarn.lock',
-  'pnpm-lock.yaml',
-  'bun.lockb',
-  'bun.lock',
-];
-const PY_LOCKS = ['poetry.lock', 'pdm.lock', 'uv.lock', 'pylock.toml'];
-const SKIP_DIRS = /(^|\/)(node_modules|vendor|\.venv|venv|third_party)\//;
 
 function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
@@ -36,7 +32,7 @@ function join(dir: string, name: string): string {
 function hasLock(
   snapshot: RepoSnapshot,
   dir: string,
-  locks: string[],
+  locks: readonly string[],
   upwards: boolean,
 ): boolean {
   let d: string | undefined = dir;
@@ -99,7 +95,7 @@ function offsetOf(
 function checkManifests(ctx: Ctx) {
   const { snapshot } = ctx;
   for (const path of snapshot.files()) {
-    if (SKIP_DIRS.test(path)) continue;
+    if (isVendoredPath(path)) continue;
     const base = path.slice(path.lastIndexOf('/') + 1);
     const dir = dirOf(path);
     const need = (
@@ -113,30 +109,19 @@ function checkManifests(ctx: Ctx) {
     if (base === 'package.json') {
       const text = snapshot.read(path);
       if (text === undefined) continue;
-      let json: any;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
+      const manifest = parseJsonManifest(text);
+      if (!manifest.ok) {
         snapshot.problems.push({
           file: path,
           kind: 'parse-error',
-          message: `not valid JSON: ${(e as Error).message}`,
+          message: `not valid JSON: ${manifest.message}`,
         });
         continue;
       }
-      const deps = [
-        'dependencies',
-        'devDependencies',
-        'optionalDependencies',
-      ].filter(
-        k =>
-          json &&
-          typeof json[k] === 'object' &&
-          Object.keys(json[k] ?? {}).length > 0,
-      );
+      const deps = declaredNpmDependencyFields(manifest.value);
       if (!deps.length) continue;
       ctx.total++;
-      if (!hasLock(snapshot, dir, NPM_LOCKS, true)) {
+      if (!hasLock(snapshot, dir, NPM_LOCKFILES, true)) {
         need(
           text,
           offsetOf(text, new RegExp(`"${deps[0]}"`)),
@@ -150,7 +135,7 @@ function checkManifests(ctx: Ctx) {
       const tool = /^\[tool\.(poetry|pdm|uv)\b[^\]]*\]/m.exec(text);
       if (!tool) continue;
       ctx.total++;
-      if (!hasLock(snapshot, dir, PY_LOCKS, true)) {
+      if (!hasLock(snapshot, dir, PYTHON_LOCKFILES, true)) {
         need(
           text,
           { offset: tool.index, length: tool[0].length },

@@ -5,6 +5,7 @@ export type {
   PackageInventory,
 } from './model';
 export { MAX_PACKAGES_PER_FILE } from './model';
+export { describeInventory } from './describeInventory';
 export {
   NPM_LOCKFILES,
   PYTHON_LOCKFILES,

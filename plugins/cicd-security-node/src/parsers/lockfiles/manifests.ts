@@ -53,12 +53,13 @@ export function parseJsonManifest(text: string): JsonManifest {
  * The dependency fields of a package.json that declare at least one
  * package, in {@link NPM_DEPENDENCY_FIELDS} order.
  */
-export function declaredNpmDependencyFields(json: any): string[] {
+export function declaredNpmDependencyFields(json: unknown): string[] {
+  const obj = json as Record<string, unknown> | null | undefined;
   return NPM_DEPENDENCY_FIELDS.filter(
     k =>
-      json &&
-      typeof json[k] === 'object' &&
-      Object.keys(json[k] ?? {}).length > 0,
+      !!obj &&
+      typeof obj[k] === 'object' &&
+      Object.keys(obj[k] ?? {}).length > 0,
   );
 }
 

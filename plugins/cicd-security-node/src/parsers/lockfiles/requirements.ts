@@ -1,5 +1,5 @@
 import { stripTrailingComment } from '../text';
-import { dirOf, joinPath } from './model';
+import { dirOf } from './model';
 import { isVendoredPath, LockfileInput } from './manifests';
 
 /** `requirements.txt`, `requirements-dev.txt`, `requirements/prod.txt`… */
