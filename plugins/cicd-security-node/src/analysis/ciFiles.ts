@@ -13,14 +13,15 @@ const CI_FILE_RE = [
   /^\.circleci\/config\.ya?ml$/,
   /^bitbucket-pipelines\.ya?ml$/,
 ];
-const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
+/** Vendored and third-party folders, whose files are not the repository's own. */
+export const VENDORED_PATH = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
 
 /** The CI configuration files of every platform in the repository, vendored folders excluded. */
 export function ciFiles(snapshot: RepoSnapshot): string[] {
   return snapshot.memo('sast:ci-files', () =>
     snapshot
       .files()
-      .filter(f => !SKIP.test(f) && CI_FILE_RE.some(re => re.test(f))),
+      .filter(f => !VENDORED_PATH.test(f) && CI_FILE_RE.some(re => re.test(f))),
   );
 }
 

@@ -7,6 +7,9 @@ import {
 import { LocatedString, SourceRange } from '../parsers/yaml';
 import { CheckFinding } from '../checks/types';
 
+/** A full 40-character commit SHA: the only immutable `uses:` ref. */
+export const COMMIT_SHA_RE = /^[0-9a-f]{40}$/i;
+
 /** The location part of a finding, from a range in a workflow. */
 export function at(
   wf: Workflow,

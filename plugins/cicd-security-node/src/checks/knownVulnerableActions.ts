@@ -3,6 +3,7 @@ import { getWorkflows } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 import {
   at,
+  COMMIT_SHA_RE,
   parseUses,
   trailingComment,
   usesRefs,
@@ -25,7 +26,6 @@ export const ACTION_ADVISORIES: readonly ActionAdvisory[] = (
   advisoryData as { advisories: ActionAdvisory[] }
 ).advisories;
 
-const SHA_RE = /^[0-9a-f]{40}$/i;
 const VERSION_RE = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+][\w.-]*)?$/i;
 
 /**
@@ -104,7 +104,7 @@ export const knownVulnerableActions = createScorecardCheck({
         if (!advisories || !u.ref) continue;
         let version: number[] | undefined;
         let via = 'tag';
-        if (SHA_RE.test(u.ref)) {
+        if (COMMIT_SHA_RE.test(u.ref)) {
           const comment = trailingComment(wf, uses);
           const v = comment ? refVersion(comment.split(/\s+/)[0]) : undefined;
           if (!v || v.includes(Infinity)) {

@@ -1,5 +1,6 @@
 import { Minimatch } from 'minimatch';
 import { RepoSnapshot } from '../snapshot';
+import { VENDORED_PATH } from '../analysis/ciFiles';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** CODEOWNERS locations; the first one present wins (GitHub's order, then GitLab's `.gitlab/`). */
@@ -119,7 +120,6 @@ const PIPELINE_FILE_RE = [
   /(?:^|\/)Dockerfile[^/]*$/,
   /^\.github\/dependabot\.ya?ml$/,
 ];
-const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
 
 /** Local files that `.gitlab-ci.yml` includes: they are pipeline code too. */
 function gitlabLocalIncludes(snapshot: RepoSnapshot): string[] {
@@ -142,7 +142,9 @@ export function pipelineFiles(snapshot: RepoSnapshot): string[] {
   const files = new Set(
     snapshot
       .files()
-      .filter(f => !SKIP.test(f) && PIPELINE_FILE_RE.some(re => re.test(f))),
+      .filter(
+        f => !VENDORED_PATH.test(f) && PIPELINE_FILE_RE.some(re => re.test(f)),
+      ),
   );
   for (const f of gitlabLocalIncludes(snapshot)) files.add(f);
   return [...files].sort();

@@ -1,5 +1,5 @@
 import { RepoSnapshot } from '../snapshot';
-import { ciFiles, mainCiFile } from '../analysis/ciFiles';
+import { ciFiles, mainCiFile, VENDORED_PATH } from '../analysis/ciFiles';
 import {
   ActionRule,
   Evidence,
@@ -58,12 +58,12 @@ export const SBOM_FILE_RE =
 /** Build files where an SBOM plugin may be configured, besides the CI files. */
 const BUILD_FILE_RE =
   /(?:^|\/)(?:pom\.xml|build\.gradle(?:\.kts)?|package\.json|\.goreleaser\.ya?ml)$/;
-const SKIP = /(?:^|\/)(?:node_modules|vendor|third_party)\//;
-
 export function findSbomGeneration(snapshot: RepoSnapshot): Evidence[] {
   const files = [
     ...ciFiles(snapshot),
-    ...snapshot.files().filter(f => BUILD_FILE_RE.test(f) && !SKIP.test(f)),
+    ...snapshot
+      .files()
+      .filter(f => BUILD_FILE_RE.test(f) && !VENDORED_PATH.test(f)),
   ];
   return findEvidence(snapshot, SBOM_RULES, SBOM_ACTIONS, files).filter(
     // In build files only the plugins count, not a dependency on a CycloneDX library name in a JSON value.
@@ -109,7 +109,7 @@ export const sbomGenerated = createScorecardCheck({
     }
     const sbomFile = snapshot
       .files()
-      .find(f => SBOM_FILE_RE.test(f) && !SKIP.test(f));
+      .find(f => SBOM_FILE_RE.test(f) && !VENDORED_PATH.test(f));
     if (sbomFile) {
       return {
         status: 'warn',

@@ -1,13 +1,17 @@
 import { Severity } from '@cicd-security/plugin-cicd-security-common';
 import { getWorkflows } from '../parsers/githubActions';
-import { at, trailingComment, usesRefs } from '../analysis/githubActions';
+import {
+  at,
+  COMMIT_SHA_RE,
+  trailingComment,
+  usesRefs,
+} from '../analysis/githubActions';
 import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
 /** Scorecard's Pinned-Dependencies weights for GitHub Actions. */
 const THIRD_PARTY_WEIGHT = 8;
 const GITHUB_OWNED_WEIGHT = 2;
 
-const SHA_RE = /^[0-9a-f]{40}$/i;
 /** Tags look like versions: `v4`, `v4.1.1`, `1.2.3-rc.1`, `release-1.0`. */
 const TAG_RE =
   /^(?:v?\d+(?:\.\d+)*(?:[-+][\w.-]+)?|[\w-]*?-?v?\d+(?:\.\d+)+[\w.-]*)$/i;
@@ -39,7 +43,7 @@ export function classifyUses(value: string): UsesRef | undefined {
   const owner = path.split('/')[0].toLowerCase();
   let kind: UsesRef['kind'];
   if (!ref) kind = 'none';
-  else if (SHA_RE.test(ref)) kind = 'sha';
+  else if (COMMIT_SHA_RE.test(ref)) kind = 'sha';
   else if (TAG_RE.test(ref)) kind = 'tag';
   else kind = 'branch';
   return {
