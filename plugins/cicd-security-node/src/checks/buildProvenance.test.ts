@@ -1,5 +1,5 @@
 import { buildProvenance } from './buildProvenance';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 const wf = (steps: string) =>
@@ -9,6 +9,20 @@ const wf = (steps: string) =>
 
 describe('build-provenance', () => {
   describeCheckFixtures(buildProvenance);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(buildProvenance, 'fail');
+    expect(summarise(outcome, buildProvenance)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/release.yml:13:14 medium npm publish in .github/workflows/release.yml publishes without provenance or a signature; add --provenance (with id-token: write) or publishConfig.provenance",
+          ".github/workflows/release.yml:14:14 medium image push in .github/workflows/release.yml publishes without provenance or a signature; sign the image with cosign or attest it with actions/attest-build-provenance",
+        ],
+        "score": 5,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each(['pass', 'pass-pypi'])('passes on the %s fixture', async name => {
     const { outcome } = await runOnFixture(buildProvenance, name);

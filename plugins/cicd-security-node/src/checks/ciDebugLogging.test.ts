@@ -1,11 +1,30 @@
 import path from 'path';
 import fs from 'fs';
 import { ciDebugLogging } from './ciDebugLogging';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('ci-debug-logging', () => {
   describeCheckFixtures(ciDebugLogging);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(ciDebugLogging, 'fail');
+    expect(summarise(outcome, ciDebugLogging)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/ci.yml:3:25 medium ACTIONS_RUNNER_DEBUG is set to true (workflow env): debug logging writes commands, variables and secrets into the build log",
+          ".github/workflows/ci.yml:8:27 medium ACTIONS_STEP_DEBUG is set to true (job build env): debug logging writes commands, variables and secrets into the build log",
+          ".github/workflows/ci.yml:12:31 medium ACTIONS_STEP_DEBUG is set to true (job build, step 1 env): debug logging writes commands, variables and secrets into the build log",
+          ".gitlab-ci.yml:2:22 medium CI_DEBUG_SERVICES is set to true (global variables): debug logging writes commands, variables and secrets into the build log",
+          ".gitlab-ci.yml:6:21 medium CI_DEBUG_TRACE is set to TRUE (job test variables): debug logging writes commands, variables and secrets into the build log",
+          "azure-pipelines.yml:4:17 medium system.debug is set to true (variables): debug logging writes commands, variables and secrets into the build log",
+          "azure-pipelines.yml:10:16 medium system.debug is set to true (build variables): debug logging writes commands, variables and secrets into the build log",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('points at the value of the variable', async () => {
     const { outcome } = await runOnFixture(ciDebugLogging, 'fail');

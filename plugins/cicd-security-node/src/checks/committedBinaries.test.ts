@@ -1,11 +1,26 @@
 import { committedBinaries } from './committedBinaries';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]);
 
 describe('committed-binaries', () => {
   describeCheckFixtures(committedBinaries);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(committedBinaries, 'fail');
+    expect(summarise(outcome, committedBinaries)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "bin/tool medium bin/tool is a committed binary; build it in CI from reviewed source or fetch it from a verified release instead",
+          "build/App.class medium build/App.class is a committed .class binary; build it in CI from reviewed source or fetch it from a verified release instead",
+          "lib/helper.jar medium lib/helper.jar is a committed .jar binary; build it in CI from reviewed source or fetch it from a verified release instead",
+        ],
+        "score": 7,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each(['pass', 'pass-gradle-validated', 'pass-empty'])(
     'passes on the %s fixture',

@@ -2,11 +2,24 @@ import {
   containerScanningInCi,
   findContainerScanning,
 } from './containerScanningInCi';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('container-scanning-in-ci', () => {
   describeCheckFixtures(containerScanningInCi);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(containerScanningInCi, 'fail');
+    expect(summarise(outcome, containerScanningInCi)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "Dockerfile:2:1 medium Dockerfile builds an image that no pipeline scans for vulnerabilities; add Trivy, Grype, Snyk Container or Docker Scout after the build",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'Trivy (image) (.github/workflows/image.yml:11)'],

@@ -1,9 +1,22 @@
 import { dependencyAlertsEnabled } from './dependencyAlertsEnabled';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-alerts-enabled', () => {
   describeCheckFixtures(dependencyAlertsEnabled);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(dependencyAlertsEnabled, 'fail');
+    expect(summarise(outcome, dependencyAlertsEnabled)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".gitlab-ci.yml:1:1 high GitLab Dependency Scanning is not enabled: include the Dependency-Scanning.gitlab-ci.yml template in .gitlab-ci.yml",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 10],

@@ -2,11 +2,24 @@ import {
   dependencyScanningInCi,
   findDependencyScanning,
 } from './dependencyScanningInCi';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-scanning-in-ci', () => {
   describeCheckFixtures(dependencyScanningInCi);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(dependencyScanningInCi, 'fail');
+    expect(summarise(outcome, dependencyScanningInCi)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/ci.yml:1:1 medium No dependency vulnerability scanner runs in CI (npm dependencies, 1 CI file(s) looked at); add OSV-Scanner, the dependency review action or your ecosystem's audit command",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 'Dependency Review (.github/workflows/deps.yml:12)'],

@@ -1,9 +1,23 @@
 import { dependencyUpdateTool } from './dependencyUpdateTool';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('dependency-update-tool', () => {
   describeCheckFixtures(dependencyUpdateTool);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(dependencyUpdateTool, 'fail');
+    expect(summarise(outcome, dependencyUpdateTool)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/dependabot.yml:3:1 high Dependabot (.github/dependabot.yml) does not cover the docker ecosystem used by Dockerfile",
+          ".github/dependabot.yml:3:1 high Dependabot (.github/dependabot.yml) does not cover the github-actions ecosystem used by .github/workflows/ci.yml",
+        ],
+        "score": 3.3,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 10],

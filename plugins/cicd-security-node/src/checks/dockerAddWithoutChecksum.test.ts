@@ -1,8 +1,23 @@
 import { dockerAddWithoutChecksum } from './dockerAddWithoutChecksum';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('docker-add-without-checksum', () => {
   describeCheckFixtures(dockerAddWithoutChecksum);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(dockerAddWithoutChecksum, 'fail');
+    expect(summarise(outcome, dockerAddWithoutChecksum)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "Dockerfile:3:5 medium ADD https://github.com/example/tool/releases/download/v1.2.3/tool.tar.gz downloads a file at build time without --checksum: whatever the server (or anyone in between) returns goes into the image",
+          "Dockerfile:9:23 medium ADD http://example.com/config.json downloads a file at build time without --checksum: whatever the server (or anyone in between) returns goes into the image",
+          "docker/Dockerfile.tools:3:25 medium ADD https://example.com/a.sh has --checksum=md5:0123, which is not a sha256/sha384/sha512 digest; the download is not verified",
+        ],
+        "score": 2.5,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('points at the URL and suggests a --checksum', async () => {
     const { outcome } = await runOnFixture(dockerAddWithoutChecksum, 'fail');

@@ -6,10 +6,30 @@ import {
   corpusDescribe,
   describeCheckFixtures,
   runOnFixture,
+  summarise,
 } from '../testing';
 
 describe('excessive-token-permissions', () => {
   describeCheckFixtures(excessiveTokenPermissions);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(excessiveTokenPermissions, 'fail');
+    expect(summarise(outcome, excessiveTokenPermissions))
+      .toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/docs.yml:12:18 high Job deploy grants permissions: write-all, every scope of the token with write access",
+          ".github/workflows/nightly.yml:5:14 high permissions: write-all gives every job write access to every scope of the token",
+          ".github/workflows/release.yml:6:3 high Top-level contents: write is granted to every job and lets any step push unreviewed commits and tags; declare it on the job that needs it and keep the top level read-only",
+          ".github/workflows/release.yml:7:3 high Top-level packages: write is granted to every job and lets any step publish packages; declare it on the job that needs it and keep the top level read-only",
+          ".github/workflows/release.yml:17:7 low Job publish grants packages: write, which the top level already grants to every job; keep write access on the jobs that need it only",
+          ".github/workflows/triage.yml:3:1 high No top-level permissions: block, and job label declares none either, so it runs with the repository's default token permissions, which may be read-write; it runs on pull_request_target, issue_comment, where outsiders control the event",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('fails with high severity at the on: key of a risky workflow with no permissions', async () => {
     const { outcome } = await runOnFixture(excessiveTokenPermissions, 'fail');

@@ -1,5 +1,5 @@
 import { hardcodedSecrets } from './hardcodedSecrets';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 import { scanText, shannonEntropy, redactSecret } from '../secrets';
 
@@ -24,6 +24,32 @@ const RAW_SECRETS = [
 
 describe('hardcoded-secrets', () => {
   describeCheckFixtures(hardcodedSecrets);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(hardcodedSecrets, 'fail');
+    expect(summarise(outcome, hardcodedSecrets)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".env:2:19 critical AWS access key ID AKIA…[REDACTED 16 chars] is hardcoded in .env (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".env:4:23 critical AWS secret access key wJal…[REDACTED 36 chars] is hardcoded in .env (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".github/workflows/deploy.yml:8:17 critical GitHub token ghp_…[REDACTED 36 chars] is hardcoded in .github/workflows/deploy.yml (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".github/workflows/deploy.yml:17:59 critical Slack webhook URL T000…[REDACTED 40 chars] is hardcoded in .github/workflows/deploy.yml (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".gitlab-ci.yml:3:33 critical Password in a connection string Zx…[REDACTED 10 chars] is hardcoded in .gitlab-ci.yml; revoke it if it is real and read it from the CI secret store instead",
+          ".npmrc:2:34 critical npm access token npm_…[REDACTED 36 chars] is hardcoded in .npmrc (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          "Dockerfile:3:13 high Secret-like value 9fK2…[REDACTED 12 chars] assigned to API_KEY is hardcoded in Dockerfile; revoke it if it is real and read it from the CI secret store instead",
+          "Dockerfile:7:17 high Secret-like value Zq…[REDACTED 11 chars] assigned to DB_PASSWORD is hardcoded in Dockerfile; revoke it if it is real and read it from the CI secret store instead",
+          "Jenkinsfile:5:20 high Secret-like value squ_…[REDACTED 40 chars] assigned to SONAR_TOKEN is hardcoded in Jenkinsfile; revoke it if it is real and read it from the CI secret store instead",
+          "config/app.properties:2:13 high Secret-like value Tr…[REDACTED 12 chars] assigned to db.password is hardcoded in config/app.properties; revoke it if it is real and read it from the CI secret store instead",
+          "deploy/id_rsa:2:1 critical Private key 
+      MII…[REDACTED 132 chars] is hardcoded in deploy/id_rsa (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          "scripts/notify.py:6:18 high Secret-like value q8Zr…[REDACTED 16 chars] assigned to client_secret is hardcoded in scripts/notify.py; revoke it if it is real and read it from the CI secret store instead",
+        ],
+        "reason": "12 hardcoded secrets in 9 file(s)",
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('reports exactly the marked secrets, precisely located, and scores 0', async () => {
     const { outcome, marks } = await runOnFixture(hardcodedSecrets, 'fail');

@@ -1,8 +1,28 @@
 import { jenkinsCredentialInterpolation } from './jenkinsCredentialInterpolation';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('jenkins-credential-interpolation', () => {
   describeCheckFixtures(jenkinsCredentialInterpolation);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(
+      jenkinsCredentialInterpolation,
+      'fail',
+    );
+    expect(summarise(outcome, jenkinsCredentialInterpolation))
+      .toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "Jenkinsfile:6:20 high environment variable API_PASSWORD holds a literal secret in the Jenkinsfile",
+          "Jenkinsfile:13:31 high credential variable REG_USER is interpolated by Groovy into a double-quoted sh script; the secret lands on the command line",
+          "Jenkinsfile:13:44 high credential variable REG_PASS is interpolated by Groovy into a double-quoted sh script; the secret lands on the command line",
+          "Jenkinsfile:17:37 high credential variable DEPLOY_TOKEN is interpolated by Groovy into a double-quoted sh script; the secret lands on the command line",
+        ],
+        "score": 2,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(

@@ -4,10 +4,28 @@ import {
   knownVulnerableActions,
   refVersion,
 } from './knownVulnerableActions';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('known-vulnerable-actions', () => {
   describeCheckFixtures(knownVulnerableActions);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(knownVulnerableActions, 'fail');
+    expect(summarise(outcome, knownVulnerableActions)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/ci.yml:6:15 high tj-actions/changed-files at tag 45.x.x is affected by GHSA-mrrh-fwg8-r2c3 (CVE-2025-30066): tj-actions/changed-files was compromised: its tags pointed at a commit that printed the runner's secrets to the build log; fixed in 46.0.0 (https://github.com/advisories/GHSA-mrrh-fwg8-r2c3)",
+          ".github/workflows/ci.yml:7:15 critical tj-actions/branch-names at tag 7.0.5 is affected by GHSA-8v8w-v8xg-79rf (CVE-2023-49291): tj-actions/branch-names does not sanitise branch names, leading to arbitrary code injection; fixed in 7.0.7 (https://github.com/advisories/GHSA-8v8w-v8xg-79rf)",
+          ".github/workflows/ci.yml:8:15 high actions/download-artifact at tag 4.1.2 is affected by GHSA-cxww-7g56-2vh6 (CVE-2024-42471): actions/download-artifact allows arbitrary file write through artifact extraction (path traversal); fixed in 4.1.3 (https://github.com/advisories/GHSA-cxww-7g56-2vh6)",
+          ".github/workflows/ci.yml:10:15 high gradle/gradle-build-action at commit, whose comment names 2.4.0 is affected by GHSA-h3qr-39j9-4r5v (CVE-2023-30853): Data written to the GitHub Actions cache by gradle-build-action may expose secrets; fixed in 2.4.2 (https://github.com/advisories/GHSA-h3qr-39j9-4r5v)",
+          ".github/workflows/ci.yml:12:11 high kartverket/github-workflows at tag 2.2.x is affected by GHSA-f9qj-7gh3-mhj4 (CVE-2022-39326): run-terraform reusable workflow allows remote code execution through terraform plan on pull request input; fixed in 2.7.5 (https://github.com/advisories/GHSA-f9qj-7gh3-mhj4)",
+          "composite/action.yml:5:13 high hashicorp/vault-action at tag 2.1.0 is affected by GHSA-4mgv-m5cm-f9h7 (CVE-2021-32074): Vault GitHub Action did not correctly mask multi-line secrets in output; fixed in 2.2.0 (https://github.com/advisories/GHSA-4mgv-m5cm-f9h7)",
+        ],
+        "score": 1.4,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(knownVulnerableActions, 'fail');

@@ -1,9 +1,22 @@
 import { licensePresent } from './licensePresent';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('license-present', () => {
   describeCheckFixtures(licensePresent);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(licensePresent, 'fail');
+    expect(summarise(outcome, licensePresent)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "<repository> low No license file: add LICENSE at the top level with an OSI-approved license such as Apache-2.0 or MIT",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 10, 0],

@@ -4,11 +4,26 @@ import {
   parseCodeowners,
   pipelineCodeowners,
 } from './pipelineCodeowners';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('pipeline-codeowners', () => {
   describeCheckFixtures(pipelineCodeowners);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(pipelineCodeowners, 'fail');
+    expect(summarise(outcome, pipelineCodeowners)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/CODEOWNERS:3:1 high \`/.github/workflows/\` has no owners and un-owns 2 pipeline file(s): .github/workflows/ci.yml, .github/workflows/release.yml",
+          ".github/workflows/ci.yml:1:1 high .github/workflows/ci.yml is left without owners by \`/.github/workflows/\` (.github/CODEOWNERS line 3)",
+          ".github/workflows/release.yml:1:1 high .github/workflows/release.yml is left without owners by \`/.github/workflows/\` (.github/CODEOWNERS line 3)",
+        ],
+        "score": 6,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 10],

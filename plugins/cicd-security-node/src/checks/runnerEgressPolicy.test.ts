@@ -3,11 +3,27 @@ import {
   describeCheckFixtures,
   fixtureSnapshot,
   runOnFixture,
+  summarise,
 } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('runner-egress-policy', () => {
   describeCheckFixtures(runnerEgressPolicy);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(runnerEgressPolicy, 'fail');
+    expect(summarise(outcome, runnerEgressPolicy)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/release.yml:8:3 low Job publish receives secrets.NPM_TOKEN and publishes with \`npm publish\` with unrestricted network egress: a compromised dependency or action can send them anywhere",
+          ".github/workflows/release.yml:20:15 low Job image can mint OIDC tokens (id-token: write) and publishes with docker/build-push-action, but harden-runner only audits (egress-policy defaults to audit): outbound traffic is logged, not blocked",
+          ".github/workflows/release.yml:29:26 low Job docs receives secrets.DOCS_TOKEN, but harden-runner only runs with egress-policy: audit: outbound traffic is logged, not blocked",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('says why each job matters and scores per sensitive job', async () => {
     const { outcome } = await runOnFixture(runnerEgressPolicy, 'fail');

@@ -1,8 +1,21 @@
 import { sastConfigured } from './sastConfigured';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('sast-configured', () => {
   describeCheckFixtures(sastConfigured);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(sastConfigured, 'fail');
+    expect(summarise(outcome, sastConfigured)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/ci.yml:1:1 medium No SAST tool runs in CI (looked at 1 CI file(s)); add CodeQL, Semgrep or another static security analyser",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 'CodeQL (.github/workflows/codeql.yml:12)'],

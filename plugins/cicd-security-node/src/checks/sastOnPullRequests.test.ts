@@ -1,9 +1,22 @@
 import { sastOnPullRequests } from './sastOnPullRequests';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('sast-on-pull-requests', () => {
   describeCheckFixtures(sastOnPullRequests);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(sastOnPullRequests, 'fail');
+    expect(summarise(outcome, sastOnPullRequests)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/codeql.yml:15:7 low CodeQL runs in .github/workflows/codeql.yml, which is not triggered by pull requests; add a pull_request trigger so that findings block the change in review",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'CodeQL runs on pull requests (.github/workflows/codeql.yml:16)'],

@@ -1,9 +1,22 @@
 import { sbomGenerated, findSbomGeneration } from './sbomGenerated';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('sbom-generated', () => {
   describeCheckFixtures(sbomGenerated);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(sbomGenerated, 'fail');
+    expect(summarise(outcome, sbomGenerated)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/release.yml:1:1 medium No pipeline generates an SBOM and the repository holds none; generate one with Syft, cdxgen or a CycloneDX plugin when building releases",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'Syft (.github/workflows/release.yml:13)'],

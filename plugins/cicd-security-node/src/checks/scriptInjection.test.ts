@@ -5,11 +5,34 @@ import {
   corpusDescribe,
   describeCheckFixtures,
   runOnFixture,
+  summarise,
 } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('script-injection', () => {
   describeCheckFixtures(scriptInjection);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(scriptInjection, 'fail');
+    expect(summarise(outcome, scriptInjection)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/actions/notify/action.yml:11:23 high \${{ github.event.pull_request.title }} expands attacker-controlled github.event.pull_request.title into a run: script; the text becomes code before the script runs. Move the value to env: and reference "$TITLE" instead",
+          ".github/workflows/ci.yml:12:36 high \${{ github.head_ref }} expands attacker-controlled github.head_ref into a run: script; the text becomes code before the script runs. Move the value to env: and reference "$HEAD_REF" instead",
+          ".github/workflows/preview.yml:26:27 critical \${{ needs.plan.outputs.branch }} expands attacker-controlled github.head_ref through needs.plan.outputs.branch → steps.branch.outputs.name → $GITHUB_HEAD_REF into a run: script in a workflow triggered by pull_request_target; the text becomes code before the script runs. Move the value to env: and reference "$HEAD_REF" instead",
+          ".github/workflows/preview.yml:28:30 critical \${{ matrix.target }} expands attacker-controlled github.event.pull_request.head.ref through matrix.target into a run: script in a workflow triggered by pull_request_target; the text becomes code before the script runs. Move the value to env: and reference "$REF" instead",
+          ".github/workflows/preview.yml:32:11 critical \${{ toJSON(github.event.pull_request) }} expands attacker-controlled github.event.pull_request into a run: script in a workflow triggered by pull_request_target; the text becomes code before the script runs. Move the value to env: and reference "$PULL_REQUEST" instead",
+          ".github/workflows/triage.yml:16:32 critical \${{ github.event.issue.title }} expands attacker-controlled github.event.issue.title into a run: script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference "$TITLE" instead",
+          ".github/workflows/triage.yml:19:20 critical \${{ env.TITLE }} expands attacker-controlled github.event.issue.title through env.TITLE into a run: script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference "$TITLE" instead",
+          ".github/workflows/triage.yml:29:23 critical \${{ github['event']['comment']['body'] }} expands attacker-controlled github.event.comment.body into a run: script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference "$BODY" instead",
+          ".github/workflows/triage.yml:31:27 critical \${{ steps.meta.outputs.title }} expands attacker-controlled github.event.issue.title through steps.meta.outputs.title → $TITLE into a run: script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference "$TITLE" instead",
+          ".github/workflows/triage.yml:36:27 critical \${{ github.event.comment.body }} expands attacker-controlled github.event.comment.body into an actions/github-script script in a workflow triggered by issues, issue_comment; the text becomes code before the script runs. Move the value to env: and reference process.env.BODY instead",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   async function failFindings() {
     const { outcome } = await runOnFixture(scriptInjection, 'fail');

@@ -1,9 +1,22 @@
 import { secretScanningEnabled } from './secretScanningEnabled';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('secret-scanning-enabled', () => {
   describeCheckFixtures(secretScanningEnabled);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(secretScanningEnabled, 'fail');
+    expect(summarise(outcome, secretScanningEnabled)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".gitlab-ci.yml:3:5 high GitLab Secret Detection is not enabled: include the Secret-Detection.gitlab-ci.yml template in .gitlab-ci.yml",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('passes when GitLab Secret Detection is included', async () => {
     const { outcome } = await runOnFixture(secretScanningEnabled, 'pass');

@@ -1,8 +1,22 @@
 import { secretsOutsideEnvironment } from './secretsOutsideEnvironment';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('secrets-outside-environment', () => {
   describeCheckFixtures(secretsOutsideEnvironment);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(secretsOutsideEnvironment, 'fail');
+    expect(summarise(outcome, secretsOutsideEnvironment))
+      .toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/deploy.yml:8:22 low job "deploy" reads secrets.DEPLOY_TOKEN without a deployment environment; any workflow change on any branch can use it",
+        ],
+        "score": 5,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(secretsOutsideEnvironment, 'fail');

@@ -1,8 +1,21 @@
 import { securityPolicy, assessPolicy } from './securityPolicy';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('security-policy', () => {
   describeCheckFixtures(securityPolicy);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(securityPolicy, 'fail');
+    expect(summarise(outcome, securityPolicy)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "<repository> medium No security policy: add SECURITY.md saying how to report a vulnerability privately",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     ['pass', 'pass', 10, 0],

@@ -1,10 +1,23 @@
 import { testsOnPullRequests, TEST_RULES } from './testsOnPullRequests';
 import { findLineEvidence } from '../analysis/ciEvidence';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('tests-on-pull-requests', () => {
   describeCheckFixtures(testsOnPullRequests);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(testsOnPullRequests, 'fail');
+    expect(summarise(outcome, testsOnPullRequests)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/release.yml:13:14 low Tests run in .github/workflows/release.yml (go test), which is not triggered by pull requests; run them on pull requests too",
+        ],
+        "score": 3,
+        "status": "fail",
+      }
+    `);
+  });
 
   it.each([
     [

@@ -1,8 +1,27 @@
 import { classifyUses, unpinnedActions } from './unpinnedActions';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('unpinned-actions', () => {
   describeCheckFixtures(unpinnedActions);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(unpinnedActions, 'fail');
+    expect(summarise(outcome, unpinnedActions)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/actions/setup/action.yml:6:13 medium pnpm/action-setup@v4 is a third-party action pinned to the tag "v4", which its owner can move; pin to the full commit SHA and keep the tag as a comment: \`pnpm/action-setup@<sha> # v4\`",
+          ".github/workflows/ci.yml:13:15 low actions/checkout@v4 is a GitHub-owned action pinned to the tag "v4", which its owner can move; pin to the full commit SHA and keep the tag as a comment: \`actions/checkout@<sha> # v4\`",
+          ".github/workflows/ci.yml:22:15 medium tj-actions/changed-files@v45 is a third-party action pinned to the tag "v45", which its owner can move; pin to the full commit SHA and keep the tag as a comment: \`tj-actions/changed-files@<sha> # v45\`",
+          ".github/workflows/ci.yml:24:15 medium docker://ghcr.io/example/linter:1.4 refers to a container image by tag, which its publisher can move; pin the image by digest: \`docker://image@sha256:<digest>\`",
+          ".github/workflows/ci.yml:30:15 high aws-actions/configure-aws-credentials@main follows the branch "main" of a third-party action, so each run may execute different code (worse than a tag); pin to the full commit SHA and keep the tag as a comment: \`aws-actions/configure-aws-credentials@<sha> # vX\`",
+          ".github/workflows/ci.yml:37:11 high example-org/shared-workflows/.github/workflows/release.yml@main follows the branch "main" of a third-party reusable workflow, so each run may execute different code (worse than a tag); pin to the full commit SHA and keep the tag as a comment: \`example-org/shared-workflows/.github/workflows/release.yml@<sha> # vX\`",
+        ],
+        "reason": "6 of 9 uses: references are not pinned to a commit SHA",
+        "score": 2.7,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('weights third-party and GitHub-owned references 8 : 2, as Scorecard does', async () => {
     const { outcome } = await runOnFixture(unpinnedActions, 'fail');

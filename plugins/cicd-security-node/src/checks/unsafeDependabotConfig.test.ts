@@ -1,9 +1,25 @@
 import { unsafeDependabotConfig } from './unsafeDependabotConfig';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 import { InMemorySnapshot } from '../snapshot';
 
 describe('unsafe-dependabot-config', () => {
   describeCheckFixtures(unsafeDependabotConfig);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(unsafeDependabotConfig, 'fail');
+    expect(summarise(outcome, unsafeDependabotConfig)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/dependabot.yml:8:24 medium The npm (/) update has no cooldown: a release published minutes ago (possibly by an attacker) is proposed at once",
+          ".github/dependabot.yml:12:39 high The npm (/) update allows insecure-external-code-execution: the package manager may run code from the updated dependencies with Dependabot's registry credentials",
+          ".github/dependabot.yml:25:21 medium The docker (/) update's cooldown of 2 day(s) is shorter than 7",
+          ".github/dependabot.yml:30:5 medium The pip (/) update's cooldown sets no default-days, so most releases are proposed at once",
+        ],
+        "score": 2.5,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('rates code execution high and scores per update entry', async () => {
     const { outcome } = await runOnFixture(unsafeDependabotConfig, 'fail');

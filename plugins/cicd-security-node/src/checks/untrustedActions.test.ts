@@ -1,8 +1,24 @@
 import { typosquatOf, untrustedActions } from './untrustedActions';
-import { describeCheckFixtures, runOnFixture } from '../testing';
+import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('untrusted-actions', () => {
   describeCheckFixtures(untrustedActions);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(untrustedActions, 'fail');
+    expect(summarise(outcome, untrustedActions)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/ci.yml:6:15 critical actlons/checkout looks like a typosquat of the popular action actions/checkout",
+          ".github/workflows/ci.yml:7:15 critical dokcer/login-action looks like a typosquat of the popular action docker/login-action",
+          ".github/workflows/ci.yml:8:15 high actions/create-release is archived and receives no fixes, security fixes included; use softprops/action-gh-release or \`gh release create\`",
+          ".github/workflows/ci.yml:9:15 high actions-rs/toolchain is archived and receives no fixes, security fixes included; use dtolnay/rust-toolchain or rustup in a run step",
+        ],
+        "score": 2,
+        "status": "fail",
+      }
+    `);
+  });
 
   it('points at the offending token', async () => {
     const { outcome } = await runOnFixture(untrustedActions, 'fail');

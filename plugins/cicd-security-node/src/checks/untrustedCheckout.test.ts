@@ -9,11 +9,31 @@ import {
   corpusDescribe,
   describeCheckFixtures,
   runOnFixture,
+  summarise,
 } from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('untrusted-checkout', () => {
   describeCheckFixtures(untrustedCheckout);
+
+  it('reports the whole outcome of the fail fixture', async () => {
+    const { outcome } = await runOnFixture(untrustedCheckout, 'fail');
+    expect(summarise(outcome, untrustedCheckout)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".github/workflows/commands.yml:14:14 critical gh pr checkout checks out the pull request, code from the pull request, in a workflow triggered by issue_comment; later steps run \`make\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/coverage.yml:14:16 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.workflow_run.head_sha, code from the pull request, in a workflow triggered by workflow_run; later steps run \`./scripts/coverage.sh\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/coverage.yml:19:12 high The reusable workflow example-org/shared/.github/workflows/build.yml@8f4b7f84864484a7bf31766abe9204da3cbe65b3 is given github.event.workflow_run.head_branch as input ref in a workflow triggered by workflow_run; if it checks that ref out, the pull request's code runs with this workflow's token and secrets",
+          ".github/workflows/preview.yml:14:16 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.sha, code from the pull request, in a workflow triggered by pull_request_target; later steps run \`npm ci\`, \`npm run\`, the local action \`./.github/actions/deploy-preview\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/preview.yml:34:23 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.repo.full_name, code from the pull request, in a workflow triggered by pull_request_target; any later step that reads or runs these files (build scripts, configuration, local actions) runs them with the workflow's token and secrets",
+          ".github/workflows/preview.yml:44:11 critical git fetch checks out refs/pull/, code from the pull request, in a workflow triggered by pull_request_target; later steps run \`make\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/preview.yml:45:11 critical git checkout checks out $HEAD (github.event.pull_request.head.ref), code from the pull request, in a workflow triggered by pull_request_target; later steps run \`make\`, which execute that code with the workflow's token and secrets",
+        ],
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
 
   async function failFindings() {
     const { outcome } = await runOnFixture(untrustedCheckout, 'fail');

@@ -270,26 +270,38 @@ export function describeCheckFixtures(check: ScorecardCheck): void {
   });
 }
 
+/** Code-unit order, independent of the locale. */
+function cmp(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /**
  * A stable, complete view of an outcome for (inline) snapshots: status,
  * score, reason, and each finding as `file:line:column severity message`,
- * sorted. Severity is the finding's own or, given the check, its default.
- * No absolute paths, no timings.
+ * sorted by file, line, column and message. Severity is the finding's own
+ * or, given the check, its default. No absolute paths, no timings.
  */
 export function summarise(out: CheckOutcome, check?: ScorecardCheck) {
   const clean = (s: string) => s.split(FIXTURES_DIR).join('<fixtures>');
   if (!('findings' in out)) {
     return { status: out.status, reason: clean(out.reason) };
   }
-  const findings = out.findings
+  const findings = [...out.findings]
+    .sort(
+      (a, b) =>
+        cmp(a.file ?? '', b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0) ||
+        cmp(a.message, b.message),
+    )
     .map(f => {
       const at = [f.file ?? REPOSITORY, f.line, f.column]
         .filter(x => x !== undefined)
         .join(':');
       const severity = f.severity ?? check?.severity ?? 'default';
       return `${at} ${severity} ${clean(f.message)}`;
-    })
-    .sort();
+    });
   return {
     status: out.status,
     score: out.score,
