@@ -23,3 +23,22 @@ export {
   ExpressionSyntaxError,
 } from './expressionParser';
 export type { ExpressionNode } from './expressionParser';
+export {
+  possibleValues,
+  expressionValues,
+  templateValues,
+  expandMatrix,
+  matrixContext,
+  valuesAcrossMatrix,
+  truthy,
+  valueToString,
+  MAX_VALUES,
+  MAX_COMBINATIONS,
+} from './evaluate';
+export type {
+  ExprValue,
+  PossibleValues,
+  EvalContext,
+  MatrixCombination,
+  MatrixExpansion,
+} from './evaluate';
