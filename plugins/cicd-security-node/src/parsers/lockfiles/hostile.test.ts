@@ -119,3 +119,23 @@ describe('hostile lockfiles', () => {
     expect(pkg.version.length).toBeLessThan(300);
   });
 });
+
+describe('line endings', () => {
+  it('reads files with Windows line endings', () => {
+    const files = {
+      'requirements.txt': 'a==1.0\r\nb>=2 \\\r\n  ; python_version > "3"\r\n',
+      'go.mod':
+        'module m\r\n\r\nrequire (\r\n\tx.y/z v1.0.0 // indirect\r\n)\r\n',
+      'Gemfile.lock':
+        'GEM\r\n  specs:\r\n    rack (3.0.9)\r\n\r\nDEPENDENCIES\r\n  rack\r\n',
+      'web/yarn.lock': 'a@^1:\r\n  version "1.2.3"\r\n',
+    };
+    expect(describeInventory(inventoryOf(files))).toEqual([
+      'RubyGems rack@3.0.9 direct Gemfile.lock:3',
+      'Go x.y/z@v1.0.0 transitive go.mod:4',
+      'PyPI a@1.0 direct requirements.txt:1',
+      'PyPI b@~>=2 direct requirements.txt:2',
+      'npm a@1.2.3 unknown web/yarn.lock:1',
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-export { readPackageInventory, inventoryParserFor } from './inventory';
+export { readPackageInventory, isInventoryFile } from './inventory';
 export type {
   InventoryEcosystem,
   InventoryPackage,

@@ -43,8 +43,13 @@ const PARSERS: Record<string, FormatParser> = {
   'packages.lock.json': parseNugetLock,
 };
 
+/** True for a lockfile or manifest the inventory reads (outside vendored folders). */
+export function isInventoryFile(path: string): boolean {
+  return parserFor(path) !== undefined;
+}
+
 /** The parser for a repository path, or undefined when it is no lockfile or manifest read here. */
-export function inventoryParserFor(path: string): FormatParser | undefined {
+function parserFor(path: string): FormatParser | undefined {
   if (isVendoredPath(path)) return undefined;
   const base = baseName(path);
   if (Object.prototype.hasOwnProperty.call(PARSERS, base)) return PARSERS[base];
@@ -83,7 +88,7 @@ function buildInventory(snapshot: RepoSnapshot): PackageInventory {
   const inventory: PackageInventory = { packages: [], files: [], problems: [] };
   const files = new Set<string>();
   for (const path of snapshot.files()) {
-    const parse = inventoryParserFor(path);
+    const parse = parserFor(path);
     if (!parse) continue;
     const text = readLockfile(snapshot, path);
     if (text === undefined) continue;

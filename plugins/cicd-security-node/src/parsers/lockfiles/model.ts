@@ -18,8 +18,10 @@ export interface InventoryPackage {
   /** As the ecosystem spells it: npm scoped names, Maven `group:artifact`, Go module path. */
   name: string;
   /**
-   * The exact resolved version; for a manifest that only declares a range,
-   * the declared spec (empty when none) with `exact: false`.
+   * The exact resolved version as the file spells it (Go's and some
+   * Composer versions keep their `v`); for a manifest that only declares a
+   * range, the declared spec (empty when none) with `exact: false`. Git
+   * revisions, branches and unresolved properties are not exact either.
    */
   version: string;
   exact: boolean;
