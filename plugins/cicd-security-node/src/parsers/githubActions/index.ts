@@ -42,3 +42,9 @@ export type {
   MatrixCombination,
   MatrixExpansion,
 } from './evaluate';
+export {
+  classifyRunner,
+  classifyRunnerLabel,
+  MANAGED_RUNNER_SERVICES,
+} from './runners';
+export type { RunnerClass, RunnerKind } from './runners';
