@@ -48,3 +48,10 @@ export {
   MANAGED_RUNNER_SERVICES,
 } from './runners';
 export type { RunnerClass, RunnerKind } from './runners';
+export {
+  CODE_SINK_INPUTS,
+  codeSinkInputs,
+  envReference,
+  runLanguage,
+} from './codeSinks';
+export type { CodeLanguage, CodeSinkInput } from './codeSinks';
