@@ -139,3 +139,20 @@ describe('line endings', () => {
     ]);
   });
 });
+
+describe('large lockfiles', () => {
+  it('reads lockfiles past the snapshot read cap without a skipped-file note', () => {
+    const padding = `example.com/p v0.0.1 h1:${'x'.repeat(2000)}=\n`.repeat(10);
+    const snapshot = new InMemorySnapshot(
+      { 'go.sum': `${padding}example.com/a v1.0.0 h1:x=\n` },
+      { maxFileBytes: 1000 },
+    );
+    const inventory = readPackageInventory(snapshot);
+    expect(describeInventory(inventory)).toEqual([
+      'Go example.com/p@v0.0.1 unknown go.sum:1',
+      'Go example.com/a@v1.0.0 unknown go.sum:11',
+    ]);
+    expect(inventory.problems).toEqual([]);
+    expect(snapshot.problems).toEqual([]);
+  });
+});

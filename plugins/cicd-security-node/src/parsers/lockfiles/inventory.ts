@@ -60,18 +60,25 @@ function parserFor(path: string): FormatParser | undefined {
 }
 
 /**
- * The text of a lockfile: the snapshot's, or for a lockfile over the
- * snapshot's size cap (large package-lock.json files are common) its bytes
- * up to {@link MAX_LOCKFILE_BYTES}.
+ * The text of a lockfile, up to {@link MAX_LOCKFILE_BYTES} even when the
+ * snapshot's own read cap is lower (package-lock.json files of a few MiB are
+ * common), so that such lockfiles are listed without a note that they were
+ * skipped. Text that is not UTF-8, and files past that size, are read the
+ * snapshot's usual way (with its notes).
  */
 function readLockfile(
   snapshot: RepoSnapshot,
   path: string,
 ): string | undefined {
-  const text = snapshot.read(path);
-  if (text !== undefined || !snapshot.readLarge) return text;
-  const bytes = snapshot.readLarge(path, MAX_LOCKFILE_BYTES);
-  return bytes && new TextDecoder('utf-8').decode(bytes);
+  const bytes = snapshot.readLarge?.(path, MAX_LOCKFILE_BYTES);
+  if (bytes) {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Not UTF-8: the snapshot decodes it and says so.
+    }
+  }
+  return snapshot.read(path);
 }
 
 /**
