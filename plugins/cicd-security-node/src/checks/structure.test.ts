@@ -144,7 +144,11 @@ describe('src/checks holds checks and nothing else', () => {
         .filter(([, value]) => isScorecardCheck(value))
         .map(([key, value]) => ({ key, check: value as ScorecardCheck }));
       expect(exported.map(e => e.key)).toHaveLength(1);
-      expect(builtin.has(exported[0].check)).toBe(true);
+      expect(
+        builtin.has(exported[0].check)
+          ? 'listed in builtinChecks'
+          : `${exported[0].key} is missing from builtinChecks (src/checks/index.ts)`,
+      ).toBe('listed in builtinChecks');
     },
   );
 
