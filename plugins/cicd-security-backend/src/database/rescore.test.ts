@@ -334,9 +334,9 @@ describe('rescoreEntities', () => {
         active: true,
       });
       await waivers.revoke(ownerWaiver.id, 'user:default/bob');
-      for (const waivers of expectedWaivers.values()) {
-        for (const [checkId, id] of waivers) {
-          if (id === ownerWaiver.id) waivers.delete(checkId);
+      for (const byCheck of expectedWaivers.values()) {
+        for (const [checkId, id] of byCheck) {
+          if (id === ownerWaiver.id) byCheck.delete(checkId);
         }
       }
       await rescoreEntities(knex, refs, REWEIGHTED, now);

@@ -15,7 +15,7 @@ import {
   postgresBin,
   PrivatePostgres,
   startPrivatePostgres,
-} from './privatePostgres';
+} from '../testing/privatePostgres';
 import { halfWrittenScorecards } from '../testing/wholeScorecards';
 
 /*

@@ -1,6 +1,6 @@
 import http from 'http';
 import { AddressInfo, Socket } from 'net';
-import { gitlabArchive } from '../testing/gitlabArchive';
+import { gitlabArchive } from './gitlabArchive';
 
 /*
  * A fake GitLab at the HTTP layer serving many projects `group/<name>`, for
