@@ -165,7 +165,12 @@ export function validateFact(
   fact: Fact,
   providerId: string,
 ): Fact {
-  if (!fact.available) return fact;
+  if (!fact.available) {
+    // The reason reaches users through the checks: it names the permission.
+    return fact.permission && !fact.reason.includes(fact.permission)
+      ? { ...fact, reason: `${fact.reason} (needs ${fact.permission})` }
+      : fact;
+  }
   const parsed = factDefinitions[name].schema.safeParse(fact.value);
   if (parsed.success) return { available: true, value: parsed.data };
   const issue = parsed.error.issues[0];
@@ -267,7 +272,7 @@ export async function gatherFacts(
         applies = provider.appliesTo ? provider.appliesTo(subject) : true;
       } catch (e) {
         applies = false;
-        errors.push(`${provider.id}: appliesTo failed: ${message(e)}`);
+        errors.push(`${provider.id}: appliesTo failed: ${errorText(e)}`);
       }
       if (!applies) return [];
       const results = await fetchWithin(provider, subject, names, {
@@ -352,7 +357,7 @@ async function fetchWithin(
         : typeof (e as { permission?: unknown })?.permission === 'string'
         ? (e as { permission: string }).permission
         : undefined;
-    const error = `${provider.id} could not read the facts: ${message(e)}${
+    const error = `${provider.id} could not read the facts: ${errorText(e)}${
       permission ? ` (needs ${permission})` : ''
     }`;
     return { error, fact: factUnavailable(error, { permission }) };
@@ -362,7 +367,7 @@ async function fetchWithin(
   }
 }
 
-function message(e: unknown): string {
+function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
