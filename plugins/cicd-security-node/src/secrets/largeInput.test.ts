@@ -40,12 +40,9 @@ for (let i = 0; i < Math.floor((1024 * 1024 - 100) / 21); i++) {
 const text = keys.join(' ');
 global.gc();
 const before = process.memoryUsage().heapUsed;
-const t0 = Date.now();
 const result = scanSnapshotSecrets(new InMemorySnapshot({ 'keys.env': text }));
-const ms = Date.now() - t0;
 global.gc();
 process.stdout.write(JSON.stringify({
-  ms,
   bytes: text.length,
   matches: result.matches.length,
   omitted: result.omitted,
@@ -57,7 +54,7 @@ process.stdout.write(JSON.stringify({
 `;
 
 describe('secrets in large inputs', () => {
-  it('scans a 1 MiB one-line file of AWS key ids in bounded time and memory', () => {
+  it('scans a 1 MiB one-line file of AWS key ids in bounded memory', () => {
     const child = spawnSync(
       process.execPath,
       ['--expose-gc', '--max-old-space-size=1024', '-e', CHILD],
@@ -76,9 +73,8 @@ describe('secrets in large inputs', () => {
       { file: 'keys.env', count: Math.floor((1024 * 1024 - 100) / 21) - 100 },
     ]);
     expect(out.longestSnippet).toBeLessThanOrEqual(201);
-    // Measured: about 0.5 s and 1.5 MB retained (the old scanner aborted at
-    // the 1 GiB heap limit here).
-    expect(out.ms).toBeLessThan(10_000);
+    // About 1.5 MB retained (the old scanner aborted at the 1 GiB heap limit
+    // here); its time is measured by `node bench/run.js hostile`.
     expect(out.retainedMb).toBeLessThan(300);
   }, 70_000);
 

@@ -57,9 +57,8 @@ describe('LocalDirectorySnapshot and special files', () => {
     const snapshot = LocalDirectorySnapshot.create(dir);
     fs.rmSync(file);
     execFileSync('mkfifo', [file]);
-    const started = Date.now();
+    // A blocking open would hang here until the test times out.
     expect(snapshot.read('.github/workflows/ok.yml')).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(snapshot.problems).toContainEqual(
       expect.objectContaining({
         file: '.github/workflows/ok.yml',

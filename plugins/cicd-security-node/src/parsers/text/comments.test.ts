@@ -27,14 +27,11 @@ describe('stripTrailingComment', () => {
     expect(stripTrailingComment(line, true)).toBe(expected);
   });
 
-  it('is linear on a long run of blanks', () => {
+  it('keeps a long run of blanks', () => {
     const line = `a${' '.repeat(1 << 20)}b`;
-    // The backtracking expression takes minutes here; one pass is instant.
-    // The bound is loose on purpose: it only tells linear from quadratic.
-    const cpu = process.cpuUsage();
+    // The backtracking expression took minutes here; one pass is instant.
+    // Its growth with the run's length is measured by `node bench/run.js hostile`.
     expect(stripTrailingComment(line)).toBe(line);
     expect(stripTrailingComment(line, true)).toBe(line);
-    const used = process.cpuUsage(cpu);
-    expect((used.user + used.system) / 1000).toBeLessThan(2000);
   });
 });
