@@ -1,7 +1,12 @@
 import path from 'path';
 import fs from 'fs';
 import { ciDebugLogging } from './ciDebugLogging';
-import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
+import {
+  corpusDir,
+  describeCheckFixtures,
+  runOnFixture,
+  summarise,
+} from '../testing';
 import { LocalDirectorySnapshot } from '../snapshot';
 
 describe('ci-debug-logging', () => {
@@ -37,10 +42,7 @@ describe('ci-debug-logging', () => {
     });
   });
 
-  const corpus = path.resolve(
-    __dirname,
-    '../../../../../shared/corpus/poutine',
-  );
+  const corpus = corpusDir('poutine') ?? 'the poutine corpus';
   if (!fs.existsSync(corpus)) {
     // eslint-disable-next-line no-console
     console.warn(

@@ -4,6 +4,7 @@ import { LocalDirectorySnapshot } from '../snapshot';
 import { excessiveTokenPermissions } from './excessiveTokenPermissions';
 import {
   corpusDescribe,
+  corpusDir,
   describeCheckFixtures,
   runOnFixture,
   summarise,
@@ -74,7 +75,8 @@ describe('excessive-token-permissions', () => {
   });
 });
 
-const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+/** poutine's fixture corpus (a copy is in the repository, see __fixtures__/_corpus). */
+const POUTINE = corpusDir('poutine') ?? 'the poutine corpus';
 const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('excessive-token-permissions on the poutine corpus', () => {

@@ -1,4 +1,4 @@
-import { corpusDescribe } from '../testing';
+import { corpusDescribe, corpusDir } from '../testing';
 import fs from 'fs';
 import path from 'path';
 import { InMemorySnapshot, LocalDirectorySnapshot } from '../snapshot';
@@ -6,8 +6,12 @@ import { builtinChecks } from '.';
 import { untrustedActions } from './untrustedActions';
 import { selfHostedRunnerOnPrs } from './selfHostedRunnerOnPrs';
 
-/** Third-party calibration set (poutine's test data), read only when present. */
-const CORPUS = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+/**
+ * Third-party calibration set (poutine's test data): the copy in the
+ * repository (__fixtures__/_corpus/poutine), else ../shared/corpus/poutine;
+ * skipped with a note when neither is present.
+ */
+const CORPUS = corpusDir('poutine') ?? 'the poutine corpus';
 const present = fs.existsSync(path.join(CORPUS, 'expected.json'));
 
 interface Expected {

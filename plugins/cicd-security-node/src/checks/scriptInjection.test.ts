@@ -3,6 +3,7 @@ import path from 'path';
 import { scriptInjection } from './scriptInjection';
 import {
   corpusDescribe,
+  corpusDir,
   describeCheckFixtures,
   runOnFixture,
   summarise,
@@ -143,7 +144,8 @@ describe('script-injection on other platforms', () => {
   });
 });
 
-const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+/** poutine's fixture corpus (a copy is in the repository, see __fixtures__/_corpus). */
+const POUTINE = corpusDir('poutine') ?? 'the poutine corpus';
 const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('script-injection on the poutine corpus', () => {

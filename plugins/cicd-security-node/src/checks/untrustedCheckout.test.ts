@@ -7,6 +7,7 @@ import {
 import { InMemorySnapshot } from '../snapshot';
 import {
   corpusDescribe,
+  corpusDir,
   describeCheckFixtures,
   runOnFixture,
   summarise,
@@ -113,7 +114,8 @@ describe('untrusted-checkout on Azure Pipelines', () => {
   });
 });
 
-const POUTINE = path.resolve(__dirname, '../../../../../shared/corpus/poutine');
+/** poutine's fixture corpus (a copy is in the repository, see __fixtures__/_corpus). */
+const POUTINE = corpusDir('poutine') ?? 'the poutine corpus';
 const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('untrusted-checkout on the poutine corpus', () => {

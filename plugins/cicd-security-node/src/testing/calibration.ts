@@ -34,10 +34,28 @@ export interface CheckAgreement {
   extra: string[];
 }
 
-/** Where the shared calibration corpora live, if present (they are not part of a user's clone). */
+/** Calibration corpora copied into the repository (run on every clone). */
+export const IN_REPO_CORPORA = path.resolve(
+  __dirname,
+  '../checks/__fixtures__/_corpus',
+);
+
+/** Shared calibration corpora outside the repository (absent on a fresh clone). */
+export const SHARED_CORPORA = path.resolve(
+  __dirname,
+  '../../../../../shared/corpus',
+);
+
+/**
+ * Where a calibration corpus lives: the copy in the repository when there is
+ * one (poutine's is), else the shared folder beside the clone, else undefined.
+ */
 export function corpusDir(name: string): string | undefined {
-  const dir = path.resolve(__dirname, '../../../../../shared/corpus', name);
-  return fs.existsSync(path.join(dir, 'expected.json')) ? dir : undefined;
+  for (const root of [IN_REPO_CORPORA, SHARED_CORPORA]) {
+    const dir = path.join(root, name);
+    if (fs.existsSync(path.join(dir, 'expected.json'))) return dir;
+  }
+  return undefined;
 }
 
 /**
