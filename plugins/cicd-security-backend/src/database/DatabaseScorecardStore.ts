@@ -125,19 +125,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           return;
         case 'no-source':
           await this.clearResults(tx, meta.entityRef);
-          await upsertScorecard(tx, {
-            ...toMetaColumns(meta),
-            ...emptyResultColumns(),
-            state: 'no-source',
-            state_reason: scrub(outcome.reason),
-            updated_at: scannedAt,
-          });
-          await this.addHistoryPoint(
-            tx,
-            meta.entityRef,
-            scannedAt,
-            'no-source',
-          );
+          await this.markNoSource(tx, meta, outcome.reason, scannedAt);
           return;
         default:
           await this.clearResults(tx, meta.entityRef);
@@ -208,6 +196,23 @@ export class DatabaseScorecardStore implements ScorecardStore {
             source_location: scrubOrNull(outcome.sourceLocation),
           },
     );
+  }
+
+  /** Nothing to scan: an empty scorecard with the reason, and a history point. */
+  private async markNoSource(
+    tx: Knex.Transaction,
+    meta: EntityMeta,
+    reason: string,
+    scannedAt: Date,
+  ) {
+    await upsertScorecard(tx, {
+      ...toMetaColumns(meta),
+      ...emptyResultColumns(),
+      state: 'no-source',
+      state_reason: scrub(reason),
+      updated_at: scannedAt,
+    });
+    await this.addHistoryPoint(tx, meta.entityRef, scannedAt, 'no-source');
   }
 
   /** Deletes the check results, findings and problems of an entity. */
