@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import {
   ResponseErrorPanel,
   Table,
@@ -8,7 +8,6 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   GRADES,
-  ListScorecardsQuery,
   ScorecardSortField,
   ScorecardState,
   ScorecardSummary,
@@ -28,7 +27,6 @@ import {
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import useDebounce from 'react-use/esm/useDebounce';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import {
@@ -38,7 +36,8 @@ import {
   saveBlob,
 } from '../../utils';
 import { GradeBadge, ScorecardStateChip } from '../ScoreDisplay';
-import { refName, useUrlState } from './useUrlState';
+import { useComponentFilters } from './useComponentFilters';
+import { refName } from './useUrlState';
 
 const useStyles = makeStyles(theme => ({
   filters: {
@@ -98,44 +97,27 @@ const FIELD_TO_SORT: Record<string, ScorecardSortField> = {
 
 const PAGE_SIZE = 20;
 
-/** The filters that apply to both the table and the CSV export. */
-export const FILTER_PARAMS = [
-  'q',
-  'owner',
-  'system',
-  'kind',
-  'lifecycle',
-  'grade',
-  'state',
-  'failingCheck',
-] as const;
-
 /** The org-wide list of scorecards, paged, sorted and filtered by the backend. */
 export function ComponentsTable() {
   const classes = useStyles();
   const api = useApi(cicdSecurityApiRef);
   const alertApi = useApi(alertApiRef);
-  const url = useUrlState();
-  const filters = useMemo(() => {
-    const f: Record<string, string> = {};
-    for (const name of FILTER_PARAMS) {
-      const v = url.get(name);
-      if (v) f[name] = v;
-    }
-    return f;
-  }, [url]);
   const {
-    q = '',
-    owner = '',
-    system = '',
-    kind = '',
-    lifecycle = '',
-  } = filters;
-  const gradeList = (filters.grade ?? '').split(',').filter(Boolean);
-  const sortParam = url.get('sort') as ScorecardSortField | '';
-  const orderParam = (url.get('order') || 'asc') as 'asc' | 'desc';
-  const [searchText, setSearchText] = useState(q);
-  const [systemText, setSystemText] = useState(system);
+    url,
+    filters,
+    owner,
+    kind,
+    lifecycle,
+    gradeList,
+    sortParam,
+    orderParam,
+    searchText,
+    setSearchText,
+    systemText,
+    setSystemText,
+    query,
+    clearFilters,
+  } = useComponentFilters();
   const [error, setError] = useState<Error>();
   const [exporting, setExporting] = useState(false);
 
@@ -170,37 +152,6 @@ export function ComponentsTable() {
         ]),
       ),
     [teams.value],
-  );
-
-  useEffect(() => setSearchText(q), [q]);
-  useEffect(() => setSystemText(system), [system]);
-  useDebounce(
-    () => {
-      if (searchText !== q) url.set({ q: searchText });
-    },
-    300,
-    [searchText],
-  );
-  useDebounce(
-    () => {
-      if (systemText !== system) url.set({ system: systemText });
-    },
-    300,
-    [systemText],
-  );
-
-  const query: ListScorecardsQuery = useMemo(
-    () => ({
-      q: q || undefined,
-      owner: owner || undefined,
-      system: system || undefined,
-      kind: kind || undefined,
-      lifecycle: lifecycle || undefined,
-      grade: filters.grade || undefined,
-      state: (filters.state as ScorecardState) || undefined,
-      failingCheck: filters.failingCheck || undefined,
-    }),
-    [q, owner, system, kind, lifecycle, filters],
   );
 
   // The table is re-created when the filters change; it starts with the sort
@@ -540,12 +491,7 @@ export function ComponentsTable() {
               onDelete={() => url.set({ failingCheck: '' })}
             />
           )}
-          <Button
-            size="small"
-            onClick={() =>
-              url.set(Object.fromEntries(FILTER_PARAMS.map(name => [name, ''])))
-            }
-          >
+          <Button size="small" onClick={clearFilters}>
             Clear filters
           </Button>
         </Box>

@@ -4,11 +4,8 @@ import {
   CodeSnippet,
   EmptyState,
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
   WarningPanel,
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
@@ -17,9 +14,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   CheckResult,
   Scorecard,
-  CHECK_CATEGORIES,
   SOURCE_LOCATION_ANNOTATION,
-  categoryTitle,
   cicdSecurityRefreshPermission,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
@@ -27,14 +22,12 @@ import {
   Button,
   Grid,
   LinearProgress,
-  Link as MuiLink,
   Tooltip,
   Typography,
   makeStyles,
 } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import FilterListIcon from '@material-ui/icons/FilterList';
 import { cicdSecurityApiRef } from '../../api';
 import { checkGuideRouteRef } from '../../routes';
 import {
@@ -50,10 +43,8 @@ import {
 } from '../../utils';
 import {
   CategoryScores,
-  CheckStatusChip,
   GradeBadge,
   ScorecardStateChip,
-  SeverityChip,
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
 import {
@@ -64,11 +55,13 @@ import {
 } from './ScoreDetails';
 import { useScorecard, UseScorecardResult } from './useScorecard';
 import {
+  WaiveButton,
   WaiverDialog,
   WaiversCard,
   entityOwnerRef,
   useWaiverPermission,
-} from './Waivers';
+} from '../Waivers';
+import { EntityChecksTable, hasFindingsSection } from './EntityChecksTable';
 
 const useStyles = makeStyles(theme => ({
   headline: {
@@ -108,45 +101,6 @@ const useStyles = makeStyles(theme => ({
 const sourceAnnotationExample = `metadata:
   annotations:
     ${SOURCE_LOCATION_ANNOTATION}: url:https://github.com/<org>/<repo>/tree/main/`;
-
-/** Checks listed in the Findings section, below the table (waived checks are listed apart). */
-function hasFindingsSection(check: CheckResult): boolean {
-  if (check.waiver) {
-    return false;
-  }
-  return (
-    isFailing(check) ||
-    check.status === 'error' ||
-    check.findings.some(f => !f.suppressed)
-  );
-}
-
-const STATUS_LOOKUP = {
-  fail: 'Fail',
-  warn: 'Warn',
-  error: 'Error',
-  inconclusive: 'Inconclusive',
-  pass: 'Pass',
-  'not-applicable': 'N/A',
-};
-const SEVERITY_LOOKUP = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-};
-const CATEGORY_LOOKUP = Object.fromEntries(
-  CHECK_CATEGORIES.map(c => [c.id, c.title]),
-);
-const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3 };
-const STATUS_RANK = {
-  fail: 0,
-  warn: 1,
-  error: 2,
-  inconclusive: 3,
-  pass: 4,
-  'not-applicable': 5,
-};
 
 /** Props of {@link EntityCicdSecurityContent}. */
 export interface EntityCicdSecurityContentProps {
@@ -225,29 +179,6 @@ function SarifButton() {
         {downloading ? 'Downloading…' : 'Download SARIF'}
       </Button>
     </Tooltip>
-  );
-}
-
-/** A "Waive" button for a failing or warning check. */
-function WaiveButton({
-  check,
-  onWaive,
-  size = 'medium',
-}: {
-  check: CheckResult;
-  onWaive(check: CheckResult): void;
-  size?: 'small' | 'medium';
-}) {
-  return (
-    <Button
-      size={size}
-      variant="outlined"
-      onClick={() => onWaive(check)}
-      aria-label={`Waive: ${check.title}`}
-      data-testid={`waive-${check.checkId}`}
-    >
-      Waive
-    </Button>
   );
 }
 
@@ -348,122 +279,6 @@ function Summary({
   );
 }
 
-function ChecksTable({
-  checks,
-  guideLink,
-  onWaive,
-}: {
-  checks: CheckResult[];
-  guideLink: (checkId: string) => string;
-  /** Set when the user may waive checks. */
-  onWaive?: (check: CheckResult) => void;
-}) {
-  const [showFilters, setShowFilters] = useState(false);
-  const columns: TableColumn<CheckResult>[] = [
-    {
-      title: 'Status',
-      field: 'status',
-      width: '8rem',
-      lookup: STATUS_LOOKUP,
-      customSort: (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status],
-      render: check => (
-        <>
-          <CheckStatusChip status={check.status} />
-          {check.waiver && (
-            <Typography variant="caption" color="textSecondary" component="div">
-              waived
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    {
-      title: 'Check',
-      field: 'title',
-      render: check => (
-        <>
-          {hasFindingsSection(check) ? (
-            <MuiLink href={`#check-${check.checkId}`}>{check.title}</MuiLink>
-          ) : (
-            <Link to={guideLink(check.checkId)}>{check.title}</Link>
-          )}
-          {check.reason && !isFailing(check) && (
-            <Typography variant="caption" color="textSecondary" component="div">
-              {check.reason}
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    {
-      title: 'Severity',
-      field: 'severity',
-      lookup: SEVERITY_LOOKUP,
-      customSort: (a, b) =>
-        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
-      render: check => <SeverityChip severity={check.severity} />,
-    },
-    {
-      title: 'Category',
-      field: 'category',
-      lookup: CATEGORY_LOOKUP,
-      render: check => categoryTitle(check.category),
-    },
-    {
-      title: 'Findings',
-      filtering: false,
-      customSort: (a, b) => a.findings.length - b.findings.length,
-      render: check => check.findings.filter(f => !f.suppressed).length,
-      type: 'numeric',
-    },
-    {
-      title: 'Score',
-      field: 'score',
-      filtering: false,
-      type: 'numeric',
-      render: check => formatScore(check.score),
-    },
-  ];
-  if (onWaive) {
-    columns.push({
-      title: 'Waiver',
-      filtering: false,
-      sorting: false,
-      render: check =>
-        isFailing(check) && !check.waiver ? (
-          <WaiveButton check={check} onWaive={onWaive} size="small" />
-        ) : null,
-    });
-  }
-  return (
-    <div data-testid="cicd-security-checks-table">
-      <Table<CheckResult>
-        title="Checks"
-        columns={columns}
-        data={checks}
-        options={{
-          paging: checks.length > 20,
-          pageSize: 20,
-          search: true,
-          padding: 'dense',
-          sorting: true,
-          filtering: showFilters,
-        }}
-        actions={[
-          {
-            icon: () => <FilterListIcon />,
-            tooltip: showFilters
-              ? 'Hide filters'
-              : 'Filter by status, severity or category',
-            isFreeAction: true,
-            onClick: () => setShowFilters(v => !v),
-          },
-        ]}
-      />
-    </div>
-  );
-}
-
 function ScorecardView({
   scorecard,
   result,
@@ -550,7 +365,11 @@ function ScorecardView({
         <InconclusiveChecks checks={checks} />
       </Grid>
       <Grid item xs={12}>
-        <ChecksTable checks={checks} guideLink={guideLink} onWaive={onWaive} />
+        <EntityChecksTable
+          checks={checks}
+          guideLink={guideLink}
+          onWaive={onWaive}
+        />
       </Grid>
       {failing.length > 0 && (
         <Grid item xs={12}>

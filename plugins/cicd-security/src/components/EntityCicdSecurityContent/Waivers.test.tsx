@@ -14,7 +14,7 @@ import { rootRouteRef } from '../../routes';
 import { entity, waivers } from '../../testing/data';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
 import { EntityCicdSecurityContent } from './EntityCicdSecurityContent';
-import { endOfDayIso, toDateInput } from './Waivers';
+import { endOfDayIso, toDateInput } from '../Waivers';
 
 const PINNED = 'Actions are pinned to a full commit SHA';
 
