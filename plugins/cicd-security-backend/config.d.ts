@@ -223,10 +223,27 @@ export interface Config {
     };
 
     /**
-     * Directory holding the check guide pages (`<check-id>.md`) served by
-     * `GET /checks/:checkId`. Default: the `docs/checks` folder of this
-     * project when it can be found.
+     * Directory holding the organisation's own check guide pages
+     * (`<check-id>.md`) served by `GET /checks/:checkId`, read first: guides
+     * of custom checks, or replacements of built-in ones. The built-in
+     * checks' guides ship with the engine package and need no setting.
      */
     guidesDir?: string;
+
+    /**
+     * Facts the organisation declares, given to every scan (the checks that
+     * read them say which). Facts from SCM APIs come from backend modules
+     * registered through `cicdSecurityFactsExtensionPoint`.
+     */
+    facts?: {
+      /** GitHub Actions owners the organisation allows (untrusted-actions reports any other). */
+      allowedActionOwners?: string[];
+      /** Self-hosted runner labels safe for pull requests (self-hosted-runner-on-prs). */
+      allowedRunnerLabels?: string[];
+      /** The organisation's runners sit behind an egress firewall (runner-egress-policy). */
+      runnersBehindEgressFirewall?: boolean;
+      /** Longest wait for one fact provider, in milliseconds. Default: 30000. */
+      timeoutMs?: number;
+    };
   };
 }

@@ -74,6 +74,17 @@ export interface CicdSecuritySettings {
   /** Ids of checks turned off with `cicdSecurity.checks.<id>.enabled: false`. */
   disabledChecks: string[];
   guidesDir?: string;
+  /** Organisation declarations given to every scan as facts (`cicdSecurity.facts`). */
+  facts: OrganisationFacts;
+  /** Longest wait for one fact provider (ms). */
+  factTimeoutMs: number;
+}
+
+/** The facts an organisation declares in configuration. */
+export interface OrganisationFacts {
+  allowedActionOwners?: string[];
+  allowedRunnerLabels?: string[];
+  runnersBehindEgressFirewall?: boolean;
 }
 
 export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
@@ -201,7 +212,29 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
       id => checks?.getOptionalBoolean(`${id}.enabled`) === false,
     ),
     guidesDir: root?.getOptionalString('guidesDir'),
+    facts: {
+      ...optionalEntry(
+        'allowedActionOwners',
+        root?.getOptionalStringArray('facts.allowedActionOwners'),
+      ),
+      ...optionalEntry(
+        'allowedRunnerLabels',
+        root?.getOptionalStringArray('facts.allowedRunnerLabels'),
+      ),
+      ...optionalEntry(
+        'runnersBehindEgressFirewall',
+        root?.getOptionalBoolean('facts.runnersBehindEgressFirewall'),
+      ),
+    },
+    factTimeoutMs: positiveInteger(root, 'facts.timeoutMs', 30_000, 1),
   };
+}
+
+function optionalEntry<K extends string, V>(
+  key: K,
+  value: V | undefined,
+): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 /** An optional integer setting of at least `min`, else its default. */

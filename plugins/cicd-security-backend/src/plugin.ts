@@ -1,21 +1,25 @@
 import {
   coreServices,
   createBackendPlugin,
-  resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
 import {
-  CicdSecurityChecksExtensionPoint,
-  cicdSecurityChecksExtensionPoint,
+  FactProvider,
   ScorecardCheck,
   redactingLogger,
 } from '@cicd-security/plugin-cicd-security-node';
-import fs from 'fs';
+import {
+  CicdSecurityChecksExtensionPoint,
+  cicdSecurityChecksExtensionPoint,
+  CicdSecurityFactsExtensionPoint,
+  cicdSecurityFactsExtensionPoint,
+} from '@cicd-security/plugin-cicd-security-node/extensions';
 import path from 'path';
 import { selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
+import { configFactProvider } from './facts/configFactProvider';
 import { createDatabaseStores } from './database/createStores';
 import { EntityScanner } from './scanner/EntityScanner';
 import { GroupHierarchyTask } from './scheduler/GroupHierarchyTask';
@@ -42,6 +46,24 @@ class ChecksExtensionPointImpl implements CicdSecurityChecksExtensionPoint {
   }
 }
 
+/** Collects the fact providers that modules add; duplicate ids throw at startup. */
+class FactsExtensionPointImpl implements CicdSecurityFactsExtensionPoint {
+  readonly #providers = new Map<string, FactProvider>();
+
+  addFactProvider(...providers: FactProvider[]): void {
+    for (const provider of providers) {
+      if (this.#providers.has(provider.id)) {
+        throw new Error(`Fact provider '${provider.id}' was added twice`);
+      }
+      this.#providers.set(provider.id, provider);
+    }
+  }
+
+  get providers(): FactProvider[] {
+    return [...this.#providers.values()];
+  }
+}
+
 /**
  * The cicd-security backend plugin: scans catalog components on a schedule
  * and serves their CI/CD security scorecards at `/api/cicd-security`.
@@ -54,6 +76,8 @@ export const cicdSecurityPlugin = createBackendPlugin({
       cicdSecurityChecksExtensionPoint,
       extensionChecks,
     );
+    const extensionFacts = new FactsExtensionPointImpl();
+    env.registerExtensionPoint(cicdSecurityFactsExtensionPoint, extensionFacts);
 
     env.registerInit({
       deps: {
@@ -115,6 +139,15 @@ export const cicdSecurityPlugin = createBackendPlugin({
           urlReader,
           integrations: ScmIntegrations.fromConfig(config),
           retries: settings.retries,
+          // Declarations in configuration first: an SCM module cannot
+          // override what the organisation states.
+          factProviders: [
+            ...[configFactProvider(settings.facts)].filter(
+              (p): p is FactProvider => p !== undefined,
+            ),
+            ...extensionFacts.providers,
+          ],
+          factTimeoutMs: settings.factTimeoutMs,
         });
         // Scheduled scans and on-demand refreshes share one concurrency limit.
         const scanQueue = new ScanQueue(settings.concurrency);
@@ -160,7 +193,10 @@ export const cicdSecurityPlugin = createBackendPlugin({
             permissions,
             logger,
             registry,
-            guidesDir: findGuidesDir(settings.guidesDir),
+            // The organisation's own guides, read before the built-in ones.
+            guidesDir:
+              settings.guidesDir &&
+              path.resolve(process.cwd(), settings.guidesDir),
             scanQueue,
             refreshRateLimit: settings.refreshRateLimit,
             waiverMaxDays: settings.waiverMaxDays,
@@ -171,30 +207,3 @@ export const cicdSecurityPlugin = createBackendPlugin({
     });
   },
 });
-
-/** The configured guides folder, else the project's `docs/checks` when found. */
-function findGuidesDir(configured?: string): string | undefined {
-  const candidates: Array<() => string> = [
-    ...(configured ? [() => path.resolve(process.cwd(), configured)] : []),
-    () =>
-      resolvePackagePath(
-        '@cicd-security/plugin-cicd-security-node',
-        '../../docs/checks',
-      ),
-    () =>
-      resolvePackagePath(
-        '@cicd-security/plugin-cicd-security-backend',
-        '../../docs/checks',
-      ),
-    () => path.resolve(process.cwd(), 'docs/checks'),
-  ];
-  for (const candidate of candidates) {
-    try {
-      const dir = candidate();
-      if (fs.statSync(dir).isDirectory()) return dir;
-    } catch {
-      // not there: try the next one
-    }
-  }
-  return undefined;
-}

@@ -161,7 +161,7 @@ describe('facts', () => {
     expect(facts['github.vulnerabilityAlerts']).toEqual(factValue(false));
     expect(facts['github.checkRuns']).toEqual({
       available: false,
-      reason: 'a: 403; b: not supported',
+      reason: 'a: 403 (needs checks: read); b: not supported',
       permission: 'checks: read',
     });
   });

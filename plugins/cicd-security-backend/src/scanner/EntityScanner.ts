@@ -481,10 +481,11 @@ export class EntityScanner {
   ): Promise<ScanOutcome> {
     const { registry, logger } = this.#options;
     const { scmUrl } = options;
-    if (Object.keys(options.facts).length > 0) {
-      snapshot = new FactsSnapshot(snapshot, options.facts);
-    }
-    const result = await runScan(snapshot, registry, {
+    const withFacts =
+      Object.keys(options.facts).length > 0
+        ? new FactsSnapshot(snapshot, options.facts)
+        : snapshot;
+    const result = await runScan(withFacts, registry, {
       scoring: this.#scoring,
       onCheckError: (checkId, error) =>
         logger.warn(`Check ${checkId} failed on ${location}: ${error.message}`),

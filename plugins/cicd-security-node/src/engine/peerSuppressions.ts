@@ -130,7 +130,6 @@ export function readPoutineSkips(snapshot: RepoSnapshot): {
 }
 
 const LEVEL_OF: Record<Severity, string> = {
-  info: 'note',
   low: 'note',
   medium: 'warning',
   high: 'error',
