@@ -41,6 +41,7 @@ import {
 import {
   buildSarif,
   ENGINE_VERSION,
+  readCheckGuide,
   type CheckRegistry,
 } from '@cicd-security/plugin-cicd-security-node';
 import express from 'express';
@@ -67,7 +68,10 @@ export interface RouterOptions {
   permissions: PermissionsService;
   logger: LoggerService;
   registry: Pick<CheckRegistry, 'metadata' | 'get'>;
-  /** Folder of the check guide pages (`<check-id>.md`), when known. */
+  /**
+   * Folder of the organisation's own check guide pages (`<check-id>.md`),
+   * read first; the built-in checks' guides ship with the engine package.
+   */
   guidesDir?: string;
   /** Base URL of the guides in SARIF rules. */
   docsBase?: string;
@@ -95,7 +99,7 @@ export interface RefreshAccepted extends RefreshResponse {
 }
 
 export const DEFAULT_DOCS_BASE =
-  'https://github.com/cicd-security/cicd-security/blob/main/docs/checks';
+  'https://github.com/cicd-security/cicd-security/blob/main/plugins/cicd-security-node/guides';
 
 const STATES = [
   'ok',
@@ -345,15 +349,18 @@ export async function createRouter(
   }
 
   async function readGuide(checkId: string): Promise<string | undefined> {
-    if (!options.guidesDir || !CHECK_ID.test(checkId)) return undefined;
-    try {
-      return await fs.promises.readFile(
-        path.join(options.guidesDir, `${checkId}.md`),
-        'utf8',
-      );
-    } catch {
-      return undefined;
+    if (!CHECK_ID.test(checkId)) return undefined;
+    if (options.guidesDir) {
+      try {
+        return await fs.promises.readFile(
+          path.join(options.guidesDir, `${checkId}.md`),
+          'utf8',
+        );
+      } catch {
+        // not an organisation guide: the built-in one, if any
+      }
     }
+    return readCheckGuide(checkId);
   }
 
   function withStats(stats: CheckStats[]): CheckWithStats[] {
