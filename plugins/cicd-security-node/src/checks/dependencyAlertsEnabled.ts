@@ -8,9 +8,6 @@ import { createScorecardCheck, outcome } from './types';
 const DEPENDENCY_SCANNING =
   /(?:^|\/)Dependency-Scanning\.(?:latest\.)?gitlab-ci\.yml$|\/components\/dependency-scanning\/[\w-]+@/i;
 
-/** `GET …/automated-security-fixes`: `{ enabled, paused }`, or a plain boolean. */
-type AutomatedFixes = boolean | { enabled?: boolean; paused?: boolean };
-
 /**
  * Dependency alerts tell the maintainers when a dependency they ship gets a
  * known vulnerability; security updates open the fix as a pull request.
@@ -30,7 +27,7 @@ export const dependencyAlertsEnabled = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/code-security/dependabot/dependabot-alerts/about-dependabot-alerts',
   run(snapshot) {
-    const alerts = snapshot.fact<boolean>('github.vulnerabilityAlerts');
+    const alerts = snapshot.fact('github.vulnerabilityAlerts');
     if (alerts.available) {
       if (!alerts.value) {
         return outcome.fail(0, [
@@ -40,9 +37,7 @@ export const dependencyAlertsEnabled = createScorecardCheck({
           },
         ]);
       }
-      const fixes = snapshot.fact<AutomatedFixes>(
-        'github.automatedSecurityFixes',
-      );
+      const fixes = snapshot.fact('github.automatedSecurityFixes');
       if (!fixes.available) {
         return outcome.inconclusive(
           `Dependabot alerts are enabled; whether security updates are needs the GitHub API (fact github.automatedSecurityFixes: ${fixes.reason})`,

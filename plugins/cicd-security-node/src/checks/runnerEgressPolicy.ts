@@ -105,7 +105,7 @@ export const runnerEgressPolicy = createScorecardCheck({
       return outcome.notApplicable(
         'no GitHub Actions job handles secrets or publishes artifacts',
       );
-    const fact = snapshot.fact<unknown>(EGRESS_FIREWALL_FACT);
+    const fact = snapshot.fact(EGRESS_FIREWALL_FACT);
     if (fact.available && fact.value === true) {
       return outcome.pass(
         `the organisation declares its runners sit behind an egress firewall (${EGRESS_FIREWALL_FACT}); ${jobs.length} sensitive job(s) not inspected`,

@@ -37,9 +37,7 @@ export const secretScanningEnabled = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/code-security/secret-scanning/introduction/about-push-protection',
   run(snapshot) {
-    const fact = snapshot.fact<SecurityAndAnalysis | null>(
-      'github.securityAndAnalysis',
-    );
+    const fact = snapshot.fact('github.securityAndAnalysis');
     if (fact.available) {
       const sa = fact.value ?? {};
       const scanning = sa.secret_scanning?.status === 'enabled';

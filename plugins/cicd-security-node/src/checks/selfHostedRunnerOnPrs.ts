@@ -87,9 +87,7 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     if (workflows.length === 0) {
       return outcome.notApplicable('no workflow triggered by pull requests');
     }
-    const allowFact = snapshot.fact<string[]>(
-      'cicd-security.allowedRunnerLabels',
-    );
+    const allowFact = snapshot.fact('cicd-security.allowedRunnerLabels');
     const allowed = new Set(
       allowFact.available && Array.isArray(allowFact.value)
         ? allowFact.value.map(l => String(l).toLowerCase())

@@ -35,11 +35,6 @@ const DEPLOY_ACTION_RE =
 const AZURE_DEPLOY_TASK_RE =
   /^(AzureWebApp|AzureRmWebAppDeployment|AzureFunctionApp|AzureWebAppContainer|KubernetesManifest|HelmDeploy|AzureResourceManagerTemplateDeployment|AzureResourceGroupDeployment|AzureStaticWebApp|ServiceFabricDeploy|SqlAzureDacpacDeployment|IISWebAppDeploymentOnMachineGroup)@/i;
 
-interface EnvironmentFact {
-  name: string;
-  protection_rules?: Array<{ type: string }>;
-}
-
 /**
  * A deployment job without an approval gate lets anyone who can push to the
  * branch (or get a workflow to run) ship to production alone. Environments
@@ -78,7 +73,7 @@ export const unprotectedDeployments = createScorecardCheck({
       });
 
     // GitHub Actions.
-    const envFact = snapshot.fact<EnvironmentFact[]>('github.environments');
+    const envFact = snapshot.fact('github.environments');
     for (const wf of getWorkflows(snapshot)) {
       if (wf.kind !== 'workflow') continue;
       for (const job of wf.jobs) {

@@ -232,7 +232,7 @@ export const untrustedActions = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions',
   run(snapshot) {
-    const fact = snapshot.fact<string[]>('cicd-security.allowedActionOwners');
+    const fact = snapshot.fact('cicd-security.allowedActionOwners');
     const allowList =
       fact.available && Array.isArray(fact.value)
         ? new Set(fact.value.map(o => String(o).toLowerCase()))

@@ -209,7 +209,7 @@ function azureFindings(snapshot: RepoSnapshot): {
   unknown: number;
 } {
   const findings: CheckFinding[] = [];
-  const fact = snapshot.fact<unknown>(AZURE_FORK_SECRETS_FACT);
+  const fact = snapshot.fact(AZURE_FORK_SECRETS_FACT);
   let pipelines = 0;
   let unknown = 0;
   for (const az of getAzurePipelines(snapshot)) {

@@ -40,7 +40,7 @@ export class FactsSnapshot implements RepoSnapshot {
   readLarge(path: string, maxBytes: number) {
     return this.#inner.readLarge?.(path, maxBytes);
   }
-  fact(name: string): Fact<any> {
+  fact(name: FactName): Fact<any> {
     return this.#facts[name] ?? this.#inner.fact(name);
   }
   memo<T>(key: string, build: () => T): T {

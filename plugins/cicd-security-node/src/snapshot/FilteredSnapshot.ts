@@ -1,5 +1,5 @@
 import { ScanProblem } from '@cicd-security/plugin-cicd-security-common';
-import { Fact } from '../facts';
+import { Fact, FactName } from '../facts';
 import { memoise, RepoSnapshot } from './RepoSnapshot';
 
 /** A view of a snapshot without the files a predicate excludes. */
@@ -39,7 +39,7 @@ export class FilteredSnapshot implements RepoSnapshot {
       ? this.#inner.readLarge?.(path, maxBytes)
       : undefined;
   }
-  fact(name: string): Fact<any> {
+  fact(name: FactName): Fact<any> {
     return this.#inner.fact(name);
   }
   memo<T>(key: string, build: () => T): T {

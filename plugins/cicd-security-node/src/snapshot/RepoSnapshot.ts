@@ -33,8 +33,6 @@ export interface RepoSnapshot {
    * supplied it.
    */
   fact<K extends FactName>(name: K): Fact<CicdSecurityFacts[K]>;
-  /** @deprecated Read facts by their declared name (typed). */
-  fact<T = unknown>(name: string): Fact<T>;
   /** Files skipped and parse problems, recorded with their reason. */
   readonly problems: ScanProblem[];
   /**
