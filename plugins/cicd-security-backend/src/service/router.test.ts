@@ -12,7 +12,9 @@ import {
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   CheckRegistry,
+  builtinChecks,
   createScorecardCheck,
+  readCheckGuide,
 } from '@cicd-security/plugin-cicd-security-node';
 import Ajv from 'ajv';
 import express from 'express';
@@ -852,6 +854,33 @@ describe('createRouter', () => {
         },
         200,
       );
+    });
+
+    it("serves a built-in check's guide from the engine package unless the organisation's guidesDir has one", async () => {
+      const builtin = builtinChecks.find(c => c.id === 'unpinned-actions')!;
+      const registry = new CheckRegistry([fakeCheck, builtin]);
+      await setup({ router: { registry, guidesDir: undefined } });
+      let res = await request(app).get('/checks/unpinned-actions');
+      expect(res.status).toBe(200);
+      expect(res.body.guide).toBe(readCheckGuide('unpinned-actions'));
+      expect(res.body.guide).toMatch(/^# unpinned-actions/);
+
+      const orgGuides = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-org-'));
+      try {
+        fs.writeFileSync(
+          path.join(orgGuides, 'unpinned-actions.md'),
+          '# Our pinning rules\n',
+        );
+        await setup({ router: { registry, guidesDir: orgGuides } });
+        res = await request(app).get('/checks/unpinned-actions');
+        expect(res.body.guide).toBe('# Our pinning rules\n');
+        // A check the organisation wrote no guide for: the built-in one.
+        fs.rmSync(path.join(orgGuides, 'unpinned-actions.md'));
+        res = await request(app).get('/checks/unpinned-actions');
+        expect(res.body.guide).toBe(readCheckGuide('unpinned-actions'));
+      } finally {
+        fs.rmSync(orgGuides, { recursive: true, force: true });
+      }
     });
 
     it('answers 404 for an unknown check, 400 for bad parameters', async () => {
