@@ -274,7 +274,7 @@ async function main() {
         severity: 'high',
         platforms: ['github-actions'],
         frameworks: [],
-        docsPath: `docs/checks/${id}.md`,
+        docsPath: `plugins/cicd-security-node/guides/${id}.md`,
         passRate: 0.5,
         failing: N / 2,
         applicable: N,

@@ -66,7 +66,10 @@ export interface CheckMetadata {
   severity: Severity;
   platforms: CheckPlatform[];
   frameworks: FrameworkRef[];
-  /** Where the guide page lives, relative to the docs base, e.g. `docs/checks/unpinned-actions.md`. */
+  /**
+   * Where the guide page lives in the project repository, e.g.
+   * `plugins/cicd-security-node/guides/unpinned-actions.md`.
+   */
   docsPath: string;
   /** External reference for the remediation. */
   remediationUrl?: string;

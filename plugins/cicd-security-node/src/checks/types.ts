@@ -52,7 +52,10 @@ export type ScorecardCheckDefinition = Omit<ScorecardCheck, 'docsPath'> & {
 export function createScorecardCheck(
   def: ScorecardCheckDefinition,
 ): ScorecardCheck {
-  return { ...def, docsPath: def.docsPath ?? `docs/checks/${def.id}.md` };
+  return {
+    ...def,
+    docsPath: def.docsPath ?? `plugins/cicd-security-node/guides/${def.id}.md`,
+  };
 }
 
 /** Helpers for outcomes. */

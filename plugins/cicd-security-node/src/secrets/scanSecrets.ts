@@ -501,12 +501,11 @@ const CODE_RE = /\.(?:py|js|cjs|mjs|ts|go|java|kt|kts|rb|groovy|gradle)$/i;
 /**
  * Whether a repository file is scanned for secrets: CI configurations,
  * Dockerfiles, environment and package-manager credential files, config
- * and script files; never lockfiles, minified or vendored code, or the
- * product's own check guides.
+ * and script files; never lockfiles, minified or vendored code (Markdown,
+ * such as the product's own check guides, is not read).
  */
 export function isSecretScanPath(path: string): boolean {
   if (SKIP_DIR_RE.test(path) || SKIP_FILE_RE.test(path)) return false;
-  if (path.startsWith('docs/checks/')) return false;
   return NAMED_FILE_RE.test(path) || EXTENSION_RE.test(path);
 }
 

@@ -197,7 +197,7 @@ export const checkDetail: CheckDetailResponse = {
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' }],
-  docsPath: 'docs/checks/unpinned-actions.md',
+  docsPath: 'plugins/cicd-security-node/guides/unpinned-actions.md',
   passRate: 0.25,
   failing: 3,
   applicable: 4,
