@@ -46,6 +46,9 @@ else
   echo "SKIPPED: browser test (Debian's chromium is not installed: apt-get install -y chromium)"
 fi
 
+step "pack and install: the packages as users install them (npm pack, install outside the repository, CLI, guides, backend files)"
+node scripts/pack-install.js
+
 step "load, bounded: 1,000 components, 20 clients, 20 s (the full form: node --expose-gc bench/run.js soak)"
 node --expose-gc bench/run.js soak --entities 1000 --duration 20 --clients 20 --db sqlite
 
