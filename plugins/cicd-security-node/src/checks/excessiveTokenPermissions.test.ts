@@ -75,7 +75,7 @@ describe('excessive-token-permissions', () => {
   });
 });
 
-/** poutine's fixture corpus (a copy is in the repository, see __fixtures__/_corpus). */
+/** poutine's fixture corpus in ../shared/corpus (skipped, with a note, when absent). */
 const POUTINE = corpusDir('poutine') ?? 'the poutine corpus';
 const withCorpus = corpusDescribe(POUTINE);
 

@@ -7,9 +7,9 @@ import { untrustedActions } from './untrustedActions';
 import { selfHostedRunnerOnPrs } from './selfHostedRunnerOnPrs';
 
 /**
- * Third-party calibration set (poutine's test data): the copy in the
- * repository (__fixtures__/_corpus/poutine), else ../shared/corpus/poutine;
- * skipped with a note when neither is present.
+ * Third-party calibration set (poutine's test data) in
+ * ../shared/corpus/poutine, outside the repository; skipped with a note when
+ * it is absent.
  */
 const CORPUS = corpusDir('poutine') ?? 'the poutine corpus';
 const present = fs.existsSync(path.join(CORPUS, 'expected.json'));

@@ -34,12 +34,6 @@ export interface CheckAgreement {
   extra: string[];
 }
 
-/** Calibration corpora copied into the repository (run on every clone). */
-export const IN_REPO_CORPORA = path.resolve(
-  __dirname,
-  '../checks/__fixtures__/_corpus',
-);
-
 /** Shared calibration corpora outside the repository (absent on a fresh clone). */
 export const SHARED_CORPORA = path.resolve(
   __dirname,
@@ -47,15 +41,14 @@ export const SHARED_CORPORA = path.resolve(
 );
 
 /**
- * Where a calibration corpus lives: the copy in the repository when there is
- * one (poutine's is), else the shared folder beside the clone, else undefined.
+ * Where a peer's calibration corpus lives: the shared folder beside the
+ * clone, or undefined (a fresh clone has none). Peers' test files are not
+ * copied into this repository: our fixtures are our own, and the corpus
+ * only measures agreement where it is present.
  */
 export function corpusDir(name: string): string | undefined {
-  for (const root of [IN_REPO_CORPORA, SHARED_CORPORA]) {
-    const dir = path.join(root, name);
-    if (fs.existsSync(path.join(dir, 'expected.json'))) return dir;
-  }
-  return undefined;
+  const dir = path.join(SHARED_CORPORA, name);
+  return fs.existsSync(path.join(dir, 'expected.json')) ? dir : undefined;
 }
 
 /**
