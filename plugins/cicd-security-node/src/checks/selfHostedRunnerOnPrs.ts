@@ -1,56 +1,77 @@
 import {
-  findExpressions,
+  classifyRunnerLabel,
+  expandMatrix,
   getWorkflows,
+  matrixContext,
+  MatrixCombination,
+  templateValues,
+  valueToString,
   WorkflowJob,
 } from '../parsers/githubActions';
-import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 import { at, UNTRUSTED_PULL_REQUEST_TRIGGERS } from '../analysis/githubActions';
 
-/**
- * Labels of GitHub-hosted runners, standard and larger (`ubuntu-latest`,
- * `ubuntu-24.04-arm`, `windows-2022`, `macos-14-xlarge`, `ubuntu-slim`…).
- */
-const HOSTED_RE =
-  /^(ubuntu|windows|macos)-(latest|slim|\d+(\.\d+)?)(-(arm|arm64|large|xlarge|intel|vs\d+))*$/i;
+/** Most label sets considered per job (alternatives multiply). */
+const MAX_LABEL_SETS = 64;
 
-/** Labels of a `runs-on:` value; undefined when an expression hides them. */
-function runnerLabels(job: WorkflowJob): string[] | undefined {
+/**
+ * The label sets a job's `runs-on:` can take: expressions are evaluated
+ * (literal alternatives, `fromJSON`, the job's matrix, combination by
+ * combination), and `unknown` holds the expressions whose value the files
+ * cannot tell (an input, a job output).
+ */
+function runnerLabelSets(job: WorkflowJob): {
+  sets: string[][];
+  unknown: string[];
+} {
   const raw = job.runsOn;
-  const list: unknown[] = [];
-  if (typeof raw === 'string') list.push(raw);
-  else if (Array.isArray(raw)) list.push(...raw);
+  const items: unknown[] = [];
+  if (typeof raw === 'string') items.push(raw);
+  else if (Array.isArray(raw)) items.push(...raw);
   else if (raw && typeof raw === 'object') {
     const o = raw as { group?: unknown; labels?: unknown };
-    if (o.group !== undefined) list.push(`group:${String(o.group)}`);
-    if (Array.isArray(o.labels)) list.push(...o.labels);
-    else if (o.labels !== undefined) list.push(o.labels);
-  } else return undefined;
-  const labels: string[] = [];
-  for (const item of list) {
-    const s = String(item).trim();
-    const spans = findExpressions(s);
-    if (spans.length === 0) {
-      labels.push(s);
-      continue;
-    }
-    // `${{ matrix.os }}`: resolve from a literal matrix when possible.
-    const m = /^matrix\.([A-Za-z0-9_-]+)$/.exec(spans[0].inner);
-    const matrix = job.matrix as Record<string, unknown> | undefined;
-    if (spans.length === 1 && m && matrix && Array.isArray(matrix[m[1]])) {
-      const values = matrix[m[1]] as unknown[];
-      const include = Array.isArray(matrix.include)
-        ? (matrix.include as any[])
-        : [];
-      const extra = include.map(i => i?.[m[1]]).filter(v => v !== undefined);
-      for (const v of [...values, ...extra]) {
-        if (typeof v !== 'string' || v.includes('${{')) return undefined;
-        labels.push(v);
+    if (o.group !== undefined) items.push(`group:${String(o.group)}`);
+    if (Array.isArray(o.labels)) items.push(...o.labels);
+    else if (o.labels !== undefined) items.push(o.labels);
+  } else return { sets: [], unknown: [] };
+  const unknown = new Set<string>();
+  const matrix =
+    job.matrix === undefined ? undefined : expandMatrix(job.matrix);
+  const combinations: MatrixCombination[] = matrix?.combinations.length
+    ? matrix.combinations
+    : [{}];
+  const seen = new Set<string>();
+  const sets: string[][] = [];
+  for (const combination of combinations) {
+    // Each item's alternatives, then every choice of one per item.
+    let choices: string[][] = [[]];
+    for (const item of items) {
+      const text = String(item).trim();
+      const values = templateValues(text, matrixContext(combination));
+      // A matrix built from a job output is as unknowable as the output.
+      if (values.unknown || (matrix?.unknown && /\bmatrix\b/.test(text))) {
+        unknown.add(text);
       }
-      continue;
+      const alternatives = values.values.map(v =>
+        Array.isArray(v) ? v.map(valueToString) : [valueToString(v)],
+      );
+      const next: string[][] = [];
+      for (const choice of choices) {
+        for (const alt of alternatives) {
+          if (next.length < MAX_LABEL_SETS) next.push([...choice, ...alt]);
+        }
+      }
+      choices = next;
     }
-    return undefined;
+    for (const labels of choices) {
+      const clean = labels.map(l => l.trim()).filter(Boolean);
+      const key = clean.join('\n');
+      if (clean.length === 0 || seen.has(key)) continue;
+      seen.add(key);
+      sets.push(clean);
+    }
   }
-  return labels;
+  return { sets, unknown: [...unknown] };
 }
 
 /**
@@ -95,6 +116,8 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
     );
     const findings: CheckFinding[] = [];
     let total = 0;
+    let bad = 0;
+    let undecided = 0;
     for (const wf of workflows) {
       const prTriggers = wf.triggers.filter(t =>
         UNTRUSTED_PULL_REQUEST_TRIGGERS.includes(t),
@@ -102,35 +125,72 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
       for (const job of wf.jobs) {
         if (job.uses || !job.runsOnRange) continue;
         total++;
-        const labels = runnerLabels(job);
-        if (!labels) continue; // decided at run time; nothing to say offline
-        const custom = labels.filter(
-          l => !HOSTED_RE.test(l) && !allowed.has(l.toLowerCase()),
-        );
-        if (custom.length === 0) continue;
-        findings.push({
-          ...at(wf, job.runsOnRange),
-          message: `job "${
-            job.id
-          }" of a workflow triggered by ${prTriggers.join(', ')} runs on ${
-            custom.includes('self-hosted')
-              ? 'a self-hosted runner'
-              : 'a runner that is not GitHub-hosted'
-          } (${custom
-            .map(c => `"${c}"`)
-            .join(
+        const { sets, unknown } = runnerLabelSets(job);
+        // GitHub picks a runner with every label: a set is self-hosted when
+        // any of its labels is neither GitHub's nor a managed service's.
+        const custom = [
+          ...new Set(
+            sets.flatMap(labels =>
+              labels.filter(
+                l => classifyRunnerLabel(l, allowed).kind === 'self-hosted',
+              ),
+            ),
+          ),
+        ];
+        if (custom.length > 0) {
+          bad++;
+          findings.push({
+            ...at(wf, job.runsOnRange),
+            message: `job "${
+              job.id
+            }" of a workflow triggered by ${prTriggers.join(', ')} runs on ${
+              custom.includes('self-hosted')
+                ? 'a self-hosted runner'
+                : 'a runner that is not GitHub-hosted'
+            } (${custom
+              .map(c => `"${c}"`)
+              .join(
+                ', ',
+              )}), where pull request code reaches the host and its network`,
+            fingerprintKey: `${job.id}:${custom.join(',')}`,
+            suggestedFix: {
+              description:
+                'Run pull request jobs on GitHub-hosted runners (e.g. `runs-on: ubuntu-latest`), or on ephemeral, isolated runners whose labels you allow-list',
+            },
+          });
+        } else if (unknown.length > 0) {
+          // Seen, at low severity: the runner is chosen at run time.
+          undecided++;
+          findings.push({
+            ...at(wf, job.runsOnRange),
+            severity: 'low',
+            message: `job "${
+              job.id
+            }" of a workflow triggered by ${prTriggers.join(
               ', ',
-            )}), where pull request code reaches the host and its network`,
-          fingerprintKey: `${job.id}:${custom.join(',')}`,
-          suggestedFix: {
-            description:
-              'Run pull request jobs on GitHub-hosted runners (e.g. `runs-on: ubuntu-latest`), or on ephemeral, isolated runners whose labels you allow-list',
-          },
-        });
+            )} runs on a runner chosen at run time (${unknown
+              .map(u => `\`${u}\``)
+              .join(
+                ', ',
+              )}); whether it is self-hosted cannot be known from the files`,
+            fingerprintKey: `${job.id}:unknown`,
+            suggestedFix: {
+              description:
+                'Choose pull request runners from literal labels (or a literal matrix), so that a pull request cannot pick a self-hosted runner',
+            },
+          });
+        }
       }
     }
     if (total === 0)
       return outcome.notApplicable('no pull request job with runs-on');
-    return outcome.proportional(total, findings);
+    if (bad === 0 && undecided === 0) return outcome.proportional(total, []);
+    // A job whose runner cannot be known counts a quarter of a self-hosted one.
+    const score = round1(
+      Math.max(0, (10 * (total - bad - undecided / 4)) / total),
+    );
+    return bad > 0
+      ? outcome.fail(score, findings)
+      : { status: 'warn', score, findings };
   },
 });

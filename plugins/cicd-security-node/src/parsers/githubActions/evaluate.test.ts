@@ -37,6 +37,12 @@ describe('expression values', () => {
     ['!0', [true], false],
     ['secrets.IMAGE', [], true],
     ["secrets.IMAGE || 'fallback'", ['fallback'], true],
+    [
+      "github.event.pull_request.draft && 'ubuntu-slim' || 'ubuntu-latest'",
+      ['ubuntu-slim', 'ubuntu-latest'],
+      false,
+    ],
+    ["github.event.pull_request.draft && 'ubuntu-slim'", ['ubuntu-slim'], true],
     ["format('{0}:latest', inputs.name)", [], true],
     ["hashFiles('**/package-lock.json')", [], true],
     ['this is not ( an expression', [], true],

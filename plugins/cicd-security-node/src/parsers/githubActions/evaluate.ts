@@ -32,6 +32,15 @@ export interface PossibleValues {
   unknown: boolean;
 }
 
+/**
+ * Inside the evaluator: `unknownFalsy` says the value may also be a falsy
+ * value the text cannot tell (`a` in `a && 'x'` when `a` is unknown), which
+ * a following `|| 'y'` replaces. At the boundary it counts as unknown.
+ */
+interface Evaluated extends PossibleValues {
+  unknownFalsy?: boolean;
+}
+
 /** Most values kept per expression; more make the result `unknown` too. */
 export const MAX_VALUES = 64;
 /** Most matrix combinations expanded (GitHub runs at most 256 jobs per matrix). */
@@ -51,12 +60,14 @@ function known(...values: ExprValue[]): PossibleValues {
 }
 
 /** Union of value sets, deduplicated, bounded. */
-function union(...sets: PossibleValues[]): PossibleValues {
+function union(...sets: Evaluated[]): Evaluated {
   const seen = new Set<string>();
   const values: ExprValue[] = [];
   let unknown = false;
+  let unknownFalsy = false;
   for (const set of sets) {
     unknown ||= set.unknown;
+    unknownFalsy ||= set.unknownFalsy ?? false;
     for (const v of set.values) {
       const key = JSON.stringify(v);
       if (seen.has(key)) continue;
@@ -68,7 +79,7 @@ function union(...sets: PossibleValues[]): PossibleValues {
       values.push(v);
     }
   }
-  return { values, unknown };
+  return unknownFalsy ? { values, unknown, unknownFalsy } : { values, unknown };
 }
 
 /** GitHub's truthiness: false, 0, -0, NaN, '' and null are falsy. */
@@ -141,10 +152,23 @@ function combine(
 export function possibleValues(
   node: ExpressionNode,
   context: EvalContext = NOTHING,
-  depth = 0,
 ): PossibleValues {
+  return fold(evaluate(node, context, 0));
+}
+
+/** An unknown falsy value is unknown to whoever uses the value. */
+function fold(r: Evaluated): PossibleValues {
+  return { values: r.values, unknown: r.unknown || !!r.unknownFalsy };
+}
+
+function evaluate(
+  node: ExpressionNode,
+  context: EvalContext,
+  depth: number,
+): Evaluated {
   if (depth > 50) return UNKNOWN;
-  const ev = (n: ExpressionNode) => possibleValues(n, context, depth + 1);
+  const evRaw = (n: ExpressionNode) => evaluate(n, context, depth + 1);
+  const ev = (n: ExpressionNode) => fold(evRaw(n));
   switch (node.kind) {
     case 'literal':
       return known(node.value);
@@ -164,18 +188,35 @@ export function possibleValues(
         : known(...o.values.map(v => !truthy(v)));
     }
     case 'binary': {
-      const left = ev(node.left);
-      if (node.operator === '&&' || node.operator === '||') {
-        // `a && b` is a when a is falsy, else b; `a || b` is a when a is truthy, else b.
-        const keepLeft =
-          node.operator === '&&' ? (v: ExprValue) => !truthy(v) : truthy;
-        const kept = left.values.filter(keepLeft);
-        const needRight = left.unknown || kept.length < left.values.length;
+      if (node.operator === '&&') {
+        // `a && b` is a when a is falsy, else b. An unknown a that is falsy
+        // stays an unknown falsy value, which a following `||` replaces.
+        const left = evRaw(node.left);
+        const kept = left.values.filter(v => !truthy(v));
+        const needRight = left.unknown || left.values.some(v => truthy(v));
         return union(
-          { values: kept, unknown: left.unknown },
-          needRight ? ev(node.right) : known(),
+          {
+            values: kept,
+            unknown: false,
+            unknownFalsy: left.unknown || left.unknownFalsy,
+          },
+          needRight ? evRaw(node.right) : known(),
         );
       }
+      if (node.operator === '||') {
+        // `a || b` is a when a is truthy, else b.
+        const left = evRaw(node.left);
+        const kept = left.values.filter(v => truthy(v));
+        const needRight =
+          left.unknown ||
+          left.unknownFalsy ||
+          left.values.some(v => !truthy(v));
+        return union(
+          { values: kept, unknown: left.unknown },
+          needRight ? evRaw(node.right) : known(),
+        );
+      }
+      const left = ev(node.left);
       const right = ev(node.right);
       const result = combine([left, right], ([a, b]) => {
         switch (node.operator) {
