@@ -1,5 +1,5 @@
 import { getImageReferences, ImageReference } from '../parsers/scripts';
-import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
 /** An image without a tag, or tagged `latest`, changes whenever anyone pushes. */
 function floating(ref: ImageReference): boolean {
@@ -34,15 +34,41 @@ export const unpinnedImages = createScorecardCheck({
   remediationUrl:
     'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions',
   run(snapshot) {
-    const refs = getImageReferences(snapshot).filter(r => !r.dynamic);
-    if (!refs.length)
+    const all = getImageReferences(snapshot);
+    const refs = all.filter(r => !r.dynamic);
+    const runtime = all.filter(
+      r => r.dynamic && r.platform === 'github-actions',
+    );
+    if (!refs.length && !runtime.length)
       return outcome.notApplicable(
         'no container image references with a known value',
       );
     const findings: CheckFinding[] = [];
     let total = 0;
     let bad = 0;
-    for (const ref of refs) {
+    for (const ref of all) {
+      if (ref.dynamic) {
+        if (ref.platform !== 'github-actions') continue;
+        // A workflow image chosen at run time is seen, at low severity: the
+        // files cannot say whether it will be pinned.
+        total += 1;
+        bad += 0.25;
+        findings.push({
+          message: `${ref.written.replace(/^docker:\/\//, '')} (${
+            ref.context
+          }) is chosen at run time, so whether it is pinned by digest cannot be known from the files`,
+          severity: 'low',
+          file: ref.file,
+          ...ref.range,
+          snippet: ref.lineText.trim(),
+          fingerprintKey: `${ref.context}:${ref.image}:runtime`,
+          suggestedFix: {
+            description:
+              'Give the image literally, or from a literal matrix, pinned by digest (`name:tag@sha256:<digest>`)',
+          },
+        });
+        continue;
+      }
       if (ref.digest && /^sha256:[a-f0-9]{64}$/i.test(ref.digest)) {
         total += 1;
         continue;
@@ -70,6 +96,14 @@ export const unpinnedImages = createScorecardCheck({
           }${ref.name}:${tag}@sha256:<digest>`,
         },
       });
+    }
+    if (bad > 0 && bad === runtime.length * 0.25) {
+      // Only images chosen at run time: a warning, not a failure.
+      return {
+        status: 'warn',
+        score: round1((10 * (total - bad)) / total),
+        findings,
+      };
     }
     return outcome.proportional(total, findings, bad);
   },

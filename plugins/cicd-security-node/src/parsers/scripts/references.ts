@@ -1,7 +1,11 @@
 import { RepoSnapshot } from '../../snapshot';
 import { LocatedString, SourceRange, YamlFile } from '../yaml';
 import { parseImageRef } from '../text/imageRef';
-import { getWorkflows } from '../githubActions';
+import {
+  getWorkflows,
+  valuesAcrossMatrix,
+  WorkflowJob,
+} from '../githubActions';
 import { getGitlabCi } from '../gitlabCi';
 import { getJenkinsfiles } from '../jenkinsfile';
 import { getDockerfiles } from '../dockerfile';
@@ -56,6 +60,38 @@ function fromYaml(
 }
 
 /**
+ * A GitHub Actions image whose text holds expressions, evaluated to the
+ * values it can take (literal alternatives, the job's matrix): one reference
+ * per concrete value, all at the expression's place, plus a dynamic one when
+ * some value cannot be known from the files.
+ */
+function githubImageRefs(
+  file: YamlFile,
+  job: WorkflowJob,
+  loc: LocatedString,
+  context: string,
+): ImageReference[] {
+  const ref = fromYaml(file, loc, 'github-actions', context);
+  if (!ref.dynamic || !loc.value.includes('${{')) return [ref];
+  const { values, unknown } = valuesAcrossMatrix(loc.value.trim(), job.matrix);
+  const refs: ImageReference[] = [];
+  for (const value of values) {
+    if (typeof value !== 'string' || !value.trim()) continue;
+    const written = value.trim();
+    refs.push({
+      ...ref,
+      ...parseImageRef(written),
+      image: written.replace(/^docker:\/\//, ''),
+      written,
+      context: `${context}, a value of ${loc.value.trim()}`,
+      dynamic: DYNAMIC_RE.test(written),
+    });
+  }
+  if (unknown || refs.length === 0) refs.push(ref);
+  return refs;
+}
+
+/**
  * Every container image reference of the snapshot: Dockerfile `FROM` (not
  * `scratch`, not earlier stages), GitHub Actions job containers, services and
  * `docker://` steps and actions, GitLab `image`/`services`, Jenkins docker
@@ -84,10 +120,10 @@ export function getImageReferences(snapshot: RepoSnapshot): ImageReference[] {
       for (const job of wf.jobs) {
         for (const img of job.images) {
           out.push(
-            fromYaml(
+            ...githubImageRefs(
               wf.file,
+              job,
               img.image,
-              'github-actions',
               `job ${job.id} ${img.role}`,
             ),
           );
@@ -95,10 +131,10 @@ export function getImageReferences(snapshot: RepoSnapshot): ImageReference[] {
         for (const step of job.steps) {
           if (step.uses && /^docker:\/\//i.test(step.uses.value)) {
             out.push(
-              fromYaml(
+              ...githubImageRefs(
                 wf.file,
+                job,
                 step.uses,
-                'github-actions',
                 `job ${job.id} step uses`,
               ),
             );
