@@ -52,7 +52,10 @@ describe('CheckRegistry', () => {
 
   it('exposes metadata without functions', () => {
     const [meta] = new CheckRegistry([fake('a')]).metadata();
-    expect(meta).toMatchObject({ id: 'a', docsPath: 'plugins/cicd-security-node/guides/a.md' });
+    expect(meta).toMatchObject({
+      id: 'a',
+      docsPath: 'plugins/cicd-security-node/guides/a.md',
+    });
     expect((meta as any).run).toBeUndefined();
   });
 });
