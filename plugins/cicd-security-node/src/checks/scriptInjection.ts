@@ -1,6 +1,9 @@
 import {
   attackerControlledReferences,
+  codeSinkInputs,
+  envReference,
   expressionContexts,
+  runLanguage,
   findExpressions,
   getWorkflows,
   PRIVILEGED_TRIGGERS,
@@ -287,17 +290,55 @@ function envName(ref: string): string {
   return last.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
 }
 
-/** The script-like places of a step: `run:` and `actions/github-script`'s `script:`. */
-function sinks(
-  step: WorkflowStep,
-): Array<{ value: LocatedString; kind: 'run' | 'script' }> {
-  const out: Array<{ value: LocatedString; kind: 'run' | 'script' }> = [];
-  if (step.run) out.push({ value: step.run, kind: 'run' });
-  if (
-    /^actions\/github-script@/i.test(step.uses?.value ?? '') &&
-    step.with.script
-  ) {
-    out.push({ value: step.with.script, kind: 'script' });
+interface Sink {
+  value: LocatedString;
+  /** What reads the text as code, for messages: `a run: script`. */
+  where: string;
+  /** The language the text is read in (how it reads an environment variable). */
+  language: string;
+  /** The code runs on another host, which the step's env: does not reach. */
+  remote?: boolean;
+}
+
+/** Whether a job runs on Windows, where `run:` defaults to pwsh. */
+function onWindows(job: WorkflowJob): boolean {
+  const labels = Array.isArray(job.runsOn) ? job.runsOn : [job.runsOn];
+  return labels.some(l => typeof l === 'string' && /^windows/i.test(l));
+}
+
+/**
+ * The places of a step whose text is read as code: `run:` (in its shell)
+ * and the inputs that well-known actions execute (`actions/github-script`'s
+ * `script:`, `azure/cli`'s `inlineScript:`…, a data table).
+ */
+function sinks(job: WorkflowJob, step: WorkflowStep): Sink[] {
+  const out: Sink[] = [];
+  if (step.run) {
+    out.push({
+      value: step.run,
+      where: 'a run: script',
+      language: runLanguage(step.shell, onWindows(job)),
+    });
+  }
+  const uses = step.uses?.value;
+  if (uses) {
+    for (const sink of codeSinkInputs(uses)) {
+      const key = Object.keys(step.with).find(
+        k => k.toLowerCase() === sink.input,
+      );
+      if (!key) continue;
+      out.push({
+        value: step.with[key],
+        where:
+          sink.action === 'actions/github-script'
+            ? 'an actions/github-script script'
+            : `the ${key}: input of ${sink.action}, which it runs as ${
+                sink.language
+              }${sink.remote ? ' on a remote host' : ''}`,
+        language: sink.language,
+        ...(sink.remote ? { remote: true } : {}),
+      });
+    }
   }
   return out;
 }
@@ -647,7 +688,7 @@ export const scriptInjection = createScorecardCheck({
       const privileged = triggersIn(wf, PRIVILEGED_TRIGGERS);
       for (const job of wf.jobs) {
         for (const step of job.steps) {
-          for (const sink of sinks(step)) {
+          for (const sink of sinks(job, step)) {
             scripts++;
             const scope: Scope = { wf, job, step };
             for (const span of findExpressions(sink.value.value)) {
@@ -659,10 +700,7 @@ export const scriptInjection = createScorecardCheck({
                 span.end - span.start,
               );
               const expr = sink.value.value.slice(span.start, span.end);
-              const where =
-                sink.kind === 'run'
-                  ? 'a run: script'
-                  : 'an actions/github-script script';
+              const where = sink.where;
               const via = taint.via.length
                 ? ` through ${taint.via.join(' → ')}`
                 : '';
@@ -674,8 +712,11 @@ export const scriptInjection = createScorecardCheck({
                   ? taint.via[0]
                   : taint.sources[0],
               );
-              const use =
-                sink.kind === 'run' ? `"$${name}"` : `process.env.${name}`;
+              const use = `${envReference(sink.language, name)}${
+                sink.remote
+                  ? ' (passing the variable to the remote host, e.g. with the action’s envs: input)'
+                  : ''
+              }`;
               findings.push({
                 message: `${expr} expands attacker-controlled ${taint.sources.join(
                   ', ',
