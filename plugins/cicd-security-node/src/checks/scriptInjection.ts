@@ -27,7 +27,7 @@ import {
 } from '../parsers/scripts';
 import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
 import { RepoSnapshot } from '../snapshot';
-import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
 /** Actions whose outputs carry attacker-controlled text (file or branch names). */
 const TAINTED_OUTPUT_ACTIONS = [
@@ -50,17 +50,37 @@ interface Taint {
   sources: string[];
   /** The chain of indirections, e.g. `env.TITLE`, `steps.meta.outputs.title`. */
   via: string[];
+  /**
+   * `input` when every source is an input (`inputs.*`) that a caller or a
+   * user with write access chooses, rather than text anyone can write.
+   */
+  strength?: 'input';
 }
+
+/** Input types whose values cannot carry code (`workflow_dispatch` choices, booleans…). */
+const SAFE_INPUT_TYPES = new Set([
+  'boolean',
+  'number',
+  'choice',
+  'environment',
+]);
 
 function merge(
   into: Taint | undefined,
   t: Taint | undefined,
 ): Taint | undefined {
   if (!t) return into;
-  if (!into) return { sources: [...t.sources], via: [...t.via] };
+  if (!into)
+    return {
+      sources: [...t.sources],
+      via: [...t.via],
+      ...(t.strength ? { strength: t.strength } : {}),
+    };
   for (const s of t.sources)
     if (!into.sources.includes(s)) into.sources.push(s);
   for (const v of t.via) if (!into.via.includes(v)) into.via.push(v);
+  // Attacker text anywhere makes the whole value attacker-controlled.
+  if (!t.strength || !into.strength) delete into.strength;
   return into;
 }
 
@@ -87,8 +107,11 @@ class TaintTracker {
       const indirect = this.ofReference(ref, scope, depth + 1);
       if (indirect)
         t = merge(t, {
-          sources: indirect.sources,
-          via: [ref, ...indirect.via],
+          ...indirect,
+          // An input is its own source, not an indirection.
+          via: indirect.sources.includes(ref)
+            ? indirect.via
+            : [ref, ...indirect.via],
         });
     }
     return t;
@@ -115,7 +138,38 @@ class TaintTracker {
         : undefined;
     }
     if (parts[0] === 'matrix') return this.ofMatrix(parts[1], scope, depth);
+    if (
+      (parts[0] === 'inputs' && parts[1]) ||
+      (parts[0] === 'github' &&
+        parts[1] === 'event' &&
+        parts[2] === 'inputs' &&
+        parts[3])
+    ) {
+      const name = parts[0] === 'inputs' ? parts[1] : parts[3];
+      return this.ofInput(name, ref, scope);
+    }
     return undefined;
+  }
+
+  /**
+   * An input is code the caller chooses: a composite action's caller, or
+   * whoever dispatches or calls the workflow. Typed workflow inputs
+   * (boolean, number, choice, environment) cannot carry code.
+   */
+  private ofInput(name: string, ref: string, scope: Scope): Taint | undefined {
+    if (scope.wf.kind === 'workflow') {
+      for (const trigger of ['workflow_dispatch', 'workflow_call']) {
+        const config = scope.wf.triggerConfig[trigger] as
+          | { inputs?: Record<string, { type?: unknown } | null> }
+          | undefined
+          | null;
+        const declared = config?.inputs?.[name];
+        if (declared && SAFE_INPUT_TYPES.has(String(declared.type))) {
+          return undefined;
+        }
+      }
+    }
+    return { sources: [ref], via: [], strength: 'input' };
   }
 
   private ofEnv(name: string, scope: Scope, depth: number): Taint | undefined {
@@ -683,6 +737,8 @@ export const scriptInjection = createScorecardCheck({
   run(snapshot) {
     const tracker = new TaintTracker();
     const findings: CheckFinding[] = [];
+    /** Findings of inputs (not attacker text) written into code. */
+    const inputFindings = new Set<CheckFinding>();
     let scripts = 0;
     for (const wf of getWorkflows(snapshot)) {
       const privileged = triggersIn(wf, PRIVILEGED_TRIGGERS);
@@ -717,17 +773,35 @@ export const scriptInjection = createScorecardCheck({
                   ? ' (passing the variable to the remote host, e.g. with the action’s envs: input)'
                   : ''
               }`;
-              findings.push({
-                message: `${expr} expands attacker-controlled ${taint.sources.join(
-                  ', ',
-                )}${via} into ${where}${trigger}; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
+              const input = taint.strength === 'input';
+              const what = input
+                ? wf.kind === 'action'
+                  ? `the action input ${taint.sources.join(
+                      ', ',
+                    )}, which its caller chooses,`
+                  : `the workflow input ${taint.sources.join(
+                      ', ',
+                    )}, which whoever dispatches or calls the workflow chooses,`
+                : `attacker-controlled ${taint.sources.join(', ')}`;
+              const finding: CheckFinding = {
+                message: `${expr} expands ${what}${via} into ${where}${
+                  input ? '' : trigger
+                }; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
                 file: wf.path,
                 line: range.line,
                 column: range.column,
                 endLine: range.endLine,
                 endColumn: range.endColumn,
                 snippet: wf.file.lineText(range.line).trim(),
-                severity: privileged.length ? 'critical' : 'high',
+                // Inputs are seen without swamping the score: the caller
+                // (an action's) or a user with write access chooses them.
+                severity: input
+                  ? wf.kind === 'action'
+                    ? 'medium'
+                    : 'low'
+                  : privileged.length
+                  ? 'critical'
+                  : 'high',
                 fingerprintKey: `${job.id}:${step.id ?? step.index}:${
                   span.inner
                 }`,
@@ -735,7 +809,9 @@ export const scriptInjection = createScorecardCheck({
                   description: `Move the value to env: and reference ${use} in the script`,
                   replacement: `env:\n  ${name}: ${expr}`,
                 },
-              });
+              };
+              findings.push(finding);
+              if (input) inputFindings.add(finding);
             }
           }
         }
@@ -747,6 +823,19 @@ export const scriptInjection = createScorecardCheck({
     if (scripts === 0) return outcome.notApplicable('no pipeline script step');
     if (findings.length === 0)
       return outcome.pass(`${scripts} script(s) checked`);
-    return outcome.fail(0, findings);
+    if (findings.some(f => !inputFindings.has(f)))
+      return outcome.fail(0, findings);
+    // Only inputs written into code: a warning, each medium costing 1 point
+    // and each low a quarter, down to 5 at most.
+    const cost = findings.reduce(
+      (sum, f) => sum + (f.severity === 'medium' ? 1 : 0.25),
+      0,
+    );
+    return {
+      status: 'warn',
+      score: round1(Math.max(5, 10 - cost)),
+      findings,
+      reason: `${findings.length} input(s) written into code; no attacker-controlled text`,
+    };
   },
 });

@@ -54,9 +54,12 @@ describeIfCorpus('calibration against poutine', () => {
     // - untrusted-checkout points at the checkout `ref:`, poutine at the
     //   build step that runs afterwards: no line-level agreement by design.
     expect(byId['untrusted-checkout'].lineMatched).toBe(0);
+    // - script-injection also reports a composite action's inputs written
+    //   into run: (medium: the caller chooses them), as zizmor does and
+    //   poutine does not.
+    expect(byId['script-injection'].extra).toEqual(['composite/action.yml']);
     // No false file-level findings for these checks.
     for (const id of [
-      'script-injection',
       'ci-debug-logging',
       'known-vulnerable-actions',
       'self-hosted-runner-on-prs',
