@@ -14,6 +14,31 @@ const ENV_FILE_RE = /(\$\{?|\$env:|%)(GITHUB_ENV|GITHUB_PATH)\b/gi;
 const WRITE_HINT_RE =
   />|\btee\b|out-file|add-content|set-content|\bappendfile|\bwritefile/i;
 
+/**
+ * The dangerous triggers of the workflows that call each local composite
+ * action (`uses: ./.github/actions/x`), by the action's folder: the action
+ * runs with their token and their data.
+ */
+function dangerousCallers(workflows: Workflow[]): Map<string, Set<string>> {
+  const callers = new Map<string, Set<string>>();
+  for (const wf of workflows) {
+    if (wf.kind !== 'workflow') continue;
+    const dangerous = wf.triggers.filter(t => DANGEROUS_TRIGGERS.includes(t));
+    if (!dangerous.length) continue;
+    for (const job of wf.jobs) {
+      for (const step of job.steps) {
+        const uses = step.uses?.value.trim();
+        if (!uses?.startsWith('./')) continue;
+        const dir = uses.slice(2).replace(/\/+$/, '');
+        const set = callers.get(dir) ?? new Set<string>();
+        dangerous.forEach(t => set.add(t));
+        callers.set(dir, set);
+      }
+    }
+  }
+  return callers;
+}
+
 function truthy(v: string | undefined) {
   return v !== undefined && /^(true|1|yes|on)$/i.test(v.trim());
 }
@@ -66,9 +91,15 @@ export const githubEnvAbuse = createScorecardCheck({
     if (workflows.length === 0)
       return outcome.notApplicable('no GitHub Actions workflow');
     const findings: CheckFinding[] = [];
+    const callers = dangerousCallers(workflows);
     let total = 0;
     for (const wf of workflows) {
-      const dangerous = wf.triggers.filter(t => DANGEROUS_TRIGGERS.includes(t));
+      // A composite action inherits the triggers of the workflows calling it.
+      const dangerous =
+        wf.kind === 'workflow'
+          ? wf.triggers.filter(t => DANGEROUS_TRIGGERS.includes(t))
+          : [...(callers.get(wf.path.replace(/\/[^/]+$/, '')) ?? [])];
+      const inAction = wf.kind === 'action' && dangerous.length > 0;
       findings.push(...insecureCommands(wf, wf.env, 'workflow'));
       for (const job of wf.jobs) {
         findings.push(...insecureCommands(wf, job.env, job.id));
@@ -92,7 +123,11 @@ export const githubEnvAbuse = createScorecardCheck({
             const range = wf.file.locateIn(run, m.index, m[0].length);
             findings.push({
               ...at(wf, range),
-              message: `step writes to ${m[2].toUpperCase()} in a workflow triggered by ${dangerous.join(
+              message: `step writes to ${m[2].toUpperCase()} in ${
+                inAction
+                  ? 'a composite action called by a workflow'
+                  : 'a workflow'
+              } triggered by ${dangerous.join(
                 ', ',
               )}; values derived from the triggering pull request or run can then set ${
                 m[2].toUpperCase() === 'GITHUB_PATH'
