@@ -19,6 +19,8 @@ describe('readCicdSecuritySettings', () => {
       scoring: DEFAULT_SCORING,
       disabledChecks: [],
       guidesDir: undefined,
+      facts: {},
+      factTimeoutMs: 30_000,
     });
   });
 
@@ -53,6 +55,12 @@ describe('readCicdSecuritySettings', () => {
             'security-policy': { enabled: true },
           },
           guidesDir: 'docs/checks',
+          facts: {
+            allowedActionOwners: ['acme', 'actions'],
+            allowedRunnerLabels: ['arc-ephemeral'],
+            runnersBehindEgressFirewall: true,
+            timeoutMs: 5000,
+          },
         },
       }),
     );
@@ -73,6 +81,12 @@ describe('readCicdSecuritySettings', () => {
       retention: { days: 30, fullResolutionDays: 7 },
       disabledChecks: ['unpinned-actions'],
       guidesDir: 'docs/checks',
+      facts: {
+        allowedActionOwners: ['acme', 'actions'],
+        allowedRunnerLabels: ['arc-ephemeral'],
+        runnersBehindEgressFirewall: true,
+      },
+      factTimeoutMs: 5000,
     });
     expect(settings.scoring.severityWeights).toEqual({
       critical: 20,
@@ -104,6 +118,7 @@ describe('readCicdSecuritySettings', () => {
     [{ sources: { allow: [{ host: 'a/b' }] } }, /must be a host name/],
     [{ refresh: { rateLimit: 0 } }, /refresh.rateLimit must be an integer/],
     [{ waivers: { maxDays: -1 } }, /waivers.maxDays must be an integer/],
+    [{ facts: { timeoutMs: 0 } }, /facts.timeoutMs must be an integer/],
     [{ scoring: { severityWeights: { high: -1 } } }, /must be a number >= 0/],
   ])('rejects bad values %j', (cicdSecurity, error) => {
     expect(() =>
