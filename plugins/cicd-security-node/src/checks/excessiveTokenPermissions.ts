@@ -69,13 +69,14 @@ function findingsFor(wf: Workflow): Located[] {
   const riskyNote = risky.length
     ? `; it runs on ${risky.join(', ')}, where outsiders control the event`
     : '';
+  // A workflow only ever called (workflow_call) gets its token from the
+  // caller, which can only narrow it.
+  const onlyCalled =
+    wf.triggers.length > 0 && wf.triggers.every(t => t === 'workflow_call');
   if (!top) {
     // Job-level blocks replace the default entirely, so the top-level block
-    // only matters for jobs that declare none. A workflow only ever called
-    // (workflow_call) gets its token from the caller, which can only narrow it.
+    // only matters for jobs that declare none.
     const bare = wf.jobs.filter(j => !j.permissions);
-    const onlyCalled =
-      wf.triggers.length > 0 && wf.triggers.every(t => t === 'workflow_call');
     if (bare.length > 0 && !onlyCalled) {
       const names = bare.map(j => j.id);
       out.push({
@@ -103,6 +104,10 @@ function findingsFor(wf: Workflow): Located[] {
   for (const job of wf.jobs) {
     const p = job.permissions;
     if (!p) continue;
+    if (p.kind === 'read-all') {
+      out.push(readAll(p, `Job ${job.id} grants`, `${job.id}:read-all`));
+      continue;
+    }
     if (p.kind === 'write-all') {
       out.push({
         message: `Job ${job.id} grants permissions: write-all, every scope of the token with write access${riskyNote}`,
@@ -127,7 +132,26 @@ function findingsFor(wf: Workflow): Located[] {
       }
     }
   }
-  return out;
+  if (!onlyCalled) return out;
+  // What a called workflow asks for is what its caller grants at most: worth
+  // seeing, not worth points.
+  return out.map(f => ({
+    ...f,
+    message: `${f.message}; this workflow only runs when called (workflow_call), so its callers' permissions bound it`,
+    severity: 'low',
+    points: 0,
+  }));
+}
+
+/** `permissions: read-all`: every scope readable, packages and security events included. */
+function readAll(p: PermissionsSpec, who: string, key: string): Located {
+  return {
+    message: `${who} permissions: read-all, read access to every scope of the token (packages, security events, deployments, actions…); name the scopes the jobs read, e.g. contents: read`,
+    range: p.range,
+    severity: 'low',
+    points: 0,
+    key,
+  };
 }
 
 function topLevelFindings(top: PermissionsSpec, riskyNote: string): Located[] {
@@ -140,6 +164,11 @@ function topLevelFindings(top: PermissionsSpec, riskyNote: string): Located[] {
         points: 10,
         key: 'top-level:write-all',
       },
+    ];
+  }
+  if (top.kind === 'read-all') {
+    return [
+      readAll(top, 'The top level grants every job', 'top-level:read-all'),
     ];
   }
   if (top.kind !== 'scopes') return [];
