@@ -9,9 +9,9 @@ describe('cache-poisoning', () => {
     expect(summarise(outcome, cachePoisoning)).toMatchInlineSnapshot(`
       {
         "findings": [
-          ".github/workflows/docker.yml:6:15 medium swatinem/rust-cache restores a cache in job "image", which publishes (it runs \`docker push\`); a cache written by another workflow can poison the release",
-          ".github/workflows/release.yml:9:15 medium actions/setup-node with cache: npm restores a cache in job "release", which publishes (workflow runs on pushed tags); a cache written by another workflow can poison the release",
-          ".github/workflows/release.yml:12:15 medium actions/setup-go restores a module cache by default (since v4) in job "release", which publishes (workflow runs on pushed tags); a cache written by another workflow can poison the release",
+          ".github/workflows/docker.yml:6:15 medium swatinem/rust-cache restores the Cargo cache in job "image", which publishes (it runs \`docker push\`); a cache written by another workflow can poison the release",
+          ".github/workflows/release.yml:9:15 medium actions/setup-node with cache: npm restores the package manager cache in job "release", which publishes (workflow runs on pushed tags); a cache written by another workflow can poison the release",
+          ".github/workflows/release.yml:12:15 medium actions/setup-go restores the Go module and build cache by default in job "release", which publishes (workflow runs on pushed tags); a cache written by another workflow can poison the release",
           ".github/workflows/release.yml:13:15 medium actions/cache restores a cache in job "release", which publishes (workflow runs on pushed tags); a cache written by another workflow can poison the release",
         ],
         "score": 0,

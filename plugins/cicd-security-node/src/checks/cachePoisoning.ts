@@ -2,10 +2,10 @@ import {
   getWorkflows,
   Workflow,
   WorkflowJob,
-  WorkflowStep,
 } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 import { at, parseUses } from '../analysis/githubActions';
+import { cacheRestore } from '../analysis/cacheActions';
 
 /** Actions whose steps publish something (packages, images, releases). */
 const PUBLISHING_ACTIONS = new Set([
@@ -27,61 +27,6 @@ function isTrue(v: string | undefined) {
   return v !== undefined && /^true$/i.test(v.trim());
 }
 
-/** How a step restores a cache, or undefined when it does not. */
-function cacheRestore(step: WorkflowStep): string | undefined {
-  const u = step.uses && parseUses(step.uses.value);
-  if (!u) return undefined;
-  const id = u.path ? `${u.repo}/${u.path}` : u.repo;
-  const w = (k: string) => step.with[k]?.value;
-  const major = Number(/^v?(\d+)/.exec(u.ref ?? '')?.[1] ?? NaN);
-  switch (id) {
-    case 'actions/cache':
-    case 'actions/cache/restore':
-      return isTrue(w('lookup-only')) ? undefined : `${id} restores a cache`;
-    case 'actions/setup-node':
-    case 'actions/setup-python':
-    case 'actions/setup-java':
-      return w('cache')
-        ? `${id} with cache: ${w('cache')} restores a cache`
-        : undefined;
-    case 'actions/setup-dotnet':
-      return isTrue(w('cache'))
-        ? `${id} with cache: true restores a cache`
-        : undefined;
-    case 'actions/setup-go':
-      // Caching is on by default since v4.
-      if (w('cache') !== undefined) {
-        return isTrue(w('cache'))
-          ? `${id} with cache: true restores a cache`
-          : undefined;
-      }
-      return Number.isNaN(major) || major >= 4
-        ? `${id} restores a module cache by default (since v4)`
-        : undefined;
-    case 'swatinem/rust-cache':
-      return `${id} restores a cache`;
-    case 'gradle/actions/setup-gradle':
-    case 'gradle/gradle-build-action':
-      return isTrue(w('cache-disabled'))
-        ? undefined
-        : `${id} restores the Gradle cache by default`;
-    case 'astral-sh/setup-uv':
-      return isTrue(w('enable-cache'))
-        ? `${id} with enable-cache: true restores a cache`
-        : undefined;
-    case 'ruby/setup-ruby':
-      return isTrue(w('bundler-cache'))
-        ? `${id} with bundler-cache: true restores a cache`
-        : undefined;
-    case 'docker/build-push-action':
-      return /type=gha/.test(w('cache-from') ?? '')
-        ? `${id} with cache-from: type=gha restores the build cache`
-        : undefined;
-    default:
-      return undefined;
-  }
-}
-
 /** Why a workflow or job publishes, or undefined. */
 function releaseTrigger(wf: Workflow): string | undefined {
   if (wf.triggers.includes('release')) return 'the release trigger';
@@ -91,6 +36,27 @@ function releaseTrigger(wf: Workflow): string | undefined {
   if (push && typeof push === 'object' && push.tags !== undefined)
     return 'pushed tags';
   return undefined;
+}
+
+/**
+ * Reusable workflows of the repository (`uses: ./.github/workflows/x.yml`)
+ * called by a workflow that releases: they run as part of the release.
+ */
+function calledByReleases(workflows: Workflow[]): Map<string, string> {
+  const called = new Map<string, string>();
+  for (const wf of workflows) {
+    if (wf.kind !== 'workflow') continue;
+    const trigger = releaseTrigger(wf);
+    for (const job of wf.jobs) {
+      const uses = job.uses?.value.trim();
+      if (!uses?.startsWith('./')) continue;
+      const why = trigger;
+      if (!why) continue;
+      const path = uses.slice(2).split('@')[0];
+      if (!called.has(path)) called.set(path, `${why}, through ${wf.path}`);
+    }
+  }
+  return called;
 }
 
 function publishes(job: WorkflowJob): string | undefined {
@@ -134,9 +100,11 @@ export const cachePoisoning = createScorecardCheck({
     const findings: CheckFinding[] = [];
     let total = 0;
     const badJobs = new Set<string>();
-    for (const wf of getWorkflows(snapshot)) {
+    const workflows = getWorkflows(snapshot);
+    const called = calledByReleases(workflows);
+    for (const wf of workflows) {
       if (wf.kind !== 'workflow') continue;
-      const trigger = releaseTrigger(wf);
+      const trigger = releaseTrigger(wf) ?? called.get(wf.path);
       for (const job of wf.jobs) {
         const why = trigger ?? publishes(job);
         if (!why) continue;
@@ -144,10 +112,15 @@ export const cachePoisoning = createScorecardCheck({
         for (const step of job.steps) {
           const restore = cacheRestore(step);
           if (!restore || !step.uses) continue;
-          badJobs.add(`${wf.path}#${job.id}`);
+          // A toggle decided at run time is seen at low severity and does
+          // not count the job as restoring.
+          if (!restore.decidedAtRunTime) badJobs.add(`${wf.path}#${job.id}`);
           findings.push({
             ...at(wf, step.uses.range),
-            message: `${restore} in job "${job.id}", which publishes (${
+            ...(restore.decidedAtRunTime ? { severity: 'low' as const } : {}),
+            message: `${restore.description} in job "${
+              job.id
+            }", which publishes (${
               trigger ? `workflow runs on ${trigger}` : `it runs ${why}`
             }); a cache written by another workflow can poison the release`,
             fingerprintKey: `${job.id}[${step.index}]:${step.uses.value}`,
@@ -161,6 +134,14 @@ export const cachePoisoning = createScorecardCheck({
     }
     if (total === 0)
       return outcome.notApplicable('no release or publishing job');
+    if (badJobs.size === 0 && findings.length > 0) {
+      return {
+        status: 'warn',
+        score: 10,
+        findings,
+        reason: 'release jobs restore caches only if a run-time toggle says so',
+      };
+    }
     return outcome.proportional(total, findings, badJobs.size);
   },
 });
