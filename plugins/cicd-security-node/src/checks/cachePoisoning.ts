@@ -1,8 +1,4 @@
-import {
-  getWorkflows,
-  Workflow,
-  WorkflowJob,
-} from '../parsers/githubActions';
+import { getWorkflows, Workflow, WorkflowJob } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 import { at, parseUses } from '../analysis/githubActions';
 import { cacheRestore } from '../analysis/cacheActions';
