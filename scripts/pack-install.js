@@ -11,8 +11,9 @@
  *   - the engine returns every built-in check's guide through readCheckGuide;
  *   - the backend plugin loads and ships its migrations and config schema
  *     (config.d.ts as compiled by the prepack: config.schema.json);
- *   - the frontend plugin's tarball holds its build and points at it (its
- *     React peer dependencies make a real install too heavy for this test).
+ *   - the frontend plugin's tarball holds its build and points at it, and it
+ *     installs next to React 18 and React Router 6 (its peer dependencies,
+ *     as an app provides them) with every import of its build resolvable.
  *
  * Usage: node scripts/pack-install.js [--keep]   (--keep leaves the temporary
  * folder and the packages' dist/ folders in place for inspection)
@@ -236,7 +237,7 @@ async function main() {
       private: true,
     }),
   );
-  await step('npm install the tarballs (frontend plugin: contents only)', () =>
+  await step('npm install the tarballs (backend, engine, common, CLI)', () =>
     run(
       'npm',
       [
@@ -411,6 +412,69 @@ async function main() {
       check(
         stdout.trim() === 'object',
         `the plugin's default export is ${stdout}`,
+      );
+    },
+  );
+
+  await step(
+    'npm install the frontend plugin beside React 18 and React Router 6, as an app does',
+    () =>
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          'react@18',
+          'react-dom@18',
+          'react-router-dom@6',
+          packed[FRONTEND],
+        ],
+        { cwd: app, env },
+      ),
+  );
+
+  await step(
+    'installed frontend plugin: every import of its build resolves',
+    () => {
+      const name = manifest[FRONTEND].name;
+      const dir = path.join(app, 'node_modules', name);
+      const files = [];
+      const walk = d => {
+        for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+          const p = path.join(d, f.name);
+          if (f.isDirectory()) walk(p);
+          else if (/\.m?js$/.test(f.name)) files.push(p);
+        }
+      };
+      walk(path.join(dir, 'dist'));
+      const packages = new Set();
+      for (const f of files) {
+        const text = fs.readFileSync(f, 'utf8');
+        for (const m of text.matchAll(
+          /(?:from|import)\s*['"]([^'".][^'"]*)['"]/g,
+        )) {
+          const parts = m[1].split('/');
+          packages.add(
+            m[1].startsWith('@') ? parts.slice(0, 2).join('/') : parts[0],
+          );
+        }
+      }
+      check(files.length > 0, `${name} has no built files`);
+      const missing = [...packages].filter(p => {
+        try {
+          require.resolve(`${p}/package.json`, { paths: [dir] });
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      check(
+        missing.length === 0,
+        `${name} imports packages that are not installed: ${missing.join(
+          ', ',
+        )}`,
       );
     },
   );
