@@ -6,6 +6,7 @@ import {
   runLanguage,
   findExpressions,
   getWorkflows,
+  isTaintedOutput,
   PRIVILEGED_TRIGGERS,
   triggersIn,
   Workflow,
@@ -29,11 +30,6 @@ import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
 import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
-/** Actions whose outputs carry attacker-controlled text (file or branch names). */
-const TAINTED_OUTPUT_ACTIONS = [
-  /^tj-actions\/changed-files@/i,
-  /^tj-actions\/branch-names@/i,
-];
 /** Default environment variables of the runner that carry attacker-controlled text. */
 const TAINTED_SHELL_VARS = new Set(['GITHUB_HEAD_REF']);
 const MAX_DEPTH = 8;
@@ -204,7 +200,7 @@ class TaintTracker {
     const producer = scope.job.steps.find(s => s.id === id);
     if (!producer) return undefined;
     const uses = producer.uses?.value ?? '';
-    if (TAINTED_OUTPUT_ACTIONS.some(re => re.test(uses))) {
+    if (isTaintedOutput(uses, name)) {
       return { sources: [`${uses.split('@')[0]} output ${name}`], via: [] };
     }
     return this.ofFileWrite(

@@ -55,3 +55,5 @@ export {
   runLanguage,
 } from './codeSinks';
 export type { CodeLanguage, CodeSinkInput } from './codeSinks';
+export { TAINTED_OUTPUT_ACTIONS, isTaintedOutput } from './taintedOutputs';
+export type { TaintedOutputs } from './taintedOutputs';
