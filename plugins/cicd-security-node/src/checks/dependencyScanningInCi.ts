@@ -8,6 +8,7 @@ import {
 } from '../analysis/ciEvidence';
 import { ciFiles, mainCiFile } from '../analysis/ciFiles';
 import { createScorecardCheck, outcome } from './types';
+import { fixForPlatform } from '../analysis/ciPlatforms';
 
 /** Commands and steps that audit the repository's dependencies for known vulnerabilities. */
 export const DEPENDENCY_SCANNERS: LineRule[] = [
@@ -153,11 +154,28 @@ export const dependencyScanningInCi = createScorecardCheck({
         line: file ? 1 : undefined,
         column: file ? 1 : undefined,
         fingerprintKey: 'no-dependency-scanning',
-        suggestedFix: {
-          description:
-            'Add a dependency review workflow as .github/workflows/dependency-review.yml',
-          replacement: DEPENDENCY_REVIEW_WORKFLOW,
-        },
+        suggestedFix: fixForPlatform(snapshot, {
+          'github-actions': {
+            description:
+              'Add a dependency review workflow as .github/workflows/dependency-review.yml',
+            replacement: DEPENDENCY_REVIEW_WORKFLOW,
+          },
+          'gitlab-ci': {
+            description:
+              "Include GitLab's Dependency Scanning template in .gitlab-ci.yml",
+            replacement:
+              'include:\n  - template: Jobs/Dependency-Scanning.gitlab-ci.yml',
+          },
+          jenkins: {
+            description: 'Add an OSV-Scanner stage to the Jenkinsfile',
+            replacement:
+              "stage('Dependencies') {\n  steps {\n    sh 'osv-scanner scan source -r .'\n  }\n}",
+          },
+          neutral: {
+            description:
+              'Run a dependency vulnerability scanner (`osv-scanner scan source -r .`) in the pipeline on every change',
+          },
+        }),
       },
     ]);
   },

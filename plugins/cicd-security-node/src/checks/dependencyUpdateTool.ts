@@ -4,6 +4,7 @@ import { RepoSnapshot } from '../snapshot';
 import { getKeyNode, getNode, parseYaml, seqItems } from '../parsers/yaml';
 import { detectEcosystems, Ecosystem } from '../analysis/ecosystems';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { fixForPlatform } from '../analysis/ciPlatforms';
 
 /** Dependabot ecosystem names that cover one of ours. */
 const DEPENDABOT_ALIASES: Record<string, Ecosystem> = {
@@ -261,13 +262,21 @@ export const dependencyUpdateTool = createScorecardCheck({
             ', ',
           )}. Add .github/dependabot.yml or a Renovate config`,
           fingerprintKey: 'no-update-tool',
-          suggestedFix: {
-            description:
-              'Add a Dependabot configuration covering every ecosystem',
-            replacement: dependabotYaml(
-              list.filter(e => !DEPENDABOT_UNSUPPORTED.has(e)),
-            ),
-          },
+          suggestedFix: fixForPlatform(snapshot, {
+            'github-actions': {
+              description:
+                'Add a Dependabot configuration covering every ecosystem',
+              replacement: dependabotYaml(
+                list.filter(e => !DEPENDABOT_UNSUPPORTED.has(e)),
+              ),
+            },
+            neutral: {
+              description:
+                'Add a Renovate configuration (renovate.json), which works on GitLab, Bitbucket and Azure DevOps as well as GitHub',
+              replacement:
+                '{\n  "$schema": "https://docs.renovatebot.com/renovate-schema.json",\n  "extends": ["config:recommended"]\n}',
+            },
+          }),
         },
       ]);
     }

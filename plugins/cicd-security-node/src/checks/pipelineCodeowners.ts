@@ -2,6 +2,7 @@ import { Minimatch } from 'minimatch';
 import { RepoSnapshot } from '../snapshot';
 import { VENDORED_PATH } from '../analysis/ciFiles';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { fixForPlatform } from '../analysis/ciPlatforms';
 
 /** CODEOWNERS locations; the first one present wins (GitHub's order, then GitLab's `.gitlab/`). */
 export const CODEOWNERS_PATHS = [
@@ -190,11 +191,23 @@ export const pipelineCodeowners = createScorecardCheck({
         {
           message: `No CODEOWNERS file: ${pipeline.length} pipeline file(s) can change without a designated reviewer`,
           fingerprintKey: 'no-codeowners',
-          suggestedFix: {
-            description:
-              'Add .github/CODEOWNERS assigning the pipeline files to a team',
-            replacement: CODEOWNERS_TEMPLATE,
-          },
+          suggestedFix: fixForPlatform(snapshot, {
+            'github-actions': {
+              description:
+                'Add .github/CODEOWNERS assigning the pipeline files to a team',
+              replacement: CODEOWNERS_TEMPLATE,
+            },
+            'gitlab-ci': {
+              description:
+                'Add CODEOWNERS (or .gitlab/CODEOWNERS) assigning the pipeline files to a group, and require Code Owner approval on the protected branch',
+              replacement: CODEOWNERS_TEMPLATE,
+            },
+            neutral: {
+              description:
+                'Add a CODEOWNERS file in the place your SCM reads it (GitHub: .github/CODEOWNERS; GitLab: CODEOWNERS; Bitbucket: CODEOWNERS with the Code Owners app) assigning the pipeline files to a team',
+              replacement: CODEOWNERS_TEMPLATE,
+            },
+          }),
         },
       ]);
     }

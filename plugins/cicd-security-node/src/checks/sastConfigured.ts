@@ -1,6 +1,7 @@
 import { ciFiles, mainCiFile } from '../analysis/ciFiles';
 import { findSast } from '../analysis/sast';
 import { createScorecardCheck, outcome } from './types';
+import { fixForPlatform } from '../analysis/ciPlatforms';
 
 /**
  * Static analysis in the pipeline catches injection, unsafe deserialisation
@@ -44,10 +45,26 @@ export const sastConfigured = createScorecardCheck({
         line: file ? 1 : undefined,
         column: file ? 1 : undefined,
         fingerprintKey: 'no-sast',
-        suggestedFix: {
-          description: 'Add a CodeQL workflow as .github/workflows/codeql.yml',
-          replacement: CODEQL_WORKFLOW,
-        },
+        suggestedFix: fixForPlatform(snapshot, {
+          'github-actions': {
+            description:
+              'Add a CodeQL workflow as .github/workflows/codeql.yml',
+            replacement: CODEQL_WORKFLOW,
+          },
+          'gitlab-ci': {
+            description: "Include GitLab's SAST template in .gitlab-ci.yml",
+            replacement: 'include:\n  - template: Jobs/SAST.gitlab-ci.yml',
+          },
+          jenkins: {
+            description: 'Add a Semgrep stage to the Jenkinsfile',
+            replacement:
+              "stage('SAST') {\n  steps {\n    sh 'semgrep scan --config auto --error'\n  }\n}",
+          },
+          neutral: {
+            description:
+              'Run a static security analyser (Semgrep: `semgrep scan --config auto --error`) in the pipeline on every change',
+          },
+        }),
       },
     ]);
   },

@@ -7,6 +7,7 @@ import {
   LineRule,
 } from '../analysis/ciEvidence';
 import { createScorecardCheck, outcome } from './types';
+import { fixForPlatform } from '../analysis/ciPlatforms';
 
 /** Steps and build-tool plugins that produce a software bill of materials. */
 export const SBOM_RULES: LineRule[] = [
@@ -134,11 +135,17 @@ export const sbomGenerated = createScorecardCheck({
         line: file ? 1 : undefined,
         column: file ? 1 : undefined,
         fingerprintKey: 'no-sbom',
-        suggestedFix: {
-          description:
-            'Generate an SPDX SBOM in the release workflow with anchore/sbom-action',
-          replacement: SBOM_STEP,
-        },
+        suggestedFix: fixForPlatform(snapshot, {
+          'github-actions': {
+            description:
+              'Generate an SPDX SBOM in the release workflow with anchore/sbom-action',
+            replacement: SBOM_STEP,
+          },
+          neutral: {
+            description:
+              'Generate an SBOM when building releases (`syft . -o spdx-json=sbom.spdx.json`) and publish it with the release',
+          },
+        }),
       },
     ]);
   },
