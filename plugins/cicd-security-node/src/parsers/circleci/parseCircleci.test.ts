@@ -83,18 +83,17 @@ describe('parseCircleci', () => {
     ]);
   });
 
-  it('reads environment entries of jobs, executors and docker images', () => {
+  it('reads environment entries of jobs, executors, docker images and run steps', () => {
     expect(
       config!.environment.map(e => [e.name, e.value.value, e.value.range.line]),
     ).toEqual([
       ['NODE_ENV', 'test', 22],
+      ['CI', 'true', 31],
       ['PIP_NO_CACHE', '1', 10],
     ]);
   });
 
-  // Known gap: `environment:` of a `run:` step is not read yet. This test
-  // starts passing (and jest then asks for `.failing` to go) once it is.
-  it.failing('reads the environment of a run step', () => {
+  it('reads the environment of a run step', () => {
     expect(config!.environment.map(e => e.name)).toContain('CI');
   });
 

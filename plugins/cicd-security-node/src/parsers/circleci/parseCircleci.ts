@@ -56,6 +56,14 @@ export function parseCircleci(
       if (key === 'run') {
         const cmd = file.located(isMap(v) ? getNode(v, 'command') : v);
         if (cmd) config.runs.push({ command: cmd, context: ctx });
+        // A run step's own `environment:`.
+        if (isMap(v)) {
+          for (const [name, , val] of mapEntries(getNode(v, 'environment'))) {
+            const loc = file.located(val);
+            if (loc)
+              config.environment.push({ name, value: loc, context: ctx });
+          }
+        }
         continue;
       }
       if (key === 'docker' && isSeq(v)) {
