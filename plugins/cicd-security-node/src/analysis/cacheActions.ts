@@ -1,5 +1,5 @@
 import { templateValues, truthy, WorkflowStep } from '../parsers/githubActions';
-import { parseUses } from './githubActions';
+import { parseUses, withInput } from './githubActions';
 
 /**
  * Actions that restore a cache, with their defaults and the input that
@@ -135,12 +135,7 @@ export function cacheRestore(step: WorkflowStep): CacheRestore | undefined {
   if (!u) return undefined;
   const id = u.path ? `${u.repo}/${u.path.toLowerCase()}` : u.repo;
   const major = Number(/^v?(\d+)/.exec(u.ref ?? '')?.[1] ?? NaN);
-  const input = (name: string) => {
-    const key = Object.keys(step.with).find(
-      k => k.toLowerCase() === name.toLowerCase(),
-    );
-    return key === undefined ? undefined : step.with[key].value;
-  };
+  const input = (name: string) => withInput(step, name)?.value.value;
   if (id === 'docker/build-push-action') {
     const from = input('cache-from') ?? '';
     return /type=gha/.test(from)
@@ -183,12 +178,12 @@ export function cacheRestore(step: WorkflowStep): CacheRestore | undefined {
   const anyOn = v.values.some(on);
   if (!anyOn && !v.unknown) return undefined;
   const shown = raw.trim();
+  const always = !v.unknown && v.values.every(on);
   return {
-    description:
-      anyOn && v.values.every(on) && !v.unknown
-        ? `${id} with ${name}: ${shown} restores ${entry.what}`
-        : `${id} restores ${entry.what} when ${name}: ${shown} says so, which is decided at run time`,
-    decidedAtRunTime: !(anyOn && v.values.every(on) && !v.unknown),
+    description: always
+      ? `${id} with ${name}: ${shown} restores ${entry.what}`
+      : `${id} restores ${entry.what} when ${name}: ${shown} says so, which is decided at run time`,
+    decidedAtRunTime: !always,
   };
 }
 

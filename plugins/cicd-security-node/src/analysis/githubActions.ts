@@ -3,6 +3,7 @@ import {
   findExpressions,
   Workflow,
   WorkflowJob,
+  WorkflowStep,
 } from '../parsers/githubActions';
 import { LocatedString, SourceRange } from '../parsers/yaml';
 import { CheckFinding } from '../checks/types';
@@ -252,4 +253,52 @@ export function stripStrings(expression: string, keep?: RegExp): string {
     if (keep && keep.test(expression.slice(0, offset))) return lit;
     return `'${' '.repeat(Math.max(0, lit.length - 2))}'`;
   });
+}
+
+/**
+ * A `with:` input of a step, by name, with its key as written: GitHub reads
+ * input names without regard to case (`inlineScript`, `inlinescript`).
+ */
+export function withInput(
+  step: WorkflowStep,
+  name: string,
+): { key: string; value: LocatedString } | undefined {
+  const wanted = name.toLowerCase();
+  const key = Object.keys(step.with).find(k => k.toLowerCase() === wanted);
+  return key === undefined ? undefined : { key, value: step.with[key] };
+}
+
+/** A call of a local action or reusable workflow (`uses: ./…`). */
+export interface LocalCall {
+  caller: Workflow;
+  /** The called path, without `./`, a trailing `/` or a ref. */
+  target: string;
+  /** `step` for an action, `job` for a reusable workflow. */
+  via: 'step' | 'job';
+}
+
+/** Every local action and reusable workflow that the repository's workflows call. */
+export function localCalls(workflows: readonly Workflow[]): LocalCall[] {
+  const calls: LocalCall[] = [];
+  const add = (
+    caller: Workflow,
+    uses: string | undefined,
+    via: LocalCall['via'],
+  ) => {
+    const v = uses?.trim();
+    if (!v?.startsWith('./')) return;
+    calls.push({
+      caller,
+      target: v.slice(2).split('@')[0].replace(/\/+$/, ''),
+      via,
+    });
+  };
+  for (const wf of workflows) {
+    if (wf.kind !== 'workflow') continue;
+    for (const job of wf.jobs) {
+      add(wf, job.uses?.value, 'job');
+      for (const step of job.steps) add(wf, step.uses?.value, 'step');
+    }
+  }
+  return calls;
 }

@@ -1,6 +1,6 @@
 import { getWorkflows, Workflow, WorkflowJob } from '../parsers/githubActions';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, parseUses } from '../analysis/githubActions';
+import { at, localCalls, parseUses } from '../analysis/githubActions';
 import { cacheRestore } from '../analysis/cacheActions';
 
 /** Actions whose steps publish something (packages, images, releases). */
@@ -40,16 +40,10 @@ function releaseTrigger(wf: Workflow): string | undefined {
  */
 function calledByReleases(workflows: Workflow[]): Map<string, string> {
   const called = new Map<string, string>();
-  for (const wf of workflows) {
-    if (wf.kind !== 'workflow') continue;
-    const trigger = releaseTrigger(wf);
-    for (const job of wf.jobs) {
-      const uses = job.uses?.value.trim();
-      if (!uses?.startsWith('./')) continue;
-      const why = trigger;
-      if (!why) continue;
-      const path = uses.slice(2).split('@')[0];
-      if (!called.has(path)) called.set(path, `${why}, through ${wf.path}`);
+  for (const { caller, target, via } of localCalls(workflows)) {
+    const trigger = via === 'job' ? releaseTrigger(caller) : undefined;
+    if (trigger && !called.has(target)) {
+      called.set(target, `${trigger}, through ${caller.path}`);
     }
   }
   return called;

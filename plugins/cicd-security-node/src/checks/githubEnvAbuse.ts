@@ -1,7 +1,7 @@
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { LocatedString } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at } from '../analysis/githubActions';
+import { at, localCalls } from '../analysis/githubActions';
 
 /** Triggers whose runs hold a privileged token while someone else's data is in play. */
 const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];
@@ -21,20 +21,13 @@ const WRITE_HINT_RE =
  */
 function dangerousCallers(workflows: Workflow[]): Map<string, Set<string>> {
   const callers = new Map<string, Set<string>>();
-  for (const wf of workflows) {
-    if (wf.kind !== 'workflow') continue;
-    const dangerous = wf.triggers.filter(t => DANGEROUS_TRIGGERS.includes(t));
-    if (!dangerous.length) continue;
-    for (const job of wf.jobs) {
-      for (const step of job.steps) {
-        const uses = step.uses?.value.trim();
-        if (!uses?.startsWith('./')) continue;
-        const dir = uses.slice(2).replace(/\/+$/, '');
-        const set = callers.get(dir) ?? new Set<string>();
-        dangerous.forEach(t => set.add(t));
-        callers.set(dir, set);
-      }
+  for (const { caller, target, via } of localCalls(workflows)) {
+    if (via !== 'step') continue;
+    const set = callers.get(target) ?? new Set<string>();
+    for (const t of caller.triggers) {
+      if (DANGEROUS_TRIGGERS.includes(t)) set.add(t);
     }
+    if (set.size) callers.set(target, set);
   }
   return callers;
 }

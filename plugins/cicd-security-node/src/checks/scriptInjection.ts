@@ -29,6 +29,7 @@ import {
 import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
 import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
+import { withInput } from '../analysis/githubActions';
 
 /** Default environment variables of the runner that carry attacker-controlled text. */
 const TAINTED_SHELL_VARS = new Set(['GITHUB_HEAD_REF']);
@@ -373,12 +374,11 @@ function sinks(job: WorkflowJob, step: WorkflowStep): Sink[] {
   const uses = step.uses?.value;
   if (uses) {
     for (const sink of codeSinkInputs(uses)) {
-      const key = Object.keys(step.with).find(
-        k => k.toLowerCase() === sink.input,
-      );
-      if (!key) continue;
+      const found = withInput(step, sink.input);
+      if (!found) continue;
+      const { key, value } = found;
       out.push({
-        value: step.with[key],
+        value,
         where:
           sink.action === 'actions/github-script'
             ? 'an actions/github-script script'
