@@ -122,6 +122,28 @@ describe('suppressions written for other scanners', () => {
   });
 });
 
+describe('a hostile .poutine.yml', () => {
+  it('drops an entry whose paths are past the glob bounds instead of letting it cover every file', async () => {
+    const result = await runScan(
+      new InMemorySnapshot({
+        '.github/workflows/triage.yml': WORKFLOW.replace(/ # zizmor.*$/gm, ''),
+        '.poutine.yml': `skip:\n  - rule: injection\n    path: ['${'*'.repeat(
+          300,
+        )}']\n`,
+      }),
+      registry,
+      { now },
+    );
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: '.poutine.yml', line: 2 }),
+    ]);
+    const injection = result.checks.find(
+      c => c.checkId === 'script-injection',
+    )!;
+    expect(injection.findings.every(f => !f.suppressed)).toBe(true);
+  });
+});
+
 describe('the documentation of peer suppressions', () => {
   const doc = path.resolve(__dirname, '../../../../docs/PEER-SUPPRESSIONS.md');
   it('lists every mapping of the data', () => {

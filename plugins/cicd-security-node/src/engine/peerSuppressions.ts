@@ -2,7 +2,7 @@ import { Finding, Severity } from '@cicd-security/plugin-cicd-security-common';
 import { getWorkflows } from '../parsers/githubActions';
 import { addProblems, parseYaml, toJS } from '../parsers/yaml';
 import { RepoSnapshot } from '../snapshot';
-import { globMatcher } from './repoConfig';
+import { globMatcher, MAX_GLOB_CHARS, MAX_GLOB_LENGTH } from './repoConfig';
 
 /**
  * Suppressions written for other scanners, honoured so that teams that
@@ -80,6 +80,8 @@ export interface PoutineSkip {
   job?: string[];
   level?: string[];
   line: number;
+  /** `path` compiled once: an exact path or a glob each. */
+  pathMatchers?: Array<(path: string) => boolean>;
 }
 
 /** At most this many skip entries are read (the file is the repository's). */
@@ -104,6 +106,8 @@ export function readPoutineSkips(snapshot: RepoSnapshot): {
     (root.get('skip', true) as { items?: Array<{ range?: number[] }> })
       ?.items ?? [];
   const skips: PoutineSkip[] = [];
+  // Globs cost time to compile: bounded as in .cicd-security.yaml.
+  let globChars = 0;
   js.skip.slice(0, MAX_SKIPS).forEach((entry: unknown, i: number) => {
     const range = nodes[i]?.range;
     const line = range ? yaml.pos(range[0]).line : 1;
@@ -124,6 +128,27 @@ export function readPoutineSkips(snapshot: RepoSnapshot): {
     // package; without that detail here, such an entry suppresses nothing.
     if (e.purl !== undefined || e.osv_id !== undefined) return;
     if (!skip.rule && !skip.path && !skip.job) return;
+    if (skip.path) {
+      globChars += skip.path.reduce((n, g) => n + g.length, 0);
+      if (
+        globChars > MAX_GLOB_CHARS ||
+        skip.path.some(g => g.length > MAX_GLOB_LENGTH)
+      ) {
+        // Without its paths the entry would cover every file: it is dropped.
+        snapshot.problems.push({
+          file,
+          line,
+          column: 1,
+          kind: 'parse-error',
+          message: `skip entry's paths are longer than ${MAX_GLOB_LENGTH} characters each or ${MAX_GLOB_CHARS} in all; it is not used`,
+        });
+        return;
+      }
+      skip.pathMatchers = skip.path.map(glob => {
+        const matches = globMatcher(glob);
+        return (path: string) => path === glob || matches(path);
+      });
+    }
     skips.push(skip);
   });
   return { file, skips };
@@ -157,10 +182,9 @@ export function poutineSkipFor(
     // A skip with neither a known rule nor a path would switch off every
     // check: only rule-scoped entries apply to all files.
     if (!skip.rule && !skip.path) return false;
-    if (skip.path) {
-      if (!finding.file) return false;
+    if (skip.pathMatchers) {
       const file = finding.file;
-      if (!skip.path.some(p => p === file || matcher(p)(file))) return false;
+      if (!file || !skip.pathMatchers.some(m => m(file))) return false;
     }
     if (skip.level && !skip.level.includes(LEVEL_OF[finding.severity])) {
       return false;
@@ -171,17 +195,6 @@ export function poutineSkipFor(
     }
     return true;
   });
-}
-
-const matchers = new Map<string, (path: string) => boolean>();
-function matcher(glob: string): (path: string) => boolean {
-  let m = matchers.get(glob);
-  if (!m) {
-    m = globMatcher(glob);
-    if (matchers.size > 1000) matchers.clear();
-    matchers.set(glob, m);
-  }
-  return m;
 }
 
 /** The id of the workflow job whose definition holds the line. */
