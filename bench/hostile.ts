@@ -8,7 +8,10 @@
  * bounded output, no check in error); speed is measured here, where a loaded
  * machine cannot fail a build.
  *
- *   node bench/run.js hostile [--only text,engine,long-runs] [--chars 30000]
+ *   node --expose-gc bench/run.js hostile [--only text,secret-rules,engine,long-runs] [--chars 30000]
+ *
+ * With --expose-gc each measurement starts after a full collection, so that
+ * garbage left by the previous input is not billed to the next.
  */
 import {
   builtinChecks,
@@ -25,6 +28,12 @@ import {
   LONG_RUN_CHARS,
   LONG_RUN_KINDS,
 } from '../plugins/cicd-security-node/src/testing/longRuns';
+import {
+  adversarialSeeds,
+  fill,
+  otherKeywordSeeds,
+  scanWithEveryRule,
+} from '../plugins/cicd-security-node/src/testing/hostileSecretSeeds';
 
 const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +47,10 @@ const MAX_RATIO = 10;
 const registry = new CheckRegistry(builtinChecks);
 const flagged: string[] = [];
 
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
 async function cpuMs(run: () => unknown): Promise<number> {
+  collect();
   const start = process.cpuUsage();
   await run();
   const used = process.cpuUsage(start);
@@ -151,6 +163,25 @@ async function text() {
 const OK_WORKFLOW =
   'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: some/action@v1\n';
 
+/** Every secret rule on long runs of its keywords and of the characters the expressions key on. */
+async function secretRules() {
+  if (!section('secret-rules')) return;
+  const MiB = 1 << 20;
+  for (const [name, seed] of adversarialSeeds()) {
+    await scaling(`secret rules: one line of ${name}`, MiB, n =>
+      scanWithEveryRule(fill(seed, n)),
+    );
+    await scaling(`secret rules: lines of ${name}`, MiB / 4, n =>
+      scanWithEveryRule(fill(`${seed}\n`, n), true),
+    );
+  }
+  for (const [name, seed] of otherKeywordSeeds()) {
+    await scaling(`secret rules: one line of ${name}`, MiB / 4, n =>
+      scanWithEveryRule(fill(seed, n)),
+    );
+  }
+}
+
 async function engine() {
   if (!section('engine')) return;
   await scaling('scan: workflow of n junk lines', 200_000, n =>
@@ -256,6 +287,7 @@ async function longRuns() {
 
 async function main() {
   await text();
+  await secretRules();
   await engine();
   await longRuns();
   // eslint-disable-next-line no-console

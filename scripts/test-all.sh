@@ -2,7 +2,7 @@
 # Installs everything the tests need and runs them all:
 #   system packages (Debian: chromium for the browser test, postgresql for the store tests),
 #   npm dependencies, type check, unit/integration tests on SQLite and PostgreSQL,
-#   the browser test against the running demo portal, the project's scan of
+#   the secret rules' linear-time benchmark, the browser test against the running demo portal, the project's scan of
 #   itself with its own CLI and the npm audit gate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +38,9 @@ npx tsc --noEmit
 
 step "unit and integration tests"
 CI=true npx backstage-cli repo test --watchAll=false
+
+step "hostile input, linear time: every secret rule at a quarter and the whole of a megabyte (exits 1 above 10x)"
+node --expose-gc bench/run.js hostile --only secret-rules | tail -n 3
 
 step "browser test"
 if [ -x /usr/bin/chromium ]; then

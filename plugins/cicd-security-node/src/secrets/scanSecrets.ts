@@ -215,10 +215,6 @@ function genericMatches(text: string, quotedOnly: boolean): RawMatch[] {
   // Hits come in order: the end of the current line is found once per line,
   // not once per hit (a long line full of `token` was quadratic).
   let lineEnd = -1;
-  const endOfLine = (from: number) => {
-    if (from > lineEnd) lineEnd = nextLineEnd(text, from);
-    return lineEnd;
-  };
   for (let m = re.exec(text); m; m = re.exec(text)) {
     let nameStart = m.index;
     while (
@@ -238,14 +234,9 @@ function genericMatches(text: string, quotedOnly: boolean): RawMatch[] {
     }
     re.lastIndex = nameEnd;
     const name = text.slice(nameStart, nameEnd);
-    if (endOfLine(nameEnd) - nameStart > MAX_LINE) continue;
-    const value = assignedValue(
-      text,
-      nameStart,
-      nameEnd,
-      endOfLine(nameEnd),
-      quotedOnly,
-    );
+    if (nameEnd > lineEnd) lineEnd = nextLineEnd(text, nameEnd);
+    if (lineEnd - nameStart > MAX_LINE) continue;
+    const value = assignedValue(text, nameStart, nameEnd, lineEnd, quotedOnly);
     if (!value) continue;
     if (!isSecretLikeValue(name, value.value)) continue;
     out.push({
