@@ -22,13 +22,14 @@ describe('untrusted-checkout', () => {
     expect(summarise(outcome, untrustedCheckout)).toMatchInlineSnapshot(`
       {
         "findings": [
-          ".github/workflows/commands.yml:14:14 critical gh pr checkout checks out the pull request, code from the pull request, in a workflow triggered by issue_comment; later steps run \`make\`, which execute that code with the workflow's token and secrets",
-          ".github/workflows/coverage.yml:14:16 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.workflow_run.head_sha, code from the pull request, in a workflow triggered by workflow_run; later steps run \`./scripts/coverage.sh\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/commands.yml:14:42 critical \`make\` runs code from the pull request, checked out by gh pr checkout of the pull request (line 14), with the token and secrets of a workflow triggered by issue_comment",
+          ".github/workflows/coverage.yml:15:14 critical \`./scripts/coverage.sh\` runs code from the pull request, checked out by actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 of github.event.workflow_run.head_sha (line 14), with the token and secrets of a workflow triggered by workflow_run",
           ".github/workflows/coverage.yml:19:12 high The reusable workflow example-org/shared/.github/workflows/build.yml@8f4b7f84864484a7bf31766abe9204da3cbe65b3 is given github.event.workflow_run.head_branch as input ref in a workflow triggered by workflow_run; if it checks that ref out, the pull request's code runs with this workflow's token and secrets",
-          ".github/workflows/preview.yml:14:16 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.sha, code from the pull request, in a workflow triggered by pull_request_target; later steps run \`npm ci\`, \`npm run\`, the local action \`./.github/actions/deploy-preview\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/preview.yml:16:14 critical \`npm ci\` runs code from the pull request, checked out by actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 of github.event.pull_request.head.sha (line 14), with the token and secrets of a workflow triggered by pull_request_target",
+          ".github/workflows/preview.yml:17:14 critical \`npm run\` runs code from the pull request, checked out by actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 of github.event.pull_request.head.sha (line 14), with the token and secrets of a workflow triggered by pull_request_target",
+          ".github/workflows/preview.yml:18:15 critical the local action \`./.github/actions/deploy-preview\` runs code from the pull request, checked out by actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 of github.event.pull_request.head.sha (line 14), with the token and secrets of a workflow triggered by pull_request_target",
           ".github/workflows/preview.yml:34:23 critical actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.repo.full_name, code from the pull request, in a workflow triggered by pull_request_target; any later step that reads or runs these files (build scripts, configuration, local actions) runs them with the workflow's token and secrets",
-          ".github/workflows/preview.yml:44:11 critical git fetch checks out refs/pull/, code from the pull request, in a workflow triggered by pull_request_target; later steps run \`make\`, which execute that code with the workflow's token and secrets",
-          ".github/workflows/preview.yml:45:11 critical git checkout checks out $HEAD (github.event.pull_request.head.ref), code from the pull request, in a workflow triggered by pull_request_target; later steps run \`make\`, which execute that code with the workflow's token and secrets",
+          ".github/workflows/preview.yml:47:11 critical \`make\` runs code from the pull request, checked out by git fetch of refs/pull/ (line 44), git checkout of $HEAD (github.event.pull_request.head.ref) (line 45), with the token and secrets of a workflow triggered by pull_request_target",
         ],
         "score": 0,
         "status": "fail",
@@ -43,15 +44,15 @@ describe('untrusted-checkout', () => {
     return outcome.findings;
   }
 
-  it('points at the ref: value and names the build tools that run the code', async () => {
+  it('points at each step that runs the checked-out code and names the checkout', async () => {
     const findings = await failFindings();
     const f = findings.find(x => x.file === '.github/workflows/preview.yml')!;
     const { message, line, column } = f;
     expect({ message, line, column }).toEqual({
       message:
-        "actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 checks out github.event.pull_request.head.sha, code from the pull request, in a workflow triggered by pull_request_target; later steps run `npm ci`, `npm run`, the local action `./.github/actions/deploy-preview`, which execute that code with the workflow's token and secrets",
-      line: 14,
-      column: 16,
+        '`npm ci` runs code from the pull request, checked out by actions/checkout@b4ffde65f46336ab88eb53be808477a3936bae11 of github.event.pull_request.head.sha (line 14), with the token and secrets of a workflow triggered by pull_request_target',
+      line: 16,
+      column: 14,
     });
     expect(f.severity).toBeUndefined(); // the check's own: critical
   });
@@ -62,17 +63,48 @@ describe('untrusted-checkout', () => {
       findings.find(
         x => x.file === `.github/workflows/${file}` && x.line === line,
       )!;
-    expect(at('preview.yml', 44)).toMatchObject({ column: 11 });
-    expect(at('preview.yml', 44).message).toContain('refs/pull/');
-    expect(at('preview.yml', 45).message).toContain(
-      '$HEAD (github.event.pull_request.head.ref)',
+    // Two checkouts in one script, then `make test`: one finding, both named.
+    expect(at('preview.yml', 47)).toMatchObject({ column: 11 });
+    expect(at('preview.yml', 47).message).toContain('refs/pull/ (line 44)');
+    expect(at('preview.yml', 47).message).toContain(
+      '$HEAD (github.event.pull_request.head.ref) (line 45)',
     );
-    expect(at('preview.yml', 45).message).toContain('`make`');
-    expect(at('commands.yml', 14)).toMatchObject({ column: 14 });
+    // A checkout and the build on one line: the build's column.
+    expect(at('commands.yml', 14)).toMatchObject({ column: 42 });
     expect(at('commands.yml', 14).message).toMatch(
-      /^gh pr checkout checks out the pull request/,
+      /^`make` runs code from the pull request, checked out by gh pr checkout/,
+    );
+    // Without a step that runs it, the checkout itself is the finding.
+    expect(at('preview.yml', 34).message).toMatch(
+      /^actions\/checkout@\S+ checks out github.event.pull_request.head.repo.full_name/,
     );
     expect(at('coverage.yml', 19)).toMatchObject({ severity: 'high' });
+  });
+
+  it('counts actions that run the checked-out configuration, and only what follows a checkout in a script', async () => {
+    const { outcome } = await runOnFixture(untrustedCheckout, 'fail-actions');
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.findings.map(f => [f.line, f.message.split(' runs ')[0]]))
+      .toMatchInlineSnapshot(`
+      [
+        [
+          13,
+          "\`pre-commit/action@2c7b3805fd2a0fd8c1884dcaebf91fc102a13ecd\`",
+        ],
+        [
+          14,
+          "\`bridgecrewio/checkov-action@v12\`",
+        ],
+        [
+          15,
+          "\`ruby/setup-ruby@v1\`",
+        ],
+        [
+          26,
+          "\`npm test\`",
+        ],
+      ]
+    `);
   });
 });
 
@@ -119,18 +151,20 @@ const POUTINE = corpusDir('poutine') ?? 'the poutine corpus';
 const withCorpus = corpusDescribe(POUTINE);
 
 withCorpus('untrusted-checkout on the poutine corpus', () => {
-  it('flags the checkout of every workflow poutine flags, at the ref: value', async () => {
+  it('flags the steps that run the checked-out code, as poutine does', async () => {
     const out = await untrustedCheckout.run(
       LocalDirectorySnapshot.create(path.join(POUTINE, 'repo')),
     );
     if (out.status !== 'fail') throw new Error(out.status);
-    // poutine points at the step that runs the build tool; we point at the
-    // checkout's ref: and name the tools in the message.
+    // poutine points at the step's run: key, we at the command inside it
+    // (test_new_fields.yml:32 for poutine's :29, after a comment and a curl).
     expect(out.findings.map(f => `${f.file}:${f.line}`).sort()).toEqual([
-      '.github/workflows/test_new_fields.yml:25',
-      '.github/workflows/valid.yml:15',
-      '.github/workflows/workflow_run_reusable.yml:12',
-      '.github/workflows/workflow_run_valid.yml:12',
+      '.github/workflows/test_new_fields.yml:32',
+      '.github/workflows/test_new_fields.yml:40',
+      '.github/workflows/valid.yml:31',
+      '.github/workflows/valid.yml:56',
+      '.github/workflows/workflow_run_reusable.yml:13',
+      '.github/workflows/workflow_run_valid.yml:13',
     ]);
   });
 

@@ -34,7 +34,8 @@ const UNTRUSTED_REF_RE = new RegExp(
 /** On `issue_comment`, the PR head usually arrives through a lookup step's output. */
 const LOOKED_UP_HEAD_RE =
   /^(?:steps|needs)\.[^.]+\.outputs\.[^.]*(?:head|sha|ref|branch|pr|pull)[^.]*$/i;
-const PULL_REF_RE = /\brefs\/pull\/|(?:^|[\s:])pull\/[^\s/]+\/(?:head|merge)\b/;
+const PULL_REF_RE =
+  /\brefs\/pull\/|(?:^|[\s:"'])pull\/(?:\$\{\{[^}]*\}\}|[^\s/]+)\/(?:head|merge)\b/;
 
 /** Start of a shell command: line start, after `;`, `&&`, `|`, `(` or `then`/`do`/`sudo`. */
 const CMD = String.raw`(?:^|[;&|(]|\b(?:then|do|sudo|time|exec|env)\s)\s*`;
@@ -69,15 +70,51 @@ const BUILD_TOOLS: Array<[RegExp, string]> = [
   [cmd(String.raw`(\.\/[\w./-]+)`), '$1'],
 ];
 
-function buildToolIn(run: string): string | undefined {
+/** The first build tool a script runs, and where (offset and length in the script). */
+function buildToolAt(
+  run: string,
+): { label: string; index: number; length: number } | undefined {
+  let offset = 0;
   for (const line of run.split('\n')) {
     const code = line.replace(/(^|\s)#.*$/, '');
     for (const [re, label] of BUILD_TOOLS) {
       const m = re.exec(code);
-      if (m) return label.replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? '');
+      if (m) {
+        const lead = m[0].length - m[0].trimStart().length;
+        const start = m.index + lead;
+        const end = start + m[0].trim().length;
+        // Point at the command, not at the separator before it.
+        const sep = /^[;&|(]\s*/.exec(code.slice(start, end));
+        const from = start + (sep ? sep[0].length : 0);
+        return {
+          label: label.replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? ''),
+          index: offset + from,
+          length: end - from,
+        };
+      }
     }
+    offset += line.length + 1;
   }
   return undefined;
+}
+
+function buildToolIn(run: string): string | undefined {
+  return buildToolAt(run)?.label;
+}
+
+/**
+ * Actions that run code or configuration from the checked-out tree: hooks of
+ * .pre-commit-config.yaml, checkov's external checks from .checkov.yaml, the
+ * Gemfile that `bundle install` evaluates.
+ */
+function actionRunsCheckedOutCode(step: WorkflowStep): boolean {
+  const uses = step.uses?.value.toLowerCase() ?? '';
+  if (/^(?:pre-commit\/action|bridgecrewio\/checkov-action)@/.test(uses))
+    return true;
+  return (
+    uses.startsWith('ruby/setup-ruby@') &&
+    String(step.with['bundler-cache']?.value).toLowerCase() === 'true'
+  );
 }
 
 function untrustedRefs(value: string, lookups: boolean): string[] {
@@ -91,7 +128,13 @@ function untrustedRefs(value: string, lookups: boolean): string[] {
         out.push(ref);
     }
   }
-  if (PULL_REF_RE.test(value)) out.push(value.match(PULL_REF_RE)![0].trim());
+  if (PULL_REF_RE.test(value))
+    out.push(
+      value
+        .match(PULL_REF_RE)![0]
+        .trim()
+        .replace(/^["':]/, ''),
+    );
   return out;
 }
 
@@ -100,6 +143,8 @@ interface Checkout {
   what: string;
   how: string;
   range: SourceRange;
+  /** For a checkout in a script: where the rest of the script starts. */
+  after?: number;
 }
 
 /** Checkouts of untrusted code in one job. */
@@ -152,6 +197,7 @@ function checkoutsIn(
           what: gh ? 'the pull request' : refs.join(', '),
           how: hit[0].replace(/\s+/g, ' '),
           range: wf.file.locateIn(run, offset + hit.index, hit[0].length),
+          after: offset + hit.index + hit[0].length,
         });
       }
       offset += line.length + 1;
@@ -343,25 +389,70 @@ export const untrustedCheckout = createScorecardCheck({
       const triggers = triggersIn(wf, UNTRUSTED_CHECKOUT_TRIGGERS).join(', ');
       const lookups = wf.triggers.includes('issue_comment');
       for (const job of wf.jobs) {
-        for (const c of checkoutsIn(wf, job, lookups)) {
-          // A checkout in a script counts the rest of that script too.
-          const later = job.steps.filter(
-            s => s.index > c.step.index || (s === c.step && !s.uses),
-          );
-          const tools = new Set<string>();
-          for (const s of later) {
-            const tool = s.run ? buildToolIn(s.run.value) : undefined;
-            if (tool) tools.add(`\`${tool}\``);
-            if (s.uses?.value.startsWith('./'))
-              tools.add(`the local action \`${s.uses.value}\``);
+        const checkouts = checkoutsIn(wf, job, lookups);
+        // The steps that run the checked-out code: one finding each, where
+        // the code runs, naming the checkouts before it.
+        const execs = new Map<
+          string,
+          {
+            step: WorkflowStep;
+            tool: string;
+            range: SourceRange;
+            from: Checkout[];
           }
-          const runs = tools.size
-            ? `; later steps run ${[...tools].join(
-                ', ',
-              )}, which execute that code with the workflow's token and secrets`
-            : "; any later step that reads or runs these files (build scripts, configuration, local actions) runs them with the workflow's token and secrets";
+        >();
+        for (const c of checkouts) {
+          for (const s of job.steps) {
+            if (s.index < c.step.index || (s === c.step && s.uses)) continue;
+            let tool: string | undefined;
+            let range: SourceRange | undefined;
+            if (s.run) {
+              // A checkout in a script counts the rest of that script.
+              const base = s === c.step ? c.after ?? 0 : 0;
+              const t = buildToolAt(s.run.value.slice(base));
+              if (t) {
+                tool = `\`${t.label}\``;
+                range = wf.file.locateIn(s.run, base + t.index, t.length);
+              }
+            } else if (s.uses?.value.startsWith('./')) {
+              tool = `the local action \`${s.uses.value}\``;
+              range = s.uses.range;
+            } else if (s.uses && actionRunsCheckedOutCode(s)) {
+              tool = `\`${s.uses.value}\``;
+              range = s.uses.range;
+            }
+            if (!tool || !range) continue;
+            const key = `${range.line}:${range.column}`;
+            const e = execs.get(key) ?? { step: s, tool, range, from: [] };
+            if (!e.from.includes(c)) e.from.push(c);
+            execs.set(key, e);
+          }
+        }
+        for (const e of execs.values()) {
+          const from = e.from
+            .map(c => `${c.how} of ${c.what} (line ${c.range.line})`)
+            .join(', ');
           findings.push({
-            message: `${c.how} checks out ${c.what}, code from the pull request, in a workflow triggered by ${triggers}${runs}`,
+            message: `${e.tool} runs code from the pull request, checked out by ${from}, with the token and secrets of a workflow triggered by ${triggers}`,
+            file: wf.path,
+            line: e.range.line,
+            column: e.range.column,
+            endLine: e.range.endLine,
+            endColumn: e.range.endColumn,
+            snippet: wf.file.lineText(e.range.line).trim(),
+            fingerprintKey: `${job.id}:${e.step.id ?? e.step.index}:runs:${
+              e.tool
+            }`,
+            suggestedFix: {
+              description:
+                'Build untrusted code in a pull_request workflow with a read-only token, and hand results to the privileged workflow as an artifact that is treated as data',
+            },
+          });
+        }
+        for (const c of checkouts) {
+          if ([...execs.values()].some(e => e.from.includes(c))) continue;
+          findings.push({
+            message: `${c.how} checks out ${c.what}, code from the pull request, in a workflow triggered by ${triggers}; any later step that reads or runs these files (build scripts, configuration, local actions) runs them with the workflow's token and secrets`,
             file: wf.path,
             line: c.range.line,
             column: c.range.column,
