@@ -113,10 +113,8 @@ export const unsoundPipelineConditions = createScorecardCheck({
   remediationUrl:
     'https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/using-conditions-to-control-job-execution',
   run(snapshot) {
-    const paths = new Set([
-      ...workflowPaths(snapshot),
-      ...actionPaths(snapshot),
-    ]);
+    const workflowFiles = new Set(workflowPaths(snapshot));
+    const paths = new Set([...workflowFiles, ...actionPaths(snapshot)]);
     if (paths.size === 0)
       return outcome.notApplicable('no GitHub Actions workflow or action');
     const workflows = getWorkflows(snapshot);
@@ -128,6 +126,11 @@ export const unsoundPipelineConditions = createScorecardCheck({
       if (seen.has(key)) continue;
       seen.add(key);
       // An action.yml that is not a mapping is someone else's file format.
+      if (
+        !workflowFiles.has(p.file) &&
+        /^expected a mapping at the top level/.test(p.message)
+      )
+        continue;
       findings.push({
         file: p.file,
         line: p.line ?? 1,
