@@ -1,6 +1,9 @@
 /*
- * Agreement with a peer scanner on its own fixture corpus (poutine):
- * recall and precision per check at file level, and line-level matches.
+ * Agreement with a peer scanner on its own fixture corpus (poutine), per
+ * finding: an expected entry matches one of our findings of the mapped check
+ * in the same file within one line of it (entries without a line match at
+ * file level, once); our findings count once per distinct file:line. The
+ * file-level view is the secondary column.
  *
  *   node bench/run.js calibration
  */
@@ -11,6 +14,7 @@ import {
 import {
   compareWithPeer,
   corpusDir,
+  overallAgreement,
 } from '../plugins/cicd-security-node/src/testing/calibration';
 
 async function main() {
@@ -24,27 +28,33 @@ async function main() {
   const rows = await compareWithPeer(dir, new CheckRegistry(builtinChecks));
   const pct = (x: number | null) =>
     x === null ? '  n/a' : `${(x * 100).toFixed(0).padStart(4)}%`;
+  const n = (x: number, w: number) => String(x).padStart(w);
   console.log(
-    `${'check'.padEnd(32)} exp  rep  match  recall  precision  lines`,
+    `${'check'.padEnd(
+      30,
+    )} exp  rep  match  recall  precision   files (match/exp, rep)`,
   );
-  let e = 0;
-  let m = 0;
   for (const r of rows) {
-    e += r.expected;
-    m += r.matched;
+    const f = r.findings;
     console.log(
-      `${r.checkId.padEnd(32)} ${String(r.expected).padStart(3)}  ${String(
-        r.reported,
-      ).padStart(3)}  ${String(r.matched).padStart(5)}  ${pct(
-        r.recall,
-      )}    ${pct(r.precision)}    ${r.lineMatched}/${r.linesExpected}`,
+      `${r.checkId.padEnd(30)} ${n(f.expected, 3)}  ${n(f.reported, 3)}  ${n(
+        f.matched,
+        5,
+      )}   ${pct(f.recall)}     ${pct(f.precision)}    ${r.matched}/${
+        r.expected
+      }, ${r.reported}`,
     );
-    if (r.missed.length)
-      console.log(`${' '.repeat(34)}missed: ${r.missed.join(', ')}`);
-    if (r.extra.length)
-      console.log(`${' '.repeat(34)}extra:  ${r.extra.join(', ')}`);
+    if (f.missed.length)
+      console.log(`${' '.repeat(32)}missed: ${f.missed.join(', ')}`);
+    if (f.extra.length)
+      console.log(`${' '.repeat(32)}extra:  ${f.extra.join(', ')}`);
   }
-  console.log(`overall file-level recall ${m}/${e} = ${pct(e ? m / e : null)}`);
+  const all = overallAgreement(rows);
+  console.log(
+    `overall on the shared rules: recall ${all.matched}/${all.expected} =${pct(
+      all.recall,
+    )}, precision ${all.confirmed}/${all.reported} =${pct(all.precision)}`,
+  );
 }
 
 main().catch(err => {
