@@ -30,21 +30,21 @@ describe('hardcoded-secrets', () => {
     expect(summarise(outcome, hardcodedSecrets)).toMatchInlineSnapshot(`
       {
         "findings": [
-          ".env:2:19 critical AWS access key ID AKIA…[REDACTED 16 chars] is hardcoded in .env (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
-          ".env:4:23 critical AWS secret access key wJal…[REDACTED 36 chars] is hardcoded in .env (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
-          ".github/workflows/deploy.yml:8:17 critical GitHub token ghp_…[REDACTED 36 chars] is hardcoded in .github/workflows/deploy.yml (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
-          ".github/workflows/deploy.yml:17:59 critical Slack webhook URL T000…[REDACTED 40 chars] is hardcoded in .github/workflows/deploy.yml (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".env:2:19 low AWS access key ID AKIA…[REDACTED 16 chars] is hardcoded in .env; it looks like a documentation example value (AWS's documented example access key ID), so it is reported at low severity: confirm it is not a real credential",
+          ".env:4:23 low AWS secret access key wJal…[REDACTED 36 chars] is hardcoded in .env; it looks like a documentation example value (AWS's documented example secret access key), so it is reported at low severity: confirm it is not a real credential",
+          ".github/workflows/deploy.yml:8:17 low GitHub token ghp_…[REDACTED 36 chars] is hardcoded in .github/workflows/deploy.yml; it looks like a documentation example value (the value contains the word "example"), so it is reported at low severity: confirm it is not a real credential",
+          ".github/workflows/deploy.yml:17:59 low Slack webhook URL T000…[REDACTED 40 chars] is hardcoded in .github/workflows/deploy.yml; it looks like a documentation example value (the value contains a run of filler characters), so it is reported at low severity: confirm it is not a real credential",
           ".gitlab-ci.yml:3:33 critical Password in a connection string Zx…[REDACTED 10 chars] is hardcoded in .gitlab-ci.yml; revoke it if it is real and read it from the CI secret store instead",
-          ".npmrc:2:34 critical npm access token npm_…[REDACTED 36 chars] is hardcoded in .npmrc (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          ".npmrc:2:34 low npm access token npm_…[REDACTED 36 chars] is hardcoded in .npmrc; it looks like a documentation example value (the value contains the word "example"), so it is reported at low severity: confirm it is not a real credential",
           "Dockerfile:3:13 high Secret-like value 9fK2…[REDACTED 12 chars] assigned to API_KEY is hardcoded in Dockerfile; revoke it if it is real and read it from the CI secret store instead",
           "Dockerfile:7:17 high Secret-like value Zq…[REDACTED 11 chars] assigned to DB_PASSWORD is hardcoded in Dockerfile; revoke it if it is real and read it from the CI secret store instead",
           "Jenkinsfile:5:20 high Secret-like value squ_…[REDACTED 40 chars] assigned to SONAR_TOKEN is hardcoded in Jenkinsfile; revoke it if it is real and read it from the CI secret store instead",
           "config/app.properties:2:13 high Secret-like value Tr…[REDACTED 12 chars] assigned to db.password is hardcoded in config/app.properties; revoke it if it is real and read it from the CI secret store instead",
-          "deploy/id_rsa:2:1 critical Private key 
-      MII…[REDACTED 132 chars] is hardcoded in deploy/id_rsa (looks like a documentation example value); revoke it if it is real and read it from the CI secret store instead",
+          "deploy/id_rsa:2:1 low Private key 
+      MII…[REDACTED 132 chars] is hardcoded in deploy/id_rsa; it looks like a documentation example value (the value contains the word "fake"), so it is reported at low severity: confirm it is not a real credential",
           "scripts/notify.py:6:18 high Secret-like value q8Zr…[REDACTED 16 chars] assigned to client_secret is hardcoded in scripts/notify.py; revoke it if it is real and read it from the CI secret store instead",
         ],
-        "reason": "12 hardcoded secrets in 9 file(s)",
+        "reason": "6 hardcoded secrets in 5 file(s), and 6 documentation example values reported at low severity",
         "score": 0,
         "status": "fail",
       }
@@ -72,10 +72,15 @@ describe('hardcoded-secrets', () => {
       line: 2,
       column: 19,
       endColumn: 39,
-      severity: 'critical',
+      severity: 'low',
       snippet: 'AWS_ACCESS_KEY_ID=AKIA…[REDACTED 16 chars]',
     });
-    expect(aws!.message).toContain('looks like a documentation example value');
+    expect(aws!.message).toContain(
+      "looks like a documentation example value (AWS's documented example access key ID), so it is reported at low severity",
+    );
+    expect(aws!.suggestedFix!.description).toMatch(
+      /^Confirm the value is not a real credential/,
+    );
     const key = outcome.findings.find(f => f.file === 'deploy/id_rsa');
     expect(key).toMatchObject({
       line: 2,
@@ -105,6 +110,97 @@ describe('hardcoded-secrets', () => {
       new InMemorySnapshot({ 'app.env': 'API_SECRET=Hj4Kp9Wq2Zx7Lm3Nb8Vc\n' }),
     );
     expect(out).toMatchObject({ status: 'fail', score: 7.5 });
+  });
+});
+
+describe('hardcoded-secrets on documentation example values', () => {
+  it('reports documented example values at low severity, with the reason, and only warns', async () => {
+    const { outcome } = await runOnFixture(
+      hardcodedSecrets,
+      'warn-documentation-example',
+    );
+    expect(summarise(outcome, hardcodedSecrets)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".env.sample:3:29 low Password in a connection string exam…[REDACTED 21 chars] is hardcoded in .env.sample; it looks like a documentation example value (the value contains the word "example"), so it is reported at low severity: confirm it is not a real credential",
+          ".env.sample:5:48 low Slack webhook URL T000…[REDACTED 40 chars] is hardcoded in .env.sample; it looks like a documentation example value (the value contains a run of filler characters), so it is reported at low severity: confirm it is not a real credential",
+          ".github/workflows/deploy.yml:8:26 low AWS access key ID AKIA…[REDACTED 16 chars] is hardcoded in .github/workflows/deploy.yml; it looks like a documentation example value (AWS's documented example access key ID), so it is reported at low severity: confirm it is not a real credential",
+          ".github/workflows/deploy.yml:9:30 low AWS secret access key wJal…[REDACTED 36 chars] is hardcoded in .github/workflows/deploy.yml; it looks like a documentation example value (AWS's documented example secret access key), so it is reported at low severity: confirm it is not a real credential",
+        ],
+        "reason": "4 documentation example values in 2 file(s), reported at low severity; no real-looking secret",
+        "score": 9,
+        "status": "warn",
+      }
+    `);
+    if (outcome.status !== 'warn') throw new Error(outcome.status);
+    for (const f of outcome.findings) {
+      expect(f.severity).toBe('low');
+      expect(f.suggestedFix!.description).toMatch(
+        /^Confirm the value is not a real credential/,
+      );
+    }
+  });
+
+  it('keeps a real-looking key critical whatever the words around it', async () => {
+    const { outcome } = await runOnFixture(
+      hardcodedSecrets,
+      'fail-near-example-word',
+    );
+    expect(summarise(outcome, hardcodedSecrets)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          ".env.example:3:12 critical Stripe live secret key sk_l…[REDACTED 28 chars] is hardcoded in .env.example; revoke it if it is real and read it from the CI secret store instead",
+          ".github/workflows/deploy.yml:8:26 critical AWS access key ID AKIA…[REDACTED 16 chars] is hardcoded in .github/workflows/deploy.yml; revoke it if it is real and read it from the CI secret store instead",
+          ".github/workflows/deploy.yml:9:38 critical AWS secret access key Vt3J…[REDACTED 36 chars] is hardcoded in .github/workflows/deploy.yml; revoke it if it is real and read it from the CI secret store instead",
+        ],
+        "reason": "3 hardcoded secrets in 2 file(s)",
+        "score": 0,
+        "status": "fail",
+      }
+    `);
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    for (const f of outcome.findings) expect(f.severity).toBe('critical');
+  });
+
+  it.each([
+    ['warn-documentation-example', ['AKIAIOSFODNN7EXAMPLE', 'XXXXXXXXXXXX']],
+    [
+      'fail-near-example-word',
+      ['AKIAQ7LZ3KWN4RT5HYVB', 'Vt3Jq8Lw2Rp5Ns9Xk4Bd7Gh1M', 'uBCMzdHjxeT1HluQ'],
+    ],
+  ])('never puts a secret of %s in any field', async (fixture, secrets) => {
+    const { outcome } = await runOnFixture(hardcodedSecrets, fixture);
+    const json = JSON.stringify(outcome);
+    for (const secret of secrets) expect(json).not.toContain(secret);
+  });
+
+  const AWS_EXAMPLE = 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE';
+  const REAL_SHAPED = 'AWS_ACCESS_KEY_ID=AKIAQ7LZ3KWN4RT5HYVB';
+  const GENERIC = 'API_SECRET=Hj4Kp9Wq2Zx7Lm3Nb8Vc';
+
+  it.each([
+    ['one documented example value', [AWS_EXAMPLE], 'warn', 9.8],
+    [
+      'twenty example values (a quarter each, never below 5)',
+      Array.from(
+        { length: 20 },
+        (_, i) => `K${i}=AKIAEXAMPLEQQQQQQQQ${'ABCDEFGHIJKLMNOPQRST'[i]}`,
+      ),
+      'warn',
+      5,
+    ],
+    [
+      'an example and a real-looking key',
+      [AWS_EXAMPLE, REAL_SHAPED],
+      'fail',
+      0,
+    ],
+    ['an example and a generic secret', [AWS_EXAMPLE, GENERIC], 'fail', 7.3],
+  ])('scores %s', async (_, lines, status, score) => {
+    const out = await hardcodedSecrets.run(
+      new InMemorySnapshot({ 'app.env': `${lines.join('\n')}\n` }),
+    );
+    expect(out).toMatchObject({ status, score });
   });
 });
 

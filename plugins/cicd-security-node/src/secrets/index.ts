@@ -15,6 +15,7 @@ export {
   isReference,
   isPlaceholder,
   looksLikeExample,
+  exampleReason,
 } from './rules';
 export type { SecretRule, SecretRuleKind } from './rules';
 export {

@@ -111,21 +111,95 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
- * Values published in vendors' documentation as examples. Findings on them are
- * still reported (the demo repositories use them on purpose) but say so.
+ * Values published in vendors' documentation as examples, with what they are.
+ * Findings on them are still reported, at low severity, saying so.
  */
-const KNOWN_EXAMPLE_VALUES = new Set([
-  'AKIAIOSFODNN7EXAMPLE',
-  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
-  // Azurite's published development storage key.
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+const KNOWN_EXAMPLE_VALUES = new Map([
+  ['AKIAIOSFODNN7EXAMPLE', "AWS's documented example access key ID"],
+  [
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    "AWS's documented example secret access key",
+  ],
+  [
+    'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+    "AWS's documented example secret access key",
+  ],
+  [
+    'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    "Azurite's published development storage key",
+  ],
 ]);
 
-/** True when a secret looks like a documentation example value. */
+/** Words that, inside a value, say it is a stand-in rather than a secret. */
+const EXAMPLE_WORDS = [
+  'example',
+  'sample',
+  'dummy',
+  'placeholder',
+  'fake',
+  'changeme',
+  'notreal',
+];
+
+/**
+ * Expected number of chance occurrences of one spelling of a word in a random
+ * value, below which a single occurrence is taken as deliberate (about 62
+ * letters and digits per character).
+ */
+const CHANCE_LIMIT = 1e-5;
+
+/**
+ * Runs of filler characters that random values do not contain (each
+ * alternative is a literal run: linear time).
+ */
+const FILLER_RE = /x{8}|X{8}|0{8}/;
+
+/**
+ * Why a secret value looks like a documentation example, or undefined when it
+ * does not. The decision is about the value alone, never about the text around
+ * it (a real key next to the word "example" in a comment stays a real key):
+ * - a value vendors publish as an example (AWS's `AKIAIOSFODNN7EXAMPLE`…);
+ * - a placeholder word inside the value (`example`, `sample`, `dummy`,
+ *   `placeholder`, `fake`, `changeme`, `notreal`), written in one case
+ *   (`example`, `EXAMPLE` or `Example`, not `eXaMpLe`), and only where it
+ *   cannot be chance: a short word in a long value (`fake` in a private
+ *   key's body) must occur twice;
+ * - a run of filler (`xxxxxxxx`, `XXXXXXXX`, `00000000`) or `1234567890`.
+ */
+export function exampleReason(secret: string): string | undefined {
+  const known = KNOWN_EXAMPLE_VALUES.get(secret);
+  if (known) return known;
+  for (const word of EXAMPLE_WORDS) {
+    const spellings = [
+      word,
+      word.toUpperCase(),
+      word[0].toUpperCase() + word.slice(1),
+    ];
+    const positions = Math.max(0, secret.length - word.length + 1);
+    const chance = (positions * spellings.length) / 62 ** word.length;
+    const needed = chance < CHANCE_LIMIT ? 1 : 2;
+    let count = 0;
+    for (const spelling of spellings) {
+      for (
+        let i = secret.indexOf(spelling);
+        i !== -1 && count < needed;
+        i = secret.indexOf(spelling, i + spelling.length)
+      ) {
+        count++;
+      }
+    }
+    if (count >= needed) return `the value contains the word "${word}"`;
+  }
+  if (FILLER_RE.test(secret))
+    return 'the value contains a run of filler characters';
+  if (secret.includes('1234567890'))
+    return 'the value contains the sequence 1234567890';
+  return undefined;
+}
+
+/** True when a secret looks like a documentation example value (see {@link exampleReason}). */
 export function looksLikeExample(secret: string): boolean {
-  if (KNOWN_EXAMPLE_VALUES.has(secret)) return true;
-  return /example|dummy|sample|fake|x{8,}|X{8,}|0{8,}|1234567890/i.test(secret);
+  return exampleReason(secret) !== undefined;
 }
 
 const BOUNDARY_AFTER = '(?![A-Za-z0-9_-])';

@@ -14,7 +14,7 @@ import {
   GENERIC_SECRET_NAME_RE,
   GENERIC_THRESHOLDS,
   isPlaceholder,
-  looksLikeExample,
+  exampleReason,
   SECRET_RULES,
   SecretRule,
   SecretRuleKind,
@@ -41,8 +41,10 @@ export interface SecretMatch {
   redacted: string;
   /** SHA-256 prefix of the secret: stable fingerprint material. */
   hash: string;
-  /** The value looks like a documentation example (reported all the same). */
+  /** The value looks like a documentation example (reported all the same, at low severity by hardcoded-secrets). */
   example: boolean;
+  /** Why it looks like one, e.g. "AWS's documented example access key ID". */
+  exampleReason?: string;
   /** For the generic rule: the name the value is assigned to. */
   name?: string;
 }
@@ -473,10 +475,18 @@ function toMatches(
       ),
       redacted: redactSecret(m.secret),
       hash: secretHash(m.secret),
-      example: looksLikeExample(m.secret),
+      ...exampleFields(m.secret),
       name: m.name === undefined ? undefined : flatCopy(m.name),
     };
   });
+}
+
+function exampleFields(secret: string): {
+  example: boolean;
+  exampleReason?: string;
+} {
+  const reason = exampleReason(secret);
+  return reason ? { example: true, exampleReason: reason } : { example: false };
 }
 
 const SKIP_DIR_RE =
