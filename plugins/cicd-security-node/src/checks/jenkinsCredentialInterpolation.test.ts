@@ -24,6 +24,21 @@ describe('jenkins-credential-interpolation', () => {
     `);
   });
 
+  it('reports documentation example values at low severity, with the reason, and only warns', async () => {
+    const { outcome } = await runOnFixture(
+      jenkinsCredentialInterpolation,
+      'warn-documentation-example',
+    );
+    if (outcome.status !== 'warn') throw new Error(outcome.status);
+    expect(outcome.findings.map(f => [f.line, f.severity])).toEqual([
+      [6, 'low'],
+    ]);
+    expect(outcome.findings[0].message).toMatch(
+      /looks like a documentation example value \(.+\); reported at low severity: confirm it is not real/,
+    );
+    expect(outcome.score).toBe(9.8);
+  });
+
   it('reports only the marked lines, each with a location and a fix', async () => {
     const { outcome, marks } = await runOnFixture(
       jenkinsCredentialInterpolation,

@@ -1,5 +1,6 @@
 import { getJenkinsfiles } from '../parsers/jenkinsfile';
-import { CheckFinding, createScorecardCheck, outcome } from './types';
+import { exampleReason } from '../secrets';
+import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
 
 const SECRET_NAME_RE =
   /(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)s?$|^(pass(word)?|secret|token)/i;
@@ -37,6 +38,8 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
   severity: 'high',
   platforms: ['jenkins'],
   frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' }],
+  // A literal secret in `environment {}`: the same secret hardcoded-secrets finds.
+  sameProblemAs: ['hardcoded-secrets'],
   remediationUrl:
     'https://www.jenkins.io/doc/book/pipeline/jenkinsfile/#string-interpolation',
   run(snapshot) {
@@ -44,6 +47,7 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
     if (!files.length) return outcome.notApplicable('no Jenkinsfile');
     const findings: CheckFinding[] = [];
     let total = 0;
+    let examples = 0;
     for (const jf of files) {
       const names = [
         ...new Set(jf.credentialVariables.map(v => v.name)),
@@ -92,8 +96,13 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
         if (e.value.interpolated || !literalSecret(e.value.value)) continue;
         const r = e.value.range;
         const line = jf.lines.lineText(r.line).trim();
+        const example = exampleReason(e.value.value.trim());
+        if (example) examples++;
         findings.push({
-          message: `environment variable ${e.name} holds a literal secret in the Jenkinsfile`,
+          message: example
+            ? `environment variable ${e.name} holds a literal that looks like a documentation example value (${example}); reported at low severity: confirm it is not real`
+            : `environment variable ${e.name} holds a literal secret in the Jenkinsfile`,
+          ...(example ? { severity: 'low' as const } : {}),
           file: jf.path,
           ...r,
           snippet: line.split(e.value.value).join('****'),
@@ -112,6 +121,16 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
       return outcome.notApplicable(
         'no shell step uses a bound credential and no secret-named environment entry',
       );
-    return outcome.proportional(total, findings);
+    // Documentation example values are seen, at low severity, but do not fail the check.
+    const bad = findings.length - examples;
+    if (!bad && findings.length) {
+      return {
+        status: 'warn',
+        score: round1(Math.max(5, 10 - 0.25 * examples)),
+        findings,
+        reason: 'only documentation example values',
+      };
+    }
+    return outcome.proportional(total, findings, bad);
   },
 });

@@ -11,8 +11,10 @@ import { runScan } from './runScan';
  */
 describe('hostile repositories', () => {
   const registry = new CheckRegistry(builtinChecks);
-  // A fake AWS key, built at run time so the project's own scan ignores it.
-  const AWS_KEY = `AKIA${'IOSFODNN7'}EXAMPLE`;
+  // A fake AWS key of a real key's shape (AWS's documented example would be
+  // reported at low severity), built at run time so the project's own scan
+  // ignores it.
+  const AWS_KEY = `AKIA${'Q7X2M4PL'}${'6ZR3WB5K'}`;
   it('a junk workflow with 200,000 parse problems disables no check', async () => {
     const junk = ']\n'.repeat(200_000);
     const snapshot = new InMemorySnapshot({
