@@ -93,6 +93,63 @@ describe('cicd-security scan', () => {
     );
   });
 
+  it('shows one problem that two checks report once, naming both, in every format', async () => {
+    const orb = repo({
+      '.circleci/config.yml':
+        'version: 2.1\norbs:\n  node: circleci/node@5\njobs:\n  build:\n    machine: true\n    steps:\n      - run: make\n',
+    });
+    const table = await run(
+      'scan',
+      orb,
+      '--checks',
+      'unpinned-ci-plugins,unpinned-shared-pipeline-code',
+    );
+    const at = table.stdout
+      .split('\n')
+      .filter(l => l.includes('.circleci/config.yml:3'));
+    expect(at).toHaveLength(1);
+    expect(at[0]).toContain('unpinned-shared-pipeline-code');
+    expect(table.stdout).toContain(
+      'also reported by unpinned-ci-plugins (the same problem, counted once)',
+    );
+    expect(table.stdout).not.toContain('suppressed finding(s) not shown');
+    const out = path.join(orb, '..', `${path.basename(orb)}.sarif`);
+    await run(
+      'scan',
+      orb,
+      '--checks',
+      'unpinned-ci-plugins,unpinned-shared-pipeline-code',
+      '--format',
+      'sarif',
+      '--output',
+      out,
+    );
+    const results = JSON.parse(fs.readFileSync(out, 'utf8')).runs[0].results;
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      ruleId: 'unpinned-shared-pipeline-code',
+      properties: { alsoReportedBy: ['unpinned-ci-plugins'] },
+    });
+    expect(results[0].message.text).toContain(
+      '(also reported by unpinned-ci-plugins)',
+    );
+    const md = await run(
+      'scan',
+      orb,
+      '--checks',
+      'unpinned-ci-plugins,unpinned-shared-pipeline-code',
+      '--format',
+      'markdown',
+    );
+    expect(
+      md.stdout.split('\n').filter(l => l.includes('.circleci/config.yml:3')),
+    ).toEqual([
+      expect.stringMatching(
+        /unpinned-shared-pipeline-code\]\(.*\), \[unpinned-ci-plugins\]/,
+      ),
+    ]);
+  });
+
   it('emits JSON and Markdown', async () => {
     const json = JSON.parse(
       (await run('scan', dir, '-f', 'json', '--fail-on', 'none')).stdout,

@@ -73,6 +73,12 @@ export interface CheckMetadata {
   docsPath: string;
   /** External reference for the remediation. */
   remediationUrl?: string;
+  /**
+   * Checks whose findings on the same token (same file, line and span) are
+   * the same problem as this check's: the scan shows one finding that names
+   * both, and the score counts it once. Declared on one side of a pair.
+   */
+  sameProblemAs?: string[];
 }
 
 /** A proposed mechanical fix for a finding. */
@@ -82,13 +88,28 @@ export interface SuggestedFix {
   replacement?: string;
 }
 
-export type SuppressionKind = 'inline' | 'config' | 'waiver';
+/**
+ * `inline` and `config`: the repository suppresses the finding; `waiver`: the
+ * portal does; `duplicate`: another check reports the same problem at the
+ * same token, and the finding is counted once, there (`duplicateOf`).
+ */
+export type SuppressionKind = 'inline' | 'config' | 'waiver' | 'duplicate';
 
 export interface Suppression {
   kind: SuppressionKind;
   reason?: string;
   /** ISO date after which the suppression stops applying. */
   expires?: string;
+  /** For `duplicate`: the finding that counts in this one's place. */
+  duplicateOf?: { checkId: string; fingerprint: string };
+}
+
+/** Another check's report of the same problem at the same token. */
+export interface AlsoReportedBy {
+  checkId: string;
+  severity: Severity;
+  message: string;
+  fingerprint: string;
 }
 
 /** One problem at one place. Secrets in `snippet` and `message` are already redacted. */
@@ -109,6 +130,11 @@ export interface Finding {
   fingerprint: string;
   suggestedFix?: SuggestedFix;
   suppressed?: Suppression;
+  /**
+   * Other checks that report the same problem at this token. Their findings
+   * are marked `duplicate` and count here only.
+   */
+  alsoReportedBy?: AlsoReportedBy[];
 }
 
 export interface CheckResult {

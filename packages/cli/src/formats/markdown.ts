@@ -27,9 +27,11 @@ export function formatMarkdown(report: Report, docsBase: string): string {
         ? `\`${f.file}${f.line ? `:${f.line}` : ''}\``
         : 'repository';
       out.push(
-        `| ${f.severity} | [${f.checkId}](${docsBase}/${
-          f.checkId
-        }.md) | ${loc} | ${esc(f.message)} |`,
+        `| ${f.severity} | [${f.checkId}](${docsBase}/${f.checkId}.md)${(
+          f.alsoReportedBy ?? []
+        )
+          .map(a => `, [${a.checkId}](${docsBase}/${a.checkId}.md)`)
+          .join('')} | ${loc} | ${esc(f.message)} |`,
       );
     }
     out.push('');

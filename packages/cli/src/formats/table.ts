@@ -48,13 +48,25 @@ export function formatTable(report: Report, colour: boolean): string {
           f.severity.toUpperCase().padEnd(8),
         )} ${f.checkId.padEnd(32)} ${loc}`,
       );
+      if (f.alsoReportedBy?.length)
+        out.push(
+          `  ${' '.repeat(9)}${c(
+            'dim',
+            `also reported by ${f.alsoReportedBy
+              .map(a => a.checkId)
+              .join(', ')} (the same problem, counted once)`,
+          )}`,
+        );
       out.push(`  ${' '.repeat(9)}${f.message}`);
       if (f.suggestedFix)
         out.push(
           `  ${' '.repeat(9)}${c('dim', `fix: ${f.suggestedFix.description}`)}`,
         );
     }
-    const suppressed = findings.length - open.length;
+    const duplicates = findings.filter(
+      x => x.f.suppressed?.kind === 'duplicate',
+    ).length;
+    const suppressed = findings.length - open.length - duplicates;
     if (suppressed)
       out.push(
         c(

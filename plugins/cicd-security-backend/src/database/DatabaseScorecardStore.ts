@@ -585,6 +585,11 @@ function toFindingRows(ref: string, result: ScanResult): RawDbFindingRow[] {
         ? JSON.stringify(scrubFix(f.suggestedFix))
         : null,
       suppressed: f.suppressed ? JSON.stringify(f.suppressed) : null,
+      also_reported_by: f.alsoReportedBy
+        ? JSON.stringify(
+            f.alsoReportedBy.map(a => ({ ...a, message: scrub(a.message) })),
+          )
+        : null,
     })),
   );
 }

@@ -100,6 +100,15 @@ function checksOf(i: number): CheckResult[] {
             ...(next(3) === 0
               ? { suppressed: { kind: 'inline' as const, reason: 'ok here' } }
               : {}),
+            ...(next(5) === 0
+              ? {
+                  suppressed: {
+                    kind: 'duplicate' as const,
+                    reason: 'the same problem as check-0 reports here',
+                    duplicateOf: { checkId: 'check-0', fingerprint: 'x' },
+                  },
+                }
+              : {}),
           }))
         : [];
     return {
@@ -398,6 +407,95 @@ describe('rescoreEntities', () => {
       await rescoreEntities(knex, [ref(0)], REWEIGHTED, now);
       const [row] = await knex('cicd_security_scorecards')
         .where({ entity_ref: ref(0) })
+        .select('counts');
+      expect(JSON.parse(row.counts)).toMatchObject(result.counts);
+    });
+
+    it('counts one problem that two checks report once, through save, read and re-scoring', async () => {
+      const open: Finding = {
+        checkId: 'unpinned-shared-pipeline-code',
+        severity: 'high',
+        message: 'orb circleci/node@5 floats',
+        fingerprint: 'open',
+        file: '.circleci/config.yml',
+        line: 3,
+        alsoReportedBy: [
+          {
+            checkId: 'unpinned-ci-plugins',
+            severity: 'low',
+            message: 'orb circleci/node@5 uses 5',
+            fingerprint: 'dup',
+          },
+        ],
+      };
+      const duplicate: Finding = {
+        checkId: 'unpinned-ci-plugins',
+        severity: 'low',
+        message: 'orb circleci/node@5 uses 5',
+        fingerprint: 'dup',
+        file: '.circleci/config.yml',
+        line: 3,
+        suppressed: {
+          kind: 'duplicate',
+          reason:
+            'the same problem as unpinned-shared-pipeline-code reports here',
+          duplicateOf: {
+            checkId: 'unpinned-shared-pipeline-code',
+            fingerprint: 'open',
+          },
+        },
+      };
+      const base = {
+        category: 'third-party-software' as const,
+        status: 'fail' as const,
+        score: 0,
+      };
+      const checks: CheckResult[] = [
+        {
+          ...base,
+          checkId: 'unpinned-shared-pipeline-code',
+          title: 'Shared pipeline code is pinned',
+          severity: 'high',
+          findings: [open],
+        },
+        {
+          ...base,
+          checkId: 'unpinned-ci-plugins',
+          title: 'CI plugins are pinned',
+          severity: 'low',
+          status: 'pass',
+          score: 10,
+          findings: [duplicate],
+        },
+      ];
+      const result = scoreResults(checks);
+      expect(result.counts).toMatchObject({
+        findings: 1,
+        suppressedFindings: 0,
+      });
+      await store.saveScan(meta(1), {
+        type: 'scanned',
+        result: { ...result, checks, problems: [], durationMs: 1 },
+        revision: 'rev-0',
+        scoringVersion: 'old',
+      });
+      const card = await store.getScorecard(ref(1));
+      expect(card?.checks.flatMap(c => c.findings)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            fingerprint: 'open',
+            alsoReportedBy: open.alsoReportedBy,
+          }),
+          expect.objectContaining({
+            fingerprint: 'dup',
+            suppressed: duplicate.suppressed,
+          }),
+        ]),
+      );
+      expect(card?.counts).toMatchObject(result.counts);
+      await rescoreEntities(knex, [ref(1)], REWEIGHTED, now);
+      const [row] = await knex('cicd_security_scorecards')
+        .where({ entity_ref: ref(1) })
         .select('counts');
       expect(JSON.parse(row.counts)).toMatchObject(result.counts);
     });

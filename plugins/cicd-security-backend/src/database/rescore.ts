@@ -20,6 +20,9 @@ import { activeWaiversFor } from './activeWaivers';
 import { WaiverInfo } from './rows';
 import { isPostgres } from './sql';
 import { CHECK_RESULTS, FINDINGS, SCORECARDS } from './tables';
+
+/** 0: open, 1: suppressed, 2: another check's duplicate (`Suppression` JSON). */
+const SUPPRESSION_STATE = `(case when suppressed is null then 0 when suppressed like '%"kind":"duplicate"%' then 2 else 1 end)`;
 /** Entities per chunk: well within the bind limits of SQLite and PostgreSQL. */
 const CHUNK_SIZE = 500;
 
@@ -134,7 +137,7 @@ async function rescoreChunk(
     entity_ref: string;
     check_id: string;
     severity: string;
-    suppressed: boolean | number;
+    suppressed: number | string;
     n: number | string;
   }> = await tx(FINDINGS)
     .whereIn('entity_ref', cardRefs)
@@ -142,15 +145,10 @@ async function rescoreChunk(
       'entity_ref',
       'check_id',
       'severity',
-      tx.raw('(suppressed is not null) as suppressed'),
+      tx.raw(`${SUPPRESSION_STATE} as suppressed`),
     )
     .count({ n: '*' })
-    .groupBy(
-      'entity_ref',
-      'check_id',
-      'severity',
-      tx.raw('(suppressed is not null)'),
-    );
+    .groupBy('entity_ref', 'check_id', 'severity', tx.raw(SUPPRESSION_STATE));
   const waivers = await activeWaiversFor(
     tx,
     cards.map(c => ({ entityRef: c.entity_ref, owner: c.owner })),
@@ -166,8 +164,13 @@ async function rescoreChunk(
       severity: f.severity as Severity,
       message: '',
       fingerprint: '',
-      // Only the presence of a suppression matters to the score.
-      ...(f.suppressed ? { suppressed: { kind: 'inline' as const } } : {}),
+      // Only the presence of a suppression matters to the score (and, to
+      // the counts, whether it is another check's duplicate).
+      ...(Number(f.suppressed) === 2
+        ? { suppressed: { kind: 'duplicate' as const } }
+        : Number(f.suppressed) === 1
+        ? { suppressed: { kind: 'inline' as const } }
+        : {}),
     };
     for (let n = Number(f.n); n > 0; n--) list.push(finding);
     findings.set(key, list);

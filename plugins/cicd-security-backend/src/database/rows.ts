@@ -137,6 +137,13 @@ export function toFinding(f: RawDbFindingRow): Finding {
       'suppressed',
       parseJson<Finding['suppressed']>(f.suppressed, undefined),
     ),
+    ...optional(
+      'alsoReportedBy',
+      parseJson<Finding['alsoReportedBy']>(
+        f.also_reported_by ?? null,
+        undefined,
+      ),
+    ),
   };
 }
 

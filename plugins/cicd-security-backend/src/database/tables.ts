@@ -85,6 +85,8 @@ export type RawDbFindingRow = {
   fingerprint: string;
   suggested_fix: string | null;
   suppressed: string | null;
+  /** JSON of `Finding.alsoReportedBy`. */
+  also_reported_by?: string | null;
 };
 
 export type RawDbProblemRow = {

@@ -34,6 +34,8 @@ export const hardcodedRegistryCredentials = createScorecardCheck({
     { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
     { framework: 'zizmor', control: 'hardcoded-container-credentials' },
   ],
+  // A registry password or token in a file: the same secret hardcoded-secrets finds.
+  sameProblemAs: ['hardcoded-secrets'],
   remediationUrl:
     'https://docs.github.com/en/actions/using-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainercredentials',
   run(snapshot) {

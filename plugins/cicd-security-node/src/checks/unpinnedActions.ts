@@ -116,6 +116,8 @@ export const unpinnedActions = createScorecardCheck({
     { framework: 'zizmor', control: 'ref-version-mismatch' },
     { framework: 'zizmor', control: 'stale-action-refs' },
   ],
+  // `uses: docker://image:tag` and reusable workflows: the same unpinned reference.
+  sameProblemAs: ['unpinned-images', 'unpinned-shared-pipeline-code'],
   remediationUrl:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions',
   run(snapshot) {

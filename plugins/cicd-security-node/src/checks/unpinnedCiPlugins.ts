@@ -23,6 +23,8 @@ export const unpinnedCiPlugins = createScorecardCheck({
   severity: 'low',
   platforms: ['azure-pipelines', 'circleci', 'jenkins'],
   frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' }],
+  // An orb on a floating version: the same unpinned reference.
+  sameProblemAs: ['unpinned-shared-pipeline-code'],
   remediationUrl:
     'https://learn.microsoft.com/en-us/azure/devops/pipelines/process/tasks#task-versions',
   run(snapshot) {

@@ -11,6 +11,7 @@ import {
   waiverActive,
 } from './repoConfig';
 import { applySuppressions } from './suppression';
+import { mergeSameProblems } from './sameProblem';
 import { CheckOutcome, ScorecardCheck } from '../checks/types';
 import { CheckRegistry } from './CheckRegistry';
 import { fingerprint } from './fingerprint';
@@ -93,7 +94,10 @@ export async function runScan(
     checks.push(toResult(check, out));
   }
   const final = listFindings(
-    applySuppressions(checks, snapshot, repoConfig, now),
+    mergeSameProblems(
+      applySuppressions(checks, snapshot, repoConfig, now),
+      registry.list(),
+    ),
   );
   // No secret leaves the engine in clear, whichever check quotes it.
   redactFindings(final, view, snapshot.problems);

@@ -186,6 +186,8 @@ export function countResults(results: CheckResult[]): ScorecardCounts {
     else if (r.status === 'inconclusive') counts.inconclusive++;
     else counts.errored++;
     for (const f of r.findings) {
+      // A duplicate is counted once, as the other check's finding.
+      if (f.suppressed?.kind === 'duplicate') continue;
       if (f.suppressed) counts.suppressedFindings++;
       else {
         counts.findings++;

@@ -92,18 +92,44 @@ export function applySuppressions(
       return { ...f, suppressed: s };
     });
     if (!suppressedNow) return r;
-    const open = findings.filter(f => !f.suppressed).length;
-    const total = findings.length;
-    const score = r.score ?? 0;
-    // The suppressed share of the findings no longer counts against the score.
-    const adjusted =
-      open === 0 ? 10 : score + ((10 - score) * (total - open)) / total;
-    return {
-      ...r,
-      findings,
-      status: open === 0 && r.status === 'fail' ? 'pass' : r.status,
-      score: Math.round(adjusted * 10) / 10,
-      reason: open === 0 ? `all ${total} finding(s) suppressed` : r.reason,
-    };
+    return withSuppressedShare(r, findings);
   });
+}
+
+/**
+ * A check result with its findings replaced by `findings`, of which some are
+ * now suppressed: the suppressed share of the findings no longer counts
+ * against the score, and a check left with no open finding passes.
+ */
+export function withSuppressedShare(
+  r: CheckResult,
+  findings: Finding[],
+): CheckResult {
+  const openBefore = r.findings.filter(f => !f.suppressed).length;
+  const open = findings.filter(f => !f.suppressed).length;
+  const total = findings.length;
+  const score = r.score ?? 0;
+  // Each newly suppressed finding takes back its share of what the open
+  // findings cost (so a second pass does not count the first one again).
+  const adjusted =
+    open === 0 || openBefore === 0
+      ? 10
+      : score + ((10 - score) * (openBefore - open)) / openBefore;
+  const duplicates = findings.filter(f => f.suppressed?.kind === 'duplicate');
+  const reason = () => {
+    if (duplicates.length === total) {
+      const under = [
+        ...new Set(duplicates.map(f => f.suppressed!.duplicateOf!.checkId)),
+      ];
+      return `all ${total} finding(s) are counted under ${under.join(', ')}`;
+    }
+    return `all ${total} finding(s) suppressed`;
+  };
+  return {
+    ...r,
+    findings,
+    status: open === 0 && r.status === 'fail' ? 'pass' : r.status,
+    score: Math.round(adjusted * 10) / 10,
+    reason: open === 0 ? reason() : r.reason,
+  };
 }

@@ -80,14 +80,18 @@ export function buildSarif(options: SarifOptions): Sarif.Log {
   const multi = targets.length > 1;
   const results = targets.flatMap(t =>
     t.result.checks.flatMap(c =>
-      c.findings.map(f =>
-        toResult(
-          f,
-          ruleIndex.get(f.checkId) ?? -1,
-          multi ? t.target : undefined,
-          t.kind,
+      // A finding another check reports as the same problem is one result,
+      // that check's, which names both.
+      c.findings
+        .filter(f => f.suppressed?.kind !== 'duplicate')
+        .map(f =>
+          toResult(
+            f,
+            ruleIndex.get(f.checkId) ?? -1,
+            multi ? t.target : undefined,
+            t.kind,
+          ),
         ),
-      ),
     ),
   );
   return {
@@ -138,17 +142,25 @@ function toResult(
     region.endColumn = f.endColumn;
   }
   if (f.snippet) region.snippet = { text: f.snippet };
+  const also = f.alsoReportedBy?.length
+    ? ` (also reported by ${f.alsoReportedBy.map(a => a.checkId).join(', ')})`
+    : '';
   const result: Sarif.Result = {
     ruleId: f.checkId,
     ruleIndex,
     level: LEVEL[f.severity],
     message: {
       text: f.suggestedFix
-        ? `${f.message}. Fix: ${f.suggestedFix.description}`
-        : f.message,
+        ? `${f.message}${also}. Fix: ${f.suggestedFix.description}`
+        : `${f.message}${also}`,
     },
     partialFingerprints: { 'cicdSecurityFingerprint/v1': f.fingerprint },
-    properties: { severity: f.severity },
+    properties: {
+      severity: f.severity,
+      ...(f.alsoReportedBy?.length
+        ? { alsoReportedBy: f.alsoReportedBy.map(a => a.checkId) }
+        : {}),
+    },
   };
   if (uri) {
     result.locations = [

@@ -126,6 +126,7 @@ const SUPPRESSION_LABELS: Record<string, string> = {
   inline: 'Suppressed in the code',
   config: 'Suppressed in the configuration',
   waiver: 'Waived in the portal',
+  duplicate: 'Counted under another check',
 };
 
 export function describeSuppression(suppressed: {
@@ -168,6 +169,23 @@ export function FindingItem({
       <Typography variant="body2" style={{ marginTop: 4 }}>
         {finding.message}
       </Typography>
+      {finding.alsoReportedBy?.length ? (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="also-reported-by"
+          style={{ marginTop: 4 }}
+        >
+          <strong>The same problem, also reported by</strong>{' '}
+          {finding.alsoReportedBy.map((a, i) => (
+            <span key={a.fingerprint}>
+              {i > 0 && '; '}
+              <code>{a.checkId}</code> ({a.severity}): {a.message}
+            </span>
+          ))}
+          . Counted once, here.
+        </Typography>
+      ) : null}
       {finding.snippet && (
         <pre className={classes.code} aria-label="Code snippet">
           {finding.snippet}

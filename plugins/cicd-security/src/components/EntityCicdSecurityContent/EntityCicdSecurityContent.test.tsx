@@ -288,6 +288,79 @@ describe('EntityCicdSecurityContent', () => {
     );
   });
 
+  it('shows one finding for one problem that two checks report, naming both', async () => {
+    const [, unpinned, ...rest] = scorecard.checks;
+    const withDuplicate: Scorecard = {
+      ...scorecard,
+      checks: [
+        {
+          ...unpinned,
+          findings: [
+            {
+              ...unpinned.findings[0],
+              alsoReportedBy: [
+                {
+                  checkId: 'unpinned-images',
+                  severity: 'medium',
+                  message: 'node:20 is pinned to tag 20, which can be moved',
+                  fingerprint: 'fp-dup',
+                },
+              ],
+            },
+          ],
+        },
+        {
+          checkId: 'unpinned-images',
+          title: 'Container images are pinned by digest',
+          category: 'third-party-software',
+          severity: 'medium',
+          status: 'pass',
+          score: 10,
+          reason: 'all 1 finding(s) are counted under unpinned-actions',
+          findings: [
+            {
+              checkId: 'unpinned-images',
+              severity: 'medium',
+              message: 'node:20 is pinned to tag 20, which can be moved',
+              file: '.github/workflows/ci.yml',
+              line: 12,
+              fingerprint: 'fp-dup',
+              suppressed: {
+                kind: 'duplicate',
+                reason:
+                  'the same problem as unpinned-actions reports at this line: counted once, there',
+                duplicateOf: {
+                  checkId: 'unpinned-actions',
+                  fingerprint: 'fp-1',
+                },
+              },
+            },
+          ],
+        },
+        ...rest,
+      ],
+    };
+    await renderTab(
+      mockApi({ getScorecard: jest.fn(async () => withDuplicate) }),
+    );
+    const open = screen.getByTestId('check-findings-unpinned-actions');
+    expect(within(open).getAllByTestId('finding')).toHaveLength(1);
+    expect(within(open).getByTestId('also-reported-by')).toHaveTextContent(
+      /The same problem, also reported by unpinned-images \(medium\): node:20 is pinned to tag 20.*Counted once, here\./,
+    );
+    // The other check's report is not a second open finding.
+    expect(
+      screen.queryByTestId('check-findings-unpinned-images'),
+    ).not.toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('waived-and-suppressed')).getByTestId(
+        'suppressed-finding',
+      ),
+    ).toHaveTextContent(
+      /Counted under another check: the same problem as unpinned-actions/,
+    );
+  });
+
   it('downloads the findings as a SARIF file named after the entity', async () => {
     const sarif = new Blob(['{"version":"2.1.0"}'], {
       type: 'application/sarif+json',
