@@ -210,4 +210,30 @@ withCorpus('script-injection on the poutine corpus', () => {
     );
     expect(composite.every(f => f.severity === 'medium')).toBe(true);
   });
+
+  it("reads a Docker action's args: as arguments of its entrypoint, or as shell code behind a shell entrypoint", async () => {
+    const { outcome } = await runOnFixture(
+      scriptInjection,
+      'fail-docker-action',
+    );
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(
+      outcome.findings.map(f => [f.file, f.severity, f.message.split(';')[0]]),
+    ).toEqual([
+      [
+        '.github/actions/lint/action.yml',
+        'high',
+        '${{ github.head_ref }} expands attacker-controlled github.head_ref into the args: of this Docker action, which its shell entrypoint (/bin/sh) runs as code',
+      ],
+      [
+        '.github/actions/triage/action.yml',
+        'medium',
+        '${{ github.event.issue.title }} expands attacker-controlled github.event.issue.title into the args: of this Docker action, passed to its entrypoint as arguments (argument injection',
+      ],
+    ]);
+    const inputs = await runOnFixture(scriptInjection, 'warn-docker-inputs');
+    if (inputs.outcome.status !== 'warn')
+      throw new Error(inputs.outcome.status);
+    expect(inputs.outcome.findings.map(f => f.severity)).toEqual(['low']);
+  });
 });

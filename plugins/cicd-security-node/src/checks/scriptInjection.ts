@@ -349,6 +349,61 @@ interface Sink {
   language: string;
   /** The code runs on another host, which the step's env: does not reach. */
   remote?: boolean;
+  /**
+   * The text becomes one argument of a program, not shell code (a Docker
+   * action's args: with an entrypoint that is not a shell): argument
+   * injection, one severity lower.
+   */
+  argv?: boolean;
+}
+
+const LOWER = {
+  critical: 'high',
+  high: 'medium',
+  medium: 'low',
+  low: 'low',
+} as const;
+
+function lowerForArgv(
+  severity: keyof typeof LOWER,
+  argv: boolean | undefined,
+): keyof typeof LOWER {
+  return argv ? LOWER[severity] : severity;
+}
+
+/** A shell as an entrypoint: `sh`, `/bin/bash`, `pwsh`… */
+const SHELL_ENTRYPOINT_RE =
+  /^(?:\/(?:usr\/)?(?:local\/)?bin\/)?(?:sh|bash|dash|ash|zsh|pwsh|powershell)$/;
+
+/**
+ * A Docker action's places where a caller's text lands: `args:` (each an
+ * argument of the entrypoint, or shell code when the entrypoint is a shell
+ * run with `-c`) and the entrypoints themselves.
+ */
+function dockerSinks(job: WorkflowJob): Sink[] {
+  if (!job.dockerArgs?.length && !job.dockerEntrypoints?.length) return [];
+  const entry = job.dockerEntrypoints?.find(e => e.key === 'entrypoint')?.value;
+  const shell =
+    entry !== undefined && SHELL_ENTRYPOINT_RE.test(entry.value.trim());
+  const out: Sink[] = [];
+  for (const arg of job.dockerArgs ?? []) {
+    out.push({
+      value: arg,
+      where: shell
+        ? `the args: of this Docker action, which its shell entrypoint (${entry!.value.trim()}) runs as code`
+        : "the args: of this Docker action, passed to its entrypoint as arguments (argument injection; shell code if the image's entrypoint runs them in a shell)",
+      language: 'shell',
+      ...(shell ? {} : { argv: true }),
+    });
+  }
+  for (const e of job.dockerEntrypoints ?? []) {
+    out.push({
+      value: e.value,
+      where: `the ${e.key}: of this Docker action (the program it runs)`,
+      language: 'shell',
+    });
+  }
+  return out;
 }
 
 /** Whether a job runs on Windows, where `run:` defaults to pwsh. */
@@ -739,8 +794,14 @@ export const scriptInjection = createScorecardCheck({
     for (const wf of getWorkflows(snapshot)) {
       const privileged = triggersIn(wf, PRIVILEGED_TRIGGERS);
       for (const job of wf.jobs) {
-        for (const step of job.steps) {
-          for (const sink of sinks(job, step)) {
+        const jobSinks: Array<{ sink: Sink; step?: WorkflowStep }> = [
+          ...job.steps.flatMap(step =>
+            sinks(job, step).map(sink => ({ sink, step })),
+          ),
+          ...dockerSinks(job).map(sink => ({ sink })),
+        ];
+        {
+          for (const { sink, step } of jobSinks) {
             scripts++;
             const scope: Scope = { wf, job, step };
             for (const span of findExpressions(sink.value.value)) {
@@ -791,16 +852,19 @@ export const scriptInjection = createScorecardCheck({
                 snippet: wf.file.lineText(range.line).trim(),
                 // Inputs are seen without swamping the score: the caller
                 // (an action's) or a user with write access chooses them.
-                severity: input
-                  ? wf.kind === 'action'
-                    ? 'medium'
-                    : 'low'
-                  : privileged.length
-                  ? 'critical'
-                  : 'high',
-                fingerprintKey: `${job.id}:${step.id ?? step.index}:${
-                  span.inner
-                }`,
+                severity: lowerForArgv(
+                  input
+                    ? wf.kind === 'action'
+                      ? 'medium'
+                      : 'low'
+                    : privileged.length
+                    ? 'critical'
+                    : 'high',
+                  sink.argv,
+                ),
+                fingerprintKey: `${job.id}:${
+                  step ? step.id ?? step.index : 'docker'
+                }:${span.inner}`,
                 suggestedFix: {
                   description: `Move the value to env: and reference ${use} in the script`,
                   replacement: `env:\n  ${name}: ${expr}`,

@@ -50,6 +50,10 @@ export interface WorkflowJob {
   images: Array<{ image: LocatedString; role: 'container' | 'service' }>;
   /** Plain JS of `strategy.matrix`, when present. */
   matrix?: unknown;
+  /** A Docker action's `runs.args`, passed to its entrypoint. */
+  dockerArgs?: LocatedString[];
+  /** A Docker action's `runs.entrypoint`, `pre-entrypoint` and `post-entrypoint`. */
+  dockerEntrypoints?: Array<{ key: string; value: LocatedString }>;
   node: YAMLMap;
 }
 

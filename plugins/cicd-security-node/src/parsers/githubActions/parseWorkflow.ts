@@ -133,13 +133,30 @@ function buildAction(file: YamlFile, root: YAMLMap): Workflow {
   }
   const image = file.located(getNode(runs, 'image'));
   if (image && jobs.length === 0) {
+    const argsNode = getNode(runs, 'args');
+    const dockerArgs = isSeq(argsNode)
+      ? argsNode.items.flatMap(item => {
+          const loc = file.located(item as Node);
+          return loc ? [loc] : [];
+        })
+      : [];
+    const dockerEntrypoints = [
+      'pre-entrypoint',
+      'entrypoint',
+      'post-entrypoint',
+    ].flatMap(key => {
+      const value = file.located(getNode(runs, key));
+      return value ? [{ key, value }] : [];
+    });
     jobs.push({
       id: 'docker',
       idRange: image.range,
       with: {},
-      env: {},
+      env: readStringMap(file, getNode(runs, 'env')),
       steps: [],
       images: [{ image, role: 'container' }],
+      dockerArgs,
+      dockerEntrypoints,
       node: runs as YAMLMap,
     });
   }
