@@ -66,4 +66,49 @@ describe('LocalDirectorySnapshot and special files', () => {
       }),
     );
   });
+
+  it('does not read a file that became a link out of the repository after listing', () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside text\n');
+    const snapshot = LocalDirectorySnapshot.create(dir);
+    const file = path.join(dir, '.github/workflows/ok.yml');
+    fs.rmSync(file);
+    fs.symlinkSync(path.join(outside, 'secret.txt'), file);
+    expect(snapshot.read('.github/workflows/ok.yml')).toBeUndefined();
+    expect(snapshot.problems).toContainEqual(
+      expect.objectContaining({
+        file: '.github/workflows/ok.yml',
+        message: 'no longer inside the repository (not read)',
+      }),
+    );
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('reads a file that became a link inside the repository, and listed links', () => {
+    fs.writeFileSync(path.join(dir, 'real.yml'), 'on: pull_request\n');
+    fs.symlinkSync('real.yml', path.join(dir, 'listed-link.yml'));
+    const snapshot = LocalDirectorySnapshot.create(dir);
+    const file = path.join(dir, '.github/workflows/ok.yml');
+    fs.rmSync(file);
+    fs.symlinkSync(path.join(dir, 'real.yml'), file);
+    expect(snapshot.read('.github/workflows/ok.yml')).toBe(
+      'on: pull_request\n',
+    );
+    expect(snapshot.read('listed-link.yml')).toBe('on: pull_request\n');
+  });
+
+  it('reads a large file whole up to the cap the reader asks for', () => {
+    const big = 'a'.repeat(3 * 1024 * 1024);
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), big);
+    const snapshot = LocalDirectorySnapshot.create(dir);
+    // Past the per-file cap for text…
+    expect(snapshot.read('package-lock.json')).toBeUndefined();
+    // …but whole for a reader of large files with a larger cap, not cut at the text cap.
+    expect(
+      snapshot.readLarge('package-lock.json', 8 * 1024 * 1024)?.length,
+    ).toBe(big.length);
+    expect(
+      snapshot.readLarge('package-lock.json', 1024 * 1024),
+    ).toBeUndefined();
+  });
 });

@@ -6,6 +6,8 @@ import { BaseSnapshot, SnapshotOptions } from './RepoSnapshot';
 const IGNORED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 /** Open flag that keeps a FIFO from blocking `open` (0 where unsupported). */
 const NONBLOCK = fs.constants.O_NONBLOCK ?? 0;
+/** Open flag that refuses a symbolic link as the last component (0 where unsupported). */
+const NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 /** Upper bound on files walked in one repository, so a huge tree cannot stall a scan. */
 const DEFAULT_MAX_FILES = 50_000;
 
@@ -21,6 +23,8 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
   readonly #root: string;
   readonly #paths: string[] = [];
   readonly #sizes = new Map<string, number>();
+  /** Listed paths that were symbolic links (resolved inside the root). */
+  readonly #links = new Set<string>();
 
   private constructor(root: string, options: LocalDirectorySnapshotOptions) {
     super(root, options);
@@ -31,7 +35,7 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
     dir: string,
     options: LocalDirectorySnapshotOptions = {},
   ): LocalDirectorySnapshot {
-    const root = fs.realpathSync(dir);
+    const root = fs.realpathSync.native(dir);
     if (!fs.statSync(root).isDirectory()) {
       throw new Error(`${dir} is not a directory`);
     }
@@ -99,15 +103,32 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
           return;
         }
         this.#paths.push(childRel);
-        if (size !== undefined) this.#sizes.set(childRel, size);
+        if (size !== undefined) {
+          this.#sizes.set(childRel, size);
+          this.#links.add(childRel);
+        }
       }
     }
     this.#paths.sort();
   }
 
+  /** An fd of a listed regular file, or undefined when a link now stands in its place. */
+  #openNoFollow(p: string): number | undefined {
+    try {
+      return fs.openSync(
+        path.join(this.#root, p),
+        fs.constants.O_RDONLY | NONBLOCK | NOFOLLOW,
+      );
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
+      throw e;
+    }
+  }
+
   #resolveInside(rel: string): string | undefined {
     try {
-      const real = fs.realpathSync(path.join(this.#root, rel));
+      // One realpath(3) call, not one lstat per path component.
+      const real = fs.realpathSync.native(path.join(this.#root, rel));
       const inside = path.relative(this.#root, real);
       if (inside.startsWith('..') || path.isAbsolute(inside)) return undefined;
       return real;
@@ -130,14 +151,12 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
     return this.#pathSet;
   }
 
+  /**
+   * Known without a system call only for links (stat'ed while listing);
+   * otherwise undefined: a read stops one byte past the cap anyway, so a
+   * separate stat per file would only cost time.
+   */
   protected sizeOf(p: string) {
-    if (!this.#sizes.has(p)) {
-      try {
-        this.#sizes.set(p, fs.statSync(path.join(this.#root, p)).size);
-      } catch {
-        return undefined;
-      }
-    }
     return this.#sizes.get(p);
   }
 
@@ -146,24 +165,31 @@ export class LocalDirectorySnapshot extends BaseSnapshot {
    * since it was listed (a FIFO in its place would block a plain read
    * forever, a link may now point elsewhere). Opens without blocking, then
    * reads only a regular file inside the root, at most one byte past the
-   * size cap.
+   * size cap. A file listed as a regular file is opened without following a
+   * link in its place (one system call, no path resolution); a listed link,
+   * or a file that became one, is resolved and read only inside the root.
+   * (Directories were listed as real directories, never followed links.)
    */
-  protected readBytes(p: string) {
-    const abs = path.join(this.#root, p);
+  protected readBytes(p: string, maxBytes = this.maxFileBytes) {
     let fd: number | undefined;
     try {
-      if (!this.#resolveInside(p)) {
-        this.skip(p, 'no longer inside the repository (not read)');
-        return undefined;
+      fd = this.#links.has(p) || !NOFOLLOW ? undefined : this.#openNoFollow(p);
+      if (fd === undefined) {
+        const real = this.#resolveInside(p);
+        if (!real) {
+          this.skip(p, 'no longer inside the repository (not read)');
+          return undefined;
+        }
+        fd = fs.openSync(real, fs.constants.O_RDONLY | NONBLOCK);
       }
-      fd = fs.openSync(abs, fs.constants.O_RDONLY | NONBLOCK);
       const stat = fs.fstatSync(fd);
       if (!stat.isFile()) {
         this.skip(p, 'not a regular file (not read)');
         return undefined;
       }
-      const limit = Math.min(stat.size, this.maxFileBytes + 1);
-      const buffer = Buffer.alloc(limit);
+      const limit = Math.min(stat.size, maxBytes + 1);
+      // Filled by the reads below; only the bytes read are returned.
+      const buffer = Buffer.allocUnsafe(limit);
       let read = 0;
       while (read < limit) {
         const n = fs.readSync(fd, buffer, read, limit - read, read);

@@ -89,8 +89,15 @@ export abstract class BaseSnapshot implements RepoSnapshot {
 
   abstract files(): readonly string[];
   abstract exists(path: string): boolean;
-  /** Raw bytes of a file, or undefined when it cannot be read. */
-  protected abstract readBytes(path: string): Buffer | undefined;
+  /**
+   * Raw bytes of a file, or undefined when it cannot be read. Snapshots that
+   * read lazily may stop one byte past `maxBytes` (default: the per-file
+   * cap), which is enough to tell that the file is too large.
+   */
+  protected abstract readBytes(
+    path: string,
+    maxBytes?: number,
+  ): Buffer | undefined;
   /** Size of a file without reading it, when cheap. */
   protected abstract sizeOf(path: string): number | undefined;
 
@@ -142,7 +149,7 @@ export abstract class BaseSnapshot implements RepoSnapshot {
     if (!this.exists(path)) return undefined;
     const size = this.sizeOf(path);
     if (size !== undefined && size > maxBytes) return undefined;
-    const bytes = this.readBytes(path);
+    const bytes = this.readBytes(path, maxBytes);
     if (!bytes || bytes.length > maxBytes) return undefined;
     if (bytes.subarray(0, 8000).includes(0)) return undefined;
     return bytes;
