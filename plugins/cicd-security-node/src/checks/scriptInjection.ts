@@ -800,79 +800,77 @@ export const scriptInjection = createScorecardCheck({
           ),
           ...dockerSinks(job).map(sink => ({ sink })),
         ];
-        {
-          for (const { sink, step } of jobSinks) {
-            scripts++;
-            const scope: Scope = { wf, job, step };
-            for (const span of findExpressions(sink.value.value)) {
-              const taint = tracker.ofExpression(span.inner, scope, 0);
-              if (!taint) continue;
-              const range = wf.file.locateIn(
-                sink.value,
-                span.start,
-                span.end - span.start,
-              );
-              const expr = sink.value.value.slice(span.start, span.end);
-              const where = sink.where;
-              const via = taint.via.length
-                ? ` through ${taint.via.join(' → ')}`
-                : '';
-              const trigger = privileged.length
-                ? ` in a workflow triggered by ${privileged.join(', ')}`
-                : '';
-              const name = envName(
-                taint.via[0]?.startsWith('env.')
-                  ? taint.via[0]
-                  : taint.sources[0],
-              );
-              const use = `${envReference(sink.language, name)}${
-                sink.remote
-                  ? ' (passing the variable to the remote host, e.g. with the action’s envs: input)'
-                  : ''
-              }`;
-              const input = taint.strength === 'input';
-              const what = input
-                ? wf.kind === 'action'
-                  ? `the action input ${taint.sources.join(
-                      ', ',
-                    )}, which its caller chooses,`
-                  : `the workflow input ${taint.sources.join(
-                      ', ',
-                    )}, which whoever dispatches or calls the workflow chooses,`
-                : `attacker-controlled ${taint.sources.join(', ')}`;
-              const finding: CheckFinding = {
-                message: `${expr} expands ${what}${via} into ${where}${
-                  input ? '' : trigger
-                }; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
-                file: wf.path,
-                line: range.line,
-                column: range.column,
-                endLine: range.endLine,
-                endColumn: range.endColumn,
-                snippet: wf.file.lineText(range.line).trim(),
-                // Inputs are seen without swamping the score: the caller
-                // (an action's) or a user with write access chooses them.
-                severity: lowerForArgv(
-                  input
-                    ? wf.kind === 'action'
-                      ? 'medium'
-                      : 'low'
-                    : privileged.length
-                    ? 'critical'
-                    : 'high',
-                  sink.argv,
-                ),
-                fingerprintKey: `${job.id}:${
-                  step ? step.id ?? step.index : 'docker'
-                }:${span.inner}`,
-                suggestedFix: {
-                  description: `Move the value to env: and reference ${use} in the script`,
-                  replacement: `env:\n  ${name}: ${expr}`,
-                },
-              };
-              findings.push(finding);
-              if (input) inputFindings.add(finding);
-            }
+        for (const { sink, step } of jobSinks) {
+          scripts++;
+          const scope: Scope = { wf, job, step };
+          for (const span of findExpressions(sink.value.value)) {
+            const taint = tracker.ofExpression(span.inner, scope, 0);
+            if (!taint) continue;
+            const range = wf.file.locateIn(
+              sink.value,
+              span.start,
+              span.end - span.start,
+            );
+            const expr = sink.value.value.slice(span.start, span.end);
+            const where = sink.where;
+            const via = taint.via.length
+              ? ` through ${taint.via.join(' → ')}`
+              : '';
+            const trigger = privileged.length
+              ? ` in a workflow triggered by ${privileged.join(', ')}`
+              : '';
+            const name = envName(
+              taint.via[0]?.startsWith('env.')
+                ? taint.via[0]
+                : taint.sources[0],
+            );
+            const use = `${envReference(sink.language, name)}${
+              sink.remote
+                ? ' (passing the variable to the remote host, e.g. with the action’s envs: input)'
+                : ''
+            }`;
+            const input = taint.strength === 'input';
+            const what = input
+              ? wf.kind === 'action'
+                ? `the action input ${taint.sources.join(
+                    ', ',
+                  )}, which its caller chooses,`
+                : `the workflow input ${taint.sources.join(
+                    ', ',
+                  )}, which whoever dispatches or calls the workflow chooses,`
+              : `attacker-controlled ${taint.sources.join(', ')}`;
+            const finding: CheckFinding = {
+              message: `${expr} expands ${what}${via} into ${where}${
+                input ? '' : trigger
+              }; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
+              file: wf.path,
+              line: range.line,
+              column: range.column,
+              endLine: range.endLine,
+              endColumn: range.endColumn,
+              snippet: wf.file.lineText(range.line).trim(),
+              // Inputs are seen without swamping the score: the caller
+              // (an action's) or a user with write access chooses them.
+              severity: lowerForArgv(
+                input
+                  ? wf.kind === 'action'
+                    ? 'medium'
+                    : 'low'
+                  : privileged.length
+                  ? 'critical'
+                  : 'high',
+                sink.argv,
+              ),
+              fingerprintKey: `${job.id}:${
+                step ? step.id ?? step.index : 'docker'
+              }:${span.inner}`,
+              suggestedFix: {
+                description: `Move the value to env: and reference ${use} in the script`,
+                replacement: `env:\n  ${name}: ${expr}`,
+              },
+            };
+            findings.push(finding);
+            if (input) inputFindings.add(finding);
           }
         }
       }
