@@ -1,4 +1,7 @@
-import { persistedCheckoutCredentials } from './persistedCheckoutCredentials';
+import {
+  persistedCheckoutCredentials,
+  uploadCanCarryGitDir,
+} from './persistedCheckoutCredentials';
 import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('persisted-checkout-credentials', () => {
@@ -13,7 +16,7 @@ describe('persisted-checkout-credentials', () => {
       .toMatchInlineSnapshot(`
       {
         "findings": [
-          ".github/workflows/ci.yml:9:15 high actions/checkout@v4 persists the job token in .git/config and this job uploads an artifact; set persist-credentials: false",
+          ".github/workflows/ci.yml:9:15 high actions/checkout@v4 persists the job token in .git/config and this job uploads an artifact that can include it; set persist-credentials: false",
         ],
         "score": 5,
         "status": "fail",
@@ -35,4 +38,41 @@ describe('persisted-checkout-credentials', () => {
       severity: 'high',
     });
   });
+
+  it('raises the severity only when an upload can include the .git directory', async () => {
+    const { outcome } = await runOnFixture(
+      persistedCheckoutCredentials,
+      'fail-upload-outside-checkout',
+    );
+    if (outcome.status !== 'fail') throw new Error(outcome.status);
+    expect(outcome.findings.map(f => [f.line, f.severity])).toEqual([
+      [11, undefined],
+      [20, 'high'],
+    ]);
+  });
+
+  it.each([
+    ['.', undefined, true],
+    ['./', undefined, true],
+    ['${{ github.workspace }}', undefined, true],
+    ['**', undefined, true],
+    ['*', undefined, true],
+    ['../', undefined, true],
+    ['/home/runner/work', undefined, true],
+    ['src', 'src', true],
+    ['src/.git', 'src', true],
+    ['s*', 'src', true],
+    [undefined, undefined, true],
+    ['dist/\n!dist/*.map', undefined, false],
+    ['translations.tar.gz', undefined, false],
+    ['electron/artifacts', undefined, false],
+    ['/tmp/digests/*', undefined, false],
+    ['dist/*', undefined, false],
+    ['build', 'src', false],
+  ])(
+    'upload path %j over checkout path %j: %s',
+    (upload, checkout, expected) => {
+      expect(uploadCanCarryGitDir(upload, checkout)).toBe(expected);
+    },
+  );
 });
