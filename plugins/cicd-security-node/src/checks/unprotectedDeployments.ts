@@ -18,9 +18,18 @@ export const DEPLOY_NAME_RE =
 const NOT_DEPLOY_NAME_RE =
   /test|lint|check|coverage|report|dry[-_ ]?run|preview|notes|drafter|changelog|label/i;
 
-/** A name that says deploy, and not "publish test results" or "release notes". */
+/**
+ * A name that says deploy, and not "publish test results" or "release notes".
+ * Only the literal text counts: a `${{ }}` expression in a display name
+ * (`${{ matrix.debug && 'Debug' || 'Release' }}`) names a build variant.
+ */
 export function deployName(name: string | undefined): boolean {
-  return !!name && DEPLOY_NAME_RE.test(name) && !NOT_DEPLOY_NAME_RE.test(name);
+  const literal = name?.replace(/\$\{\{[\s\S]*?\}\}/g, ' ');
+  return (
+    !!literal &&
+    DEPLOY_NAME_RE.test(literal) &&
+    !NOT_DEPLOY_NAME_RE.test(literal)
+  );
 }
 
 /** Commands that change a running environment or publish a package. */
