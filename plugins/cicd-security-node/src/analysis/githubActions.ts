@@ -6,7 +6,9 @@ import {
   WorkflowStep,
 } from '../parsers/githubActions';
 import { LocatedString, SourceRange } from '../parsers/yaml';
+import { commandWords, programName, shellCommands } from '../parsers/scripts';
 import { CheckFinding } from '../checks/types';
+import { RepoSnapshot } from '../snapshot';
 
 /** A full 40-character commit SHA: the only immutable `uses:` ref. */
 export const COMMIT_SHA_RE = /^[0-9a-f]{40}$/i;
@@ -301,4 +303,77 @@ export function localCalls(workflows: readonly Workflow[]): LocalCall[] {
     }
   }
   return calls;
+}
+
+/** Interpreters whose first non-option argument is a script to run. */
+const INTERPRETERS = new Set([
+  'bash',
+  'sh',
+  'zsh',
+  'dash',
+  'ksh',
+  'source',
+  '.',
+  'python',
+  'python3',
+  'node',
+  'ruby',
+  'perl',
+  'pwsh',
+  'powershell',
+]);
+
+/** At most this many scripts are followed per step. */
+const MAX_SCRIPTS_PER_STEP = 8;
+
+/**
+ * The repository scripts a `run:` step executes: `./scripts/x.sh`,
+ * `bash scripts/x.sh`, `python tools/y.py`… resolved against the step's
+ * (or the job's) `working-directory:` and kept when the snapshot has them.
+ * One level: scripts called by those scripts are not followed.
+ */
+export function calledScripts(
+  snapshot: RepoSnapshot,
+  job: WorkflowJob,
+  step: WorkflowStep,
+): string[] {
+  if (!step.run) return [];
+  const dir = workingDirectory(job, step);
+  const out = new Set<string>();
+  for (const cmd of shellCommands(step.run.value)) {
+    const words = commandWords(cmd);
+    const first = words[0]?.value ?? '';
+    let candidate: string | undefined;
+    if (INTERPRETERS.has(programName(words[0]))) {
+      candidate = words.slice(1).find(w => !w.value.startsWith('-'))?.value;
+    } else if (/^\.{0,2}\//.test(first) || first.includes('/')) {
+      candidate = first;
+    }
+    if (!candidate || /[$`*?]/.test(candidate)) continue;
+    const path = normalise(dir, candidate);
+    if (path && snapshot.exists(path)) out.add(path);
+    if (out.size >= MAX_SCRIPTS_PER_STEP) break;
+  }
+  return [...out];
+}
+
+function workingDirectory(job: WorkflowJob, step: WorkflowStep): string {
+  const own = step.node.get('working-directory');
+  if (typeof own === 'string') return own;
+  const defaults = job.node.getIn(['defaults', 'run', 'working-directory']);
+  return typeof defaults === 'string' ? defaults : '';
+}
+
+/** `dir` + `p` as a repository path, or undefined when it leaves the repository. */
+function normalise(dir: string, p: string): string | undefined {
+  if (p.startsWith('/') || p.includes('${{')) return undefined;
+  const parts: string[] = [];
+  for (const seg of `${dir.includes('${{') ? '' : dir}/${p}`.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join('/') || undefined;
 }

@@ -1,7 +1,8 @@
 import { getWorkflows, Workflow } from '../parsers/githubActions';
 import { LocatedString } from '../parsers/yaml';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
-import { at, localCalls } from '../analysis/githubActions';
+import { at, calledScripts, localCalls } from '../analysis/githubActions';
+import { RepoSnapshot } from '../snapshot';
 
 /** Triggers whose runs hold a privileged token while someone else's data is in play. */
 const DANGEROUS_TRIGGERS = ['pull_request_target', 'workflow_run'];
@@ -30,6 +31,48 @@ function dangerousCallers(workflows: Workflow[]): Map<string, Set<string>> {
     if (set.size) callers.set(target, set);
   }
   return callers;
+}
+
+/** Lines of a repository script that write to the environment or path file. */
+function scriptWrites(
+  snapshot: RepoSnapshot,
+  path: string,
+  caller: string,
+  dangerous: string[],
+): CheckFinding[] {
+  const text = snapshot.read(path);
+  if (!text) return [];
+  const out: CheckFinding[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && out.length < 100; i++) {
+    const line = lines[i];
+    if (/^\s*#/.test(line) || !WRITE_HINT_RE.test(line)) continue;
+    ENV_FILE_RE.lastIndex = 0;
+    const m = ENV_FILE_RE.exec(line);
+    if (!m) continue;
+    const file = m[2].toUpperCase();
+    out.push({
+      message: `script writes to ${file} and is run by ${caller}, triggered by ${dangerous.join(
+        ', ',
+      )}; values derived from the triggering pull request or run can then set ${
+        file === 'GITHUB_PATH'
+          ? 'PATH'
+          : 'variables such as LD_PRELOAD or NODE_OPTIONS'
+      } for every later step`,
+      file: path,
+      line: i + 1,
+      column: m.index + 1,
+      endLine: i + 1,
+      endColumn: m.index + 1 + m[0].length,
+      snippet: line.trim().slice(0, 200),
+      fingerprintKey: `script:${file}:${line.trim()}`,
+      suggestedFix: {
+        description:
+          'Have the script print the value as a step output ($GITHUB_OUTPUT) read through `env:`, or run it from a pull_request workflow without secrets',
+      },
+    });
+  }
+  return out;
 }
 
 function truthy(v: string | undefined) {
@@ -85,6 +128,7 @@ export const githubEnvAbuse = createScorecardCheck({
       return outcome.notApplicable('no GitHub Actions workflow');
     const findings: CheckFinding[] = [];
     const callers = dangerousCallers(workflows);
+    const scriptsSeen = new Set<string>();
     let total = 0;
     for (const wf of workflows) {
       // A composite action inherits the triggers of the workflows calling it.
@@ -103,6 +147,14 @@ export const githubEnvAbuse = createScorecardCheck({
           );
           if (!dangerous.length || !step.run) continue;
           const run = step.run;
+          // Scripts of the repository that the step runs, at their own lines.
+          for (const script of calledScripts(snapshot, job, step)) {
+            if (scriptsSeen.has(script)) continue;
+            scriptsSeen.add(script);
+            findings.push(
+              ...scriptWrites(snapshot, script, wf.path, dangerous),
+            );
+          }
           ENV_FILE_RE.lastIndex = 0;
           let m: RegExpExecArray | null;
           while ((m = ENV_FILE_RE.exec(run.value))) {

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "BUILD_ID=$(date +%s)" >> "$GITHUB_ENV" # OK
