@@ -99,7 +99,7 @@ function findingsFor(wf: Workflow): Located[] {
       });
     }
   } else {
-    out.push(...topLevelFindings(top, riskyNote));
+    out.push(...topLevelFindings(top, riskyNote, wf.jobs.length === 1));
   }
   for (const job of wf.jobs) {
     const p = job.permissions;
@@ -154,7 +154,11 @@ function readAll(p: PermissionsSpec, who: string, key: string): Located {
   };
 }
 
-function topLevelFindings(top: PermissionsSpec, riskyNote: string): Located[] {
+function topLevelFindings(
+  top: PermissionsSpec,
+  riskyNote: string,
+  onlyJob: boolean,
+): Located[] {
   if (top.kind === 'write-all') {
     return [
       {
@@ -176,6 +180,18 @@ function topLevelFindings(top: PermissionsSpec, riskyNote: string): Located[] {
   for (const [scope, level] of Object.entries(top.scopes)) {
     if (level !== 'write') continue;
     const d = TOP_LEVEL_WRITE_DEDUCTION[scope];
+    if (onlyJob) {
+      // With one job the top-level grant is that job's grant: the same
+      // power, but a job added later would inherit it.
+      out.push({
+        message: `Top-level ${scope}: write is granted to the workflow's only job, which is the same as granting it on that job today; declare it on the job so that a job added later starts without it`,
+        range: top.scopeRanges[scope] ?? top.range,
+        severity: 'low',
+        points: 0,
+        key: `top-level:${scope}`,
+      });
+      continue;
+    }
     out.push({
       message: `Top-level ${scope}: write is granted to every job${
         d ? ` and ${d.why}` : ''
