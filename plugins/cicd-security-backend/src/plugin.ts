@@ -20,6 +20,7 @@ import path from 'path';
 import { selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
+import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
 import { createDatabaseStores } from './database/createStores';
 import { EntityScanner } from './scanner/EntityScanner';
 import { GroupHierarchyTask } from './scheduler/GroupHierarchyTask';
@@ -126,6 +127,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(cicdSecurityPermissions);
 
+        const integrations = ScmIntegrations.fromConfig(config);
         const scanner = new EntityScanner({
           store,
           registry,
@@ -137,7 +139,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
           readTimeoutMs: settings.readTimeoutMs,
           scoring: settings.scoring,
           urlReader,
-          integrations: ScmIntegrations.fromConfig(config),
+          integrations,
           retries: settings.retries,
           // Declarations in configuration first: an SCM module cannot
           // override what the organisation states.
@@ -146,6 +148,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
               (p): p is FactProvider => p !== undefined,
             ),
             ...extensionFacts.providers,
+            scmPlatformFactProvider(integrations),
           ],
           factTimeoutMs: settings.factTimeoutMs,
         });

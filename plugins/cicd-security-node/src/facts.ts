@@ -13,6 +13,12 @@ const featureStatus = z
   .passthrough()
   .optional();
 
+/** Open alerts of one kind: how many, by severity (or by type for secrets). */
+const openAlerts = z.object({
+  open: z.number().int().min(0),
+  by: z.record(z.string(), z.number().int().min(0)),
+});
+
 const factDefinitions = {
   'github.securityAndAnalysis': {
     description:
@@ -71,6 +77,150 @@ const factDefinitions = {
         })
         .passthrough(),
     ),
+  },
+  'scm.platform': {
+    description:
+      "The SCM platform that hosts the repository, from its source location and the configured integrations (`github`, `gitlab`, `bitbucket`, `azure`, `gerrit`, `gitea`, `local` for a folder, `other`). Checks of one platform's settings are not applicable elsewhere.",
+    source: 'source location and SCM integrations',
+    schema: z.enum([
+      'github',
+      'gitlab',
+      'bitbucket',
+      'azure',
+      'gerrit',
+      'gitea',
+      'local',
+      'other',
+    ]),
+  },
+  'github.repository': {
+    description:
+      'Repository metadata from `GET /repos/{owner}/{repo}`: `archived`, `visibility`, `private`, `pushed_at`, `default_branch`.',
+    source: 'GitHub REST API',
+    schema: z
+      .object({
+        archived: z.boolean(),
+        default_branch: z.string(),
+        visibility: z.string().optional(),
+        private: z.boolean().optional(),
+        pushed_at: z.string().nullable().optional(),
+      })
+      .passthrough(),
+  },
+  'github.defaultBranchRules': {
+    description:
+      'The rules that apply to the default branch, merged from rulesets (`GET /repos/{owner}/{repo}/rules/branches/{branch}` and the rulesets it names) and classic branch protection (`GET …/branches/{branch}/protection`): the strictest value of each rule wins. `sources` names where they come from (`ruleset:<name>`, `classic`); empty when the branch is unprotected.',
+    source: 'GitHub REST API',
+    schema: z.object({
+      branch: z.string(),
+      sources: z.array(z.string()),
+      pullRequestRequired: z.boolean(),
+      requiredApprovals: z.number().int().min(0),
+      dismissStaleReviews: z.boolean(),
+      requireCodeOwnerReview: z.boolean(),
+      requireLastPushApproval: z.boolean(),
+      requiredStatusChecks: z.array(z.string()),
+      strictStatusChecks: z.boolean(),
+      requiredSignatures: z.boolean(),
+      requiredLinearHistory: z.boolean(),
+      allowForcePushes: z.boolean(),
+      allowDeletions: z.boolean(),
+      /** Classic protection's `enforce_admins`; null when only rulesets apply. */
+      enforceAdmins: z.boolean().nullable(),
+      /** Rulesets' bypass actors (`actor_type`: OrganizationAdmin, RepositoryRole, Team, Integration, DeployKey). */
+      bypassActors: z.array(
+        z.object({
+          actorType: z.string(),
+          actorId: z.number().nullable().optional(),
+          bypassMode: z.string().optional(),
+          ruleset: z.string().optional(),
+        }),
+      ),
+    }),
+  },
+  'github.actionsPermissions': {
+    description:
+      'Which actions the repository may run (`GET /repos/{owner}/{repo}/actions/permissions`: `enabled`, `allowed_actions` all/local_only/selected, `sha_pinning_required`).',
+    source: 'GitHub REST API',
+    schema: z
+      .object({
+        enabled: z.boolean(),
+        allowed_actions: z.string().optional(),
+        sha_pinning_required: z.boolean().optional(),
+      })
+      .passthrough(),
+  },
+  'github.workflowTokenDefaults': {
+    description:
+      'The default permissions of the workflow token and whether workflows may approve pull requests (`GET /repos/{owner}/{repo}/actions/permissions/workflow`).',
+    source: 'GitHub REST API',
+    schema: z
+      .object({
+        default_workflow_permissions: z.enum(['read', 'write']),
+        can_approve_pull_request_reviews: z.boolean(),
+      })
+      .passthrough(),
+  },
+  'github.webhooks': {
+    description:
+      'Repository webhooks (`GET /repos/{owner}/{repo}/hooks`): the URL without credentials or query, whether TLS verification is off (`config.insecure_ssl` "1") and whether a secret is set.',
+    source: 'GitHub REST API',
+    schema: z.array(
+      z.object({
+        id: z.number(),
+        active: z.boolean(),
+        url: z.string(),
+        insecureSsl: z.boolean(),
+        hasSecret: z.boolean(),
+      }),
+    ),
+  },
+  'github.deployKeys': {
+    description:
+      'Deploy keys (`GET /repos/{owner}/{repo}/keys`): title, whether read-only, when created and last used.',
+    source: 'GitHub REST API',
+    schema: z.array(
+      z.object({
+        id: z.number(),
+        title: z.string(),
+        readOnly: z.boolean(),
+        createdAt: z.string().optional(),
+        lastUsed: z.string().nullable().optional(),
+      }),
+    ),
+  },
+  'github.privateVulnerabilityReporting': {
+    description:
+      'Whether private vulnerability reporting is enabled (`GET /repos/{owner}/{repo}/private-vulnerability-reporting`).',
+    source: 'GitHub REST API',
+    schema: z.boolean(),
+  },
+  'github.collaborators': {
+    description:
+      'People with admin permission (`GET /repos/{owner}/{repo}/collaborators?permission=admin`) and outside collaborators (`?affiliation=outside`), by login.',
+    source: 'GitHub REST API',
+    schema: z.object({
+      admins: z.array(z.string()),
+      outside: z.array(z.string()),
+    }),
+  },
+  'github.dependabotAlerts': {
+    description:
+      'Open Dependabot alerts (`GET /repos/{owner}/{repo}/dependabot/alerts?state=open`), counted by `security_advisory.severity`.',
+    source: 'GitHub REST API',
+    schema: openAlerts,
+  },
+  'github.codeScanningAlerts': {
+    description:
+      'Open code scanning alerts (`GET /repos/{owner}/{repo}/code-scanning/alerts?state=open`), counted by `rule.security_severity_level` (or `rule.severity`).',
+    source: 'GitHub REST API',
+    schema: openAlerts,
+  },
+  'github.secretScanningAlerts': {
+    description:
+      'Open secret scanning alerts (`GET /repos/{owner}/{repo}/secret-scanning/alerts?state=open`), counted by `secret_type` (never the secret).',
+    source: 'GitHub REST API',
+    schema: openAlerts,
   },
   'azure.forkBuildsExposeSecrets': {
     description:
