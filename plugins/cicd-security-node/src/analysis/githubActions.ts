@@ -7,6 +7,7 @@ import {
 } from '../parsers/githubActions';
 import { LocatedString, SourceRange } from '../parsers/yaml';
 import { commandWords, programName, shellCommands } from '../parsers/scripts';
+import { joinRepoPath } from '../parsers/text/repoPath';
 import { CheckFinding } from '../checks/types';
 import { RepoSnapshot } from '../snapshot';
 
@@ -350,7 +351,9 @@ export function calledScripts(
       candidate = first;
     }
     if (!candidate || /[$`*?]/.test(candidate)) continue;
-    const path = normalise(dir, candidate);
+    const path = dir.includes('${{')
+      ? joinRepoPath('', candidate)
+      : joinRepoPath(dir, candidate);
     if (path && snapshot.exists(path)) out.add(path);
     if (out.size >= MAX_SCRIPTS_PER_STEP) break;
   }
@@ -362,18 +365,4 @@ function workingDirectory(job: WorkflowJob, step: WorkflowStep): string {
   if (typeof own === 'string') return own;
   const defaults = job.node.getIn(['defaults', 'run', 'working-directory']);
   return typeof defaults === 'string' ? defaults : '';
-}
-
-/** `dir` + `p` as a repository path, or undefined when it leaves the repository. */
-function normalise(dir: string, p: string): string | undefined {
-  if (p.startsWith('/') || p.includes('${{')) return undefined;
-  const parts: string[] = [];
-  for (const seg of `${dir.includes('${{') ? '' : dir}/${p}`.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/') || undefined;
 }

@@ -29,7 +29,7 @@ import {
 import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
 import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
-import { withInput } from '../analysis/githubActions';
+import { at, withInput } from '../analysis/githubActions';
 
 /** Default environment variables of the runner that carry attacker-controlled text. */
 const TAINTED_SHELL_VARS = new Set(['GITHUB_HEAD_REF']);
@@ -843,12 +843,7 @@ export const scriptInjection = createScorecardCheck({
               message: `${expr} expands ${what}${via} into ${where}${
                 input ? '' : trigger
               }; the text becomes code before the script runs. Move the value to env: and reference ${use} instead`,
-              file: wf.path,
-              line: range.line,
-              column: range.column,
-              endLine: range.endLine,
-              endColumn: range.endColumn,
-              snippet: wf.file.lineText(range.line).trim(),
+              ...at(wf, range),
               // Inputs are seen without swamping the score: the caller
               // (an action's) or a user with write access chooses them.
               severity: lowerForArgv(

@@ -1,4 +1,5 @@
 import { stripTrailingComment } from '../text';
+import { joinRepoPath } from '../text/repoPath';
 import { dirOf } from './model';
 import { isVendoredPath, LockfileInput } from './manifests';
 
@@ -54,7 +55,7 @@ export function parseRequirements(input: LockfileInput): void {
       if (!added) return;
     }
     for (const inc of includes) {
-      const target = resolvePath(dirOf(file), inc.path);
+      const target = joinRepoPath(dirOf(file), inc.path);
       if (target === undefined || visited.has(target)) continue;
       visited.add(target);
       // Files the inventory reads in their own right are not read twice.
@@ -72,20 +73,6 @@ export function parseRequirements(input: LockfileInput): void {
       queue.push({ file: target, text: included, depth: depth + 1 });
     }
   }
-}
-
-/** A repository path relative to `dir`; undefined outside the repository or for URLs. */
-function resolvePath(dir: string, path: string): string | undefined {
-  if (!path || path.includes('://') || path.startsWith('/')) return undefined;
-  const parts = dir ? dir.split('/') : [];
-  for (const seg of path.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/') || undefined;
 }
 
 function readRequirements(
