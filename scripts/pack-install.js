@@ -29,6 +29,7 @@ const PACKAGES = [
   'plugins/cicd-security-common',
   'plugins/cicd-security-node',
   'plugins/cicd-security-backend',
+  'plugins/cicd-security-backend-module-github',
   'plugins/cicd-security',
   'packages/cli',
 ];

@@ -24,5 +24,8 @@ backend.add(
 
 // cicd-security
 backend.add(import('@cicd-security/plugin-cicd-security-backend'));
+backend.add(
+  import('@cicd-security/plugin-cicd-security-backend-module-github'),
+);
 
 backend.start();

@@ -1,0 +1,10 @@
+module.exports = require('../../eslint.shared.js')(__dirname, [
+  {
+    // The fake GitHub the tests run against: test code only.
+    files: ['src/testing/**'],
+    rules: {
+      '@backstage/no-undeclared-imports': 'off',
+      'no-restricted-syntax': 'off',
+    },
+  },
+]);

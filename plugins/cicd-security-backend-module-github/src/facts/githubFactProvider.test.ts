@@ -1,0 +1,536 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  FactName,
+  FactProvider,
+  FactSubject,
+  validateFact,
+} from '@cicd-security/plugin-cicd-security-node';
+import {
+  FakeGithub,
+  forbidden,
+  notFound,
+  readableRepository,
+  repositoryBody,
+} from '../testing/fakeGithub';
+import { createGithubFactProvider, GITHUB_FACTS } from './githubFactProvider';
+import { neededPermission } from './permissions';
+
+const ALL: FactName[] = [...GITHUB_FACTS];
+
+describe('the GitHub fact provider', () => {
+  const github = new FakeGithub();
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+
+  beforeAll(() => github.start());
+  afterAll(() => github.stop());
+  beforeEach(() => {
+    github.routes.clear();
+    logger = mockServices.logger.mock();
+  });
+
+  function provider(
+    integration: Record<string, unknown> = { token: 'test' },
+    options: { maxRateLimitWaitMs?: number } = {},
+  ): FactProvider {
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: {
+          github: [
+            {
+              host: github.host,
+              apiBaseUrl: github.apiBaseUrl,
+              ...integration,
+            },
+          ],
+        },
+      }),
+    );
+    return createGithubFactProvider({ integrations, logger, ...options });
+  }
+
+  const subject = (name: string): FactSubject => ({
+    entityRef: `component:default/${name}`,
+    source: {
+      type: 'url',
+      target: `https://${github.host}/octo-org/${name}/tree/main/services/api`,
+    },
+  });
+
+  async function fetchFacts(
+    p: FactProvider,
+    name: string,
+    facts: FactName[] = ALL,
+  ) {
+    const got = await p.fetch(subject(name), {
+      facts,
+      signal: new AbortController().signal,
+    });
+    // Every value must be what the contract declares.
+    for (const [fact, value] of Object.entries(got)) {
+      if (value?.available) {
+        expect(validateFact(fact as FactName, value, 'github')).toEqual(value);
+      }
+    }
+    return got;
+  }
+
+  function serve(name: string) {
+    for (const [path, answer] of readableRepository(name, github.apiBaseUrl)) {
+      github.routes.set(path, answer);
+    }
+  }
+
+  it('applies to repositories on a configured GitHub host or with a project slug', () => {
+    const p = provider();
+    expect(p.appliesTo!(subject('hello-world'))).toBe(true);
+    expect(
+      p.appliesTo!({
+        source: { type: 'url', target: 'https://gitlab.com/a/b' },
+      }),
+    ).toBe(false);
+    expect(
+      p.appliesTo!({
+        annotations: { 'github.com/project-slug': 'octo-org/hello-world' },
+        source: { type: 'dir', target: '/tmp/x' },
+      }),
+    ).toBe(true);
+  });
+
+  it('reads every fact, then re-reads an unchanged repository with 304s only', async () => {
+    serve('hello-world');
+    const p = provider();
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'hello-world');
+
+    expect(facts).toEqual({
+      'github.repository': {
+        available: true,
+        value: {
+          archived: false,
+          default_branch: 'main',
+          visibility: 'public',
+          private: false,
+          pushed_at: '2011-01-26T19:06:43Z',
+        },
+      },
+      'github.securityAndAnalysis': {
+        available: true,
+        value: {
+          advanced_security: { status: 'enabled' },
+          secret_scanning: { status: 'enabled' },
+          secret_scanning_push_protection: { status: 'disabled' },
+          secret_scanning_non_provider_patterns: { status: 'disabled' },
+        },
+      },
+      'github.vulnerabilityAlerts': { available: true, value: true },
+      'github.automatedSecurityFixes': {
+        available: true,
+        value: { enabled: true, paused: false },
+      },
+      'github.defaultBranchRules': {
+        available: true,
+        value: {
+          branch: 'main',
+          sources: ['ruleset:super cool ruleset', 'ruleset:#7', 'classic'],
+          pullRequestRequired: true,
+          requiredApprovals: 2,
+          dismissStaleReviews: true,
+          requireCodeOwnerReview: true,
+          requireLastPushApproval: true,
+          requiredStatusChecks: ['build', 'continuous-integration/travis-ci'],
+          strictStatusChecks: true,
+          requiredSignatures: false,
+          requiredLinearHistory: true,
+          // The ruleset blocks force pushes although classic allows them.
+          allowForcePushes: false,
+          allowDeletions: false,
+          enforceAdmins: true,
+          bypassActors: [
+            {
+              actorType: 'Team',
+              actorId: 234,
+              bypassMode: 'always',
+              ruleset: 'super cool ruleset',
+            },
+          ],
+        },
+      },
+      'github.actionsPermissions': {
+        available: true,
+        value: {
+          enabled: true,
+          allowed_actions: 'selected',
+          sha_pinning_required: true,
+        },
+      },
+      'github.workflowTokenDefaults': {
+        available: true,
+        value: {
+          default_workflow_permissions: 'read',
+          can_approve_pull_request_reviews: true,
+        },
+      },
+      'github.webhooks': {
+        available: true,
+        value: [
+          {
+            id: 12345678,
+            active: true,
+            url: 'https://example.com/webhook',
+            insecureSsl: false,
+            hasSecret: false,
+          },
+          {
+            id: 12345679,
+            active: false,
+            url: 'https://ci.example.com/hook',
+            insecureSsl: true,
+            hasSecret: true,
+          },
+        ],
+      },
+      'github.deployKeys': {
+        available: true,
+        value: [
+          {
+            id: 1,
+            title: 'octocat@octomac',
+            readOnly: true,
+            createdAt: '2014-12-10T15:53:42Z',
+            lastUsed: '2022-01-10T15:53:42Z',
+          },
+        ],
+      },
+      'github.privateVulnerabilityReporting': { available: true, value: true },
+      'github.collaborators': {
+        available: true,
+        value: { admins: ['octocat'], outside: ['hubot'] },
+      },
+      'github.environments': {
+        available: true,
+        value: [
+          {
+            name: 'staging',
+            protection_rules: [
+              { type: 'wait_timer', wait_timer: 30 },
+              {
+                type: 'required_reviewers',
+                prevent_self_review: false,
+                reviewers: 1,
+              },
+              { type: 'branch_policy' },
+            ],
+            deployment_branch_policy: {
+              protected_branches: false,
+              custom_branch_policies: true,
+            },
+          },
+        ],
+      },
+      'github.dependabotAlerts': {
+        available: true,
+        value: { open: 3, by: { high: 2, medium: 1 } },
+      },
+      'github.codeScanningAlerts': {
+        available: true,
+        value: { open: 1, by: { high: 1 } },
+      },
+      'github.secretScanningAlerts': {
+        available: true,
+        value: { open: 1, by: { adafruit_io_key: 1 } },
+      },
+    });
+    expect(JSON.stringify(facts)).not.toMatch(/hunter2|s3cr3t|aio_X|ssh-rsa/);
+
+    // Cold: one request per endpoint, 19 for a repository with two rulesets
+    // and two pages of Dependabot alerts.
+    const cold = github.seen(from);
+    expect(cold).toHaveLength(19);
+    expect(
+      cold.every(r => /^20[04] /.test(r) || r.includes('rulesets/7')),
+    ).toBe(true);
+    expect(github.requests.slice(from).every(r => r.authorization)).toBe(true);
+    expect(logger.debug).toHaveBeenCalledWith(
+      `GitHub facts of ${github.host}/octo-org/hello-world: 19 requests, 0 answered 304 Not Modified`,
+      expect.objectContaining({ requests: 19, notModified: 0 }),
+    );
+
+    // Warm and unchanged: the same facts, every answer with an ETag is a 304.
+    const warmFrom = github.requests.length;
+    expect(await fetchFacts(p, 'hello-world')).toEqual(facts);
+    const warm = github.seen(warmFrom);
+    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(17);
+    // No ETag on 204 and 404 answers: vulnerability-alerts and the ruleset
+    // the credentials cannot read are asked again.
+    expect(warm.filter(r => !r.startsWith('304 '))).toEqual([
+      '204 /repos/octo-org/hello-world/vulnerability-alerts',
+      '404 /repos/octo-org/hello-world/rulesets/7',
+    ]);
+    expect(logger.debug).toHaveBeenCalledWith(
+      expect.stringContaining('19 requests, 17 answered 304 Not Modified'),
+      expect.anything(),
+    );
+  });
+
+  it('asks only for the facts requested', async () => {
+    serve('hello-world');
+    const from = github.requests.length;
+    const facts = await fetchFacts(provider(), 'hello-world', [
+      'github.workflowTokenDefaults',
+    ]);
+    expect(Object.keys(facts)).toEqual(['github.workflowTokenDefaults']);
+    expect(github.seen(from)).toEqual([
+      '200 /repos/octo-org/hello-world/actions/permissions/workflow',
+    ]);
+  });
+
+  it('says which permission is missing, and what is off or not visible', async () => {
+    const r = '/repos/octo-org/locked';
+    serve('locked');
+    github.routes.set(r, { body: repositoryBody('locked', false) });
+    for (const path of [
+      `${r}/automated-security-fixes`,
+      `${r}/actions/permissions`,
+      `${r}/actions/permissions/workflow`,
+      `${r}/keys?per_page=100`,
+      `${r}/private-vulnerability-reporting`,
+    ]) {
+      github.routes.set(path, forbidden('administration=read'));
+    }
+    github.routes.set(
+      `${r}/hooks?per_page=100`,
+      forbidden('repository_hooks=read'),
+    );
+    github.routes.set(`${r}/vulnerability-alerts`, {
+      status: 404,
+      body: notFound,
+    });
+    github.routes.set(`${r}/branches/main/protection`, {
+      status: 404,
+      body: notFound,
+    });
+    github.routes.set(`${r}/dependabot/alerts?state=open&per_page=100`, {
+      status: 403,
+      body: { message: 'Dependabot alerts are disabled for this repository.' },
+    });
+    github.routes.set(`${r}/code-scanning/alerts?state=open&per_page=100`, {
+      status: 403,
+      body: {
+        message:
+          'Advanced Security must be enabled for this repository to use code scanning.',
+      },
+    });
+    github.routes.set(`${r}/secret-scanning/alerts?state=open&per_page=100`, {
+      status: 404,
+      body: { message: 'Secret scanning is disabled on this repository.' },
+    });
+    github.routes.set(`${r}/environments?per_page=100`, {
+      status: 403,
+      headers: {
+        'x-accepted-github-permissions': 'actions=read; environments=read',
+      },
+      body: { message: 'Resource not accessible by integration' },
+    });
+
+    const facts = await fetchFacts(provider(), 'locked');
+    const admin = 'the fine-grained token permission Administration: read';
+    expect(facts['github.repository']).toMatchObject({ available: true });
+    expect(facts['github.collaborators']).toMatchObject({ available: true });
+    expect(facts['github.securityAndAnalysis']).toEqual({
+      available: false,
+      reason: expect.stringContaining('only to administrators'),
+      permission:
+        'the token scope repo and admin rights on the repository (or the fine-grained token permission Administration: read)',
+    });
+    // 404 from an administrator-only endpoint to a non-administrator: not "off".
+    expect(facts['github.vulnerabilityAlerts']).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('only to administrators'),
+    });
+    for (const name of [
+      'github.automatedSecurityFixes',
+      'github.actionsPermissions',
+      'github.workflowTokenDefaults',
+      'github.deployKeys',
+      'github.privateVulnerabilityReporting',
+    ] as const) {
+      expect(facts[name]).toEqual({
+        available: false,
+        reason: expect.stringContaining(
+          '403 ("Resource not accessible by integration")',
+        ),
+        permission: admin,
+      });
+    }
+    expect(facts['github.webhooks']).toMatchObject({
+      permission: 'the fine-grained token permission Webhooks: read',
+    });
+    expect(facts['github.environments']).toMatchObject({
+      permission:
+        'the fine-grained token permission Actions: read or Environments: read',
+    });
+    expect(facts['github.defaultBranchRules']).toEqual({
+      available: false,
+      reason:
+        'GitHub answered 404 for the classic branch protection of main: the credentials cannot see it ("Not Found")',
+      permission:
+        'the token scope repo and admin rights on the repository (or the fine-grained token permission Administration: read)',
+    });
+    expect(facts['github.dependabotAlerts']).toEqual({
+      available: false,
+      reason:
+        'the Dependabot alerts cannot be read: GitHub says ("Dependabot alerts are disabled for this repository.")',
+    });
+    expect(facts['github.codeScanningAlerts']).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('higher GitHub plan'),
+      permission: expect.stringContaining('GitHub Advanced Security'),
+    });
+    expect(facts['github.secretScanningAlerts']).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('Secret scanning is disabled'),
+    });
+  });
+
+  it('names the GitHub App permission for App credentials', async () => {
+    const headers = new Headers({
+      'x-accepted-github-permissions': 'administration=read',
+    });
+    expect(
+      neededPermission(headers, { app: 'metadata=read', scope: 'repo' }, 'app'),
+    ).toBe('the GitHub App permission Administration: read');
+    expect(
+      neededPermission(
+        new Headers({ 'x-accepted-oauth-scopes': 'repo, security_events' }),
+        { app: 'security_events=read', scope: 'security_events' },
+        'token',
+      ),
+    ).toBe('the token scope repo or security_events');
+  });
+
+  it('makes no request without credentials for the host', async () => {
+    const spy = jest.spyOn(global, 'fetch');
+    const from = github.requests.length;
+    const facts = await fetchFacts(provider({}), 'hello-world');
+    expect(Object.keys(facts).sort()).toEqual([...ALL].sort());
+    for (const fact of Object.values(facts)) {
+      expect(fact).toEqual({
+        available: false,
+        reason: `no GitHub credentials are configured for ${github.host}`,
+        permission: `a GitHub App installation or token for ${github.host} (integrations.github)`,
+      });
+    }
+    // github.com by project slug, no token: no request either.
+    const integrations = ScmIntegrations.fromConfig(new ConfigReader({}));
+    const dotcom = createGithubFactProvider({ integrations, logger });
+    const slugFacts = await dotcom.fetch(
+      {
+        annotations: { 'github.com/project-slug': 'octo-org/hello-world' },
+        source: { type: 'dir', target: '/tmp/hello-world' },
+      },
+      { facts: ALL, signal: new AbortController().signal },
+    );
+    expect(slugFacts['github.repository']).toMatchObject({
+      reason: 'no GitHub credentials are configured for github.com',
+    });
+    expect(github.requests.length).toBe(from);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('waits out a short secondary rate limit once, and reports a long one as a delay', async () => {
+    serve('busy');
+    const r = '/repos/octo-org/busy';
+    let limited = 1;
+    github.routes.set(`${r}/actions/permissions/workflow`, () =>
+      limited-- > 0
+        ? {
+            status: 403,
+            headers: { 'retry-after': '1' },
+            body: {
+              message:
+                'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            },
+          }
+        : {
+            body: {
+              default_workflow_permissions: 'write',
+              can_approve_pull_request_reviews: false,
+            },
+          },
+    );
+    const p = provider({ token: 'test' }, { maxRateLimitWaitMs: 3000 });
+    const started = Date.now();
+    const short = await fetchFacts(p, 'busy', ['github.workflowTokenDefaults']);
+    expect(short['github.workflowTokenDefaults']).toMatchObject({
+      available: true,
+      value: { default_workflow_permissions: 'write' },
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+    expect(logger.info.mock.calls[0][0]).toMatch(/secondary rate limit/);
+
+    // 429 with a long retry-after: the facts still to read are delayed.
+    github.routes.set(r, {
+      status: 429,
+      headers: { 'retry-after': '3600' },
+      body: { message: 'API rate limit exceeded' },
+    });
+    const from = github.requests.length;
+    const delayed = [
+      'github.repository',
+      'github.vulnerabilityAlerts',
+      'github.defaultBranchRules',
+    ] as const;
+    const long = await fetchFacts(p, 'busy', [...delayed]);
+    for (const name of delayed) {
+      expect(long[name]).toEqual({
+        available: false,
+        reason: expect.stringMatching(
+          /^facts delayed: GitHub rate limit until \d{4}-\d\d-\d\dT/,
+        ),
+      });
+    }
+    expect(logger.info).toHaveBeenCalledTimes(2);
+    // The pause is shared: another repository asks nothing until it ends.
+    const asked = github.requests.length;
+    expect(github.seen(from)).toEqual(['429 /repos/octo-org/busy']);
+    serve('other');
+    const other = await fetchFacts(p, 'other', ['github.repository']);
+    expect(other['github.repository']).toMatchObject({
+      reason: expect.stringContaining('facts delayed'),
+    });
+    expect(github.requests.length).toBe(asked);
+    expect(logger.info).toHaveBeenCalledTimes(2);
+  });
+
+  it('pauses at the primary limit until its reset', async () => {
+    serve('last');
+    const r = '/repos/octo-org/last';
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    github.routes.set(r, {
+      body: repositoryBody('last'),
+      headers: {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(reset),
+      },
+    });
+    const p = provider();
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'last', [
+      'github.repository',
+      'github.defaultBranchRules',
+    ]);
+    expect(facts['github.repository']).toMatchObject({ available: true });
+    expect(facts['github.defaultBranchRules']).toEqual({
+      available: false,
+      reason: `facts delayed: GitHub rate limit until ${new Date(
+        reset * 1000,
+      ).toISOString()}`,
+    });
+    expect(github.seen(from)).toEqual(['200 /repos/octo-org/last']);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+  });
+});
