@@ -46,6 +46,19 @@ import { dockerAddWithoutChecksum } from './dockerAddWithoutChecksum';
 import { runnerEgressPolicy } from './runnerEgressPolicy';
 import { unsafeDependabotConfig } from './unsafeDependabotConfig';
 import { containerBuildHygiene } from './containerBuildHygiene';
+import { defaultBranchProtected } from './defaultBranchProtected';
+import { forcePushBlocked } from './forcePushBlocked';
+import { reviewRequired } from './reviewRequired';
+import { reviewRigour } from './reviewRigour';
+import { statusChecksRequired } from './statusChecksRequired';
+import { protectionBypass } from './protectionBypass';
+import { signedCommitsRequired } from './signedCommitsRequired';
+import { actionsRepoSettings } from './actionsRepoSettings';
+import { actionsAllowList } from './actionsAllowList';
+import { webhookSecret } from './webhookSecret';
+import { webhookTls } from './webhookTls';
+import { openSecretAlerts } from './openSecretAlerts';
+import { openCodeScanningAlerts } from './openCodeScanningAlerts';
 
 export * from './types';
 
@@ -102,4 +115,17 @@ export const builtinChecks: ScorecardCheck[] = [
   runnerEgressPolicy,
   unsafeDependabotConfig,
   containerBuildHygiene,
+  defaultBranchProtected,
+  forcePushBlocked,
+  reviewRequired,
+  reviewRigour,
+  statusChecksRequired,
+  protectionBypass,
+  signedCommitsRequired,
+  actionsRepoSettings,
+  actionsAllowList,
+  webhookSecret,
+  webhookTls,
+  openSecretAlerts,
+  openCodeScanningAlerts,
 ];

@@ -1,0 +1,83 @@
+import {
+  githubSettingsScope,
+  readGithubFact,
+} from '../analysis/githubSettings';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
+
+const SETTINGS_PLACE = 'Settings → Actions → General → Workflow permissions';
+const REST_FIX =
+  'REST: PUT /repos/{owner}/{repo}/actions/permissions/workflow with {"default_workflow_permissions":"read","can_approve_pull_request_reviews":false}';
+
+/**
+ * The repository's defaults apply to every workflow that does not declare
+ * its own permissions: a write token by default gives each such job write
+ * access, and a token that approves pull requests lets a workflow satisfy
+ * the review its own change needs.
+ */
+export const actionsRepoSettings = createScorecardCheck({
+  id: 'actions-repo-settings',
+  title: 'Repo Actions settings hardened',
+  description:
+    'The workflow token is read-only by default and workflows cannot create or approve pull requests (Settings → Actions → General).',
+  category: 'access-control',
+  severity: 'high',
+  platforms: ['repository'],
+  frameworks: [
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
+    {
+      framework: 'legitify',
+      control: 'token_default_permissions_is_read_write',
+    },
+    { framework: 'legitify', control: 'actions_can_approve_pull_requests' },
+  ],
+  remediationUrl:
+    'https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository',
+  run(snapshot) {
+    const scope = githubSettingsScope(snapshot, {
+      gitlab: false,
+      archived: 'no workflow runs in it',
+    });
+    if (scope) return scope;
+    const actions = snapshot.fact('github.actionsPermissions');
+    if (actions.available && !actions.value.enabled) {
+      return outcome.notApplicable(
+        'GitHub Actions is disabled for the repository',
+      );
+    }
+    const defaults = readGithubFact(
+      snapshot,
+      'github.workflowTokenDefaults',
+      'the default permissions of the workflow token',
+    );
+    if (!defaults.ok) return defaults.outcome;
+    const d = defaults.value;
+    const findings: CheckFinding[] = [];
+    if (d.default_workflow_permissions === 'write') {
+      findings.push({
+        message:
+          'The workflow token has read and write permissions by default (default_workflow_permissions "write"): every job that declares no permissions can push code, publish packages and change releases',
+        fingerprintKey: 'default-token-write',
+        suggestedFix: {
+          description: `${SETTINGS_PLACE}: choose "Read repository contents and packages permissions", and grant writes per job with permissions: (${REST_FIX}).`,
+        },
+      });
+    }
+    if (d.can_approve_pull_request_reviews) {
+      findings.push({
+        message:
+          'Workflows may create and approve pull requests (can_approve_pull_request_reviews true): a workflow can approve a change and satisfy required reviews without a person',
+        fingerprintKey: 'actions-can-approve',
+        suggestedFix: {
+          description: `${SETTINGS_PLACE}: untick "Allow GitHub Actions to create and approve pull requests" (${REST_FIX}).`,
+        },
+      });
+    }
+    if (findings.length === 0) {
+      return outcome.pass(
+        'the workflow token is read-only by default and workflows cannot approve pull requests',
+      );
+    }
+    return outcome.fail(10 - 5 * findings.length, findings);
+  },
+});

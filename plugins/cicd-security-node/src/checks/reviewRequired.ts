@@ -1,0 +1,71 @@
+import {
+  BRANCH_RULES_PLACE,
+  githubSettingsScope,
+  readGithubFact,
+} from '../analysis/githubSettings';
+import { createScorecardCheck, outcome } from './types';
+
+const FIX = `${BRANCH_RULES_PLACE}: enable "Require a pull request before merging" with "Required approvals" at 1 or more (REST: the ruleset rule pull_request with required_approving_review_count ≥ 1, or required_pull_request_reviews.required_approving_review_count in classic protection).`;
+
+/**
+ * A second person reads every change before it reaches the default branch,
+ * pipeline definitions included: one compromised account cannot ship alone.
+ */
+export const reviewRequired = createScorecardCheck({
+  id: 'review-required',
+  title: 'Review required before merge',
+  description:
+    'Changes reach the default branch through pull requests that need at least one approving review.',
+  category: 'code-quality',
+  severity: 'high',
+  platforms: ['repository'],
+  frameworks: [
+    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
+    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
+    { framework: 'openssf-scorecard', control: 'Code-Review' },
+    { framework: 'legitify', control: 'code_review_not_required' },
+  ],
+  remediationUrl:
+    'https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#require-pull-request-reviews-before-merging',
+  run(snapshot) {
+    const scope = githubSettingsScope(snapshot, {
+      gitlab: true,
+      archived: 'nobody can merge into its default branch',
+    });
+    if (scope) return scope;
+    const rules = readGithubFact(
+      snapshot,
+      'github.defaultBranchRules',
+      'whether reviews are required before merging',
+    );
+    if (!rules.ok) return rules.outcome;
+    const r = rules.value;
+    if (r.pullRequestRequired && r.requiredApprovals > 0) {
+      return outcome.pass(
+        `pull requests into ${r.branch} need ${
+          r.requiredApprovals
+        } approving review${r.requiredApprovals > 1 ? 's' : ''}`,
+      );
+    }
+    if (!r.pullRequestRequired) {
+      return outcome.fail(0, [
+        {
+          message: `Pull requests are not required on the default branch ${
+            r.branch
+          }${
+            r.sources.length === 0 ? ' (no rule protects it)' : ''
+          }: changes can be pushed to it without any review`,
+          fingerprintKey: 'no-pull-request-required',
+          suggestedFix: { description: FIX },
+        },
+      ]);
+    }
+    return outcome.fail(0, [
+      {
+        message: `Pull requests into the default branch ${r.branch} need 0 approving reviews: their authors can merge them unreviewed`,
+        fingerprintKey: 'zero-required-approvals',
+        suggestedFix: { description: FIX },
+      },
+    ]);
+  },
+});
