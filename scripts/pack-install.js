@@ -417,6 +417,33 @@ async function main() {
     },
   );
 
+  await step('installed GitHub module: loads, config schema', async () => {
+    const name = manifest['plugins/cicd-security-backend-module-github'].name;
+    const dir = path.join(app, 'node_modules', name);
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
+    );
+    check(
+      pkg.configSchema && fs.existsSync(path.join(dir, pkg.configSchema)),
+      `configSchema is ${pkg.configSchema}, not a file of the package`,
+    );
+    const probe = `
+      const m = require(${JSON.stringify(name)});
+      console.log(JSON.stringify({
+        module: typeof m.default,
+        facts: m.GITHUB_FACTS.length,
+      }));`;
+    const { stdout } = await run(process.execPath, ['-e', probe], {
+      cwd: app,
+      env,
+    });
+    const result = JSON.parse(stdout);
+    check(
+      result.module === 'object' && result.facts === 15,
+      `the GitHub module exports ${stdout}`,
+    );
+  });
+
   await step(
     'npm install the frontend plugin beside React 18 and React Router 6, as an app does',
     () =>
