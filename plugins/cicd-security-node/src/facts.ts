@@ -136,6 +136,11 @@ const factDefinitions = {
           ruleset: z.string().optional(),
         }),
       ),
+      /**
+       * Rulesets whose bypass list the credentials could not read (names or
+       * `#id`): their rules count, but who may bypass them is not known.
+       */
+      unreadBypassLists: z.array(z.string()).optional(),
     }),
   },
   'github.actionsPermissions': {

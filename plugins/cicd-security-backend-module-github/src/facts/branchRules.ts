@@ -100,6 +100,9 @@ export function mergeBranchRules(
     const ruleset = rulesets.get(id);
     const name = ruleset?.name ?? `#${id}`;
     out.sources.push(`ruleset:${name}`);
+    if (!ruleset || ruleset.bypassActors === null) {
+      (out.unreadBypassLists ??= []).push(name);
+    }
     for (const actor of ruleset?.bypassActors ?? []) {
       out.bypassActors.push({ ...actor, ruleset: name });
     }

@@ -155,6 +155,8 @@ describe('the GitHub fact provider', () => {
               ruleset: 'super cool ruleset',
             },
           ],
+          // Ruleset 7 answered 404: its rules count, its bypass list is unknown.
+          unreadBypassLists: ['#7'],
         },
       },
       'github.actionsPermissions': {

@@ -584,6 +584,17 @@ table(protectionBypass, [
     ['bypass:main-protection:OrganizationAdmin:1'],
   ],
   ['no bypass, admins not read', { [R]: rules() }, 'inconclusive'],
+  [
+    'a ruleset whose bypass list could not be read, few admins',
+    {
+      [R]: rules({
+        sources: ['ruleset:main-protection'],
+        unreadBypassLists: ['main-protection'],
+      }),
+      [C]: fewAdmins,
+    },
+    'inconclusive',
+  ],
   ['rules not read, few admins', { [C]: fewAdmins }, 'inconclusive'],
   [
     'rules not read, too many admins',

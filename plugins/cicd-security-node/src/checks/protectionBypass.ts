@@ -97,6 +97,12 @@ export const protectionBypass = createScorecardCheck({
             },
           });
         }
+      } else if (r.unreadBypassLists?.length) {
+        unread.push(
+          `the bypass lists of the ruleset(s) ${r.unreadBypassLists.join(
+            ', ',
+          )} could not be read (needs the GitHub App permission Administration: read, or a token of a repository administrator)`,
+        );
       } else {
         notes.push('no ruleset has bypass actors');
       }

@@ -19,6 +19,7 @@ const NO_OWASP_COUNTERPART = new Set([
   'tests-on-pull-requests', // tests on pull requests (Scorecard CI-Tests)
   'license-present', // licensing (Scorecard License, OSPS-LE-03.01)
   'committed-binaries', // reviewable source (Scorecard Binary-Artifacts, OSPS-QA-05.01)
+  'open-code-scanning-alerts', // open alerts in the product's code (Scorecard SAST)
 ]);
 
 const fake = (id: string) =>
