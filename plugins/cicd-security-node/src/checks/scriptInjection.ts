@@ -312,8 +312,8 @@ class TaintTracker {
 
   private stepsBefore(scope: Scope): WorkflowStep[] {
     if (!scope.step) return [];
-    const at = scope.step.index;
-    return scope.job.steps.filter(s => s.index < at);
+    const index = scope.step.index;
+    return scope.job.steps.filter(s => s.index < index);
   }
 }
 
