@@ -136,6 +136,8 @@ export interface CheckWithStats extends CheckMetadata {
   passRate: number | null;
   failing: number;
   applicable: number;
+  /** Scanned entities where the check was inconclusive (it could not see what it needs). */
+  inconclusive: number;
 }
 
 export interface ChecksResponse {

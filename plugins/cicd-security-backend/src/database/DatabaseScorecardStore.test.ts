@@ -455,19 +455,60 @@ describe('DatabaseScorecardStore', () => {
       });
       await store.saveScan(meta('b'), {
         type: 'scanned',
-        result: scan(5, [check('x', 'fail'), check('y', 'fail')]),
+        result: scan(5, [
+          check('x', 'fail'),
+          check('y', 'fail'),
+          check('z', 'inconclusive'),
+        ]),
       });
       expect(await store.checkStats()).toEqual([
-        { checkId: 'x', applicable: 2, failing: 1, passRate: 0.5 },
-        { checkId: 'y', applicable: 2, failing: 2, passRate: 0 },
-        { checkId: 'z', applicable: 0, failing: 0, passRate: null },
+        {
+          checkId: 'x',
+          applicable: 2,
+          failing: 1,
+          inconclusive: 0,
+          passRate: 0.5,
+        },
+        {
+          checkId: 'y',
+          applicable: 2,
+          failing: 2,
+          inconclusive: 0,
+          passRate: 0,
+        },
+        // Could not see on b: counted apart, out of the pass rate.
+        {
+          checkId: 'z',
+          applicable: 0,
+          failing: 0,
+          inconclusive: 1,
+          passRate: null,
+        },
       ]);
       expect(
         await store.checkStats({ entityRefs: ['component:default/a'] }),
       ).toEqual([
-        { checkId: 'x', applicable: 1, failing: 0, passRate: 1 },
-        { checkId: 'y', applicable: 1, failing: 1, passRate: 0 },
-        { checkId: 'z', applicable: 0, failing: 0, passRate: null },
+        {
+          checkId: 'x',
+          applicable: 1,
+          failing: 0,
+          inconclusive: 0,
+          passRate: 1,
+        },
+        {
+          checkId: 'y',
+          applicable: 1,
+          failing: 1,
+          inconclusive: 0,
+          passRate: 0,
+        },
+        {
+          checkId: 'z',
+          applicable: 0,
+          failing: 0,
+          inconclusive: 0,
+          passRate: null,
+        },
       ]);
     });
 

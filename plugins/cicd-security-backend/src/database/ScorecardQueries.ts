@@ -388,6 +388,9 @@ export class ScorecardQueries {
         ),
         db.raw(`sum(case when status = 'fail' then 1 else 0 end) as failing`),
         db.raw(`sum(case when status = 'pass' then 1 else 0 end) as passing`),
+        db.raw(
+          `sum(case when status = 'inconclusive' then 1 else 0 end) as inconclusive`,
+        ),
       )
       .groupBy('check_id')
       .orderBy('check_id');
@@ -402,6 +405,7 @@ export class ScorecardQueries {
         checkId: String(r.check_id),
         applicable,
         failing: Number(r.failing ?? 0),
+        inconclusive: Number(r.inconclusive ?? 0),
         passRate: applicable > 0 ? round3(passing / applicable) : null,
       };
     });

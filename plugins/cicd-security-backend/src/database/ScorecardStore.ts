@@ -80,6 +80,8 @@ export interface CheckStats {
   /** Entities where the check passed, failed or warned. */
   applicable: number;
   failing: number;
+  /** Entities where the check could not see what it needs (a permission, a module). */
+  inconclusive: number;
   /** passed / applicable, or null when the check never applied. */
   passRate: number | null;
 }

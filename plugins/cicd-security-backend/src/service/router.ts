@@ -371,6 +371,7 @@ export async function createRouter(
         ...meta,
         applicable: s?.applicable ?? 0,
         failing: s?.failing ?? 0,
+        inconclusive: s?.inconclusive ?? 0,
         passRate: s?.passRate ?? null,
       };
     });

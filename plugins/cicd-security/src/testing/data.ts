@@ -201,6 +201,7 @@ export const checkDetail: CheckDetailResponse = {
   passRate: 0.25,
   failing: 3,
   applicable: 4,
+  inconclusive: 0,
   guide:
     '# Actions are pinned to a full commit SHA\n\n## Why it matters\n\nA tag can be moved to malicious code.\n',
   failingEntities: [
@@ -414,6 +415,7 @@ export const checkWithStats: CheckWithStats = {
   passRate: 0.25,
   failing: 3,
   applicable: 4,
+  inconclusive: 1,
 };
 
 /** Portal waivers of payments-api: one active, one revoked, one expired owner-wide. */

@@ -176,6 +176,22 @@ export function ChecksTable() {
           `${row.failing} / ${row.applicable}`
         ),
     },
+    {
+      title: 'Inconclusive',
+      field: 'inconclusive',
+      type: 'numeric',
+      render: row =>
+        row.inconclusive > 0 ? (
+          <span
+            data-testid={`inconclusive-${row.id}`}
+            title="Components where the check could not see what it needs (a permission, an SCM module, a setting): they are left out of its pass rate. The check's guide says what it needs."
+          >
+            {row.inconclusive}
+          </span>
+        ) : (
+          '0'
+        ),
+    },
   ];
 
   return (

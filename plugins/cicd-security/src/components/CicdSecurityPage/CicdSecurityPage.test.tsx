@@ -246,6 +246,16 @@ describe('CicdSecurityPage', () => {
       'href',
       '/cicd-security/components?failingCheck=unpinned-actions',
     );
+    // Components where the check could not see what it needs are counted apart.
+    expect(
+      within(table).getByTestId('inconclusive-unpinned-actions'),
+    ).toHaveTextContent('1');
+    expect(
+      within(table).getByTestId('inconclusive-unpinned-actions'),
+    ).toHaveAttribute(
+      'title',
+      expect.stringMatching(/could not see what it needs/),
+    );
   });
 
   it('renders a check guide with its metadata, markdown and failing components', async () => {
