@@ -30,6 +30,7 @@ export const cicdSecurityModuleGithub = createBackendModule({
             logger,
             maxAlertPages: settings?.getOptionalNumber('maxAlertPages'),
             cacheEntries: settings?.getOptionalNumber('cacheEntries'),
+            graphql: settings?.getOptionalBoolean('graphql'),
             maxRateLimitWaitMs:
               seconds === undefined ? undefined : seconds * 1000,
           }),

@@ -4,6 +4,33 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 export interface RequestCounter {
   requests: number;
   notModified: number;
+  /** Of the requests, GraphQL queries (never conditional). */
+  graphql?: number;
+}
+
+/** One entry of a GraphQL answer's `errors`, as GitHub sends it. */
+export interface GraphqlError {
+  type?: string;
+  path?: Array<string | number>;
+  message?: string;
+}
+
+/** GitHub's GraphQL answer: `data`, and `errors` for what it refused. */
+export interface GraphqlEnvelope {
+  data?: Record<string, any> | null;
+  errors?: GraphqlError[];
+}
+
+/**
+ * The GraphQL endpoint of a REST API base URL, as `@octokit/graphql`
+ * derives it: `https://api.github.com/graphql`, and `https://host/api/graphql`
+ * for GitHub Enterprise Server's `https://host/api/v3`.
+ */
+export function graphqlUrl(apiBaseUrl: string): string {
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  return /\/api\/v3$/.test(base)
+    ? base.replace(/\/api\/v3$/, '/api/graphql')
+    : `${base}/graphql`;
 }
 
 /** What GitHub answered, the body already reduced to what is kept. */
@@ -140,49 +167,131 @@ export class GithubClient {
       ? `${o.apiBaseUrl.replace(/\/+$/, '')}${pathOrUrl}`
       : pathOrUrl;
     const key = `${o.identity} ${url}`;
+    const { res, text, cached } = await this.#exchange(url, 'rest', () => {
+      const entry = o.cache.get(key);
+      const headers: Record<string, string> = entry
+        ? { 'if-none-match': entry.etag }
+        : {};
+      return { entry, headers };
+    });
+    if (res.status === 304 && cached) {
+      return {
+        status: 200,
+        value: cached.value as T,
+        next: cached.next,
+        headers: res.headers,
+      };
+    }
+    if (res.status >= 200 && res.status < 300) {
+      const value = project(text ? JSON.parse(text) : undefined);
+      const next = nextLink(res.headers.get('link'));
+      const etag = res.headers.get('etag');
+      if (etag) o.cache.set(key, { etag, value, next });
+      return { status: res.status, value, next, headers: res.headers };
+    }
+    return {
+      status: res.status,
+      message: messageOf(text),
+      headers: res.headers,
+    };
+  }
+
+  /**
+   * POST one GraphQL query to the integration's GraphQL endpoint (GraphQL
+   * has no conditional requests: every query counts). A 200 gives GitHub's
+   * `{ data, errors }` envelope as it is; the rate limits are handled as
+   * for REST requests.
+   */
+  async graphql(
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<GithubAnswer<GraphqlEnvelope>> {
+    const url = graphqlUrl(this.options.apiBaseUrl);
+    const body = JSON.stringify({ query, variables });
+    const { res, text } = await this.#exchange(url, 'graphql', () => ({
+      headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      body,
+    }));
+    if (res.status === 200) {
+      const value = (text ? JSON.parse(text) : {}) as GraphqlEnvelope;
+      return { status: 200, value, headers: res.headers };
+    }
+    return {
+      status: res.status,
+      message: messageOf(text),
+      headers: res.headers,
+    };
+  }
+
+  /**
+   * One request, after any rate-limit pause; a rate-limited answer pauses
+   * the API and is retried at most once, after a pause that fits the
+   * budget. `prepare` is called per attempt (the cache may have changed).
+   */
+  async #exchange(
+    url: string,
+    kind: 'rest' | 'graphql',
+    prepare: () => {
+      entry?: CacheEntry;
+      headers: Record<string, string>;
+      method?: string;
+      body?: string;
+    },
+  ): Promise<{ res: Response; text: string; cached?: CacheEntry }> {
+    const o = this.options;
     for (let attempt = 0; ; attempt++) {
-      await this.#waitForGate();
-      const cached = o.cache.get(key);
+      await this.#waitForGate(kind);
+      const request = prepare();
       o.counter.requests++;
+      if (kind === 'graphql') o.counter.graphql = (o.counter.graphql ?? 0) + 1;
       const res = await fetch(url, {
+        method: request.method ?? 'GET',
         headers: {
           accept: 'application/vnd.github+json',
           'x-github-api-version': '2022-11-28',
           'user-agent': 'cicd-security',
           ...o.headers,
-          ...(cached ? { 'if-none-match': cached.etag } : {}),
+          ...request.headers,
         },
+        body: request.body,
         signal: o.signal,
       });
-      this.#notePrimaryLimit(res);
-      if (res.status === 304 && cached) {
+      if (res.status === 304 && request.entry) {
         o.counter.notModified++;
         await res.body?.cancel();
-        return {
-          status: 200,
-          value: cached.value as T,
-          next: cached.next,
-          headers: res.headers,
-        };
+        return { res, text: '', cached: request.entry };
       }
       const text = await res.text();
-      if (res.status >= 200 && res.status < 300) {
-        const value = project(text ? JSON.parse(text) : undefined);
-        const next = nextLink(res.headers.get('link'));
-        const etag = res.headers.get('etag');
-        if (etag) o.cache.set(key, { etag, value, next });
-        return { status: res.status, value, next, headers: res.headers };
-      }
       const message = messageOf(text);
-      const until = rateLimitedUntil(res, message);
-      if (until !== undefined) {
-        o.gate.pause(o.apiBaseUrl, until, limitKind(res, message));
-        // One retry after a pause that fits the budget; never a loop.
-        if (attempt === 0 && until - Date.now() <= o.maxWaitMs) continue;
-        throw new RateLimitedError(until);
+      const limited = rateLimitedUntil(
+        res,
+        message,
+        kind === 'graphql' ? text : undefined,
+      );
+      if (limited === undefined) {
+        this.#notePrimaryLimit(res, kind);
+        return { res, text };
       }
-      return { status: res.status, message, headers: res.headers };
+      const primary = limitKind(res, message, limited.graphqlLimit);
+      o.gate.pause(
+        this.#gateKey(kind, primary),
+        limited.until,
+        primary ? 'primary rate limit reached' : 'secondary rate limit',
+      );
+      // One retry after a pause that fits the budget; never a loop.
+      if (attempt === 0 && limited.until - Date.now() <= o.maxWaitMs) continue;
+      throw new RateLimitedError(limited.until);
     }
+  }
+
+  /**
+   * REST and GraphQL have separate primary rate limits (GitHub says which
+   * in `x-ratelimit-resource`), and one secondary rate limit.
+   */
+  #gateKey(kind: 'rest' | 'graphql', primary: boolean): string {
+    const api = this.options.apiBaseUrl;
+    return primary && kind === 'graphql' ? `${api} (GraphQL)` : api;
   }
 
   /** Every page, following `Link: rel="next"`, at most `maxPages`. */
@@ -206,10 +315,14 @@ export class GithubClient {
     return { ok: true, items, truncated: false };
   }
 
-  async #waitForGate(): Promise<void> {
+  async #waitForGate(kind: 'rest' | 'graphql'): Promise<void> {
     const o = this.options;
-    const until = o.gate.pausedUntil(o.apiBaseUrl);
-    if (until === undefined) return;
+    const pauses = [
+      o.gate.pausedUntil(this.#gateKey(kind, false)),
+      o.gate.pausedUntil(this.#gateKey(kind, true)),
+    ].filter((x): x is number => x !== undefined);
+    if (pauses.length === 0) return;
+    const until = Math.max(...pauses);
     if (until - Date.now() > o.maxWaitMs || o.signal.aborted) {
       throw new RateLimitedError(until);
     }
@@ -227,12 +340,12 @@ export class GithubClient {
   }
 
   /** A 2xx that spent the last request of the window pauses the next ones. */
-  #notePrimaryLimit(res: Response): void {
+  #notePrimaryLimit(res: Response, kind: 'rest' | 'graphql'): void {
     if (res.status >= 300) return;
     const reset = resetOf(res);
     if (res.headers.get('x-ratelimit-remaining') === '0' && reset) {
       this.options.gate.pause(
-        this.options.apiBaseUrl,
+        this.#gateKey(kind, true),
         reset,
         'primary rate limit reached',
       );
@@ -245,31 +358,54 @@ function resetOf(res: Response): number | undefined {
   return Number.isFinite(reset) && reset > 0 ? reset * 1000 : undefined;
 }
 
-/** When a 403 or 429 is a rate limit, the time GitHub says to wait until. */
+/**
+ * When an answer is a rate limit, the time GitHub says to wait until: a
+ * 403 or 429, or a GraphQL 200 whose errors say `RATE_LIMITED`.
+ */
 function rateLimitedUntil(
   res: Response,
   message: string | undefined,
-): number | undefined {
+  graphqlText?: string,
+): { until: number; graphqlLimit?: boolean } | undefined {
+  if (res.status === 200 && graphqlText !== undefined) {
+    let errors: unknown;
+    try {
+      errors = (JSON.parse(graphqlText) as GraphqlEnvelope)?.errors;
+    } catch {
+      return undefined;
+    }
+    const limited =
+      Array.isArray(errors) &&
+      errors.some(e => (e as GraphqlError)?.type === 'RATE_LIMITED');
+    if (!limited) return undefined;
+    return { until: resetOf(res) ?? Date.now() + 60_000, graphqlLimit: true };
+  }
   if (res.status !== 403 && res.status !== 429) return undefined;
   const retryAfter = Number(res.headers.get('retry-after'));
   if (res.headers.get('retry-after') !== null && Number.isFinite(retryAfter)) {
-    return Date.now() + Math.max(retryAfter, 1) * 1000;
+    return { until: Date.now() + Math.max(retryAfter, 1) * 1000 };
   }
   if (res.headers.get('x-ratelimit-remaining') === '0') {
-    return resetOf(res) ?? Date.now() + 60_000;
+    return { until: resetOf(res) ?? Date.now() + 60_000 };
   }
   if (res.status === 429 || /secondary rate limit/i.test(message ?? '')) {
     // GitHub: without retry-after, wait at least one minute.
-    return Date.now() + 60_000;
+    return { until: Date.now() + 60_000 };
   }
   return undefined;
 }
 
-function limitKind(res: Response, message: string | undefined): string {
-  return res.headers.get('x-ratelimit-remaining') === '0' &&
+/** True for the primary rate limit, false for the secondary one. */
+function limitKind(
+  res: Response,
+  message: string | undefined,
+  graphqlLimit?: boolean,
+): boolean {
+  if (graphqlLimit) return true;
+  return (
+    res.headers.get('x-ratelimit-remaining') === '0' &&
     !/secondary/i.test(message ?? '')
-    ? 'primary rate limit reached'
-    : 'secondary rate limit';
+  );
 }
 
 function messageOf(text: string): string | undefined {

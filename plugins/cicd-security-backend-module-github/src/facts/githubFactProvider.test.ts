@@ -10,11 +10,13 @@ import {
 import {
   FakeGithub,
   forbidden,
+  graphqlRepository,
   notFound,
   readableRepository,
   repositoryBody,
 } from '../testing/fakeGithub';
 import { createGithubFactProvider, GITHUB_FACTS } from './githubFactProvider';
+import { graphqlUrl } from './GithubClient';
 import { neededPermission } from './permissions';
 
 const ALL: FactName[] = [...GITHUB_FACTS];
@@ -32,7 +34,7 @@ describe('the GitHub fact provider', () => {
 
   function provider(
     integration: Record<string, unknown> = { token: 'test' },
-    options: { maxRateLimitWaitMs?: number } = {},
+    options: { maxRateLimitWaitMs?: number; graphql?: boolean } = {},
   ): FactProvider {
     const integrations = ScmIntegrations.fromConfig(
       new ConfigReader({
@@ -276,6 +278,223 @@ describe('the GitHub fact provider', () => {
     );
   });
 
+  it('reads the same facts with one GraphQL query in place of five REST requests', async () => {
+    serve('hello-world');
+    const rest = await fetchFacts(provider(), 'hello-world');
+    const p = provider({ token: 'test' }, { graphql: true });
+    const from = github.requests.length;
+    expect(await fetchFacts(p, 'hello-world')).toEqual(rest);
+
+    // Cold: the query and 14 REST requests (security_and_analysis, the
+    // branch rules and what GraphQL does not have), not 19.
+    const cold = github.seen(from);
+    expect(cold).toHaveLength(15);
+    expect(cold.filter(r => r.includes('graphql'))).toEqual([
+      '200 POST /api/graphql',
+    ]);
+    expect(
+      cold.filter(r => /vulnerability-alerts|dependabot|collaborators/.test(r)),
+    ).toEqual([]);
+    const query = github.requests.find(r => r.graphql)!.graphql!;
+    expect(query.variables).toEqual({ owner: 'octo-org', name: 'hello-world' });
+    for (const field of [
+      'hasVulnerabilityAlertsEnabled',
+      'vulnerabilityAlerts(states: [OPEN], first: 100)',
+      'collaborators(affiliation: OUTSIDE, first: 100)',
+      'defaultBranchRef { name }',
+    ]) {
+      expect(query.query).toContain(field);
+    }
+    expect(logger.debug).toHaveBeenCalledWith(
+      `GitHub facts of ${github.host}/octo-org/hello-world: 15 requests, 0 answered 304 Not Modified, 1 GraphQL`,
+      expect.objectContaining({ requests: 15, notModified: 0, graphql: 1 }),
+    );
+
+    // Warm and unchanged: 13 304s; the query is asked again (GraphQL has no
+    // conditional requests), as is the ruleset that answers 404.
+    const warmFrom = github.requests.length;
+    expect(await fetchFacts(p, 'hello-world')).toEqual(rest);
+    const warm = github.seen(warmFrom);
+    expect(warm).toHaveLength(15);
+    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(13);
+    expect(warm.filter(r => !r.startsWith('304 ')).sort()).toEqual([
+      '200 POST /api/graphql',
+      '404 /repos/octo-org/hello-world/rulesets/7',
+    ]);
+
+    // No query when no fact it reads is asked.
+    const fewFrom = github.requests.length;
+    await fetchFacts(p, 'hello-world', ['github.workflowTokenDefaults']);
+    expect(github.seen(fewFrom)).toEqual([
+      '304 /repos/octo-org/hello-world/actions/permissions/workflow',
+    ]);
+  });
+
+  it('makes only the facts of the fields GraphQL refused unavailable', async () => {
+    serve('partial');
+    const repository = graphqlRepository();
+    github.routes.set('GRAPHQL octo-org/partial', {
+      body: {
+        data: {
+          repository: {
+            ...repository,
+            hasVulnerabilityAlertsEnabled: null,
+            vulnerabilityAlerts: null,
+            outsideCollaborators: null,
+          },
+        },
+        errors: [
+          {
+            type: 'INSUFFICIENT_SCOPES',
+            path: ['repository', 'hasVulnerabilityAlertsEnabled'],
+            locations: [{ line: 5, column: 5 }],
+            message:
+              "Your token has not been granted the required scopes to execute this query. The 'hasVulnerabilityAlertsEnabled' field requires one of the following scopes: ['repo'], but your token has only been granted the: ['read:org'] scopes.",
+          },
+          {
+            type: 'FORBIDDEN',
+            path: ['repository', 'vulnerabilityAlerts'],
+            extensions: { saml_failure: false },
+            locations: [{ line: 6, column: 5 }],
+            message: 'Resource not accessible by integration',
+          },
+          {
+            type: 'FORBIDDEN',
+            path: ['repository', 'outsideCollaborators'],
+            extensions: { saml_failure: false },
+            locations: [{ line: 8, column: 5 }],
+            message: 'Must have push access to view repository collaborators.',
+          },
+        ],
+      },
+    });
+    const p = provider({ token: 'test' }, { graphql: true });
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'partial', [
+      'github.repository',
+      'github.vulnerabilityAlerts',
+      'github.dependabotAlerts',
+      'github.collaborators',
+    ]);
+    expect(facts['github.repository']).toMatchObject({
+      available: true,
+      value: { default_branch: 'main', visibility: 'public' },
+    });
+    expect(facts['github.vulnerabilityAlerts']).toEqual({
+      available: false,
+      reason: expect.stringContaining(
+        'GitHub refused to show whether Dependabot alerts are enabled (GraphQL INSUFFICIENT_SCOPES',
+      ),
+      permission: 'the token scope repo',
+    });
+    expect(facts['github.dependabotAlerts']).toEqual({
+      available: false,
+      reason:
+        'GitHub refused to show the Dependabot alerts (GraphQL FORBIDDEN ("Resource not accessible by integration"))',
+      permission:
+        'the token scope security_events (or the fine-grained token permission Dependabot alerts: read)',
+    });
+    expect(facts['github.collaborators']).toEqual({
+      available: false,
+      reason:
+        'GitHub refused to show the outside collaborators (GraphQL FORBIDDEN ("Must have push access to view repository collaborators."))',
+      permission:
+        'the token scope repo (or the fine-grained token permission Metadata: read)',
+    });
+    // A refusal is an answer: REST is not asked the same.
+    expect(github.seen(from)).toEqual(['200 POST /api/graphql']);
+  });
+
+  it('reads through REST what the GraphQL answer leaves out', async () => {
+    serve('paged');
+    const repository = graphqlRepository();
+    const alerts = repository.vulnerabilityAlerts as Record<string, unknown>;
+    github.routes.set('GRAPHQL octo-org/paged', {
+      body: {
+        data: {
+          repository: {
+            ...repository,
+            // More than a page of alerts: REST counts them, page by page.
+            vulnerabilityAlerts: {
+              ...alerts,
+              totalCount: 150,
+              pageInfo: { hasNextPage: true, endCursor: 'Y3Vyc29yOnYy' },
+            },
+          },
+        },
+      },
+    });
+    const p = provider({ token: 'test' }, { graphql: true });
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'paged', ['github.dependabotAlerts']);
+    expect(facts['github.dependabotAlerts']).toEqual({
+      available: true,
+      value: { open: 3, by: { high: 2, medium: 1 } },
+    });
+    expect(github.seen(from)).toEqual([
+      '200 POST /api/graphql',
+      '200 /repos/octo-org/paged/dependabot/alerts?state=open&per_page=100',
+      '200 /repos/octo-org/paged/dependabot/alerts?state=open&per_page=100&after=Y3Vyc29yOnYyOpK',
+    ]);
+
+    // "Off" said to a caller known not to be an administrator is not
+    // believed (as REST's 404); the alerts are then asked of REST.
+    github.routes.set('GRAPHQL octo-org/paged', {
+      body: {
+        data: {
+          repository: {
+            ...repository,
+            viewerPermission: 'WRITE',
+            hasVulnerabilityAlertsEnabled: false,
+          },
+        },
+      },
+    });
+    const notAdmin = await fetchFacts(
+      provider({ token: 'test' }, { graphql: true }),
+      'paged',
+      ['github.vulnerabilityAlerts', 'github.dependabotAlerts'],
+    );
+    expect(notAdmin['github.vulnerabilityAlerts']).toEqual({
+      available: false,
+      reason: expect.stringContaining('only to administrators'),
+      permission:
+        'the token scope repo and admin rights on the repository (or the fine-grained token permission Administration: read)',
+    });
+    expect(notAdmin['github.dependabotAlerts']).toMatchObject({
+      available: true,
+    });
+
+    // A server without a field of the query (validation error, no data).
+    github.routes.set('GRAPHQL octo-org/paged', {
+      body: {
+        errors: [
+          {
+            path: ['query', 'repository', 'hasVulnerabilityAlertsEnabled'],
+            extensions: {
+              code: 'undefinedField',
+              typeName: 'Repository',
+              fieldName: 'hasVulnerabilityAlertsEnabled',
+            },
+            locations: [{ line: 4, column: 5 }],
+            message:
+              "Field 'hasVulnerabilityAlertsEnabled' doesn't exist on type 'Repository'",
+          },
+        ],
+      },
+    });
+    const old = await fetchFacts(
+      provider({ token: 'test' }, { graphql: true }),
+      'paged',
+      ['github.repository', 'github.vulnerabilityAlerts'],
+    );
+    expect(old['github.repository']).toMatchObject({ available: true });
+    expect(old['github.vulnerabilityAlerts']).toEqual({
+      available: true,
+      value: true,
+    });
+  });
+
   it('asks only for the facts requested', async () => {
     serve('hello-world');
     const from = github.requests.length;
@@ -506,6 +725,97 @@ describe('the GitHub fact provider', () => {
     });
     expect(github.requests.length).toBe(asked);
     expect(logger.info).toHaveBeenCalledTimes(2);
+  });
+
+  it('pauses GraphQL at its primary limit, and REST goes on', async () => {
+    serve('spent');
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    github.routes.set('GRAPHQL octo-org/spent', {
+      headers: {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(reset),
+        'x-ratelimit-resource': 'graphql',
+      },
+      body: {
+        errors: [
+          {
+            type: 'RATE_LIMITED',
+            message: 'API rate limit already exceeded for user ID 1.',
+          },
+        ],
+      },
+    });
+    const p = provider({ token: 'test' }, { graphql: true });
+    const asked: FactName[] = [
+      'github.repository',
+      'github.defaultBranchRules',
+      'github.workflowTokenDefaults',
+    ];
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'spent', asked);
+    expect(facts['github.repository']).toEqual({
+      available: false,
+      reason: `facts delayed: GitHub rate limit until ${new Date(
+        reset * 1000,
+      ).toISOString()}`,
+    });
+    expect(facts['github.defaultBranchRules']).toMatchObject({
+      available: true,
+    });
+    expect(facts['github.workflowTokenDefaults']).toMatchObject({
+      available: true,
+    });
+    expect(logger.info).toHaveBeenCalledTimes(1);
+    expect(logger.info.mock.calls[0][0]).toMatch(/primary rate limit/);
+    // The next scan does not ask GraphQL until the reset.
+    const again = github.requests.length;
+    await fetchFacts(p, 'spent', asked);
+    expect(github.requests.slice(from).filter(r => r.graphql).length).toBe(1);
+    expect(github.seen(again)).not.toContain('200 POST /api/graphql');
+  });
+
+  it('waits out a short secondary rate limit on the GraphQL query too', async () => {
+    serve('crowded');
+    let limited = 1;
+    const ok = { body: { data: { repository: graphqlRepository() } } };
+    github.routes.set('GRAPHQL octo-org/crowded', () =>
+      limited-- > 0
+        ? {
+            status: 403,
+            headers: { 'retry-after': '1' },
+            body: {
+              documentation_url:
+                'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits',
+              message:
+                'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            },
+          }
+        : ok,
+    );
+    const p = provider(
+      { token: 'test' },
+      { graphql: true, maxRateLimitWaitMs: 3000 },
+    );
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'crowded', ['github.collaborators']);
+    expect(facts['github.collaborators']).toEqual({
+      available: true,
+      value: { admins: ['octocat'], outside: ['hubot'] },
+    });
+    expect(github.seen(from)).toEqual([
+      '403 POST /api/graphql',
+      '200 POST /api/graphql',
+    ]);
+    expect(logger.info.mock.calls[0][0]).toMatch(/secondary rate limit/);
+  });
+
+  it('asks GraphQL where @octokit/graphql does', () => {
+    expect(graphqlUrl('https://api.github.com')).toBe(
+      'https://api.github.com/graphql',
+    );
+    expect(graphqlUrl('https://ghe.example.com/api/v3/')).toBe(
+      'https://ghe.example.com/api/graphql',
+    );
   });
 
   it('pauses at the primary limit until its reset', async () => {

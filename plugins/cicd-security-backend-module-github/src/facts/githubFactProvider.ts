@@ -28,6 +28,14 @@ import {
   RateLimitGate,
   RequestCounter,
 } from './GithubClient';
+import {
+  GRAPHQL_FACTS,
+  GraphqlFact,
+  graphqlFacts,
+  GraphqlFactName,
+  GraphqlFacts,
+  graphqlQuery,
+} from './graphqlFacts';
 import { EndpointNeed, neededPermission } from './permissions';
 import { githubRepositoryOf } from './repository';
 
@@ -65,6 +73,15 @@ export interface GithubFactProviderOptions {
   maxRateLimitWaitMs?: number;
   /** Requests at a time for one repository. Default 4. */
   concurrency?: number;
+  /**
+   * Read the facts GitHub's GraphQL API gives as REST does (repository
+   * metadata, whether Dependabot alerts are on, open Dependabot alerts,
+   * collaborators) with one GraphQL query instead of four REST requests
+   * or more. GraphQL has no conditional requests: the query counts
+   * against the GraphQL rate limit at every scan, changed or not.
+   * Default false.
+   */
+  graphql?: boolean;
 }
 
 /** Pages read for lists other than alerts (collaborators, hooks, keys). */
@@ -111,6 +128,10 @@ interface Context {
   maxAlertPages: number;
   logger: LoggerService;
   repo(): Promise<RepoInfo>;
+  /** The default branch and admin right: from the GraphQL answer, else REST. */
+  basics(): Promise<Pick<RepoInfo, 'default_branch' | 'admin'>>;
+  /** The GraphQL answer, when GraphQL reads some of the facts asked. */
+  graphql(): Promise<GraphqlFacts | undefined>;
 }
 
 /**
@@ -131,6 +152,7 @@ export function createGithubFactProvider(
   const maxAlertPages = options.maxAlertPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const concurrency = options.concurrency ?? 4;
+  const useGraphql = options.graphql ?? false;
 
   return {
     id: 'github',
@@ -173,7 +195,11 @@ export function createGithubFactProvider(
       }
       if (!creds.token) return all(noCredentials);
 
-      const counter: RequestCounter = { requests: 0, notModified: 0 };
+      const counter: RequestCounter = {
+        requests: 0,
+        notModified: 0,
+        graphql: 0,
+      };
       const client = new GithubClient({
         apiBaseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
         headers: creds.headers ?? { authorization: `Bearer ${creds.token}` },
@@ -195,6 +221,12 @@ export function createGithubFactProvider(
         repo,
       )}`;
       let repoInfo: Promise<RepoInfo> | undefined;
+      const repoOf = () =>
+        (repoInfo ??= readRepo(client, base, slug, creds.type));
+      const inGraphql = useGraphql
+        ? GRAPHQL_FACTS.filter(f => asked.includes(f))
+        : [];
+      let graphqlAnswer: Promise<GraphqlFacts | undefined> | undefined;
       const ctx: Context = {
         client,
         base,
@@ -202,7 +234,21 @@ export function createGithubFactProvider(
         type: creds.type,
         maxAlertPages,
         logger,
-        repo: () => (repoInfo ??= readRepo(client, base, slug, creds.type)),
+        repo: repoOf,
+        graphql: () =>
+          (graphqlAnswer ??=
+            inGraphql.length === 0
+              ? Promise.resolve(undefined)
+              : readGraphql(client, owner, repo, inGraphql, {
+                  slug,
+                  type: creds.type,
+                  logger,
+                })),
+        basics: async () => {
+          // A delayed or failed query leaves the REST facts to REST.
+          const g = await ctx.graphql().catch(() => undefined);
+          return g?.repo ?? repoOf();
+        },
       };
 
       const result: Partial<Record<FactName, Fact>> = {};
@@ -216,16 +262,58 @@ export function createGithubFactProvider(
         Array.from({ length: Math.min(concurrency, queue.length) }, worker),
       );
       logger.debug(
-        `GitHub facts of ${host}/${slug}: ${counter.requests} requests, ${counter.notModified} answered 304 Not Modified`,
+        `GitHub facts of ${host}/${slug}: ${counter.requests} requests, ${
+          counter.notModified
+        } answered 304 Not Modified${
+          counter.graphql ? `, ${counter.graphql} GraphQL` : ''
+        }`,
         {
           repository: `${host}/${slug}`,
           requests: counter.requests,
           notModified: counter.notModified,
+          graphql: counter.graphql,
         },
       );
       return result;
     },
   };
+}
+
+/**
+ * The GraphQL query for the facts it reads. A refused or failed query is
+ * no fact's answer: its facts are read through REST instead.
+ */
+async function readGraphql(
+  client: GithubClient,
+  owner: string,
+  name: string,
+  asked: GraphqlFactName[],
+  ctx: { slug: string; type: GithubCredentialType; logger: LoggerService },
+): Promise<GraphqlFacts> {
+  const answer = await client.graphql(graphqlQuery(asked), { owner, name });
+  const got = graphqlFacts(answer, asked, ctx);
+  for (const [fact, g] of Object.entries(got.facts)) {
+    if (g && 'rest' in g) {
+      ctx.logger.debug(
+        `GitHub ${fact} of ${ctx.slug} read through REST: ${g.rest}`,
+      );
+    }
+  }
+  return got;
+}
+
+/**
+ * The fact from the GraphQL answer: its value, an `Unavailable` thrown,
+ * or undefined when REST is to read it.
+ */
+async function fromGraphql(
+  name: GraphqlFactName,
+  ctx: Context,
+): Promise<{ value: unknown } | undefined> {
+  const g: GraphqlFact | undefined = (await ctx.graphql())?.facts[name];
+  if (!g || 'rest' in g) return undefined;
+  if ('unavailable' in g) throw new Unavailable(g.unavailable, g.permission);
+  return g;
 }
 
 async function readFact(name: GithubFactName, ctx: Context): Promise<Fact> {
@@ -332,7 +420,11 @@ async function readRepo(
  * A 404 that GitHub documents as "disabled" is believed only when the
  * caller is not known to lack admin rights (then it means "cannot see").
  */
-function disabledOr404(info: RepoInfo, ctx: Context, what: string): void {
+function disabledOr404(
+  info: Pick<RepoInfo, 'admin'>,
+  ctx: Context,
+  what: string,
+): void {
   if (info.admin === false) {
     throw new Unavailable(
       `GitHub answered 404 for ${what} of ${ctx.slug}, which it shows only to administrators`,
@@ -406,6 +498,8 @@ export function safeUrl(raw: unknown): string {
 
 const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   async 'github.repository'(ctx) {
+    const g = await fromGraphql('github.repository', ctx);
+    if (g) return g.value;
     const r = await ctx.repo();
     return {
       archived: r.archived,
@@ -428,7 +522,9 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   },
 
   async 'github.vulnerabilityAlerts'(ctx) {
-    const r = await ctx.repo();
+    const g = await fromGraphql('github.vulnerabilityAlerts', ctx);
+    if (g) return g.value;
+    const r = await ctx.basics();
     const what = 'whether Dependabot alerts are enabled';
     const a = await ctx.client.get(
       `${ctx.base}/vulnerability-alerts`,
@@ -443,7 +539,7 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   },
 
   async 'github.automatedSecurityFixes'(ctx) {
-    const r = await ctx.repo();
+    const r = await ctx.basics();
     const what = 'Dependabot security updates';
     const a = await ctx.client.get(
       `${ctx.base}/automated-security-fixes`,
@@ -462,7 +558,7 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   },
 
   async 'github.defaultBranchRules'(ctx) {
-    const r = await ctx.repo();
+    const r = await ctx.basics();
     const branch = r.default_branch;
     const b = encodeURIComponent(branch);
     const rules = await pages<BranchRule>(
@@ -619,6 +715,8 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   },
 
   async 'github.collaborators'(ctx) {
+    const g = await fromGraphql('github.collaborators', ctx);
+    if (g) return g.value;
     const login = (c: Record<string, any>) => String(c.login);
     const admins = await pages(
       ctx,
@@ -669,6 +767,8 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   },
 
   async 'github.dependabotAlerts'(ctx) {
+    const g = await fromGraphql('github.dependabotAlerts', ctx);
+    if (g) return g.value;
     return countAlerts(
       ctx,
       '/dependabot/alerts?state=open',

@@ -10,7 +10,10 @@ export interface FakeAnswer {
 }
 
 export interface SeenRequest {
+  /** The path and query; `POST /api/graphql` for GraphQL queries. */
   path: string;
+  /** The GraphQL query and variables, for GraphQL requests. */
+  graphql?: { query: string; variables: Record<string, string> };
   status: number;
   authorization?: string;
   ifNoneMatch?: string;
@@ -19,7 +22,10 @@ export interface SeenRequest {
 /**
  * A GitHub Enterprise Server API on 127.0.0.1 (`/api/v3`): answers the
  * paths it was given (path and query, exactly), with an ETag on every 200
- * and 304 when the client sends it back, like GitHub.
+ * and 304 when the client sends it back, like GitHub. Its GraphQL API
+ * (`POST /api/graphql`) answers the route `GRAPHQL owner/name` of the
+ * query's variables, with only the repository fields the query names, and
+ * never an ETag (GraphQL has no conditional requests).
  */
 export class FakeGithub {
   readonly routes = new Map<string, FakeAnswer | (() => FakeAnswer)>();
@@ -37,41 +43,80 @@ export class FakeGithub {
 
   async start(): Promise<void> {
     this.#server = http.createServer((req, res) => {
-      const path = (req.url ?? '').replace(/^\/api\/v3/, '');
-      const route = this.routes.get(path);
-      const answer: FakeAnswer = route
-        ? typeof route === 'function'
-          ? route()
-          : route
-        : { status: 404, body: notFound };
-      let status = answer.status ?? 200;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json; charset=utf-8',
-        'x-ratelimit-limit': '5000',
-        'x-ratelimit-remaining': '4990',
-        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-        ...answer.headers,
-      };
-      const text =
-        answer.body === undefined ? '' : JSON.stringify(answer.body, null, 2);
-      if (status === 200) {
-        const etag = `"${createHash('sha1').update(text).digest('hex')}"`;
-        headers.etag = etag;
-        if (req.headers['if-none-match'] === etag) status = 304;
-      }
-      this.requests.push({
-        path,
-        status,
-        authorization: req.headers.authorization,
-        ifNoneMatch: req.headers['if-none-match'] as string | undefined,
-      });
-      res.writeHead(status, headers);
-      res.end(status === 304 || status === 204 ? undefined : text);
+      const chunks: Buffer[] = [];
+      req.on('data', chunk => chunks.push(chunk));
+      req.on('end', () =>
+        this.#answer(req, res, Buffer.concat(chunks).toString('utf8')),
+      );
     });
     await new Promise<void>(resolve =>
       this.#server!.listen(0, '127.0.0.1', resolve),
     );
     this.port = (this.#server!.address() as AddressInfo).port;
+  }
+
+  #answer(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    requestBody: string,
+  ): void {
+    const isGraphql = req.method === 'POST' && req.url === '/api/graphql';
+    const path = isGraphql
+      ? 'POST /api/graphql'
+      : (req.url ?? '').replace(/^\/api\/v3/, '');
+    let graphql: SeenRequest['graphql'];
+    let answer: FakeAnswer;
+    if (isGraphql) {
+      graphql = JSON.parse(requestBody);
+      const { owner, name } = graphql!.variables;
+      answer = graphqlAnswer(
+        this.#route(`GRAPHQL ${owner}/${name}`) ?? {
+          body: {
+            data: { repository: null },
+            errors: [
+              {
+                type: 'NOT_FOUND',
+                path: ['repository'],
+                locations: [{ line: 2, column: 3 }],
+                message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+              },
+            ],
+          },
+        },
+        graphql!.query,
+      );
+    } else {
+      answer = this.#route(path) ?? { status: 404, body: notFound };
+    }
+    let status = answer.status ?? 200;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4990',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      ...answer.headers,
+    };
+    const text =
+      answer.body === undefined ? '' : JSON.stringify(answer.body, null, 2);
+    if (status === 200 && !isGraphql) {
+      const etag = `"${createHash('sha1').update(text).digest('hex')}"`;
+      headers.etag = etag;
+      if (req.headers['if-none-match'] === etag) status = 304;
+    }
+    this.requests.push({
+      path,
+      status,
+      authorization: req.headers.authorization,
+      ifNoneMatch: req.headers['if-none-match'] as string | undefined,
+      ...(graphql ? { graphql } : {}),
+    });
+    res.writeHead(status, headers);
+    res.end(status === 304 || status === 204 ? undefined : text);
+  }
+
+  #route(key: string): FakeAnswer | undefined {
+    const route = this.routes.get(key);
+    return typeof route === 'function' ? route() : route;
   }
 
   async stop(): Promise<void> {
@@ -82,6 +127,72 @@ export class FakeGithub {
   seen(from = 0): string[] {
     return this.requests.slice(from).map(r => `${r.status} ${r.path}`);
   }
+}
+
+/**
+ * A GraphQL answer as GitHub gives it: only the fields the query names
+ * (by their alias) under `data.repository`, and `errors` as they are.
+ */
+function graphqlAnswer(answer: FakeAnswer, query: string): FakeAnswer {
+  const body = answer.body as
+    | { data?: { repository?: Record<string, unknown> | null } }
+    | undefined;
+  const repository = body?.data?.repository;
+  if (!repository) return answer;
+  const asked = Object.fromEntries(
+    Object.entries(repository).filter(([key]) =>
+      new RegExp(`\\b${key}\\b`).test(query),
+    ),
+  );
+  return {
+    ...answer,
+    body: { ...body, data: { ...body.data, repository: asked } },
+  };
+}
+
+/**
+ * `repository(owner, name)` of GitHub's GraphQL API for the repository of
+ * `readableRepository`: the same settings, in GraphQL's words.
+ */
+export function graphqlRepository(): Record<string, unknown> {
+  const page = <T>(items: T[], key: 'nodes' | 'edges') => ({
+    totalCount: items.length,
+    pageInfo: {
+      hasNextPage: false,
+      endCursor: items.length ? 'Y3Vyc29y' : null,
+    },
+    [key]: items,
+  });
+  const alert = (severity: string) => ({
+    securityAdvisory: { severity },
+    securityVulnerability: { severity },
+  });
+  const collaborator = (login: string, permission: string) => ({
+    permission,
+    node: { login },
+  });
+  return {
+    isArchived: false,
+    visibility: 'PUBLIC',
+    isPrivate: false,
+    pushedAt: '2011-01-26T19:06:43Z',
+    viewerPermission: 'ADMIN',
+    defaultBranchRef: { name: 'main' },
+    hasVulnerabilityAlertsEnabled: true,
+    vulnerabilityAlerts: page(
+      [alert('HIGH'), alert('MODERATE'), alert('HIGH')],
+      'nodes',
+    ),
+    allCollaborators: page(
+      [
+        collaborator('octocat', 'ADMIN'),
+        collaborator('monalisa', 'MAINTAIN'),
+        collaborator('hubot', 'WRITE'),
+      ],
+      'edges',
+    ),
+    outsideCollaborators: page([collaborator('hubot', 'WRITE')], 'edges'),
+  };
 }
 
 export const notFound = {
@@ -207,6 +318,10 @@ export function readableRepository(
 ): Map<string, FakeAnswer> {
   const r = `/repos/octo-org/${name}`;
   return new Map<string, FakeAnswer>([
+    [
+      `GRAPHQL octo-org/${name}`,
+      { body: { data: { repository: graphqlRepository() } } },
+    ],
     [r, { body: repositoryBody(name) }],
     [`${r}/vulnerability-alerts`, { status: 204 }],
     [
