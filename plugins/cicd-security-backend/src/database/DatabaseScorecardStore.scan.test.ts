@@ -2,7 +2,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { ScanResult } from '@cicd-security/plugin-cicd-security-node';
 import { Knex } from 'knex';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
-import { EntityMeta } from './ScorecardStore';
+import { EntityMeta, NEW_COMPONENTS_CLAIM } from './ScorecardStore';
 
 /* The write side used by scans: stale and unchanged outcomes, scan states, history retention. */
 
@@ -119,6 +119,25 @@ describe('DatabaseScorecardStore (scan writes)', () => {
       expect(await store.claimNew(m)).toBe(false);
     });
 
+    it('stores who claimed a first scan, and when', async () => {
+      const m = {
+        entityRef: 'component:default/claimed',
+        kind: 'component',
+        namespace: 'default',
+        name: 'claimed',
+      };
+      const before = Date.now();
+      expect(await store.claimNew(m, NEW_COMPONENTS_CLAIM)).toBe(true);
+      const state = (await store.getScanStates([m.entityRef])).get(m.entityRef);
+      expect(state).toMatchObject({
+        state: 'scanning',
+        stateReason: NEW_COMPONENTS_CLAIM,
+      });
+      expect(Date.parse(state!.updatedAt!)).toBeGreaterThanOrEqual(
+        before - 1000,
+      );
+    });
+
     it('stores the SCM URL and what incremental scans compare', async () => {
       await store.saveScan(meta('api'), scanned(4));
       const card = await store.getScorecard('component:default/api');
@@ -135,6 +154,7 @@ describe('DatabaseScorecardStore (scan writes)', () => {
           checkSetVersion: '0.1.0:0123456789abcdef',
           scoringVersion: 'score-v1',
           sourceLocation: 'url:https://github.com/acme/api/tree/main/',
+          updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         },
       ]);
       expect(await store.getScanStates([])).toEqual(new Map());

@@ -318,13 +318,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
     });
   }
 
-  async claimNew(meta: EntityMeta): Promise<boolean> {
+  async claimNew(meta: EntityMeta, reason?: string): Promise<boolean> {
     const rows = await this.db<RawDbScorecardRow>(SCORECARDS)
       .insert({
         ...toMetaColumns(meta),
         ...emptyResultColumns(),
         state: 'scanning',
-        state_reason: null,
+        state_reason: reason ?? null,
         updated_at: new Date(),
       })
       .onConflict('entity_ref')
@@ -409,12 +409,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
           'check_set_version',
           'scoring_version',
           'source_location',
+          'state_reason',
+          'updated_at',
         )
         .whereIn('entity_ref', entityRefs.slice(i, i + BATCH_SIZE));
       for (const r of rows) {
         states.set(r.entity_ref, {
           entityRef: r.entity_ref,
           state: r.state as ScorecardState,
+          ...optional('stateReason', r.state_reason),
+          ...(r.updated_at ? { updatedAt: toIso(r.updated_at) } : {}),
           ...optional('revision', r.revision),
           ...optional('checkSetVersion', r.check_set_version),
           ...optional('scoringVersion', r.scoring_version),

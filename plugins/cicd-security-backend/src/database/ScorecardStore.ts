@@ -92,9 +92,21 @@ export interface VisibilityFilter {
 }
 
 /** What the last scan of an entity saw, to decide whether to scan again. */
+/**
+ * The reason stored with a `scanning` state while the new-components task
+ * holds a component's first scan: a shard run that finds it leaves it alone
+ * until that task's timeout (after which its run, and claim, are dead).
+ */
+export const NEW_COMPONENTS_CLAIM =
+  'first scan in progress (new components task)';
+
 export interface StoredScanState {
   entityRef: string;
   state: ScorecardState;
+  /** The reason stored with the state (for `scanning`: who claimed it). */
+  stateReason?: string;
+  /** When the state was last written (ISO 8601). */
+  updatedAt?: string;
   revision?: string;
   checkSetVersion?: string;
   scoringVersion?: string;
@@ -200,8 +212,9 @@ export interface ScorecardStore {
    * Claim a never-stored entity for its first scan: store a minimal row in
    * state `scanning` unless a row exists. True when this caller claimed it, so
    * two tasks or replicas never run the first scan of one entity twice.
+   * `reason` is stored with the state (who holds the claim).
    */
-  claimNew(meta: EntityMeta): Promise<boolean>;
+  claimNew(meta: EntityMeta, reason?: string): Promise<boolean>;
 
   /**
    * History retention: delete scans before `deleteBefore` and keep only the

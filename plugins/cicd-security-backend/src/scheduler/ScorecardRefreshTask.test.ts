@@ -1,9 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ScorecardStore } from '../database/ScorecardStore';
+import {
+  NEW_COMPONENTS_CLAIM,
+  ScorecardStore,
+} from '../database/ScorecardStore';
 import { ScanQueue } from './ScanQueue';
 import {
+  durationMs,
   ScorecardRefreshTask,
   shardOf,
   shardTaskId,
@@ -242,6 +246,78 @@ describe('ScorecardRefreshTask', () => {
     await task.runNewEntities();
     expect(scanner.scan).toHaveBeenCalledTimes(2);
     expect(logger.info).not.toHaveBeenCalled();
+  });
+
+  it("leaves a first scan the new-components task holds to it, and takes over a claim past that task's timeout", async () => {
+    const { task, store, scanner } = setup({
+      config: {
+        cicdSecurity: {
+          newEntitiesSchedule: {
+            frequency: { minutes: 1 },
+            timeout: { minutes: 10 },
+          },
+        },
+      },
+    });
+    scanner.scan.mockResolvedValue({ state: 'ok', action: 'scanned' });
+    const ref = (i: number) => `component:default/svc-${i}`;
+    const minutesAgo = (m: number) =>
+      new Date(Date.now() - m * 60_000).toISOString();
+    store.getScanStates.mockImplementation(async (refs: string[]) => {
+      const all = new Map([
+        // Claimed by the new-components task a minute ago: it is scanning it.
+        [
+          ref(1),
+          {
+            entityRef: ref(1),
+            state: 'scanning' as const,
+            stateReason: NEW_COMPONENTS_CLAIM,
+            updatedAt: minutesAgo(1),
+          },
+        ],
+        // Claimed by it an hour ago: that run is dead (past its timeout).
+        [
+          ref(2),
+          {
+            entityRef: ref(2),
+            state: 'scanning' as const,
+            stateReason: NEW_COMPONENTS_CLAIM,
+            updatedAt: minutesAgo(60),
+          },
+        ],
+        // Claimed by a shard run: shard claims are taken over with the shard.
+        [
+          ref(3),
+          {
+            entityRef: ref(3),
+            state: 'scanning' as const,
+            updatedAt: minutesAgo(1),
+          },
+        ],
+      ]);
+      return new Map(refs.filter(r => all.has(r)).map(r => [r, all.get(r)!]));
+    });
+    await task.run();
+    const scanned = new Set(
+      scanner.scan.mock.calls.map(([e]) => e.metadata.name),
+    );
+    expect(scanned.has('svc-1')).toBe(false);
+    expect(scanned.has('svc-2')).toBe(true);
+    expect(scanned.has('svc-3')).toBe(true);
+    // The new-components task marks its claims; shard runs do not.
+    store.listEntityRefs.mockResolvedValue([]);
+    store.claimNew.mockClear();
+    await task.runNewEntities();
+    expect(store.claimNew).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: ref(0) }),
+      NEW_COMPONENTS_CLAIM,
+    );
+  });
+
+  it('reads schedule durations in every form', () => {
+    expect(durationMs({ minutes: 10 })).toBe(600_000);
+    expect(durationMs({ hours: 1, seconds: 30 })).toBe(3_630_000);
+    expect(durationMs({ toMillis: () => 42 } as never)).toBe(42);
   });
 
   it('hands a shard back to the scheduler while busy, at most three times', async () => {

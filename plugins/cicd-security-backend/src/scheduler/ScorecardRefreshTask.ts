@@ -10,7 +10,10 @@ import { Config } from '@backstage/config';
 import { ForwardedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createHash } from 'crypto';
-import { ScorecardStore } from '../database/ScorecardStore';
+import {
+  NEW_COMPONENTS_CLAIM,
+  ScorecardStore,
+} from '../database/ScorecardStore';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { entityMeta } from '../scanner/entityMeta';
 import { ScanQueue } from './ScanQueue';
@@ -59,6 +62,37 @@ export function shardOf(entityRef: string, shards: number): number {
     .update(entityRef.toLocaleLowerCase('en-US'))
     .digest();
   return Math.floor((hash.readUInt32BE(0) * shards) / 2 ** 32);
+}
+
+/** The label of the new-components runs. */
+const NEW_COMPONENTS = 'new components';
+
+const UNIT_MS: Record<string, number> = {
+  milliseconds: 1,
+  seconds: 1000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 604_800_000,
+};
+
+/**
+ * Milliseconds of a schedule duration: a `HumanDuration` object
+ * (`{ minutes: 10 }`), or a luxon `Duration` (what an ISO 8601 duration in
+ * the configuration becomes); 0 when unknown.
+ */
+export function durationMs(
+  d: SchedulerServiceTaskScheduleDefinition['timeout'],
+): number {
+  const fields = d as unknown as Record<string, unknown>;
+  if (typeof (fields as { toMillis?: unknown }).toMillis === 'function') {
+    return (fields as unknown as { toMillis(): number }).toMillis();
+  }
+  let ms = 0;
+  for (const [unit, value] of Object.entries(fields)) {
+    if (typeof value === 'number' && UNIT_MS[unit]) ms += value * UNIT_MS[unit];
+  }
+  return ms;
 }
 
 export interface ScorecardRefreshTaskOptions {
@@ -135,6 +169,8 @@ export class ScorecardRefreshTask {
   readonly #options: ScorecardRefreshTaskOptions;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
   readonly #newEntitiesSchedule: SchedulerServiceTaskScheduleDefinition;
+  /** How long a first-scan claim of the new-components task can be alive. */
+  readonly #newEntitiesTimeoutMs: number;
   readonly #shards: number;
   /** Entities queued or scanned by this replica, by any task or refresh. */
   readonly #queue: ScanQueue;
@@ -156,6 +192,7 @@ export class ScorecardRefreshTask {
           options.config.getConfig('cicdSecurity.newEntitiesSchedule'),
         )
       : DEFAULT_NEW_ENTITIES_SCHEDULE;
+    this.#newEntitiesTimeoutMs = durationMs(this.#newEntitiesSchedule.timeout);
     this.#shards = options.shards ?? 1;
     this.#queue = options.queue ?? new ScanQueue(options.concurrency);
   }
@@ -252,7 +289,7 @@ export class ScorecardRefreshTask {
     } catch (e) {
       throw new ForwardedError('cicd-security could not read the store', e);
     }
-    return this.#run(ref => !known.has(ref), 'new components', true, signal);
+    return this.#run(ref => !known.has(ref), NEW_COMPONENTS, true, signal);
   }
 
   /** The schedule of the task that scans never-scanned components. */
@@ -286,6 +323,7 @@ export class ScorecardRefreshTask {
     signal?: AbortSignal,
   ): Promise<RefreshSummary> {
     const { logger, store, scanner } = this.#options;
+    const newComponents = label === NEW_COMPONENTS;
     const started = Date.now();
     let entities: Array<{ entity: Entity; ref: string }>;
     try {
@@ -329,6 +367,19 @@ export class ScorecardRefreshTask {
           }
           try {
             let before = previous.get(ref);
+            if (
+              !newComponents &&
+              before?.state === 'scanning' &&
+              before.stateReason === NEW_COMPONENTS_CLAIM &&
+              before.updatedAt &&
+              Date.now() - Date.parse(before.updatedAt) <
+                this.#newEntitiesTimeoutMs
+            ) {
+              // The new-components task holds its first scan; after that
+              // task's timeout the claim is dead and this run takes it over.
+              summary.unchanged++;
+              return;
+            }
             if (!before) {
               // A component unknown when the run started may have been
               // scanned since by the other task (shard cycle or new
@@ -339,7 +390,13 @@ export class ScorecardRefreshTask {
                 return;
               }
               // First scan of this entity: claim it, or leave it to whoever did.
-              if (!before && !(await store.claimNew(entityMeta(entity)))) {
+              if (
+                !before &&
+                !(await store.claimNew(
+                  entityMeta(entity),
+                  newComponents ? NEW_COMPONENTS_CLAIM : undefined,
+                ))
+              ) {
                 summary.unchanged++;
                 return;
               }
