@@ -194,6 +194,21 @@ const factDefinitions = {
       }),
     ),
   },
+  'github.actionsSecrets': {
+    description:
+      'Repository Actions secrets (`GET /repos/{owner}/{repo}/actions/secrets`): `total` as GitHub counts them, and each secret’s name and `updated_at` (names and dates only: the API never returns a value). `asOf` is when the provider read them, the time a secret’s age is measured against.',
+    source: 'GitHub REST API',
+    schema: z.object({
+      asOf: z.string().datetime({ offset: true }),
+      total: z.number().int().min(0),
+      secrets: z.array(
+        z.object({
+          name: z.string(),
+          updatedAt: z.string().datetime({ offset: true }),
+        }),
+      ),
+    }),
+  },
   'github.privateVulnerabilityReporting': {
     description:
       'Whether private vulnerability reporting is enabled (`GET /repos/{owner}/{repo}/private-vulnerability-reporting`).',

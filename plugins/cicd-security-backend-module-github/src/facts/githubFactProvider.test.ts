@@ -20,6 +20,8 @@ import { graphqlUrl } from './GithubClient';
 import { neededPermission } from './permissions';
 
 const ALL: FactName[] = [...GITHUB_FACTS];
+/** The provider's clock in these tests: when the facts were read. */
+const NOW = new Date('2025-06-01T12:00:00Z');
 
 describe('the GitHub fact provider', () => {
   const github = new FakeGithub();
@@ -49,7 +51,12 @@ describe('the GitHub fact provider', () => {
         },
       }),
     );
-    return createGithubFactProvider({ integrations, logger, ...options });
+    return createGithubFactProvider({
+      integrations,
+      logger,
+      now: () => NOW,
+      ...options,
+    });
   }
 
   const subject = (name: string): FactSubject => ({
@@ -245,27 +252,41 @@ describe('the GitHub fact provider', () => {
         available: true,
         value: { open: 1, by: { adafruit_io_key: 1 } },
       },
+      'github.actionsSecrets': {
+        available: true,
+        value: {
+          asOf: '2025-06-01T12:00:00.000Z',
+          total: 2,
+          secrets: [
+            { name: 'GH_TOKEN', updatedAt: '2020-01-10T14:59:22Z' },
+            { name: 'GIST_ID', updatedAt: '2020-01-11T11:59:22Z' },
+          ],
+        },
+      },
     });
     expect(JSON.stringify(facts)).not.toMatch(/hunter2|s3cr3t|aio_X|ssh-rsa/);
 
-    // Cold: one request per endpoint, 19 for a repository with two rulesets
+    // Cold: one request per endpoint, 20 for a repository with two rulesets
     // and two pages of Dependabot alerts.
     const cold = github.seen(from);
-    expect(cold).toHaveLength(19);
+    expect(cold).toHaveLength(20);
     expect(
       cold.every(r => /^20[04] /.test(r) || r.includes('rulesets/7')),
     ).toBe(true);
     expect(github.requests.slice(from).every(r => r.authorization)).toBe(true);
     expect(logger.debug).toHaveBeenCalledWith(
-      `GitHub facts of ${github.host}/octo-org/hello-world: 19 requests, 0 answered 304 Not Modified`,
-      expect.objectContaining({ requests: 19, notModified: 0 }),
+      `GitHub facts of ${github.host}/octo-org/hello-world: 20 requests, 0 answered 304 Not Modified`,
+      expect.objectContaining({ requests: 20, notModified: 0 }),
     );
 
     // Warm and unchanged: the same facts, every answer with an ETag is a 304.
     const warmFrom = github.requests.length;
     expect(await fetchFacts(p, 'hello-world')).toEqual(facts);
     const warm = github.seen(warmFrom);
-    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(17);
+    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(18);
+    expect(warm).toContain(
+      '304 /repos/octo-org/hello-world/actions/secrets?per_page=100',
+    );
     // No ETag on 204 and 404 answers: vulnerability-alerts and the ruleset
     // the credentials cannot read are asked again.
     expect(warm.filter(r => !r.startsWith('304 '))).toEqual([
@@ -273,7 +294,7 @@ describe('the GitHub fact provider', () => {
       '404 /repos/octo-org/hello-world/rulesets/7',
     ]);
     expect(logger.debug).toHaveBeenCalledWith(
-      expect.stringContaining('19 requests, 17 answered 304 Not Modified'),
+      expect.stringContaining('20 requests, 18 answered 304 Not Modified'),
       expect.anything(),
     );
   });
@@ -285,10 +306,10 @@ describe('the GitHub fact provider', () => {
     const from = github.requests.length;
     expect(await fetchFacts(p, 'hello-world')).toEqual(rest);
 
-    // Cold: the query and 14 REST requests (security_and_analysis, the
-    // branch rules and what GraphQL does not have), not 19.
+    // Cold: the query and 15 REST requests (security_and_analysis, the
+    // branch rules and what GraphQL does not have), not 20.
     const cold = github.seen(from);
-    expect(cold).toHaveLength(15);
+    expect(cold).toHaveLength(16);
     expect(cold.filter(r => r.includes('graphql'))).toEqual([
       '200 POST /api/graphql',
     ]);
@@ -306,17 +327,17 @@ describe('the GitHub fact provider', () => {
       expect(query.query).toContain(field);
     }
     expect(logger.debug).toHaveBeenCalledWith(
-      `GitHub facts of ${github.host}/octo-org/hello-world: 15 requests, 0 answered 304 Not Modified, 1 GraphQL`,
-      expect.objectContaining({ requests: 15, notModified: 0, graphql: 1 }),
+      `GitHub facts of ${github.host}/octo-org/hello-world: 16 requests, 0 answered 304 Not Modified, 1 GraphQL`,
+      expect.objectContaining({ requests: 16, notModified: 0, graphql: 1 }),
     );
 
-    // Warm and unchanged: 13 304s; the query is asked again (GraphQL has no
+    // Warm and unchanged: 14 304s; the query is asked again (GraphQL has no
     // conditional requests), as is the ruleset that answers 404.
     const warmFrom = github.requests.length;
     expect(await fetchFacts(p, 'hello-world')).toEqual(rest);
     const warm = github.seen(warmFrom);
-    expect(warm).toHaveLength(15);
-    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(13);
+    expect(warm).toHaveLength(16);
+    expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(14);
     expect(warm.filter(r => !r.startsWith('304 ')).sort()).toEqual([
       '200 POST /api/graphql',
       '404 /repos/octo-org/hello-world/rulesets/7',
@@ -547,6 +568,11 @@ describe('the GitHub fact provider', () => {
       status: 404,
       body: { message: 'Secret scanning is disabled on this repository.' },
     });
+    // A 403 that names no permission: the documented one is named.
+    github.routes.set(`${r}/actions/secrets?per_page=100`, {
+      status: 403,
+      body: { message: 'Resource not accessible by personal access token' },
+    });
     github.routes.set(`${r}/environments?per_page=100`, {
       status: 403,
       headers: {
@@ -613,6 +639,74 @@ describe('the GitHub fact provider', () => {
       available: false,
       reason: expect.stringContaining('Secret scanning is disabled'),
     });
+    expect(facts['github.actionsSecrets']).toEqual({
+      available: false,
+      reason:
+        'GitHub refused to show the repository secrets (403 ("Resource not accessible by personal access token"))',
+      permission:
+        'the token scope repo (or the fine-grained token permission Secrets: read)',
+    });
+  });
+
+  it('reads every page of the repository secrets, names and dates only', async () => {
+    serve('many');
+    const path = '/repos/octo-org/many/actions/secrets?per_page=100';
+    const secret = (name: string) => ({
+      name,
+      created_at: '2023-01-01T00:00:00Z',
+      updated_at: '2024-02-03T04:05:06Z',
+      value: 'never-returned-but-never-kept',
+    });
+    github.routes.set(path, {
+      body: { total_count: 3, secrets: [secret('A'), secret('B')] },
+      headers: {
+        link: `<${github.apiBaseUrl}${path}&page=2>; rel="next", <${github.apiBaseUrl}${path}&page=2>; rel="last"`,
+      },
+    });
+    github.routes.set(`${path}&page=2`, {
+      body: { total_count: 3, secrets: [secret('C')] },
+    });
+    const from = github.requests.length;
+    const facts = await fetchFacts(provider(), 'many', [
+      'github.actionsSecrets',
+    ]);
+    expect(facts['github.actionsSecrets']).toEqual({
+      available: true,
+      value: {
+        asOf: NOW.toISOString(),
+        total: 3,
+        secrets: ['A', 'B', 'C'].map(name => ({
+          name,
+          updatedAt: '2024-02-03T04:05:06Z',
+        })),
+      },
+    });
+    expect(JSON.stringify(facts)).not.toContain('never-returned');
+    expect(github.seen(from)).toEqual([`200 ${path}`, `200 ${path}&page=2`]);
+  });
+
+  it('names the Secrets permission for the repository secrets', async () => {
+    serve('sealed');
+    github.routes.set(
+      '/repos/octo-org/sealed/actions/secrets?per_page=100',
+      forbidden('secrets=read'),
+    );
+    const facts = await fetchFacts(provider(), 'sealed', [
+      'github.actionsSecrets',
+    ]);
+    expect(facts['github.actionsSecrets']).toEqual({
+      available: false,
+      reason:
+        'GitHub refused to show the repository secrets (403 ("Resource not accessible by integration"))',
+      permission: 'the fine-grained token permission Secrets: read',
+    });
+    expect(
+      neededPermission(
+        undefined,
+        { app: 'secrets=read', scope: 'repo' },
+        'app',
+      ),
+    ).toBe('the GitHub App permission Secrets: read');
   });
 
   it('names the GitHub App permission for App credentials', async () => {

@@ -56,6 +56,7 @@ export const GITHUB_FACTS = [
   'github.dependabotAlerts',
   'github.codeScanningAlerts',
   'github.secretScanningAlerts',
+  'github.actionsSecrets',
 ] as const satisfies readonly FactName[];
 
 type GithubFactName = (typeof GITHUB_FACTS)[number];
@@ -82,6 +83,8 @@ export interface GithubFactProviderOptions {
    * Default false.
    */
   graphql?: boolean;
+  /** The time facts are read at (`github.actionsSecrets.asOf`). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** Pages read for lists other than alerts (collaborators, hooks, keys). */
@@ -98,6 +101,7 @@ const NEEDS = {
     app: 'secret_scanning_alerts=read',
     scope: 'security_events',
   },
+  secrets: { app: 'secrets=read', scope: 'repo' },
 } satisfies Record<string, EndpointNeed>;
 
 /** Why a fact could not be read. */
@@ -127,6 +131,7 @@ interface Context {
   type: GithubCredentialType;
   maxAlertPages: number;
   logger: LoggerService;
+  now(): Date;
   repo(): Promise<RepoInfo>;
   /** The default branch and admin right: from the GraphQL answer, else REST. */
   basics(): Promise<Pick<RepoInfo, 'default_branch' | 'admin'>>;
@@ -153,6 +158,7 @@ export function createGithubFactProvider(
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const concurrency = options.concurrency ?? 4;
   const useGraphql = options.graphql ?? false;
+  const now = options.now ?? (() => new Date());
 
   return {
     id: 'github',
@@ -234,6 +240,7 @@ export function createGithubFactProvider(
         type: creds.type,
         maxAlertPages,
         logger,
+        now,
         repo: repoOf,
         graphql: () =>
           (graphqlAnswer ??=
@@ -807,7 +814,47 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
       NEEDS.secretScanning,
     );
   },
+
+  async 'github.actionsSecrets'(ctx) {
+    const asOf = ctx.now().toISOString();
+    const what = 'the repository secrets';
+    // One item per page, so the count GitHub gives is cached with the page.
+    const got = await ctx.client.getPages<SecretsPage>(
+      `${ctx.base}/actions/secrets?per_page=100`,
+      body => {
+        const b = (body ?? {}) as Record<string, any>;
+        const items: Record<string, any>[] = Array.isArray(b.secrets)
+          ? b.secrets
+          : [];
+        return [
+          {
+            total: typeof b.total_count === 'number' ? b.total_count : 0,
+            secrets: items.map(x => ({
+              name: String(x.name),
+              updatedAt: String(x.updated_at ?? x.created_at),
+            })),
+          },
+        ];
+      },
+      MAX_LIST_PAGES,
+    );
+    if (!got.ok) throw refusal(got.answer, what, NEEDS.secrets, ctx);
+    const secrets = got.items.flatMap(p => p.secrets);
+    if (got.truncated) {
+      ctx.logger.debug(
+        `GitHub ${what} of ${ctx.slug}: read the first ${MAX_LIST_PAGES} pages only`,
+      );
+    }
+    const total = Math.max(secrets.length, ...got.items.map(p => p.total));
+    return { asOf, total, secrets };
+  },
 };
+
+/** One page of `GET …/actions/secrets`: the count and names and dates, never a value. */
+interface SecretsPage {
+  total: number;
+  secrets: Array<{ name: string; updatedAt: string }>;
+}
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);

@@ -25,6 +25,7 @@ const PERMISSION_NAMES: Record<string, string> = {
   repository_advisories: 'Repository security advisories',
   repository_hooks: 'Webhooks',
   secret_scanning_alerts: 'Secret scanning alerts',
+  secrets: 'Secrets',
   security_events: 'Code scanning alerts',
   statuses: 'Commit statuses',
   vulnerability_alerts: 'Dependabot alerts',

@@ -628,6 +628,26 @@ export function readableRepository(
         ],
       },
     ],
+    [
+      `${r}/actions/secrets?per_page=100`,
+      {
+        body: {
+          total_count: 2,
+          secrets: [
+            {
+              name: 'GH_TOKEN',
+              created_at: '2019-08-10T14:59:22Z',
+              updated_at: '2020-01-10T14:59:22Z',
+            },
+            {
+              name: 'GIST_ID',
+              created_at: '2020-01-10T10:59:22Z',
+              updated_at: '2020-01-11T11:59:22Z',
+            },
+          ],
+        },
+      },
+    ],
   ]);
 }
 

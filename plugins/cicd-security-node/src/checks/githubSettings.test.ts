@@ -11,6 +11,7 @@ import { protectionBypass } from './protectionBypass';
 import { reviewRequired } from './reviewRequired';
 import { reviewRigour } from './reviewRigour';
 import { signedCommitsRequired } from './signedCommitsRequired';
+import { staleCiSecrets } from './staleCiSecrets';
 import { statusChecksRequired } from './statusChecksRequired';
 import { webhookSecret } from './webhookSecret';
 import { webhookTls } from './webhookTls';
@@ -87,6 +88,15 @@ interface Spec {
   /** Whether an archived repository makes it not applicable. */
   archived: boolean;
 }
+
+/** When the provider read the secrets: ages are measured against it. */
+const AS_OF = '2025-06-01T12:00:00Z';
+const secret = (name: string, updatedAt: string) => ({ name, updatedAt });
+const secrets = (...list: { name: string; updatedAt: string }[]) => ({
+  asOf: AS_OF,
+  total: list.length,
+  secrets: list,
+});
 
 const specs: Spec[] = [
   {
@@ -216,6 +226,17 @@ const specs: Spec[] = [
     gitlab: 'not-applicable',
     archived: false,
   },
+  {
+    check: staleCiSecrets,
+    fact: 'github.actionsSecrets',
+    good: {
+      'github.actionsSecrets': secrets(
+        secret('NPM_TOKEN', '2025-01-15T09:30:00Z'),
+      ),
+    },
+    gitlab: 'not-applicable',
+    archived: true,
+  },
 ];
 
 const run = async (check: ScorecardCheck, doc: FactsDoc) =>
@@ -238,6 +259,23 @@ describe('the test facts', () => {
         },
       }),
     ).toThrow(/default_workflow_permissions/);
+    expect(() =>
+      withFacts({
+        facts: {
+          'github.actionsSecrets': {
+            total: 1,
+            secrets: [secret('NPM_TOKEN', '2025-01-15T09:30:00Z')],
+          },
+        },
+      }),
+    ).toThrow(/invalid github.actionsSecrets at asOf/);
+    expect(() =>
+      withFacts({
+        facts: {
+          'github.actionsSecrets': secrets(secret('NPM_TOKEN', 'last year')),
+        },
+      }),
+    ).toThrow(/invalid github.actionsSecrets at secrets.0.updatedAt/);
   });
 });
 
@@ -835,6 +873,57 @@ table(openCodeScanningAlerts, [
   ],
 ]);
 
+const X = 'github.actionsSecrets';
+table(staleCiSecrets, [
+  [
+    'every secret updated within a year',
+    {
+      [X]: secrets(
+        secret('NPM_TOKEN', '2025-01-15T09:30:00Z'),
+        secret('DEPLOY_KEY', '2024-06-02T12:00:00Z'),
+      ),
+    },
+    'pass',
+    10,
+    [],
+  ],
+  ['no secrets', { [X]: secrets() }, 'pass', 10, []],
+  [
+    'one of two older than 365 days',
+    {
+      [X]: secrets(
+        secret('NPM_TOKEN', '2025-01-15T09:30:00Z'),
+        secret('AWS_SECRET_ACCESS_KEY', '2024-05-31T12:00:00Z'),
+      ),
+    },
+    'fail',
+    5,
+    ['secret:AWS_SECRET_ACCESS_KEY'],
+  ],
+  [
+    'all stale',
+    {
+      [X]: secrets(
+        secret('A', '2020-01-10T14:59:22Z'),
+        secret('B', '2023-01-01T00:00:00Z'),
+        secret('C', '2021-06-01T00:00:00+02:00'),
+      ),
+    },
+    'fail',
+    0,
+    ['secret:A', 'secret:B', 'secret:C'],
+  ],
+  ['secrets not read', {}, 'inconclusive'],
+  [
+    'archived repository',
+    {
+      'github.repository': { archived: true, default_branch: 'main' },
+      [X]: secrets(secret('A', '2020-01-10T14:59:22Z')),
+    },
+    'not-applicable',
+  ],
+]);
+
 describe('whole outcomes', () => {
   it('reports an unprotected default branch', async () => {
     const out = await run(defaultBranchProtected, github({ [R]: unprotected }));
@@ -887,6 +976,27 @@ describe('whole outcomes', () => {
         ],
         "reason": "3 open critical or high code scanning alerts (6 open in all)",
         "score": 0,
+        "status": "fail",
+      }
+    `);
+  });
+
+  it('names each stale secret and its age at the time it was read', async () => {
+    const out = await run(
+      staleCiSecrets,
+      github({
+        [X]: secrets(
+          secret('NPM_TOKEN', '2025-01-15T09:30:00Z'),
+          secret('AWS_SECRET_ACCESS_KEY', '2023-03-02T10:00:00Z'),
+        ),
+      }),
+    );
+    expect(summarise(out, staleCiSecrets)).toMatchInlineSnapshot(`
+      {
+        "findings": [
+          "<repository> medium The repository secret AWS_SECRET_ACCESS_KEY was last updated 822 days ago (2023-03-02), more than 365: rotate it, or replace it with OIDC (short-lived credentials) or an environment secret",
+        ],
+        "score": 5,
         "status": "fail",
       }
     `);

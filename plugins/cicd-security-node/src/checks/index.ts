@@ -59,6 +59,7 @@ import { webhookSecret } from './webhookSecret';
 import { webhookTls } from './webhookTls';
 import { openSecretAlerts } from './openSecretAlerts';
 import { openCodeScanningAlerts } from './openCodeScanningAlerts';
+import { staleCiSecrets } from './staleCiSecrets';
 
 export * from './types';
 
@@ -128,4 +129,5 @@ export const builtinChecks: ScorecardCheck[] = [
   webhookTls,
   openSecretAlerts,
   openCodeScanningAlerts,
+  staleCiSecrets,
 ];
