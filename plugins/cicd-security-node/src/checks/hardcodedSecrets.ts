@@ -1,5 +1,5 @@
 import { MAX_MATCHES_PER_FILE, scanSnapshotSecrets } from '../secrets';
-import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /**
  * A credential committed to a CI configuration, Dockerfile or config file is
@@ -110,16 +110,15 @@ export const hardcodedSecrets = createScorecardCheck({
     const exampleCost = 0.25 * examples;
     if (real === 0) {
       // Only example values: a warning, never below 5.
-      return {
-        status: 'warn',
-        score: round1(Math.max(5, 10 - exampleCost)),
+      return outcome.warn(
+        exampleCost,
         findings,
-        reason: `${examples} documentation example value${
+        `${examples} documentation example value${
           examples === 1 ? '' : 's'
         } in ${fileCount(
           matches,
         )}, reported at low severity; no real-looking secret`,
-      };
+      );
     }
     const critical = findings.some(f => f.severity === 'critical');
     const score = critical ? 0 : Math.max(0, 10 - 2.5 * real - exampleCost);

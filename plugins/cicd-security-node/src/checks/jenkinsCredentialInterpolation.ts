@@ -1,6 +1,6 @@
 import { getJenkinsfiles } from '../parsers/jenkinsfile';
 import { exampleReason } from '../secrets';
-import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
+import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 const SECRET_NAME_RE =
   /(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|access[_-]?key|credential)s?$|^(pass(word)?|secret|token)/i;
@@ -124,12 +124,11 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
     // Documentation example values are seen, at low severity, but do not fail the check.
     const bad = findings.length - examples;
     if (!bad && findings.length) {
-      return {
-        status: 'warn',
-        score: round1(Math.max(5, 10 - 0.25 * examples)),
+      return outcome.warn(
+        0.25 * examples,
         findings,
-        reason: 'only documentation example values',
-      };
+        'only documentation example values',
+      );
     }
     return outcome.proportional(total, findings, bad);
   },

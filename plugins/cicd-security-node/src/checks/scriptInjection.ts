@@ -28,7 +28,12 @@ import {
 } from '../parsers/scripts';
 import { getJenkinsfiles, Jenkinsfile } from '../parsers/jenkinsfile';
 import { RepoSnapshot } from '../snapshot';
-import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
+import {
+  CheckFinding,
+  createScorecardCheck,
+  lowerSeverity,
+  outcome,
+} from './types';
 import { at, withInput } from '../analysis/githubActions';
 
 /** Default environment variables of the runner that carry attacker-controlled text. */
@@ -357,18 +362,8 @@ interface Sink {
   argv?: boolean;
 }
 
-const LOWER = {
-  critical: 'high',
-  high: 'medium',
-  medium: 'low',
-  low: 'low',
-} as const;
-
-function lowerForArgv(
-  severity: keyof typeof LOWER,
-  argv: boolean | undefined,
-): keyof typeof LOWER {
-  return argv ? LOWER[severity] : severity;
+function lowerForArgv(severity: Severity, argv: boolean | undefined): Severity {
+  return argv ? lowerSeverity(severity) : severity;
 }
 
 /** A shell as an entrypoint: `sh`, `/bin/bash`, `pwsh`… */
@@ -884,11 +879,10 @@ export const scriptInjection = createScorecardCheck({
       (sum, f) => sum + (f.severity === 'medium' ? 1 : 0.25),
       0,
     );
-    return {
-      status: 'warn',
-      score: round1(Math.max(5, 10 - cost)),
+    return outcome.warn(
+      cost,
       findings,
-      reason: `${findings.length} input(s) written into code; no attacker-controlled text`,
-    };
+      `${findings.length} input(s) written into code; no attacker-controlled text`,
+    );
   },
 });

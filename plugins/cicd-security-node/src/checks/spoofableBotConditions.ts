@@ -4,7 +4,12 @@ import {
   parseExpression,
   Workflow,
 } from '../parsers/githubActions';
-import { CheckFinding, createScorecardCheck, outcome, round1 } from './types';
+import {
+  CheckFinding,
+  createScorecardCheck,
+  lowerSeverity,
+  outcome,
+} from './types';
 import {
   at,
   LocatedExpression,
@@ -57,11 +62,6 @@ const PRIVILEGED = [
 const UNTRUSTED = ['pull_request', 'workflow_call'];
 
 type Level = 'high' | 'medium' | 'low';
-const LOWER: Record<Level, Level> = {
-  high: 'medium',
-  medium: 'low',
-  low: 'low',
-};
 
 interface BotComparison {
   context: string[];
@@ -238,7 +238,7 @@ function findingsOf(wf: Workflow, e: LocatedExpression): CheckFinding[] {
       m ? m[0].length : e.inner.length,
     );
     const stake = stakeOf(wf);
-    const severity = c.negated ? LOWER[stake] : stake;
+    const severity = c.negated ? lowerSeverity(stake) : stake;
     const triggers = wf.triggers.join(', ') || 'no trigger';
     const what = c.negated
       ? `skips a step or job when ${context} ${
@@ -312,13 +312,11 @@ export const spoofableBotConditions = createScorecardCheck({
     ).size;
     if (!bad && findings.length) {
       // Only conditions that people with write access can satisfy.
-      return {
-        status: 'warn',
-        score: round1(Math.max(5, 10 - 0.25 * findings.length)),
+      return outcome.warn(
+        0.25 * findings.length,
         findings,
-        reason:
-          'bot conditions only in workflows that outsiders cannot trigger',
-      };
+        'bot conditions only in workflows that outsiders cannot trigger',
+      );
     }
     return outcome.proportional(conditions, findings, bad);
   },

@@ -1,6 +1,7 @@
 import {
   CheckMetadata,
   Finding,
+  Severity,
   SuggestedFix,
 } from '@cicd-security/plugin-cicd-security-common';
 import { RepoSnapshot } from '../snapshot';
@@ -85,7 +86,32 @@ export const outcome = {
   fail(score: number, findings: CheckFinding[], reason?: string): CheckOutcome {
     return { status: 'fail', score: round1(score), findings, reason };
   },
+  /**
+   * Findings seen without failing the check (low-strength ones: inputs,
+   * documentation examples, conditions only insiders can meet): a warning
+   * whose findings cost `cost` points in all, the score going no lower than 5.
+   */
+  warn(cost: number, findings: CheckFinding[], reason?: string): CheckOutcome {
+    return {
+      status: 'warn',
+      score: round1(Math.max(5, 10 - cost)),
+      findings,
+      reason,
+    };
+  },
 };
+
+const ONE_LOWER: Record<Severity, Severity> = {
+  critical: 'high',
+  high: 'medium',
+  medium: 'low',
+  low: 'low',
+};
+
+/** One severity lower (low stays low). */
+export function lowerSeverity(severity: Severity): Severity {
+  return ONE_LOWER[severity];
+}
 
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
