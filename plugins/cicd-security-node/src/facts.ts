@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { branchRulesSchema, openAlerts } from './factSchemas';
+import { gitlabFactDefinitions } from './gitlabFacts';
 
 /**
  * The facts that checks read from outside the repository's files: SCM
@@ -12,12 +14,6 @@ const featureStatus = z
   .object({ status: z.string().optional() })
   .passthrough()
   .optional();
-
-/** Open alerts of one kind: how many, by severity (or by type for secrets). */
-const openAlerts = z.object({
-  open: z.number().int().min(0),
-  by: z.record(z.string(), z.number().int().min(0)),
-});
 
 const factDefinitions = {
   'github.securityAndAnalysis': {
@@ -111,37 +107,7 @@ const factDefinitions = {
     description:
       'The rules that apply to the default branch, merged from rulesets (`GET /repos/{owner}/{repo}/rules/branches/{branch}` and the rulesets it names) and classic branch protection (`GET …/branches/{branch}/protection`): the strictest value of each rule wins. `sources` names where they come from (`ruleset:<name>`, `classic`); empty when the branch is unprotected.',
     source: 'GitHub REST API',
-    schema: z.object({
-      branch: z.string(),
-      sources: z.array(z.string()),
-      pullRequestRequired: z.boolean(),
-      requiredApprovals: z.number().int().min(0),
-      dismissStaleReviews: z.boolean(),
-      requireCodeOwnerReview: z.boolean(),
-      requireLastPushApproval: z.boolean(),
-      requiredStatusChecks: z.array(z.string()),
-      strictStatusChecks: z.boolean(),
-      requiredSignatures: z.boolean(),
-      requiredLinearHistory: z.boolean(),
-      allowForcePushes: z.boolean(),
-      allowDeletions: z.boolean(),
-      /** Classic protection's `enforce_admins`; null when only rulesets apply. */
-      enforceAdmins: z.boolean().nullable(),
-      /** Rulesets' bypass actors (`actor_type`: OrganizationAdmin, RepositoryRole, Team, Integration, DeployKey). */
-      bypassActors: z.array(
-        z.object({
-          actorType: z.string(),
-          actorId: z.number().nullable().optional(),
-          bypassMode: z.string().optional(),
-          ruleset: z.string().optional(),
-        }),
-      ),
-      /**
-       * Rulesets whose bypass list the credentials could not read (names or
-       * `#id`): their rules count, but who may bypass them is not known.
-       */
-      unreadBypassLists: z.array(z.string()).optional(),
-    }),
+    schema: branchRulesSchema,
   },
   'github.actionsPermissions': {
     description:
@@ -266,6 +232,7 @@ const factDefinitions = {
     source: 'configuration (cicdSecurity.facts.runnersBehindEgressFirewall)',
     schema: z.boolean(),
   },
+  ...gitlabFactDefinitions,
 } as const;
 
 /** Every fact a check may read, by name. */
