@@ -1,8 +1,10 @@
 import {
   BRANCH_RULES_PLACE,
+  GITLAB_PROTECTED_BRANCHES,
+  branchProtected,
   describeRuleSources,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
 } from '../analysis/githubSettings';
 import { createScorecardCheck, outcome } from './types';
 
@@ -33,26 +35,31 @@ export const defaultBranchProtected = createScorecardCheck({
       archived: 'nobody can push to its default branch',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'whether the default branch is protected',
     );
     if (!rules.ok) return rules.outcome;
     const { branch, sources } = rules.value;
-    if (sources.length > 0) {
+    if (branchProtected(rules.value)) {
       return outcome.pass(
         `the default branch ${branch} is protected by ${describeRuleSources(
           sources,
         )}`,
       );
     }
+    const gitlab = rules.platform === 'gitlab';
     return outcome.fail(0, [
       {
-        message: `The default branch ${branch} is not protected: no ruleset and no branch protection rule applies to it, so anyone with write access can push to it directly, force-push or delete it`,
+        message: gitlab
+          ? `The default branch ${branch} is not a protected branch: anyone with the Developer role can push to it directly, force-push or delete it`
+          : `The default branch ${branch} is not protected: no ruleset and no branch protection rule applies to it, so anyone with write access can push to it directly, force-push or delete it`,
         fingerprintKey: 'default-branch-unprotected',
         suggestedFix: {
-          description: `Protect ${branch}: ${BRANCH_RULES_PLACE}. A ruleset that targets the default branch with "Restrict deletions", "Block force pushes" and "Require a pull request before merging" is the minimum (REST: POST /repos/{owner}/{repo}/rulesets with target "branch" and conditions.ref_name.include ["~DEFAULT_BRANCH"]).`,
+          description: gitlab
+            ? `Protect ${branch}: ${GITLAB_PROTECTED_BRANCHES} → Add protected branch, with "Allowed to push and merge" set to No one (merges only through merge requests) and "Allowed to force push" off (REST: POST /projects/:id/protected_branches with name=${branch}, push_access_level=0).`
+            : `Protect ${branch}: ${BRANCH_RULES_PLACE}. A ruleset that targets the default branch with "Restrict deletions", "Block force pushes" and "Require a pull request before merging" is the minimum (REST: POST /repos/{owner}/{repo}/rulesets with target "branch" and conditions.ref_name.include ["~DEFAULT_BRANCH"]).`,
         },
       },
     ]);

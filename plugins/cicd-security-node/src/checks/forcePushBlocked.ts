@@ -1,7 +1,9 @@
 import {
   BRANCH_RULES_PLACE,
+  GITLAB_PROTECTED_BRANCHES,
+  branchProtected,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
 } from '../analysis/githubSettings';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
@@ -39,14 +41,15 @@ export const forcePushBlocked = createScorecardCheck({
       archived: 'nobody can push to or delete its default branch',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'whether force pushes and deletion of the default branch are blocked',
     );
     if (!rules.ok) return rules.outcome;
     const r = rules.value;
-    const unprotected = r.sources.length === 0;
+    const gitlab = rules.platform === 'gitlab';
+    const unprotected = !branchProtected(r);
     const forcePush = unprotected || r.allowForcePushes;
     const deletion = unprotected || r.allowDeletions;
     if (!forcePush && !deletion) {
@@ -54,14 +57,22 @@ export const forcePushBlocked = createScorecardCheck({
         `force pushes to ${r.branch} and its deletion are blocked`,
       );
     }
-    const why = unprotected ? ' (no rule protects the branch)' : '';
+    const why = unprotected
+      ? gitlab
+        ? ' (it is not a protected branch)'
+        : ' (no rule protects the branch)'
+      : '';
     const findings: CheckFinding[] = [];
     if (forcePush) {
       findings.push({
         message: `Force pushes to the default branch ${r.branch} are allowed${why}: its history, reviewed commits included, can be rewritten`,
         fingerprintKey: 'force-push-allowed',
         suggestedFix: {
-          description: `Block force pushes on ${r.branch}: ${BRANCH_RULES_PLACE}. In a ruleset, enable "Block force pushes"; in classic protection, leave "Allow force pushes" unticked (REST: allow_force_pushes false).`,
+          description: gitlab
+            ? unprotected
+              ? `Protect ${r.branch} (${GITLAB_PROTECTED_BRANCHES} → Add protected branch) with "Allowed to force push" off: a protected branch cannot be force-pushed or deleted by a push.`
+              : `${GITLAB_PROTECTED_BRANCHES} → ${r.branch}: turn "Allowed to force push" off (REST: unprotect and protect again with allow_force_push=false).`
+            : `Block force pushes on ${r.branch}: ${BRANCH_RULES_PLACE}. In a ruleset, enable "Block force pushes"; in classic protection, leave "Allow force pushes" unticked (REST: allow_force_pushes false).`,
         },
       });
     }
@@ -70,7 +81,9 @@ export const forcePushBlocked = createScorecardCheck({
         message: `Deletion of the default branch ${r.branch} is allowed${why}`,
         fingerprintKey: 'deletion-allowed',
         suggestedFix: {
-          description: `Block deletion of ${r.branch}: ${BRANCH_RULES_PLACE}. In a ruleset, enable "Restrict deletions"; in classic protection, leave "Allow deletions" unticked (REST: allow_deletions false).`,
+          description: gitlab
+            ? `Protect ${r.branch}: ${GITLAB_PROTECTED_BRANCHES} → Add protected branch (a protected branch cannot be deleted by a push).`
+            : `Block deletion of ${r.branch}: ${BRANCH_RULES_PLACE}. In a ruleset, enable "Restrict deletions"; in classic protection, leave "Allow deletions" unticked (REST: allow_deletions false).`,
         },
       });
     }

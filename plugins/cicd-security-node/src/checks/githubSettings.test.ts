@@ -332,10 +332,10 @@ describe.each(specs.map(s => [s.check.id, s] as const))('%s', (_, spec) => {
     const out = await run(check, { facts: { 'scm.platform': 'gitlab' } });
     expect(out.status).toBe(spec.gitlab);
     if (spec.gitlab === 'inconclusive') {
-      expect(out).toEqual({
-        status: 'inconclusive',
-        reason: 'GitLab settings are not read yet: needs the GitLab module',
-      });
+      // Without the GitLab module's facts, the check names the one it needs.
+      expect('reason' in out && out.reason).toMatch(
+        /needs the GitLab API:? \(?fact gitlab\.[a-zA-Z]+: /,
+      );
     }
   });
 

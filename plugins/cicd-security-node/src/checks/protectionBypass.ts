@@ -1,7 +1,11 @@
 import {
+  GITLAB_PROTECTED_BRANCHES,
+  branchProtected,
   githubSettingsScope,
+  settingsPlatform,
   unavailableReason,
 } from '../analysis/githubSettings';
+import { RepoSnapshot } from '../snapshot';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /** Points lost for bypass actors, admins not bound by classic protection, and too many admins. */
@@ -20,6 +24,9 @@ function actorName(a: {
   actorId?: number | null;
   ruleset?: string;
 }): string {
+  if (a.actorType.startsWith('PushAccess:')) {
+    return `${a.actorType.slice('PushAccess:'.length)} (allowed to push)`;
+  }
   const who =
     a.actorType === 'OrganizationAdmin'
       ? 'organization admins'
@@ -61,16 +68,19 @@ export const protectionBypass = createScorecardCheck({
       archived: 'nobody can push to it, bypass or not',
     });
     if (scope) return scope;
-    const rules = snapshot.fact('github.defaultBranchRules');
-    const collaborators = snapshot.fact('github.collaborators');
+    const gitlab = settingsPlatform(snapshot) === 'gitlab';
+    const rulesName = gitlab
+      ? 'gitlab.defaultBranchRules'
+      : 'github.defaultBranchRules';
+    const rules = snapshot.fact(rulesName);
     const unread: string[] = [];
     const notes: string[] = [];
     const findings: CheckFinding[] = [];
     let score = 10;
 
     if (!rules.available) {
-      unread.push(unavailableReason('github.defaultBranchRules', rules));
-    } else if (rules.value.sources.length === 0) {
+      unread.push(unavailableReason(rulesName, rules));
+    } else if (!branchProtected(rules.value)) {
       notes.push(
         `the default branch ${rules.value.branch} has no rule to bypass (see default-branch-protected)`,
       );
@@ -89,14 +99,23 @@ export const protectionBypass = createScorecardCheck({
               a.actorId ?? ''
             }`,
             suggestedFix: {
-              description: `Settings → Rules → Rulesets → ${
-                a.ruleset ?? 'the ruleset'
-              } → Bypass list: remove ${actorName(
-                a,
-              )} (REST: PUT /repos/{owner}/{repo}/rulesets/{ruleset_id} without it in bypass_actors). Grant a bypass for emergencies only, in a ruleset you enable when needed.`,
+              description: gitlab
+                ? `${GITLAB_PROTECTED_BRANCHES} → ${r.branch}: set "Allowed to push and merge" to No one, so that changes, theirs included, arrive through merge requests (REST: protect the branch again with push_access_level=0). A deploy key that must push belongs on another branch.`
+                : `Settings → Rules → Rulesets → ${
+                    a.ruleset ?? 'the ruleset'
+                  } → Bypass list: remove ${actorName(
+                    a,
+                  )} (REST: PUT /repos/{owner}/{repo}/rulesets/{ruleset_id} without it in bypass_actors). Grant a bypass for emergencies only, in a ruleset you enable when needed.`,
             },
           });
         }
+      } else if (gitlab && r.unread?.some(u => u.part === 'bypass')) {
+        const u = r.unread.find(x => x.part === 'bypass')!;
+        unread.push(
+          `who may push to ${r.branch}: ${u.reason}${
+            u.permission ? ` (needs ${u.permission})` : ''
+          }`,
+        );
       } else if (r.unreadBypassLists?.length) {
         unread.push(
           `the bypass lists of the ruleset(s) ${r.unreadBypassLists.join(
@@ -104,7 +123,11 @@ export const protectionBypass = createScorecardCheck({
           )} could not be read (needs the GitHub App permission Administration: read, or a token of a repository administrator)`,
         );
       } else {
-        notes.push('no ruleset has bypass actors');
+        notes.push(
+          gitlab
+            ? 'nobody may push to the default branch past merge requests'
+            : 'no ruleset has bypass actors',
+        );
       }
       if (r.enforceAdmins === false) {
         score -= ADMINS_NOT_ENFORCED;
@@ -120,22 +143,25 @@ export const protectionBypass = createScorecardCheck({
       }
     }
 
-    if (!collaborators.available) {
-      unread.push(unavailableReason('github.collaborators', collaborators));
-    } else {
-      const admins = collaborators.value.admins;
+    const admins = gitlab
+      ? readGitlabAdmins(snapshot, unread)
+      : readGithubAdmins(snapshot, unread);
+    if (admins) {
       if (admins.length > MAX_ADMINS) {
         score -= TOO_MANY_ADMINS;
         findings.push({
-          message: `${
-            admins.length
-          } people have admin permission on the repository (${admins.join(
+          message: `${admins.length} people ${
+            gitlab
+              ? 'have the Owner or Maintainer role in the project'
+              : 'have admin permission on the repository'
+          } (${admins.join(
             ', ',
           )}); more than ${MAX_ADMINS} admins means more accounts that can change or lift its protection`,
           fingerprintKey: 'too-many-admins',
           suggestedFix: {
-            description:
-              'Settings → Collaborators and teams: give the Maintain or Write role to those who do not administer the repository (REST: PUT /repos/{owner}/{repo}/collaborators/{username} with permission "maintain").',
+            description: gitlab
+              ? 'Manage → Members: give the Developer role to those who do not administer the project (Maintainers can unprotect branches; REST: PUT /projects/:id/members/:user_id with access_level=30).'
+              : 'Settings → Collaborators and teams: give the Maintain or Write role to those who do not administer the repository (REST: PUT /repos/{owner}/{repo}/collaborators/{username} with permission "maintain").',
           },
         });
       } else {
@@ -153,11 +179,36 @@ export const protectionBypass = createScorecardCheck({
     if (unread.length > 0) {
       const seen = notes.length ? ` (${notes.join('; ')})` : '';
       return outcome.inconclusive(
-        `nothing to report in what could be read${seen}, but whether the protection can be bypassed needs the GitHub API: ${unread.join(
-          '; ',
-        )}`,
+        `nothing to report in what could be read${seen}, but whether the protection can be bypassed needs the ${
+          gitlab ? 'GitLab' : 'GitHub'
+        } API: ${unread.join('; ')}`,
       );
     }
     return outcome.pass(notes.join('; '));
   },
 });
+
+function readGithubAdmins(
+  snapshot: RepoSnapshot,
+  unread: string[],
+): string[] | undefined {
+  const collaborators = snapshot.fact('github.collaborators');
+  if (collaborators.available) return collaborators.value.admins;
+  unread.push(unavailableReason('github.collaborators', collaborators));
+  return undefined;
+}
+
+/** GitLab: Owners and Maintainers, who may all change branch protection. */
+function readGitlabAdmins(
+  snapshot: RepoSnapshot,
+  unread: string[],
+): string[] | undefined {
+  const members = snapshot.fact('gitlab.members');
+  if (members.available) {
+    return [
+      ...new Set([...members.value.owners, ...members.value.maintainers]),
+    ];
+  }
+  unread.push(unavailableReason('gitlab.members', members));
+  return undefined;
+}

@@ -1,11 +1,19 @@
 import {
   BRANCH_RULES_PLACE,
+  GITLAB_APPROVALS,
+  GITLAB_PROTECTED_BRANCHES,
+  branchProtected,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
+  unreadPart,
 } from '../analysis/githubSettings';
 import { createScorecardCheck, outcome } from './types';
 
 const FIX = `${BRANCH_RULES_PLACE}: enable "Require a pull request before merging" with "Required approvals" at 1 or more (REST: the ruleset rule pull_request with required_approving_review_count ≥ 1, or required_pull_request_reviews.required_approving_review_count in classic protection).`;
+
+const GITLAB_MR_FIX = `${GITLAB_PROTECTED_BRANCHES}: protect the default branch with "Allowed to push and merge" set to No one and "Allowed to merge" to Maintainers or Developers + Maintainers, so changes arrive only through merge requests (REST: POST /projects/:id/protected_branches with push_access_level=0); then require approvals.`;
+
+const GITLAB_APPROVAL_FIX = `${GITLAB_APPROVALS}: add an approval rule for the default branch with "Approvals required" at 1 or more (GitLab Premium; REST: POST /projects/:id/approval_rules with approvals_required ≥ 1).`;
 
 /**
  * A second person reads every change before it reaches the default branch,
@@ -33,16 +41,18 @@ export const reviewRequired = createScorecardCheck({
       archived: 'nobody can merge into its default branch',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'whether reviews are required before merging',
     );
     if (!rules.ok) return rules.outcome;
     const r = rules.value;
+    const gitlab = rules.platform === 'gitlab';
+    const what = gitlab ? 'Merge requests' : 'Pull requests';
     if (r.pullRequestRequired && r.requiredApprovals > 0) {
       return outcome.pass(
-        `pull requests into ${r.branch} need ${
+        `${what.toLowerCase()} into ${r.branch} need ${
           r.requiredApprovals
         } approving review${r.requiredApprovals > 1 ? 's' : ''}`,
       );
@@ -50,21 +60,33 @@ export const reviewRequired = createScorecardCheck({
     if (!r.pullRequestRequired) {
       return outcome.fail(0, [
         {
-          message: `Pull requests are not required on the default branch ${
-            r.branch
-          }${
-            r.sources.length === 0 ? ' (no rule protects it)' : ''
-          }: changes can be pushed to it without any review`,
+          message: gitlab
+            ? `${what} are not required on the default branch ${r.branch}: ${
+                branchProtected(r)
+                  ? 'its protected branch lets some roles push to it'
+                  : 'it is not a protected branch, and'
+              } changes can be pushed to it without any review`
+            : `${what} are not required on the default branch ${r.branch}${
+                r.sources.length === 0 ? ' (no rule protects it)' : ''
+              }: changes can be pushed to it without any review`,
           fingerprintKey: 'no-pull-request-required',
-          suggestedFix: { description: FIX },
+          suggestedFix: { description: gitlab ? GITLAB_MR_FIX : FIX },
         },
       ]);
     }
+    if (gitlab) {
+      const unread = unreadPart(
+        r,
+        'approvals',
+        'whether merge requests need approval',
+      );
+      if (unread) return unread;
+    }
     return outcome.fail(0, [
       {
-        message: `Pull requests into the default branch ${r.branch} need 0 approving reviews: their authors can merge them unreviewed`,
+        message: `${what} into the default branch ${r.branch} need 0 approving reviews: their authors can merge them unreviewed`,
         fingerprintKey: 'zero-required-approvals',
-        suggestedFix: { description: FIX },
+        suggestedFix: { description: gitlab ? GITLAB_APPROVAL_FIX : FIX },
       },
     ]);
   },

@@ -1,7 +1,10 @@
 import {
   BRANCH_RULES_PLACE,
+  GITLAB_APPROVALS,
+  GITLAB_PROTECTED_BRANCHES,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
+  unreadPart,
 } from '../analysis/githubSettings';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
@@ -9,6 +12,8 @@ import { CheckFinding, createScorecardCheck, outcome } from './types';
 const TWO_APPROVALS = 4;
 const CODE_OWNERS = 3;
 const FRESH_APPROVAL = 3;
+/** GitLab: each way for an author to approve their own change. */
+const LOOPHOLE = 2;
 
 /**
  * One approval can come from a colleague who skims; rigour means two
@@ -40,13 +45,23 @@ export const reviewRigour = createScorecardCheck({
       archived: 'nobody can merge into its default branch',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'how rigorous the required reviews are',
     );
     if (!rules.ok) return rules.outcome;
     const r = rules.value;
+    const gitlab = rules.platform === 'gitlab';
+    if (gitlab && r.pullRequestRequired) {
+      const unread = unreadPart(
+        r,
+        'approvals',
+        'how rigorous the required approvals are',
+      );
+      if (unread) return unread;
+    }
+    const requests = gitlab ? 'Merge requests' : 'Pull requests';
     const approvals = r.pullRequestRequired ? r.requiredApprovals : 0;
     const noReview =
       approvals === 0
@@ -57,14 +72,16 @@ export const reviewRigour = createScorecardCheck({
     if (approvals < 2) {
       score -= TWO_APPROVALS;
       findings.push({
-        message: `Pull requests into ${
+        message: `${requests} into ${
           r.branch
         } need ${approvals} approving review${
           approvals === 1 ? '' : 's'
         }${noReview}; two reviewers make a careless or colluding approval less likely`,
         fingerprintKey: 'fewer-than-two-approvals',
         suggestedFix: {
-          description: `${BRANCH_RULES_PLACE}: set "Required approvals" to 2 (REST: required_approving_review_count 2).`,
+          description: gitlab
+            ? `${GITLAB_APPROVALS}: set "Approvals required" of the default branch's approval rule to 2 (REST: PUT /projects/:id/approval_rules/:rule_id with approvals_required=2).`
+            : `${BRANCH_RULES_PLACE}: set "Required approvals" to 2 (REST: required_approving_review_count 2).`,
         },
       });
     }
@@ -74,7 +91,9 @@ export const reviewRigour = createScorecardCheck({
         message: `Review from code owners is not required on ${r.branch}${noReview}: changes to owned files, pipeline definitions included, can be merged without their owners`,
         fingerprintKey: 'no-code-owner-review',
         suggestedFix: {
-          description: `${BRANCH_RULES_PLACE}: enable "Require review from Code Owners" (REST: require_code_owner_review true), with a CODEOWNERS file that owns the pipeline files.`,
+          description: gitlab
+            ? `${GITLAB_PROTECTED_BRANCHES} → ${r.branch}: turn on "Code owner approval" (GitLab Premium), with a CODEOWNERS file that owns the pipeline files (.gitlab-ci.yml and what it includes).`
+            : `${BRANCH_RULES_PLACE}: enable "Require review from Code Owners" (REST: require_code_owner_review true), with a CODEOWNERS file that owns the pipeline files.`,
         },
       });
     }
@@ -84,16 +103,59 @@ export const reviewRigour = createScorecardCheck({
     ) {
       score -= FRESH_APPROVAL;
       findings.push({
-        message: `Approvals on ${r.branch} survive later pushes${noReview}: stale approvals are not dismissed and approval of the most recent push is not required, so code can be changed after it was approved`,
+        message: `Approvals on ${r.branch} survive later pushes${noReview}: ${
+          gitlab
+            ? 'approvals are not removed when a commit is added'
+            : 'stale approvals are not dismissed and approval of the most recent push is not required'
+        }, so code can be changed after it was approved`,
         fingerprintKey: 'stale-approvals-kept',
         suggestedFix: {
-          description: `${BRANCH_RULES_PLACE}: enable "Dismiss stale pull request approvals when new commits are pushed" or "Require approval of the most recent reviewable push" (REST: dismiss_stale_reviews_on_push / require_last_push_approval true).`,
+          description: gitlab
+            ? `${GITLAB_APPROVALS} → Approval settings: tick "Remove all approvals when a commit is added" (REST: POST /projects/:id/approvals with reset_approvals_on_push=true).`
+            : `${BRANCH_RULES_PLACE}: enable "Dismiss stale pull request approvals when new commits are pushed" or "Require approval of the most recent reviewable push" (REST: dismiss_stale_reviews_on_push / require_last_push_approval true).`,
         },
       });
     }
+    if (gitlab && r.pullRequestRequired && approvals > 0) {
+      // GitLab's own ways round an approval: self-approval, approval by
+      // those who added commits, and rules edited on the merge request.
+      const loopholes: Array<[boolean | undefined, string, string, string]> = [
+        [
+          r.authorCanApprove,
+          'author-can-approve',
+          'the author of a merge request may approve it',
+          '"Prevent approval by merge request creator"',
+        ],
+        [
+          r.committersCanApprove,
+          'committers-can-approve',
+          'people who added commits to a merge request may approve it',
+          '"Prevent approvals by users who add commits"',
+        ],
+        [
+          r.approversOverridable,
+          'approvers-overridable',
+          'approval rules can be edited on each merge request',
+          '"Prevent editing approval rules in merge requests"',
+        ],
+      ];
+      for (const [open, key, what, setting] of loopholes) {
+        if (!open) continue;
+        score -= LOOPHOLE;
+        findings.push({
+          message: `On ${r.branch}, ${what}: the required approvals can come from the change's own author`,
+          fingerprintKey: key,
+          suggestedFix: {
+            description: `${GITLAB_APPROVALS} → Approval settings: tick ${setting}.`,
+          },
+        });
+      }
+    }
     if (findings.length === 0) {
       return outcome.pass(
-        `pull requests into ${r.branch} need ${approvals} approvals including the code owners', and approvals are renewed after new pushes`,
+        `${requests.toLowerCase()} into ${
+          r.branch
+        } need ${approvals} approvals including the code owners', and approvals are renewed after new pushes`,
       );
     }
     return outcome.fail(Math.max(0, score), findings);

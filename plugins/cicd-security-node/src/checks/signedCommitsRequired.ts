@@ -1,7 +1,8 @@
 import {
   BRANCH_RULES_PLACE,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
+  unreadPart,
 } from '../analysis/githubSettings';
 import { createScorecardCheck, outcome } from './types';
 
@@ -29,7 +30,7 @@ export const signedCommitsRequired = createScorecardCheck({
       archived: 'nobody can push commits to it',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'whether signed commits are required',
@@ -41,16 +42,27 @@ export const signedCommitsRequired = createScorecardCheck({
         `commits on ${r.branch} must have verified signatures`,
       );
     }
+    const gitlab = rules.platform === 'gitlab';
+    if (gitlab) {
+      const unread = unreadPart(
+        r,
+        'pushRule',
+        'whether signed commits are required',
+      );
+      if (unread) return unread;
+    }
     return outcome.fail(0, [
       {
-        message: `Signed commits are not required on the default branch ${
-          r.branch
-        }${
-          r.sources.length === 0 ? ' (no rule protects it)' : ''
-        }: commits with no verified signature are accepted`,
+        message: gitlab
+          ? `Unsigned commits are not rejected in the project (push rule "Reject unsigned commits" off): commits with no verified signature are accepted on ${r.branch}`
+          : `Signed commits are not required on the default branch ${r.branch}${
+              r.sources.length === 0 ? ' (no rule protects it)' : ''
+            }: commits with no verified signature are accepted`,
         fingerprintKey: 'signatures-not-required',
         suggestedFix: {
-          description: `${BRANCH_RULES_PLACE}: enable "Require signed commits" (REST: the ruleset rule required_signatures, or POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures).`,
+          description: gitlab
+            ? 'Settings → Repository → Push rules: tick "Reject unsigned commits" (GitLab Premium; REST: PUT /projects/:id/push_rule with reject_unsigned_commits=true).'
+            : `${BRANCH_RULES_PLACE}: enable "Require signed commits" (REST: the ruleset rule required_signatures, or POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures).`,
         },
       },
     ]);

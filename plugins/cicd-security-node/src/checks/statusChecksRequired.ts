@@ -1,7 +1,7 @@
 import {
   BRANCH_RULES_PLACE,
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
 } from '../analysis/githubSettings';
 import { createScorecardCheck, outcome } from './types';
 
@@ -37,25 +37,30 @@ export const statusChecksRequired = createScorecardCheck({
       archived: 'nobody can merge into its default branch',
     });
     if (scope) return scope;
-    const rules = readGithubFact(
+    const rules = readSettingsFact(
       snapshot,
       'github.defaultBranchRules',
       'whether status checks are required before merging',
     );
     if (!rules.ok) return rules.outcome;
     const r = rules.value;
+    const gitlab = rules.platform === 'gitlab';
     const checks = r.requiredStatusChecks;
     if (checks.length === 0) {
       return outcome.fail(0, [
         {
-          message: `No status check is required before merging into the default branch ${
-            r.branch
-          }${
-            r.sources.length === 0 ? ' (no rule protects it)' : ''
-          }: changes can be merged while CI fails or has not run`,
+          message: gitlab
+            ? `Merge requests into the default branch ${r.branch} can be merged without a successful pipeline ("Pipelines must succeed" is off): changes can be merged while CI fails or has not run`
+            : `No status check is required before merging into the default branch ${
+                r.branch
+              }${
+                r.sources.length === 0 ? ' (no rule protects it)' : ''
+              }: changes can be merged while CI fails or has not run`,
           fingerprintKey: 'no-required-status-checks',
           suggestedFix: {
-            description: `${BRANCH_RULES_PLACE}: enable "Require status checks to pass" and add the CI jobs that must succeed (REST: the ruleset rule required_status_checks, or required_status_checks.checks in classic protection).`,
+            description: gitlab
+              ? 'Settings → Merge requests → Merge checks: tick "Pipelines must succeed" (REST: PUT /projects/:id with only_allow_merge_if_pipeline_succeeds=true).'
+              : `${BRANCH_RULES_PLACE}: enable "Require status checks to pass" and add the CI jobs that must succeed (REST: the ruleset rule required_status_checks, or required_status_checks.checks in classic protection).`,
           },
         },
       ]);
@@ -76,7 +81,9 @@ export const statusChecksRequired = createScorecardCheck({
           severity: 'low',
           fingerprintKey: 'status-checks-not-strict',
           suggestedFix: {
-            description: `${BRANCH_RULES_PLACE}: enable "Require branches to be up to date before merging" (REST: strict_required_status_checks_policy true, or required_status_checks.strict true in classic protection), or use a merge queue.`,
+            description: gitlab
+              ? 'Settings → Merge requests → Merge method: "Merge commit with semi-linear history" or "Fast-forward merge", so a merge request is rebased (and its pipeline run) on the current default branch; or use merged results pipelines or a merge train.'
+              : `${BRANCH_RULES_PLACE}: enable "Require branches to be up to date before merging" (REST: strict_required_status_checks_policy true, or required_status_checks.strict true in classic protection), or use a merge queue.`,
           },
         },
       ],

@@ -1,11 +1,11 @@
 import {
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
 } from '../analysis/githubSettings';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
 /**
- * A webhook receiver that gets no secret cannot tell GitHub's deliveries
+ * A webhook receiver that gets no secret cannot tell GitHub's (or GitLab's) deliveries
  * from anyone else's requests: a forged push event can start a build or a
  * deployment.
  */
@@ -13,7 +13,7 @@ export const webhookSecret = createScorecardCheck({
   id: 'webhook-secret',
   title: 'Webhooks authenticated',
   description:
-    'Every repository webhook has a secret, so its receiver can verify that deliveries come from GitHub (X-Hub-Signature-256).',
+    'Every repository webhook has a secret, so its receiver can verify that deliveries come from GitHub (X-Hub-Signature-256) or GitLab (X-Gitlab-Token).',
   category: 'access-control',
   severity: 'medium',
   platforms: ['repository'],
@@ -27,7 +27,7 @@ export const webhookSecret = createScorecardCheck({
   run(snapshot) {
     const scope = githubSettingsScope(snapshot, { gitlab: true });
     if (scope) return scope;
-    const hooks = readGithubFact(
+    const hooks = readSettingsFact(
       snapshot,
       'github.webhooks',
       'whether the webhooks have secrets',
@@ -36,18 +36,37 @@ export const webhookSecret = createScorecardCheck({
     if (hooks.value.length === 0) {
       return outcome.notApplicable('the repository has no webhooks');
     }
+    const gitlab = hooks.platform === 'gitlab';
     const findings: CheckFinding[] = [];
+    const unknown: string[] = [];
     for (const h of hooks.value) {
       if (h.hasSecret) continue;
+      if (h.hasSecret === null) {
+        unknown.push(`${h.id} (${h.url})`);
+        continue;
+      }
       findings.push({
         message: `Webhook ${h.id} (${h.url}${
           h.active ? '' : ', inactive'
-        }) has no secret: its receiver cannot verify that a delivery comes from GitHub`,
+        }) has no secret: its receiver cannot verify that a delivery comes from ${
+          gitlab ? 'GitLab' : 'GitHub'
+        }`,
         fingerprintKey: `webhook:${h.id}`,
         suggestedFix: {
-          description: `Settings → Webhooks → ${h.url} → Edit: set a random Secret and verify X-Hub-Signature-256 in the receiver (REST: PATCH /repos/{owner}/{repo}/hooks/${h.id}/config with {"secret":"…"}).`,
+          description: gitlab
+            ? `Settings → Webhooks → ${h.url} → Edit: set a random Secret token and compare it with the X-Gitlab-Token header in the receiver (REST: PUT /projects/:id/hooks/${h.id} with token=…).`
+            : `Settings → Webhooks → ${h.url} → Edit: set a random Secret and verify X-Hub-Signature-256 in the receiver (REST: PATCH /repos/{owner}/{repo}/hooks/${h.id}/config with {"secret":"…"}).`,
         },
       });
+    }
+    if (unknown.length > 0 && findings.length === 0) {
+      return outcome.inconclusive(
+        `the ${gitlab ? 'GitLab' : 'GitHub'} API does not say whether webhook${
+          unknown.length === 1 ? '' : 's'
+        } ${unknown.join(', ')} ha${
+          unknown.length === 1 ? 's' : 've'
+        } a secret token`,
+      );
     }
     if (findings.length === 0) {
       return outcome.pass(
@@ -56,6 +75,17 @@ export const webhookSecret = createScorecardCheck({
         }`,
       );
     }
-    return outcome.proportional(hooks.value.length, findings);
+    const result = outcome.proportional(
+      hooks.value.length - unknown.length,
+      findings,
+    );
+    return unknown.length > 0 && result.status !== 'inconclusive'
+      ? {
+          ...result,
+          reason: `not known for ${unknown.join(
+            ', ',
+          )}: the API does not say whether they have a secret token`,
+        }
+      : result;
   },
 });

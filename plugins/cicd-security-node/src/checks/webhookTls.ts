@@ -1,6 +1,6 @@
 import {
   githubSettingsScope,
-  readGithubFact,
+  readSettingsFact,
 } from '../analysis/githubSettings';
 import { CheckFinding, createScorecardCheck, outcome } from './types';
 
@@ -26,7 +26,7 @@ export const webhookTls = createScorecardCheck({
   run(snapshot) {
     const scope = githubSettingsScope(snapshot, { gitlab: true });
     if (scope) return scope;
-    const hooks = readGithubFact(
+    const hooks = readSettingsFact(
       snapshot,
       'github.webhooks',
       'whether the webhooks use verified HTTPS',
@@ -35,6 +35,7 @@ export const webhookTls = createScorecardCheck({
     if (hooks.value.length === 0) {
       return outcome.notApplicable('the repository has no webhooks');
     }
+    const gitlab = hooks.platform === 'gitlab';
     const findings: CheckFinding[] = [];
     for (const h of hooks.value) {
       const plain = !/^https:\/\//i.test(h.url);
@@ -43,16 +44,28 @@ export const webhookTls = createScorecardCheck({
       findings.push({
         message: plain
           ? `Webhook ${h.id} delivers over plain HTTP (${h.url})${inactive}: deliveries can be read and altered on the way`
-          : `Webhook ${h.id} (${h.url})${inactive} has SSL verification disabled (insecure_ssl "1"): any certificate is accepted`,
+          : `Webhook ${h.id} (${
+              h.url
+            })${inactive} has SSL verification disabled (${
+              gitlab ? 'enable_ssl_verification false' : 'insecure_ssl "1"'
+            }): any certificate is accepted`,
         fingerprintKey: `webhook:${h.id}:${plain ? 'http' : 'insecure-ssl'}`,
         suggestedFix: {
-          description: `Settings → Webhooks → ${h.url} → Edit: ${
-            plain ? 'use an https:// Payload URL and ' : ''
-          }select "Enable SSL verification" (REST: PATCH /repos/{owner}/{repo}/hooks/${
-            h.id
-          }/config with {${
-            plain ? '"url":"https://…",' : ''
-          }"insecure_ssl":"0"}).`,
+          description: gitlab
+            ? `Settings → Webhooks → ${h.url} → Edit: ${
+                plain ? 'use an https:// URL and ' : ''
+              }tick "Enable SSL verification" (REST: PUT /projects/:id/hooks/${
+                h.id
+              } with ${
+                plain ? 'url=https://…, ' : ''
+              }enable_ssl_verification=true).`
+            : `Settings → Webhooks → ${h.url} → Edit: ${
+                plain ? 'use an https:// Payload URL and ' : ''
+              }select "Enable SSL verification" (REST: PATCH /repos/{owner}/{repo}/hooks/${
+                h.id
+              }/config with {${
+                plain ? '"url":"https://…",' : ''
+              }"insecure_ssl":"0"}).`,
         },
       });
     }
