@@ -1,5 +1,6 @@
 import {
   factCatalogue,
+  factsForReuse,
   FactPermissionError,
   FactProvider,
   factUnavailable,
@@ -246,5 +247,27 @@ describe('facts', () => {
     )!;
     const out = await check.run(snapshot);
     expect(out.status).toBe('fail');
+  });
+});
+
+describe('factsForReuse', () => {
+  it('keeps only the day of a read time, so age-based results refresh daily', () => {
+    const read = (asOf: string) =>
+      factsForReuse({
+        'github.repository': factValue({
+          archived: false,
+          default_branch: 'main',
+          asOf,
+        }),
+        'github.vulnerabilityAlerts': factValue(true),
+      });
+    expect(read('2026-11-27T08:00:00Z')).toEqual(read('2026-11-27T21:59:00Z'));
+    expect(read('2026-11-27T08:00:00Z')).not.toEqual(
+      read('2026-11-28T08:00:00Z'),
+    );
+    expect(read('2026-11-27T08:00:00Z')['github.repository']).toEqual({
+      available: true,
+      value: { archived: false, default_branch: 'main', asOf: '2026-11-27' },
+    });
   });
 });

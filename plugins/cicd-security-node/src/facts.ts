@@ -91,7 +91,7 @@ const factDefinitions = {
   },
   'github.repository': {
     description:
-      'Repository metadata from `GET /repos/{owner}/{repo}`: `archived`, `visibility`, `private`, `pushed_at`, `default_branch`.',
+      'Repository metadata from `GET /repos/{owner}/{repo}`: `archived`, `visibility`, `private`, `pushed_at`, `default_branch`; `asOf`, when it was read.',
     source: 'GitHub REST API',
     schema: z
       .object({
@@ -100,6 +100,8 @@ const factDefinitions = {
         visibility: z.string().optional(),
         private: z.boolean().optional(),
         pushed_at: z.string().nullable().optional(),
+        /** When the provider read it: the time `pushed_at` is measured against. */
+        asOf: z.string().datetime({ offset: true }).optional(),
       })
       .passthrough(),
   },
@@ -573,4 +575,34 @@ export function parseFactsDocument(
 
 function knownNames(): string {
   return Object.keys(factDefinitions).join(', ');
+}
+
+/**
+ * The facts as they count for reuse: a fact's read time (`asOf`) only by
+ * its day. Results that depend on age (a secret's, the last push's) are
+ * computed again once a day; a fact read again the same day with the same
+ * value does not make a rescan.
+ */
+export function factsForReuse(
+  facts: Partial<Record<FactName, Fact>>,
+): Partial<Record<FactName, Fact>> {
+  const out: Partial<Record<FactName, Fact>> = {};
+  for (const [name, fact] of Object.entries(facts) as [FactName, Fact][]) {
+    const value = fact.available ? fact.value : undefined;
+    if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      typeof (value as { asOf?: unknown }).asOf === 'string'
+    ) {
+      const asOf = (value as { asOf: string }).asOf;
+      out[name] = {
+        available: true,
+        value: { ...value, asOf: asOf.slice(0, 10) },
+      };
+    } else {
+      out[name] = fact;
+    }
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { branchRulesSchema, openAlerts, webhookSchema } from './factSchemas';
 export const gitlabFactDefinitions = {
   'gitlab.project': {
     description:
-      'Project metadata and merge settings from `GET /projects/:id`: `archived`, `visibility`, `last_activity_at`, `default_branch`, `only_allow_merge_if_pipeline_succeeds`, `only_allow_merge_if_all_discussions_are_resolved`, `merge_method`.',
+      'Project metadata and merge settings from `GET /projects/:id`: `archived`, `visibility`, `last_activity_at`, `default_branch`, `only_allow_merge_if_pipeline_succeeds`, `only_allow_merge_if_all_discussions_are_resolved`, `merge_method`; `asOf`, when it was read.',
     source: 'GitLab REST API',
     schema: z.object({
       archived: z.boolean(),
@@ -20,6 +20,8 @@ export const gitlabFactDefinitions = {
       onlyAllowMergeIfPipelineSucceeds: z.boolean(),
       onlyAllowMergeIfAllDiscussionsAreResolved: z.boolean(),
       mergeMethod: z.string().optional(),
+      /** When the provider read the project: the time `lastActivityAt` is measured against. */
+      asOf: z.string().datetime({ offset: true }).optional(),
     }),
   },
   'gitlab.defaultBranchRules': {

@@ -122,6 +122,7 @@ describe('the GitHub fact provider', () => {
           visibility: 'public',
           private: false,
           pushed_at: '2011-01-26T19:06:43Z',
+          asOf: '2025-06-01T12:00:00.000Z',
         },
       },
       'github.securityAndAnalysis': {

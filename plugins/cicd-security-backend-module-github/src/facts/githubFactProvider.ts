@@ -83,7 +83,7 @@ export interface GithubFactProviderOptions {
    * Default false.
    */
   graphql?: boolean;
-  /** The time facts are read at (`github.actionsSecrets.asOf`). Default: the system clock. */
+  /** The time facts are read at (`asOf` of `github.repository` and `github.actionsSecrets`). Default: the system clock. */
   now?: () => Date;
 }
 
@@ -505,8 +505,10 @@ export function safeUrl(raw: unknown): string {
 
 const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   async 'github.repository'(ctx) {
+    // asOf: the time pushed_at is measured against (repository-maintained).
+    const asOf = ctx.now().toISOString();
     const g = await fromGraphql('github.repository', ctx);
-    if (g) return g.value;
+    if (g) return { ...(g.value as object), asOf };
     const r = await ctx.repo();
     return {
       archived: r.archived,
@@ -514,6 +516,7 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
       visibility: r.visibility,
       private: r.private,
       pushed_at: r.pushed_at,
+      asOf,
     };
   },
 

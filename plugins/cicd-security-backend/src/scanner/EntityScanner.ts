@@ -10,6 +10,7 @@ import {
   FactName,
   FactProvider,
   FactsSnapshot,
+  factsForReuse,
   gatherFacts,
   LocalDirectorySnapshot,
   RepoSnapshot,
@@ -464,7 +465,7 @@ export class EntityScanner {
     return {
       values: facts,
       version: createHash('sha256')
-        .update(canonicalJson(facts))
+        .update(canonicalJson(factsForReuse(facts)))
         .digest('hex')
         .slice(0, 16),
     };

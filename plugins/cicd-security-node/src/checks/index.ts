@@ -60,6 +60,7 @@ import { webhookTls } from './webhookTls';
 import { openSecretAlerts } from './openSecretAlerts';
 import { openCodeScanningAlerts } from './openCodeScanningAlerts';
 import { staleCiSecrets } from './staleCiSecrets';
+import { repositoryMaintained } from './repositoryMaintained';
 
 export * from './types';
 
@@ -130,4 +131,5 @@ export const builtinChecks: ScorecardCheck[] = [
   openSecretAlerts,
   openCodeScanningAlerts,
   staleCiSecrets,
+  repositoryMaintained,
 ];

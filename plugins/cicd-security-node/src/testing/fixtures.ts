@@ -1,6 +1,8 @@
 import fs from 'fs';
 import path from 'path';
+import { parseFactsDocument } from '../facts';
 import {
+  FactsSnapshot,
   FilteredSnapshot,
   LocalDirectorySnapshot,
   RepoSnapshot,
@@ -44,6 +46,10 @@ import { ScorecardCheck, CheckOutcome } from '../checks/types';
  *   finding the check reports but should not, with the reason. Each entry
  *   must still be reported, so the list shrinks when the check is fixed.
  *
+ * A check of SCM settings reads its facts from an optional `facts.json` at
+ * the case root, in the format of the CLI's `--facts` file (validated by the
+ * facts' schemas); the check never sees that file either.
+ *
  * `describeCheckFixtures(check)` runs this comparison on every case folder
  * of the check; `summarise(outcome)` gives a stable, path-free view of a
  * whole outcome for inline snapshots.
@@ -54,6 +60,12 @@ export const FIXTURES_DIR = path.resolve(__dirname, '../checks/__fixtures__');
 
 /** The per-case declaration file; it is hidden from the check. */
 export const CASE_DECLARATION = 'expected.json';
+
+/**
+ * The per-case facts file (the CLI's `--facts` document: `facts` and
+ * `unavailable`), for checks of SCM settings; hidden from the check.
+ */
+export const CASE_FACTS = 'facts.json';
 
 /** Stands for findings that name no file. */
 export const REPOSITORY = '<repository>';
@@ -98,10 +110,21 @@ export function fixtureSnapshot(
   if (!fs.existsSync(dir)) {
     throw new Error(`no fixture case ${checkId}/${caseName}`);
   }
-  return new FilteredSnapshot(
+  const files = new FilteredSnapshot(
     LocalDirectorySnapshot.create(dir),
-    f => f !== CASE_DECLARATION,
+    f => f !== CASE_DECLARATION && f !== CASE_FACTS,
   );
+  const factsFile = path.join(dir, CASE_FACTS);
+  if (!fs.existsSync(factsFile)) return files;
+  const parsed = parseFactsDocument(
+    JSON.parse(fs.readFileSync(factsFile, 'utf8')),
+  );
+  if ('errors' in parsed) {
+    throw new Error(
+      `${checkId}/${caseName}/${CASE_FACTS}: ${parsed.errors.join('; ')}`,
+    );
+  }
+  return new FactsSnapshot(files, parsed.facts);
 }
 
 /** What a case's `expected.json` declares. */
