@@ -1,0 +1,718 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import {
+  FactName,
+  FactProvider,
+  FactSubject,
+  validateFact,
+} from '@cicd-security/plugin-cicd-security-node';
+import {
+  FakeGitlab,
+  projectBody,
+  readableProject,
+  refusals,
+} from '../testing/fakeGitlab';
+import { protects } from './branchRules';
+import {
+  createGitlabFactProvider,
+  GITLAB_FACTS,
+  GitlabFactProviderOptions,
+} from './gitlabFactProvider';
+
+const ALL: FactName[] = [...GITLAB_FACTS];
+const PATH = 'diaspora/backend/api';
+const ENCODED = `/projects/${encodeURIComponent(PATH)}`;
+
+describe('the GitLab fact provider', () => {
+  const gitlab = new FakeGitlab();
+  let logger: ReturnType<typeof mockServices.logger.mock>;
+
+  beforeAll(() => gitlab.start());
+  afterAll(() => gitlab.stop());
+  beforeEach(() => {
+    gitlab.routes.clear();
+    logger = mockServices.logger.mock();
+  });
+
+  function provider(
+    integration: Record<string, unknown> = { token: 'glpat-test' },
+    options: Partial<GitlabFactProviderOptions> = {},
+  ): FactProvider {
+    const integrations = ScmIntegrations.fromConfig(
+      new ConfigReader({
+        integrations: {
+          gitlab: [
+            {
+              host: gitlab.host,
+              apiBaseUrl: gitlab.apiBaseUrl,
+              ...integration,
+            },
+          ],
+        },
+      }),
+    );
+    return createGitlabFactProvider({ integrations, logger, ...options });
+  }
+
+  const subject = (path = PATH, host = gitlab.host): FactSubject => ({
+    entityRef: `component:default/${path.split('/').pop()}`,
+    source: {
+      type: 'url',
+      target: `http://${host}/${path}/-/tree/main/services/api`,
+    },
+  });
+
+  async function fetchFacts(
+    p: FactProvider,
+    s: FactSubject = subject(),
+    facts: FactName[] = ALL,
+  ) {
+    const got = await p.fetch(s, {
+      facts,
+      signal: new AbortController().signal,
+    });
+    // Every value must be what the contract declares.
+    for (const [fact, value] of Object.entries(got)) {
+      if (value?.available) {
+        expect(validateFact(fact as FactName, value, 'gitlab')).toEqual(value);
+      }
+    }
+    return got;
+  }
+
+  const serve = (path = PATH) =>
+    gitlab.serve(readableProject(path, gitlab.apiBaseUrl));
+
+  it('applies to projects on a configured GitLab host or with a project slug', () => {
+    const p = provider();
+    expect(p.appliesTo!(subject())).toBe(true);
+    expect(
+      p.appliesTo!({
+        source: {
+          type: 'url',
+          target: `http://${gitlab.host}/a/b/c/-/blob/main/README.md`,
+        },
+      }),
+    ).toBe(true);
+    expect(
+      p.appliesTo!({
+        source: { type: 'url', target: 'https://github.com/a/b/tree/main' },
+      }),
+    ).toBe(false);
+    // A slug on a directory source: gitlab.com (always an integration).
+    expect(
+      p.appliesTo!({
+        annotations: { 'gitlab.com/project-slug': 'group/sub/project' },
+        source: { type: 'dir', target: '/tmp/x' },
+      }),
+    ).toBe(true);
+    // A lone segment is a namespace, not a project.
+    expect(
+      p.appliesTo!({
+        source: { type: 'url', target: `http://${gitlab.host}/group` },
+      }),
+    ).toBe(false);
+  });
+
+  it('reads every fact, then re-reads an unchanged project with 304s only', async () => {
+    serve();
+    const p = provider();
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(p);
+
+    expect(facts).toEqual({
+      'gitlab.project': {
+        available: true,
+        value: {
+          archived: false,
+          visibility: 'private',
+          lastActivityAt: '2013-09-30T13:46:02Z',
+          defaultBranch: 'main',
+          onlyAllowMergeIfPipelineSucceeds: true,
+          onlyAllowMergeIfAllDiscussionsAreResolved: false,
+          mergeMethod: 'ff',
+        },
+      },
+      'gitlab.defaultBranchRules': {
+        available: true,
+        value: {
+          branch: 'main',
+          sources: [
+            'project',
+            'push-rule',
+            'protected-branch:main',
+            'protected-branch:ma*',
+            'approval-rule:security',
+            'approval-rule:All Members',
+          ],
+          // No role may push; a deploy key and a group may: they bypass.
+          pullRequestRequired: true,
+          // security (2) and All Members (1) apply; the report approver
+          // rule and the release/* rule do not.
+          requiredApprovals: 2,
+          dismissStaleReviews: true,
+          requireCodeOwnerReview: true,
+          requireLastPushApproval: false,
+          requiredStatusChecks: ['pipeline'],
+          strictStatusChecks: true,
+          requiredSignatures: true,
+          requiredLinearHistory: true,
+          // release/* allows force pushes, but does not cover main.
+          allowForcePushes: false,
+          allowDeletions: false,
+          enforceAdmins: null,
+          bypassActors: [
+            { actorType: 'PushAccess:deploy key #1', actorId: 1 },
+            {
+              actorType: 'PushAccess:group Example Push Group',
+              actorId: 1234,
+            },
+          ],
+          authorCanApprove: true,
+          committersCanApprove: true,
+          approversOverridable: true,
+        },
+      },
+      'gitlab.webhooks': {
+        available: true,
+        value: [
+          {
+            id: 1,
+            active: true,
+            url: 'http://example.com/hook',
+            insecureSsl: false,
+            hasSecret: null,
+          },
+          {
+            id: 2,
+            active: false,
+            url: 'https://ci.example.com/hook',
+            insecureSsl: true,
+            hasSecret: null,
+          },
+        ],
+      },
+      'gitlab.protectedEnvironments': {
+        available: true,
+        value: [
+          {
+            name: 'production',
+            deployAccess: ['role:maintainer', 'group:9'],
+            requiredApprovals: 3,
+          },
+        ],
+      },
+      'gitlab.variables': {
+        available: true,
+        value: [
+          {
+            key: 'TEST_VARIABLE_1',
+            protected: false,
+            masked: true,
+            hidden: false,
+            environmentScope: '*',
+            variableType: 'env_var',
+          },
+          {
+            key: 'DEPLOY_KEY',
+            protected: true,
+            masked: false,
+            hidden: true,
+            environmentScope: 'production',
+            variableType: 'file',
+          },
+        ],
+      },
+      'gitlab.jobTokenScope': {
+        available: true,
+        value: { inboundEnabled: true, outboundEnabled: false },
+      },
+      'gitlab.members': {
+        available: true,
+        // Bots and blocked users left out; john_doe once, at his highest role.
+        value: { owners: ['raymond_smith'], maintainers: ['john_doe'] },
+      },
+      'gitlab.vulnerabilities': {
+        available: true,
+        value: { open: 3, by: { high: 2, critical: 1 } },
+      },
+    });
+    expect(JSON.stringify(facts)).not.toMatch(
+      /hunter2|s3cr3t|TEST_1|OPENSSH|runners_token|b8bc4a7a/,
+    );
+
+    // Cold: one request per endpoint and page: 13.
+    const cold = gitlab.seen(from);
+    expect(cold).toHaveLength(13);
+    expect(cold.every(r => r.startsWith('200 '))).toBe(true);
+    expect(
+      gitlab.requests
+        .slice(from)
+        .every(r => r.authorization === 'Bearer glpat-test'),
+    ).toBe(true);
+    expect(cold).toContain(
+      `200 ${ENCODED}/vulnerabilities?per_page=100&page=2`,
+    );
+    expect(logger.debug).toHaveBeenCalledWith(
+      `GitLab facts of ${gitlab.host}/${PATH}: 13 requests, 0 answered 304 Not Modified`,
+      expect.objectContaining({ requests: 13, notModified: 0 }),
+    );
+
+    // Warm and unchanged: the same facts, every answer a 304.
+    const warmFrom = gitlab.requests.length;
+    expect(await fetchFacts(p)).toEqual(facts);
+    const warm = gitlab.seen(warmFrom);
+    expect(warm).toHaveLength(13);
+    expect(warm.every(r => r.startsWith('304 '))).toBe(true);
+    expect(
+      gitlab.requests
+        .slice(warmFrom)
+        .every(r => r.ifNoneMatch?.startsWith('W/')),
+    ).toBe(true);
+    expect(logger.debug).toHaveBeenCalledWith(
+      expect.stringContaining('13 requests, 13 answered 304 Not Modified'),
+      expect.anything(),
+    );
+  });
+
+  it('asks only for the facts requested', async () => {
+    serve();
+    const from = gitlab.requests.length;
+    await fetchFacts(provider(), subject(), ['gitlab.jobTokenScope']);
+    expect(gitlab.seen(from)).toEqual([`200 ${ENCODED}/job_token_scope`]);
+  });
+
+  it('names the scope, role or tier that is missing, and never guesses', async () => {
+    serve();
+    // GitLab Free: no approval settings, rules, push rules or vulnerabilities.
+    gitlab.routes.set(`${ENCODED}/approvals`, refusals.notFound);
+    gitlab.routes.set(
+      `${ENCODED}/approval_rules?per_page=100`,
+      refusals.notFound,
+    );
+    gitlab.routes.set(`${ENCODED}/push_rule`, refusals.notFound);
+    gitlab.routes.set(
+      `${ENCODED}/vulnerabilities?per_page=100`,
+      refusals.forbidden,
+    );
+    // A Developer's token: no hooks, variables, job token scope.
+    gitlab.routes.set(`${ENCODED}/hooks?per_page=100`, refusals.forbidden);
+    gitlab.routes.set(
+      `${ENCODED}/variables?per_page=100`,
+      refusals.insufficientScope,
+    );
+    gitlab.routes.set(`${ENCODED}/job_token_scope`, refusals.unauthorized);
+
+    const facts = await fetchFacts(provider());
+    const rules = facts['gitlab.defaultBranchRules'];
+    expect(rules).toMatchObject({
+      available: true,
+      value: {
+        requiredApprovals: 0,
+        requiredSignatures: false,
+        pullRequestRequired: true,
+        sources: ['project', 'protected-branch:main', 'protected-branch:ma*'],
+        unread: [
+          {
+            part: 'approvals',
+            reason:
+              'GitLab answered 404 for the approval settings: a feature of GitLab Premium, or the credentials cannot see it ("404 Not found")',
+            permission:
+              'GitLab Premium, and the Developer role and a token with the read_api scope',
+          },
+          {
+            part: 'pushRule',
+            reason:
+              'GitLab answered 404 for the push rule: a feature of GitLab Premium, or the credentials cannot see it ("404 Not found")',
+            permission:
+              'GitLab Premium, and the Maintainer role and a token with the read_api scope',
+          },
+        ],
+      },
+    });
+    // The approval settings were not read: not reported, not guessed.
+    expect(rules).not.toMatchObject({
+      value: { authorCanApprove: expect.anything() },
+    });
+    expect(facts['gitlab.webhooks']).toEqual({
+      available: false,
+      reason: 'GitLab refused to show the webhooks (403 ("403 Forbidden"))',
+      permission: 'the Maintainer role and a token with the read_api scope',
+    });
+    expect(facts['gitlab.variables']).toEqual({
+      available: false,
+      reason:
+        'the token may not read the CI/CD variables (403 ("insufficient_scope: The request requires higher privileges than provided by the access token."))',
+      permission: 'a token with the read_api scope',
+    });
+    expect(facts['gitlab.jobTokenScope']).toEqual({
+      available: false,
+      reason:
+        'GitLab rejected the token when reading the CI/CD job token scope (401 ("401 Unauthorized"))',
+      permission: 'a token with the read_api scope',
+    });
+    expect(facts['gitlab.vulnerabilities']).toEqual({
+      available: false,
+      reason:
+        'GitLab refused to show the vulnerabilities (403 ("403 Forbidden"))',
+      permission:
+        'GitLab Ultimate, and the Developer role and a token with the read_api scope',
+    });
+    expect(facts['gitlab.members']).toMatchObject({ available: true });
+    expect(facts['gitlab.project']).toMatchObject({ available: true });
+  });
+
+  it('makes every fact unavailable when the project is not visible', async () => {
+    gitlab.routes.set(ENCODED, {
+      status: 404,
+      body: { message: '404 Project Not Found' },
+    });
+    const facts = await fetchFacts(provider(), subject(), [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ]);
+    for (const name of [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ] as const) {
+      expect(facts[name]).toEqual({
+        available: false,
+        reason: `the project ${PATH} is not visible with the configured GitLab token (404)`,
+        permission: `membership of ${PATH} and a token with the read_api scope`,
+      });
+    }
+  });
+
+  it('does not take missing merge settings for "off"', async () => {
+    // What GitLab shows of a public project to a token that is no member.
+    const {
+      only_allow_merge_if_pipeline_succeeds,
+      only_allow_merge_if_all_discussions_are_resolved,
+      merge_method,
+      ...visible
+    } = projectBody(PATH);
+    gitlab.routes.set(ENCODED, { body: visible });
+    const facts = await fetchFacts(provider(), subject(), [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ]);
+    expect(facts['gitlab.project']).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('shows them to project members'),
+    });
+    expect(facts['gitlab.defaultBranchRules']).toMatchObject({
+      available: false,
+    });
+  });
+
+  it('reports an unprotected default branch, and a wildcard protection', async () => {
+    serve('g/unprotected');
+    const p = `/projects/${encodeURIComponent('g/unprotected')}`;
+    gitlab.routes.set(`${p}/protected_branches?per_page=100`, {
+      body: [],
+    });
+    gitlab.routes.set(`${p}/push_rule`, { body: null });
+    const facts = await fetchFacts(provider(), subject('g/unprotected'), [
+      'gitlab.defaultBranchRules',
+    ]);
+    expect(facts['gitlab.defaultBranchRules']).toEqual({
+      available: true,
+      value: {
+        branch: 'main',
+        sources: ['project'],
+        pullRequestRequired: false,
+        requiredApprovals: 0,
+        dismissStaleReviews: false,
+        requireCodeOwnerReview: false,
+        requireLastPushApproval: false,
+        requiredStatusChecks: [],
+        strictStatusChecks: false,
+        requiredSignatures: false,
+        requiredLinearHistory: false,
+        allowForcePushes: true,
+        allowDeletions: true,
+        enforceAdmins: null,
+        bypassActors: [],
+        authorCanApprove: true,
+        committersCanApprove: true,
+        approversOverridable: true,
+      },
+    });
+
+    gitlab.routes.set(`${p}/protected_branches?per_page=100`, {
+      body: [
+        {
+          id: 7,
+          name: '*',
+          push_access_levels: [
+            {
+              id: 1,
+              access_level: 30,
+              access_level_description: 'Developers + Maintainers',
+            },
+          ],
+          merge_access_levels: [
+            {
+              id: 2,
+              access_level: 30,
+              access_level_description: 'Developers + Maintainers',
+            },
+          ],
+          allow_force_push: true,
+          code_owner_approval_required: false,
+        },
+      ],
+    });
+    const wild = await fetchFacts(provider(), subject('g/unprotected'), [
+      'gitlab.defaultBranchRules',
+    ]);
+    expect(wild['gitlab.defaultBranchRules']).toMatchObject({
+      available: true,
+      value: {
+        // The security rule targets the protected branch "main", which is
+        // not one here; All Members targets every branch.
+        sources: ['project', 'protected-branch:*', 'approval-rule:All Members'],
+        // Developers push directly: no merge request is required.
+        pullRequestRequired: false,
+        allowForcePushes: true,
+        allowDeletions: false,
+        bypassActors: [{ actorType: 'PushAccess:Developers + Maintainers' }],
+      },
+    });
+    expect(protects('release/*', 'release/1.0/hotfix')).toBe(true);
+    expect(protects('*-stable', 'main')).toBe(false);
+    expect(protects('ma.n', 'main')).toBe(false);
+  });
+
+  it('makes no request without a token for the host', async () => {
+    const spy = jest.spyOn(global, 'fetch');
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(provider({}));
+    expect(Object.keys(facts).sort()).toEqual([...ALL].sort());
+    for (const fact of Object.values(facts)) {
+      expect(fact).toEqual({
+        available: false,
+        reason: `no GitLab credentials are configured for ${gitlab.host}`,
+        permission: `a token with the read_api scope for ${gitlab.host} (integrations.gitlab)`,
+      });
+    }
+    // gitlab.com by project slug, no token: no request either.
+    const dotcom = createGitlabFactProvider({
+      integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      logger,
+    });
+    const slugFacts = await dotcom.fetch(
+      {
+        annotations: { 'gitlab.com/project-slug': 'group/sub/project' },
+        source: { type: 'dir', target: '/tmp/project' },
+      },
+      { facts: ALL, signal: new AbortController().signal },
+    );
+    expect(slugFacts['gitlab.project']).toMatchObject({
+      reason: 'no GitLab credentials are configured for gitlab.com',
+    });
+    expect(gitlab.requests.length).toBe(from);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('waits out a short 429 once, and reports a long one as a delay', async () => {
+    serve('g/busy');
+    const p = `/projects/${encodeURIComponent('g/busy')}`;
+    let limited = 1;
+    gitlab.routes.set(`${p}/job_token_scope`, () =>
+      limited-- > 0
+        ? {
+            status: 429,
+            text: 'Retry later\n',
+            headers: { 'content-type': 'text/plain', 'retry-after': '1' },
+          }
+        : { body: { inbound_enabled: false, outbound_enabled: false } },
+    );
+    const prov = provider(
+      { token: 'glpat-test' },
+      { maxRateLimitWaitMs: 3000 },
+    );
+    const started = Date.now();
+    const short = await fetchFacts(prov, subject('g/busy'), [
+      'gitlab.jobTokenScope',
+    ]);
+    expect(short['gitlab.jobTokenScope']).toEqual({
+      available: true,
+      value: { inboundEnabled: false, outboundEnabled: false },
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(logger.info).toHaveBeenCalledTimes(1);
+
+    // A long Retry-After: the facts still to read are delayed.
+    gitlab.routes.set(p, {
+      status: 429,
+      text: 'Retry later\n',
+      headers: { 'content-type': 'text/plain', 'retry-after': '3600' },
+    });
+    const from = gitlab.requests.length;
+    const long = await fetchFacts(prov, subject('g/busy'), [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ]);
+    for (const name of [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ] as const) {
+      expect(long[name]).toEqual({
+        available: false,
+        reason: expect.stringMatching(
+          /^facts delayed: GitLab rate limit until \d{4}-\d\d-\d\dT/,
+        ),
+      });
+    }
+    expect(gitlab.seen(from)).toEqual([`429 ${p}`]);
+    // The pause is shared: another project on the host asks nothing.
+    serve('g/other');
+    const asked = gitlab.requests.length;
+    const other = await fetchFacts(prov, subject('g/other'), [
+      'gitlab.members',
+    ]);
+    expect(other['gitlab.members']).toMatchObject({
+      reason: expect.stringContaining('facts delayed'),
+    });
+    expect(gitlab.requests.length).toBe(asked);
+    expect(logger.info).toHaveBeenCalledTimes(2);
+  });
+
+  it('pauses when the last request of the window is spent, until RateLimit-Reset', async () => {
+    serve('g/last');
+    const p = `/projects/${encodeURIComponent('g/last')}`;
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    gitlab.routes.set(p, {
+      body: projectBody('g/last'),
+      headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': String(reset) },
+    });
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(provider(), subject('g/last'), [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+    ]);
+    expect(facts['gitlab.project']).toMatchObject({ available: true });
+    expect(facts['gitlab.defaultBranchRules']).toEqual({
+      available: false,
+      reason: `facts delayed: GitLab rate limit until ${new Date(
+        reset * 1000,
+      ).toISOString()}`,
+    });
+    expect(gitlab.seen(from)).toEqual([`200 ${p}`]);
+  });
+
+  it('bounds what a hostile server can make it read or where it sends the token', async () => {
+    serve('g/hostile');
+    const p = `/projects/${encodeURIComponent('g/hostile')}`;
+    // A huge answer.
+    gitlab.routes.set(`${p}/variables?per_page=100`, {
+      text: `[${'{"key":"A","value":"x"},'.repeat(20_000)}{"key":"B"}]`,
+    });
+    // A next page on another host: the token must not follow.
+    gitlab.routes.set(`${p}/hooks?per_page=100`, {
+      body: [],
+      headers: { link: '<http://169.254.169.254/api/v4/steal>; rel="next"' },
+    });
+    // Endless pages.
+    let page = 1;
+    gitlab.routes.set(`${p}/members/all?per_page=100`, () => ({
+      body: [
+        { id: 1, username: 'raymond_smith', access_level: 50, state: 'active' },
+      ],
+      headers: { 'x-next-page': String(++page) },
+    }));
+    for (let i = 2; i < 50; i++) {
+      gitlab.routes.set(`${p}/members/all?per_page=100&page=${i}`, () => ({
+        body: [
+          { id: i, username: `user${i}`, access_level: 40, state: 'active' },
+        ],
+        headers: { 'x-next-page': String(i + 1) },
+      }));
+    }
+    const prov = provider(
+      { token: 'glpat-test' },
+      { maxResponseBytes: 100_000, maxPages: 3 },
+    );
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(prov, subject('g/hostile'), [
+      'gitlab.variables',
+      'gitlab.webhooks',
+      'gitlab.members',
+    ]);
+    expect(facts['gitlab.variables']).toEqual({
+      available: false,
+      reason: `gitlab.variables of g/hostile: GitLab's answer to /api/v4${p}/variables is larger than 100000 bytes`,
+    });
+    expect(facts['gitlab.webhooks']).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('not followed'),
+    });
+    expect(facts['gitlab.members']).toEqual({
+      available: true,
+      value: { owners: ['raymond_smith'], maintainers: ['user2', 'user3'] },
+    });
+    expect(gitlab.seen(from).filter(r => r.includes('members'))).toHaveLength(
+      3,
+    );
+  });
+
+  it('reads a self-managed GitLab under a relative URL through its own apiBaseUrl', async () => {
+    const selfManaged = new FakeGitlab('/gitlab');
+    await selfManaged.start();
+    try {
+      selfManaged.serve(
+        readableProject('infra/deploy', selfManaged.apiBaseUrl),
+      );
+      const integrations = ScmIntegrations.fromConfig(
+        new ConfigReader({
+          integrations: {
+            gitlab: [
+              {
+                host: selfManaged.host,
+                baseUrl: selfManaged.baseUrl,
+                apiBaseUrl: selfManaged.apiBaseUrl,
+                token: 'glpat-self',
+              },
+            ],
+          },
+        }),
+      );
+      const prov = createGitlabFactProvider({ integrations, logger });
+      const s: FactSubject = {
+        source: {
+          type: 'url',
+          target: `${selfManaged.baseUrl}/infra/deploy/-/blob/main/.gitlab-ci.yml`,
+        },
+      };
+      const facts = await fetchFacts(prov, s, [
+        'gitlab.project',
+        'gitlab.members',
+      ]);
+      expect(facts['gitlab.project']).toMatchObject({ available: true });
+      expect(facts['gitlab.members']).toMatchObject({ available: true });
+      expect(selfManaged.seen().sort()).toEqual(
+        [
+          `200 /projects/${encodeURIComponent('infra/deploy')}`,
+          `200 /projects/${encodeURIComponent(
+            'infra/deploy',
+          )}/members/all?per_page=100`,
+          `200 /projects/${encodeURIComponent(
+            'infra/deploy',
+          )}/members/all?id=${encodeURIComponent(
+            'infra/deploy',
+          )}&page=2&per_page=100`,
+        ].sort(),
+      );
+      expect(
+        selfManaged.requests.every(
+          r => r.authorization === 'Bearer glpat-self',
+        ),
+      ).toBe(true);
+    } finally {
+      await selfManaged.stop();
+    }
+  });
+});
