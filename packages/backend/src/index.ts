@@ -27,5 +27,9 @@ backend.add(import('@cicd-security/plugin-cicd-security-backend'));
 backend.add(
   import('@cicd-security/plugin-cicd-security-backend-module-github'),
 );
+// GitLab project settings: reads only with a token under integrations.gitlab
+backend.add(
+  import('@cicd-security/plugin-cicd-security-backend-module-gitlab'),
+);
 
 backend.start();
