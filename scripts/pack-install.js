@@ -2,7 +2,7 @@
 /*
  * Pack-and-install test: the packages are used as their users get them.
  *
- * Builds the four plugin packages and the CLI, packs each with `npm pack` (the
+ * Builds the plugin packages and the CLI, packs each with `npm pack` (the
  * Backstage prepack/postpack rewrite package.json for publishing), installs
  * the tarballs into an empty folder outside the repository (no workspaces, no
  * links: only the registry and the tarballs) and checks that
@@ -11,6 +11,8 @@
  *   - the engine returns every built-in check's guide through readCheckGuide;
  *   - the backend plugin loads and ships its migrations and config schema
  *     (config.d.ts as compiled by the prepack: config.schema.json);
+ *   - the GitHub and GitLab modules load, ship their config schema, and
+ *     supply only facts the installed engine declares;
  *   - the frontend plugin's tarball holds its build and points at it, and it
  *     installs next to React 18 and React Router 6 (its peer dependencies,
  *     as an app provides them) with every import of its build resolvable.
@@ -30,6 +32,7 @@ const PACKAGES = [
   'plugins/cicd-security-node',
   'plugins/cicd-security-backend',
   'plugins/cicd-security-backend-module-github',
+  'plugins/cicd-security-backend-module-gitlab',
   'plugins/cicd-security',
   'packages/cli',
 ];
@@ -446,6 +449,38 @@ async function main() {
         result.facts >= 15 &&
         result.undeclared.length === 0,
       `the GitHub module exports ${stdout}`,
+    );
+  });
+
+  await step('installed GitLab module: loads, config schema', async () => {
+    const name = manifest['plugins/cicd-security-backend-module-gitlab'].name;
+    const dir = path.join(app, 'node_modules', name);
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
+    );
+    check(
+      pkg.configSchema && fs.existsSync(path.join(dir, pkg.configSchema)),
+      `configSchema is ${pkg.configSchema}, not a file of the package`,
+    );
+    const probe = `
+      const m = require(${JSON.stringify(name)});
+      const engine = require('@cicd-security/plugin-cicd-security-node');
+      console.log(JSON.stringify({
+        module: typeof m.default,
+        facts: m.GITLAB_FACTS.length,
+        undeclared: m.GITLAB_FACTS.filter(n => !engine.isFactName(n)),
+      }));`;
+    const { stdout } = await run(process.execPath, ['-e', probe], {
+      cwd: app,
+      env,
+    });
+    const result = JSON.parse(stdout);
+    check(
+      // Every fact it supplies is one the installed engine declares.
+      result.module === 'object' &&
+        result.facts >= 8 &&
+        result.undeclared.length === 0,
+      `the GitLab module exports ${stdout}`,
     );
   });
 
