@@ -23,6 +23,8 @@ import {
 const ALL: FactName[] = [...GITLAB_FACTS];
 const PATH = 'diaspora/backend/api';
 const ENCODED = `/projects/${encodeURIComponent(PATH)}`;
+/** The provider's clock in these tests: when the facts were read. */
+const NOW = new Date('2025-06-01T12:00:00Z');
 
 describe('the GitLab fact provider', () => {
   const gitlab = new FakeGitlab();
@@ -52,7 +54,12 @@ describe('the GitLab fact provider', () => {
         },
       }),
     );
-    return createGitlabFactProvider({ integrations, logger, ...options });
+    return createGitlabFactProvider({
+      integrations,
+      logger,
+      now: () => NOW,
+      ...options,
+    });
   }
 
   const subject = (path = PATH, host = gitlab.host): FactSubject => ({
@@ -132,6 +139,7 @@ describe('the GitLab fact provider', () => {
           onlyAllowMergeIfPipelineSucceeds: true,
           onlyAllowMergeIfAllDiscussionsAreResolved: false,
           mergeMethod: 'ff',
+          asOf: '2025-06-01T12:00:00.000Z',
         },
       },
       'gitlab.defaultBranchRules': {

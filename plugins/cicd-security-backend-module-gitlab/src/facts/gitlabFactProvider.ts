@@ -57,6 +57,8 @@ export interface GitlabFactProviderOptions {
   maxResponseBytes?: number;
   /** Requests at a time for one project. Default 4. */
   concurrency?: number;
+  /** The time facts are read at (`gitlab.project.asOf`). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** What the credentials need, in the words unavailable facts use. */
@@ -92,6 +94,7 @@ interface Context {
   path: string;
   maxPages: number;
   logger: LoggerService;
+  now(): Date;
   project(): Promise<ProjectInfo>;
 }
 
@@ -111,6 +114,7 @@ export function createGitlabFactProvider(
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
   const concurrency = options.concurrency ?? 4;
+  const now = options.now ?? (() => new Date());
 
   return {
     id: 'gitlab',
@@ -156,6 +160,7 @@ export function createGitlabFactProvider(
         path,
         maxPages,
         logger,
+        now,
         project: () => (projectInfo ??= readProject(client, base, path)),
       };
 
@@ -366,6 +371,7 @@ function roleName(level: number | null): string {
 
 const READERS: Record<GitlabFactName, (ctx: Context) => Promise<unknown>> = {
   async 'gitlab.project'(ctx) {
+    const asOf = ctx.now().toISOString();
     const p = await ctx.project();
     if (
       p.only_allow_merge_if_pipeline_succeeds === undefined ||
@@ -386,6 +392,7 @@ const READERS: Record<GitlabFactName, (ctx: Context) => Promise<unknown>> = {
       onlyAllowMergeIfAllDiscussionsAreResolved:
         p.only_allow_merge_if_all_discussions_are_resolved,
       ...(p.merge_method ? { mergeMethod: p.merge_method } : {}),
+      asOf,
     } satisfies CicdSecurityFacts['gitlab.project'];
   },
 
