@@ -21,6 +21,16 @@ export interface Config {
        */
       maxRateLimitWaitSeconds?: number;
       /**
+       * How long answers that carry no ETag are given again from memory
+       * instead of asked again: the 204 of enabled Dependabot alerts and the
+       * 404s of features that are off (no classic branch protection,
+       * Dependabot or code scanning disabled). With it, an unchanged
+       * repository is read with 304s only. A change to those settings shows
+       * after at most this long. 0 asks again at every scan.
+       * Default: 21600 (6 hours).
+       */
+      rememberWithoutEtagSeconds?: number;
+      /**
        * Read repository metadata, whether Dependabot alerts are on, the open
        * Dependabot alerts and the collaborators with one GraphQL query
        * instead of four REST requests or more (three fewer, and one fewer

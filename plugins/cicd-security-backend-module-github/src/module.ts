@@ -24,6 +24,9 @@ export const cicdSecurityModuleGithub = createBackendModule({
       async init({ config, logger, facts }) {
         const settings = config.getOptionalConfig('cicdSecurity.github');
         const seconds = settings?.getOptionalNumber('maxRateLimitWaitSeconds');
+        const remember = settings?.getOptionalNumber(
+          'rememberWithoutEtagSeconds',
+        );
         facts.addFactProvider(
           createGithubFactProvider({
             integrations: ScmIntegrations.fromConfig(config),
@@ -33,6 +36,8 @@ export const cicdSecurityModuleGithub = createBackendModule({
             graphql: settings?.getOptionalBoolean('graphql'),
             maxRateLimitWaitMs:
               seconds === undefined ? undefined : seconds * 1000,
+            rememberWithoutEtagMs:
+              remember === undefined ? undefined : remember * 1000,
           }),
         );
       },

@@ -4,6 +4,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 export interface RequestCounter {
   requests: number;
   notModified: number;
+  /**
+   * Answers without an ETag (a 204, a 404 for a feature that is off) given
+   * again from memory within their time to live: no request at all.
+   */
+  remembered?: number;
   /** Of the requests, GraphQL queries (never conditional). */
   graphql?: number;
 }
@@ -57,10 +62,26 @@ export class RateLimitedError extends Error {
 }
 
 interface CacheEntry {
-  etag: string;
+  /** Absent for a remembered answer without ETag. */
+  etag?: string;
   value: unknown;
   next?: string;
+  /** A remembered answer without ETag: its status, message, headers and expiry. */
+  status?: number;
+  message?: string;
+  headers?: Array<[string, string]>;
+  expiresAt?: number;
 }
+
+/** Statuses remembered without ETag: they say what is off, not what failed. */
+const REMEMBERED_STATUSES = new Set([204, 404]);
+
+/** Headers of a remembered answer that the facts read (the permission GitHub names). */
+const REMEMBERED_HEADERS = [
+  'x-accepted-github-permissions',
+  'x-accepted-oauth-scopes',
+  'x-oauth-scopes',
+];
 
 /**
  * The ETags and projected bodies of earlier answers, per URL and
@@ -143,6 +164,11 @@ export interface GithubClientOptions {
   signal: AbortSignal;
   /** Longest pause worth waiting for within one fetch of facts. */
   maxWaitMs: number;
+  /**
+   * How long an answer without ETag (204, 404) is given again from memory
+   * instead of asked again. 0: always asked. Default 0.
+   */
+  rememberMs?: number;
 }
 
 /**
@@ -167,12 +193,25 @@ export class GithubClient {
       ? `${o.apiBaseUrl.replace(/\/+$/, '')}${pathOrUrl}`
       : pathOrUrl;
     const key = `${o.identity} ${url}`;
+    const remembered = o.cache.get(key);
+    if (
+      remembered?.etag === undefined &&
+      remembered?.expiresAt !== undefined &&
+      remembered.expiresAt > Date.now()
+    ) {
+      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+      return {
+        status: remembered.status ?? 404,
+        message: remembered.message,
+        headers: new Headers(remembered.headers ?? []),
+      };
+    }
     const { res, text, cached } = await this.#exchange(url, 'rest', () => {
       const entry = o.cache.get(key);
-      const headers: Record<string, string> = entry
+      const headers: Record<string, string> = entry?.etag
         ? { 'if-none-match': entry.etag }
         : {};
-      return { entry, headers };
+      return { entry: entry?.etag ? entry : undefined, headers };
     });
     if (res.status === 304 && cached) {
       return {
@@ -182,18 +221,39 @@ export class GithubClient {
         headers: res.headers,
       };
     }
+    const etag = res.headers.get('etag');
     if (res.status >= 200 && res.status < 300) {
       const value = project(text ? JSON.parse(text) : undefined);
       const next = nextLink(res.headers.get('link'));
-      const etag = res.headers.get('etag');
       if (etag) o.cache.set(key, { etag, value, next });
+      else this.#remember(key, res, undefined);
       return { status: res.status, value, next, headers: res.headers };
     }
-    return {
+    const message = messageOf(text);
+    if (!etag) this.#remember(key, res, message);
+    return { status: res.status, message, headers: res.headers };
+  }
+
+  /**
+   * Keep an answer that has no ETag (so no conditional request can confirm
+   * it) for `rememberMs`: a 204 or a 404 that says a feature is off. Other
+   * answers (403, 5xx, a 200 with a body) are always asked again.
+   */
+  #remember(key: string, res: Response, message: string | undefined): void {
+    const ttl = this.options.rememberMs ?? 0;
+    if (ttl <= 0 || !REMEMBERED_STATUSES.has(res.status)) return;
+    const headers: Array<[string, string]> = [];
+    for (const name of REMEMBERED_HEADERS) {
+      const v = res.headers.get(name);
+      if (v !== null) headers.push([name, v]);
+    }
+    this.options.cache.set(key, {
+      value: undefined,
       status: res.status,
-      message: messageOf(text),
-      headers: res.headers,
-    };
+      message,
+      headers,
+      expiresAt: Date.now() + ttl,
+    });
   }
 
   /**

@@ -288,16 +288,53 @@ describe('the GitHub fact provider', () => {
     expect(warm).toContain(
       '304 /repos/octo-org/hello-world/actions/secrets?per_page=100',
     );
-    // No ETag on 204 and 404 answers: vulnerability-alerts and the ruleset
-    // the credentials cannot read are asked again.
-    expect(warm.filter(r => !r.startsWith('304 '))).toEqual([
-      '204 /repos/octo-org/hello-world/vulnerability-alerts',
-      '404 /repos/octo-org/hello-world/rulesets/7',
-    ]);
+    // No ETag on 204 and 404 answers (vulnerability-alerts, the ruleset the
+    // credentials cannot read): they are given from memory for six hours,
+    // so an unchanged repository costs 304s only.
+    expect(warm).toHaveLength(18);
+    expect(warm.filter(r => !r.startsWith('304 '))).toEqual([]);
     expect(logger.debug).toHaveBeenCalledWith(
-      expect.stringContaining('20 requests, 18 answered 304 Not Modified'),
-      expect.anything(),
+      `GitHub facts of ${github.host}/octo-org/hello-world: 18 requests, 18 answered 304 Not Modified; 2 answers without ETag given from memory`,
+      expect.objectContaining({ requests: 18, notModified: 18, remembered: 2 }),
     );
+
+    // Past six hours they are asked again (a setting switched off shows).
+    const later = Date.now() + 6 * 60 * 60 * 1000 + 1000;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      const againFrom = github.requests.length;
+      expect(await fetchFacts(p, 'hello-world')).toEqual(facts);
+      expect(github.seen(againFrom).filter(r => !r.startsWith('304 '))).toEqual(
+        [
+          '204 /repos/octo-org/hello-world/vulnerability-alerts',
+          '404 /repos/octo-org/hello-world/rulesets/7',
+        ],
+      );
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('re-reads a repository that was pushed to with one counted request', async () => {
+    serve('hello-world');
+    const p = provider();
+    await fetchFacts(p, 'hello-world');
+    // A push changes pushed_at (and so the repository answer's ETag) only.
+    const pushed = {
+      ...repositoryBody('hello-world'),
+      pushed_at: '2025-05-31T09:00:00Z',
+    };
+    github.routes.set('/repos/octo-org/hello-world', { body: pushed });
+    const from = github.requests.length;
+    const facts = await fetchFacts(p, 'hello-world');
+    expect(facts['github.repository']).toMatchObject({
+      value: { pushed_at: '2025-05-31T09:00:00Z' },
+    });
+    const seen = github.seen(from);
+    expect(seen.filter(r => !r.startsWith('304 '))).toEqual([
+      '200 /repos/octo-org/hello-world',
+    ]);
+    expect(seen).toHaveLength(18);
   });
 
   it('reads the same facts with one GraphQL query in place of five REST requests', async () => {
@@ -333,15 +370,14 @@ describe('the GitHub fact provider', () => {
     );
 
     // Warm and unchanged: 14 304s; the query is asked again (GraphQL has no
-    // conditional requests), as is the ruleset that answers 404.
+    // conditional requests); the ruleset that answered 404 is remembered.
     const warmFrom = github.requests.length;
     expect(await fetchFacts(p, 'hello-world')).toEqual(rest);
     const warm = github.seen(warmFrom);
-    expect(warm).toHaveLength(16);
+    expect(warm).toHaveLength(15);
     expect(warm.filter(r => r.startsWith('304 '))).toHaveLength(14);
     expect(warm.filter(r => !r.startsWith('304 ')).sort()).toEqual([
       '200 POST /api/graphql',
-      '404 /repos/octo-org/hello-world/rulesets/7',
     ]);
 
     // No query when no fact it reads is asked.

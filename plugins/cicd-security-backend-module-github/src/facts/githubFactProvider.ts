@@ -72,6 +72,13 @@ export interface GithubFactProviderOptions {
   cacheEntries?: number;
   /** Longest rate-limit pause a fetch waits for before giving up. Default 10 s. */
   maxRateLimitWaitMs?: number;
+  /**
+   * How long answers without ETag (the 204 of enabled Dependabot alerts,
+   * the 404s of features that are off) are given again from memory, since
+   * no conditional request can confirm them. Default 6 hours; 0 asks again
+   * at every scan.
+   */
+  rememberWithoutEtagMs?: number;
   /** Requests at a time for one repository. Default 4. */
   concurrency?: number;
   /**
@@ -156,6 +163,7 @@ export function createGithubFactProvider(
   const gate = new RateLimitGate(logger);
   const maxAlertPages = options.maxAlertPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
+  const rememberMs = options.rememberWithoutEtagMs ?? 6 * 60 * 60 * 1000;
   const concurrency = options.concurrency ?? 4;
   const useGraphql = options.graphql ?? false;
   const now = options.now ?? (() => new Date());
@@ -205,6 +213,7 @@ export function createGithubFactProvider(
         requests: 0,
         notModified: 0,
         graphql: 0,
+        remembered: 0,
       };
       const client = new GithubClient({
         apiBaseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
@@ -221,6 +230,7 @@ export function createGithubFactProvider(
         counter,
         signal,
         maxWaitMs,
+        rememberMs,
       });
       const slug = `${owner}/${repo}`;
       const base = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(
@@ -273,12 +283,17 @@ export function createGithubFactProvider(
           counter.notModified
         } answered 304 Not Modified${
           counter.graphql ? `, ${counter.graphql} GraphQL` : ''
+        }${
+          counter.remembered
+            ? `; ${counter.remembered} answers without ETag given from memory`
+            : ''
         }`,
         {
           repository: `${host}/${slug}`,
           requests: counter.requests,
           notModified: counter.notModified,
           graphql: counter.graphql,
+          remembered: counter.remembered,
         },
       );
       return result;
