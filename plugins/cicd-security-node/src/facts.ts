@@ -275,7 +275,18 @@ export function isFactName(name: string): name is FactName {
  */
 export type Fact<T = unknown> =
   | { available: true; value: T }
-  | { available: false; reason: string; permission?: string };
+  | {
+      available: false;
+      reason: string;
+      permission?: string;
+      /**
+       * Not read for now, for a passing reason (a rate limit, a provider
+       * that timed out): the next scan will read it. A scan with delayed
+       * facts keeps the previous scorecard rather than reporting the checks
+       * that need them as inconclusive.
+       */
+      delayed?: boolean;
+    };
 
 /** A fact that was read. */
 export function factValue<T>(value: T): Fact<T> {
@@ -285,13 +296,23 @@ export function factValue<T>(value: T): Fact<T> {
 /** A fact that could not be read, with the reason and the permission that would fix it. */
 export function factUnavailable(
   reason: string,
-  options: { permission?: string } = {},
+  options: { permission?: string; delayed?: boolean } = {},
 ): Fact<never> {
   return {
     available: false,
     reason,
     ...(options.permission ? { permission: options.permission } : {}),
+    ...(options.delayed ? { delayed: true } : {}),
   };
+}
+
+/** The facts not read for now (rate limit, timeout), which the next scan will read. */
+export function delayedFacts(
+  facts: Partial<Record<FactName, Fact>>,
+): Array<{ name: FactName; reason: string }> {
+  return (Object.entries(facts) as [FactName, Fact][]).flatMap(([name, fact]) =>
+    !fact.available && fact.delayed ? [{ name, reason: fact.reason }] : [],
+  );
 }
 
 /**
@@ -444,6 +465,7 @@ export async function gatherFacts(
       else if (!before.available && !fact.available) {
         facts[name] = factUnavailable(`${before.reason}; ${fact.reason}`, {
           permission: before.permission ?? fact.permission,
+          delayed: before.delayed || fact.delayed,
         });
       }
     }
@@ -464,8 +486,10 @@ async function fetchWithin(
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      timedOut = true;
       const error = new Error(`timed out after ${options.timeoutMs} ms`);
       reject(error);
       controller.abort(error);
@@ -499,7 +523,9 @@ async function fetchWithin(
     const error = `${provider.id} could not read the facts: ${errorText(e)}${
       permission ? ` (needs ${permission})` : ''
     }`;
-    return { error, fact: factUnavailable(error, { permission }) };
+    // A provider that timed out may answer next time: delayed, not missing.
+    const delayed = timedOut && !options.signal?.aborted;
+    return { error, fact: factUnavailable(error, { permission, delayed }) };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

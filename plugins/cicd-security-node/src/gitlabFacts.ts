@@ -26,7 +26,7 @@ export const gitlabFactDefinitions = {
   },
   'gitlab.defaultBranchRules': {
     description:
-      'The rules of the default branch, merged from its protected branch (`GET /projects/:id/protected_branches/:name` or a wildcard match: push and merge access, `allow_force_push`, `code_owner_approval_required`), approval rules and settings (`/approval_rules`, `/approvals`), the pipeline-must-succeed setting and merge method of the project, and the push rule (`/push_rule`: `reject_unsigned_commits`). `sources` names where they come from (`protected-branch:<name>`, `approval-rule:<name>`, `project`, `push-rule`); empty when the branch is unprotected. Pushers other than "No one" while merge requests are required are `bypassActors` (`actorType` `PushAccess:<role, user or group>`).',
+      'The rules of the default branch, merged from its protected branch (`GET /projects/:id/protected_branches/:name` or a wildcard match: push and merge access, `allow_force_push`, `code_owner_approval_required`), approval rules and settings (`/approval_rules`, `/approvals`), the pipeline-must-succeed setting and merge method of the project, and the push rule (`/push_rule`: `reject_unsigned_commits`). `sources` names where they come from (`protected-branch:<name>`, `approval-rule:<name>`, `project`, `push-rule`); `project` is always there, so a branch is protected when a `protected-branch:` source is. Everyone allowed to push to a protected default branch other than "No one" is in `bypassActors` (`actorType` `PushAccess:<role, user, group or deploy key>`), and merge requests are required only when no role may push.',
     source: 'GitLab REST API',
     schema: branchRulesSchema,
   },

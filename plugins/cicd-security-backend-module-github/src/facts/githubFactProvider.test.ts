@@ -843,6 +843,7 @@ describe('the GitHub fact provider', () => {
         reason: expect.stringMatching(
           /^facts delayed: GitHub rate limit until \d{4}-\d\d-\d\dT/,
         ),
+        delayed: true,
       });
     }
     expect(logger.info).toHaveBeenCalledTimes(2);
@@ -889,6 +890,7 @@ describe('the GitHub fact provider', () => {
       reason: `facts delayed: GitHub rate limit until ${new Date(
         reset * 1000,
       ).toISOString()}`,
+      delayed: true,
     });
     expect(facts['github.defaultBranchRules']).toMatchObject({
       available: true,
@@ -972,6 +974,7 @@ describe('the GitHub fact provider', () => {
       reason: `facts delayed: GitHub rate limit until ${new Date(
         reset * 1000,
       ).toISOString()}`,
+      delayed: true,
     });
     expect(github.seen(from)).toEqual(['200 /repos/octo-org/last']);
     expect(logger.info).toHaveBeenCalledTimes(1);

@@ -342,7 +342,9 @@ async function readFact(name: GithubFactName, ctx: Context): Promise<Fact> {
   try {
     return factValue(await READERS[name](ctx));
   } catch (e) {
-    if (e instanceof RateLimitedError) return factUnavailable(e.message);
+    if (e instanceof RateLimitedError) {
+      return factUnavailable(e.message, { delayed: true });
+    }
     if (e instanceof Unavailable) {
       return factUnavailable(e.message, { permission: e.permission });
     }

@@ -573,6 +573,7 @@ describe('the GitLab fact provider', () => {
         reason: expect.stringMatching(
           /^facts delayed: GitLab rate limit until \d{4}-\d\d-\d\dT/,
         ),
+        delayed: true,
       });
     }
     expect(gitlab.seen(from)).toEqual([`429 ${p}`]);
@@ -608,6 +609,7 @@ describe('the GitLab fact provider', () => {
       reason: `facts delayed: GitLab rate limit until ${new Date(
         reset * 1000,
       ).toISOString()}`,
+      delayed: true,
     });
     expect(gitlab.seen(from)).toEqual([`200 ${p}`]);
   });

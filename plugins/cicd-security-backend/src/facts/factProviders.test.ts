@@ -7,6 +7,7 @@ import {
   FactPermissionError,
   FactProvider,
   FactSubject,
+  factUnavailable,
   factValue,
 } from '@cicd-security/plugin-cicd-security-node';
 import { cicdSecurityFactsExtensionPoint } from '@cicd-security/plugin-cicd-security-node/extensions';
@@ -26,7 +27,7 @@ jest.setTimeout(30_000);
 function testProvider(
   root: string,
   asked: FactSubject[],
-  alertsOn: { value: boolean },
+  alertsOn: { value: boolean; delayed?: boolean },
 ): FactProvider {
   return {
     id: 'test-scm',
@@ -42,6 +43,14 @@ function testProvider(
           'GET /repos/acme/forbidden/vulnerability-alerts: 403 Resource not accessible by integration',
           'Administration: read',
         );
+      }
+      if (alertsOn.delayed) {
+        return {
+          'github.vulnerabilityAlerts': factUnavailable(
+            'facts delayed: GitHub rate limit until 2026-11-27T12:00:00.000Z',
+            { delayed: true },
+          ),
+        };
       }
       return {
         'github.vulnerabilityAlerts': factValue(
@@ -110,7 +119,10 @@ describe('fact providers', () => {
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  async function start(asked: FactSubject[], alertsOn = { value: true }) {
+  async function start(
+    asked: FactSubject[],
+    alertsOn: { value: boolean; delayed?: boolean } = { value: true },
+  ) {
     const module = createBackendModule({
       pluginId: 'cicd-security',
       moduleId: 'test-scm-facts',
@@ -252,5 +264,54 @@ describe('fact providers', () => {
         .status;
     }
     expect(status).toBe('fail');
+  });
+
+  it('keeps the previous scorecard while facts are delayed by a rate limit', async () => {
+    const asked: FactSubject[] = [];
+    const alertsOn: { value: boolean; delayed?: boolean } = { value: false };
+    const server = await start(asked, alertsOn);
+    expect(
+      (await result(server, 'alerts-on', 'dependency-alerts-enabled')).status,
+    ).toBe('fail');
+
+    alertsOn.delayed = true;
+    const refresh = await request(server).post(
+      `/api/cicd-security/scorecards/${ref('alerts-on')}/refresh`,
+    );
+    expect(refresh.status).toBe(202);
+    let card: any = {};
+    for (let i = 0; i < 100 && card.state !== 'stale'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      card = (
+        await request(server).get(
+          `/api/cicd-security/scorecards/${ref('alerts-on')}`,
+        )
+      ).body;
+    }
+    // Shown on the component as delayed facts, not as an error, and the
+    // failing check is not turned into a better-scoring inconclusive.
+    expect(card.state).toBe('stale');
+    expect(card.stateReason).toContain(
+      'facts delayed (github.vulnerabilityAlerts): facts delayed: GitHub rate limit until',
+    );
+    expect(card.stateReason).toContain('the previous scorecard is kept');
+    expect(
+      card.checks.find((c: any) => c.checkId === 'dependency-alerts-enabled')
+        .status,
+    ).toBe('fail');
+
+    // Once the limit is over, the next scan reads them.
+    alertsOn.delayed = false;
+    alertsOn.value = true;
+    await request(server).post(
+      `/api/cicd-security/scorecards/${ref('alerts-on')}/refresh`,
+    );
+    let status = 'fail';
+    for (let i = 0; i < 100 && status === 'fail'; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+      status = (await result(server, 'alerts-on', 'dependency-alerts-enabled'))
+        .status;
+    }
+    expect(status).toBe('pass');
   });
 });

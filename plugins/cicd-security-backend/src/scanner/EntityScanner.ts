@@ -10,6 +10,7 @@ import {
   FactName,
   FactProvider,
   FactsSnapshot,
+  delayedFacts,
   factsForReuse,
   gatherFacts,
   LocalDirectorySnapshot,
@@ -300,6 +301,35 @@ export class EntityScanner {
       type: source.type === 'local' ? 'dir' : 'url',
       target: source.type === 'local' ? source.path : source.url,
     });
+    // Facts a rate limit or a slow provider kept back are read at the next
+    // scan; until then the previous scorecard stands ("facts delayed"),
+    // rather than checks turning inconclusive and the score changing.
+    const delayed = delayedFacts(facts.values);
+    const prior =
+      delayed.length > 0
+        ? previous ??
+          (await this.#options.store.getScanStates([meta.entityRef])).get(
+            meta.entityRef,
+          )
+        : undefined;
+    // A scorecard to keep: an earlier scan stored results (a refresh marks
+    // the entity `scanning` first, and keeps them).
+    if (
+      prior?.checkSetVersion &&
+      prior.state !== 'no-source' &&
+      prior.state !== 'pending'
+    ) {
+      return {
+        outcome: {
+          type: 'stale',
+          message: `facts delayed (${delayed.map(d => d.name).join(', ')}): ${
+            delayed[0].reason
+          }; the previous scorecard is kept until they can be read`,
+          sourceLocation: prior.sourceLocation ?? source.location,
+        },
+        rescored: 'none',
+      };
+    }
     const checkSet = facts.version
       ? `${this.#checkSetVersion}+facts:${facts.version}`
       : this.#checkSetVersion;

@@ -291,7 +291,7 @@ export function ComponentsTable() {
         defaultSort: sortOf('state'),
         render: row => (
           <span title={row.stateReason}>
-            <ScorecardStateChip state={row.state} />
+            <ScorecardStateChip state={row.state} reason={row.stateReason} />
           </span>
         ),
       },

@@ -93,7 +93,7 @@ export function EntityCicdSecurityCard(props: EntityCicdSecurityCardProps) {
             </Typography>
           </div>
           <Box flexGrow={1} />
-          <ScorecardStateChip state={value.state} />
+          <ScorecardStateChip state={value.state} reason={value.stateReason} />
         </div>
         {value.state === 'no-source' ? (
           <Typography color="textSecondary">

@@ -217,6 +217,27 @@ describe('EntityCicdSecurityContent', () => {
     expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C');
   });
 
+  it('says that SCM facts are delayed, not that the scan failed, and keeps the last results', async () => {
+    const reason =
+      'facts delayed (github.defaultBranchRules): facts delayed: GitHub rate limit until 2026-11-27T12:00:00.000Z; the previous scorecard is kept until they can be read';
+    const api = mockApi({
+      getScorecard: jest.fn(async () => ({
+        ...scorecard,
+        state: 'stale' as const,
+        stateReason: reason,
+      })),
+    });
+    await renderTab(api);
+
+    expect(screen.getByText('Facts delayed')).toBeInTheDocument();
+    expect(
+      screen.getByText(/SCM settings could not be read yet/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(reason)).toBeInTheDocument();
+    expect(screen.queryByText(/The last scan failed/)).not.toBeInTheDocument();
+    expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C');
+  });
+
   it('shows an error panel when the scorecard cannot be loaded', async () => {
     const api = mockApi({
       getScorecard: jest.fn(async () => {

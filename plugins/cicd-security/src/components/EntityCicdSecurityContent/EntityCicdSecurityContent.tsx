@@ -45,6 +45,7 @@ import {
   CategoryScores,
   GradeBadge,
   ScorecardStateChip,
+  factsDelayed,
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
 import {
@@ -232,7 +233,10 @@ function Summary({
         </div>
         <div className={classes.meta}>
           <div>
-            <ScorecardStateChip state={scorecard.state} />
+            <ScorecardStateChip
+              state={scorecard.state}
+              reason={scorecard.stateReason}
+            />
           </div>
           <Typography variant="body2" color="textSecondary">
             Last scanned{' '}
@@ -323,7 +327,11 @@ function ScorecardView({
       {scorecard.state === 'stale' && (
         <Grid item xs={12}>
           <WarningPanel
-            title="These results may be out of date"
+            title={
+              factsDelayed(scorecard.state, scorecard.stateReason)
+                ? 'SCM settings could not be read yet: the results below are from the last scan'
+                : 'These results may be out of date'
+            }
             message={scorecard.stateReason}
           />
         </Grid>

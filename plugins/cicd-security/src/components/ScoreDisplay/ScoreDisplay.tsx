@@ -148,8 +148,23 @@ const STATE_COLORS: Record<ScorecardState, string> = {
   stale: '#b7791f',
 };
 
-export function ScorecardStateChip({ state }: { state: ScorecardState }) {
-  return coloredChip(STATE_LABELS[state], STATE_COLORS[state], true);
+/** Whether a stale scorecard waits for SCM facts (a rate limit), not for its source. */
+export function factsDelayed(state: ScorecardState, reason?: string): boolean {
+  return state === 'stale' && (reason ?? '').startsWith('facts delayed');
+}
+
+export function ScorecardStateChip({
+  state,
+  reason,
+}: {
+  state: ScorecardState;
+  /** The state's reason: a stale scorecard waiting for SCM facts says so. */
+  reason?: string;
+}) {
+  const label = factsDelayed(state, reason)
+    ? 'Facts delayed'
+    : STATE_LABELS[state];
+  return coloredChip(label, STATE_COLORS[state], true);
 }
 
 /** One labelled bar per category, with the score spelled out for screen readers. */

@@ -3,6 +3,7 @@ export {
   SeverityChip,
   CheckStatusChip,
   ScorecardStateChip,
+  factsDelayed,
   CategoryScores,
   GradeSpread,
 } from './ScoreDisplay';
