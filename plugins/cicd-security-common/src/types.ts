@@ -224,6 +224,30 @@ export interface ScorecardSummary {
   sourceLocation?: string;
 }
 
+/**
+ * A setting or declaration from outside the repository's files (a fact:
+ * branch rules, alerts, an organisation's declaration) that the scan read,
+ * without its value.
+ */
+export interface FactReading {
+  /** The fact's name, e.g. `github.defaultBranchRules`. */
+  name: string;
+  /** Where it comes from, e.g. `GitHub REST API`. */
+  source: string;
+  available: boolean;
+  /**
+   * When the scan read it (ISO 8601). Later scans that found the same
+   * values keep this reading.
+   */
+  readAt: string;
+  /** Why it could not be read. */
+  reason?: string;
+  /** The permission or scope that would let it be read. */
+  permission?: string;
+  /** Not read for now (a rate limit, a slow API): the next scan will. */
+  delayed?: boolean;
+}
+
 /** One entity's full scorecard. */
 export interface Scorecard extends ScorecardSummary {
   checks: CheckResult[];
@@ -236,6 +260,8 @@ export interface Scorecard extends ScorecardSummary {
    * local directories.
    */
   scmUrl?: string;
+  /** The facts the scan read (SCM settings, alerts, declarations), oldest first. */
+  facts?: FactReading[];
 }
 
 export interface ScorecardHistoryPoint {

@@ -260,6 +260,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       check_set_version: outcome.checkSetVersion ?? null,
       scm_url: outcome.scmUrl ?? null,
       scoring_version: outcome.scoringVersion ?? null,
+      facts: outcome.facts?.length ? JSON.stringify(outcome.facts) : null,
       scanned_at: scannedAt,
       updated_at: scannedAt,
     });
@@ -550,6 +551,7 @@ function emptyResultColumns() {
     check_set_version: null,
     scm_url: null,
     scoring_version: null,
+    facts: null,
     scanned_at: null,
   };
 }

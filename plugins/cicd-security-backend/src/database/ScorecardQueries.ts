@@ -11,6 +11,7 @@ import {
   ScorecardSortField,
   Severity,
   TeamsResponse,
+  FactReading,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   DEFAULT_SCORING,
@@ -331,6 +332,7 @@ export class ScorecardQueries {
           }
         : {}),
       ...(scmUrl ? { scmUrl } : {}),
+      ...(row.facts ? { facts: parseFacts(row.facts) } : {}),
     };
   }
 
@@ -598,5 +600,15 @@ export class ScorecardQueries {
       this.visibleSets.set(refs, set);
     }
     return set;
+  }
+}
+
+/** The stored fact readings; a damaged column shows none rather than failing the page. */
+function parseFacts(text: string): FactReading[] {
+  try {
+    const parsed = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
   }
 }

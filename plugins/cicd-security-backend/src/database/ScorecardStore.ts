@@ -8,6 +8,7 @@ import {
   ScorecardState,
   ScorecardSummary,
   TeamSummary,
+  FactReading,
 } from '@cicd-security/plugin-cicd-security-common';
 import type {
   ScanResult,
@@ -41,6 +42,8 @@ export type ScanOutcome =
       scmUrl?: string;
       /** Hash of the scoring configuration the score was computed with. */
       scoringVersion?: string;
+      /** The facts the scan read, without their values. */
+      facts?: FactReading[];
     }
   /** The repository could not be scanned; the previous results are kept. */
   | { type: 'error'; message: string; sourceLocation?: string }

@@ -44,6 +44,8 @@ export type RawDbScorecardRow = {
   updated_at: DbTimestamp;
   scm_url?: string | null;
   scoring_version?: string | null;
+  /** JSON array of FactReading, or null when the scan read no fact. */
+  facts?: string | null;
 };
 
 export type RawDbScanRow = {

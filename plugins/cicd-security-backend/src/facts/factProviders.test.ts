@@ -314,4 +314,45 @@ describe('fact providers', () => {
     }
     expect(status).toBe('pass');
   });
+
+  it('lists the facts each scan read, when, and why one could not be read', async () => {
+    const asked: FactSubject[] = [];
+    const server = await start(asked);
+    const before = Date.now();
+    await result(server, 'alerts-on', 'dependency-alerts-enabled');
+    await result(server, 'forbidden', 'dependency-alerts-enabled');
+    const card = async (name: string) =>
+      (await request(server).get(`/api/cicd-security/scorecards/${ref(name)}`))
+        .body;
+
+    const on = await card('alerts-on');
+    const names = on.facts.map((f: any) => f.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'github.automatedSecurityFixes',
+        'github.vulnerabilityAlerts',
+      ]),
+    );
+    const alerts = on.facts.find(
+      (f: any) => f.name === 'github.vulnerabilityAlerts',
+    );
+    expect(alerts).toEqual({
+      name: 'github.vulnerabilityAlerts',
+      source: 'GitHub REST API',
+      available: true,
+      readAt: expect.any(String),
+    });
+    expect(Date.parse(alerts.readAt)).toBeGreaterThanOrEqual(before - 1000);
+    // Values never leave the backend this way.
+    expect(JSON.stringify(on.facts)).not.toContain('"value"');
+
+    const forbidden = (await card('forbidden')).facts.find(
+      (f: any) => f.name === 'github.vulnerabilityAlerts',
+    );
+    expect(forbidden).toMatchObject({
+      available: false,
+      permission: 'Administration: read',
+      reason: expect.stringContaining('403 Resource not accessible'),
+    });
+  });
 });

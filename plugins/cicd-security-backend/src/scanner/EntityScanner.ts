@@ -1,7 +1,10 @@
 import { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
-import { ScorecardState } from '@cicd-security/plugin-cicd-security-common';
+import {
+  FactReading,
+  ScorecardState,
+} from '@cicd-security/plugin-cicd-security-common';
 import {
   CheckRegistry,
   DEFAULT_SCORING,
@@ -11,6 +14,7 @@ import {
   FactProvider,
   FactsSnapshot,
   delayedFacts,
+  factCatalogue,
   factsForReuse,
   gatherFacts,
   LocalDirectorySnapshot,
@@ -366,6 +370,7 @@ export class EntityScanner {
       return {
         outcome: await this.#run(snapshot, source.location, {
           facts: facts.values,
+          readings: facts.readings,
           checkSet,
         }),
         rescored: 'none',
@@ -433,6 +438,7 @@ export class EntityScanner {
     return {
       outcome: await this.#run(snapshot, source.location, {
         facts: facts.values,
+        readings: facts.readings,
         checkSet,
         scmUrl: source.url,
       }),
@@ -473,9 +479,14 @@ export class EntityScanner {
     entity: Entity,
     meta: EntityMeta,
     source: { type: string; target: string },
-  ): Promise<{ values: Partial<Record<FactName, Fact>>; version?: string }> {
+  ): Promise<{
+    values: Partial<Record<FactName, Fact>>;
+    version?: string;
+    readings?: FactReading[];
+  }> {
     const providers = this.#options.factProviders ?? [];
     if (providers.length === 0) return { values: {} };
+    const readAt = new Date().toISOString();
     const { facts, errors } = await gatherFacts(
       providers,
       {
@@ -494,6 +505,7 @@ export class EntityScanner {
     if (names.length === 0) return { values: {} };
     return {
       values: facts,
+      readings: factReadings(facts, readAt),
       version: createHash('sha256')
         .update(canonicalJson(factsForReuse(facts)))
         .digest('hex')
@@ -507,6 +519,7 @@ export class EntityScanner {
     options: {
       facts: Partial<Record<FactName, Fact>>;
       checkSet: string;
+      readings?: FactReading[];
       scmUrl?: string;
     },
   ): Promise<ScanOutcome> {
@@ -529,6 +542,7 @@ export class EntityScanner {
       checkSetVersion: options.checkSet,
       scoringVersion: this.#scoringVersion,
       ...(scmUrl ? { scmUrl } : {}),
+      ...(options.readings?.length ? { facts: options.readings } : {}),
     };
   }
 }
@@ -574,4 +588,27 @@ function canonicalJson(value: unknown): string {
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** What the scan read, without values: for the scorecard's "facts" list. */
+function factReadings(
+  facts: Partial<Record<FactName, Fact>>,
+  readAt: string,
+): FactReading[] {
+  const sources = new Map(factCatalogue.map(f => [f.name, f.source]));
+  return (Object.entries(facts) as [FactName, Fact][])
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, fact]) => ({
+      name,
+      source: sources.get(name) ?? 'unknown',
+      available: fact.available,
+      readAt,
+      ...(fact.available
+        ? {}
+        : {
+            reason: redactCredentials(fact.reason),
+            ...(fact.permission ? { permission: fact.permission } : {}),
+            ...(fact.delayed ? { delayed: true } : {}),
+          }),
+    }));
 }

@@ -238,6 +238,43 @@ describe('EntityCicdSecurityContent', () => {
     expect(screen.getByTestId('cicd-security-grade')).toHaveTextContent('C');
   });
 
+  it('lists the settings read from the SCM with their age, and why one could not be read', async () => {
+    const readAt = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
+    const api = mockApi({
+      getScorecard: jest.fn(async () => ({
+        ...scorecard,
+        facts: [
+          {
+            name: 'github.defaultBranchRules',
+            source: 'GitHub REST API',
+            available: true,
+            readAt,
+          },
+          {
+            name: 'github.webhooks',
+            source: 'GitHub REST API',
+            available: false,
+            readAt,
+            reason: 'GitHub answered 403 to GET /repos/acme/x/hooks',
+            permission: 'GitHub App permission Webhooks: read',
+          },
+        ],
+      })),
+    });
+    await renderTab(api);
+
+    const table = screen.getByTestId('facts-read');
+    expect(table).toHaveTextContent('github.defaultBranchRules');
+    expect(table).toHaveTextContent('3 hours ago');
+    expect(table).toHaveTextContent('Not readable');
+    expect(table).toHaveTextContent(
+      'GitHub answered 403 to GET /repos/acme/x/hooks (needs GitHub App permission Webhooks: read)',
+    );
+    expect(
+      screen.getByText(/2 facts, 1 read, 1 not readable/),
+    ).toBeInTheDocument();
+  });
+
   it('shows an error panel when the scorecard cannot be loaded', async () => {
     const api = mockApi({
       getScorecard: jest.fn(async () => {

@@ -49,6 +49,7 @@ import {
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
 import {
+  FactsRead,
   InconclusiveChecks,
   ScoreExplanationCard,
   ScoreTrend,
@@ -372,6 +373,11 @@ function ScorecardView({
       <Grid item xs={12} md={6}>
         <InconclusiveChecks checks={checks} />
       </Grid>
+      {scorecard.facts && scorecard.facts.length > 0 && (
+        <Grid item xs={12}>
+          <FactsRead facts={scorecard.facts} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <EntityChecksTable
           checks={checks}

@@ -1,6 +1,7 @@
 import { ReactNode } from 'react';
 import {
   CheckResult,
+  FactReading,
   Finding,
   Scorecard,
   categoryTitle,
@@ -19,7 +20,12 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import { formatDateTime, formatLocation, formatScore } from '../../utils';
+import {
+  formatDateTime,
+  formatLocation,
+  formatRelativeTime,
+  formatScore,
+} from '../../utils';
 import { TrendChart } from '../Charts';
 import { SeverityChip } from '../ScoreDisplay';
 import { describeSuppression, useSourceLink } from './CheckFindings';
@@ -290,6 +296,69 @@ export function InconclusiveChecks({ checks }: { checks: CheckResult[] }) {
           </li>
         ))}
       </ul>
+    </InfoCard>
+  );
+}
+
+function factStatus(f: FactReading): string {
+  if (f.available) return 'Read';
+  if (f.delayed) return 'Delayed';
+  return 'Not readable';
+}
+
+/**
+ * The settings the scan read from outside the repository's files (SCM
+ * settings, alerts, declarations): each one's source and age, and for those
+ * it could not read, why and the permission that would fix it.
+ */
+export function FactsRead({ facts }: { facts?: FactReading[] }) {
+  if (!facts || facts.length === 0) {
+    return null;
+  }
+  const unreadable = facts.filter(f => !f.available).length;
+  return (
+    <InfoCard
+      title="Settings read from outside the repository"
+      subheader={`${facts.length} facts, ${facts.length - unreadable} read${
+        unreadable ? `, ${unreadable} not readable` : ''
+      }. A fact keeps the time it was read until a scan finds it changed.`}
+    >
+      <Table size="small" data-testid="facts-read">
+        <TableHead>
+          <TableRow>
+            <TableCell>Fact</TableCell>
+            <TableCell>Source</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>Read</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {facts.map(f => (
+            <TableRow key={f.name}>
+              <TableCell>
+                <code>{f.name}</code>
+              </TableCell>
+              <TableCell>{f.source}</TableCell>
+              <TableCell>
+                <Typography variant="body2">{factStatus(f)}</Typography>
+                {!f.available && (
+                  <Typography variant="body2" color="textSecondary">
+                    {f.reason}
+                    {f.permission && !(f.reason ?? '').includes(f.permission)
+                      ? ` (needs ${f.permission})`
+                      : ''}
+                  </Typography>
+                )}
+              </TableCell>
+              <TableCell title={formatDateTime(f.readAt)}>
+                {f.available
+                  ? formatRelativeTime(f.readAt)
+                  : `tried ${formatRelativeTime(f.readAt)}`}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
     </InfoCard>
   );
 }
