@@ -3,7 +3,9 @@ import { getWorkflows } from '../parsers/githubActions';
 import { getGitlabCi } from '../parsers/gitlabCi';
 import { getAzurePipelines } from '../parsers/azurePipelines';
 import { getJenkinsfiles, tokenizeGroovy } from '../parsers/jenkinsfile';
-import { getNode, mapEntries, SourceRange } from '../parsers/yaml';
+import { getKeyNode, getNode, mapEntries, SourceRange } from '../parsers/yaml';
+import { unavailableReason } from '../analysis/githubSettings';
+import { GITLAB_PROTECTED_ENVIRONMENTS } from '../analysis/gitlabSettings';
 import {
   CheckFinding,
   CheckOutcome,
@@ -137,7 +139,8 @@ export const unprotectedDeployments = createScorecardCheck({
       }
     }
 
-    // GitLab CI.
+    // GitLab CI: the environment must be a protected environment.
+    const protectedEnvs = snapshot.fact('gitlab.protectedEnvironments');
     for (const gl of getGitlabCi(snapshot)) {
       for (const job of gl.jobs) {
         if (job.hidden) continue;
@@ -160,16 +163,52 @@ export const unprotectedDeployments = createScorecardCheck({
             `job ${job.name} deploys (by ${why}) without an environment, so it cannot be a protected environment with approvals`,
             `gl:${job.name}`,
             {
-              description:
-                'Give the job an environment and protect it (Settings > CI/CD > Protected environments)',
+              description: `Give the job an environment and protect it (${GITLAB_PROTECTED_ENVIRONMENTS})`,
               replacement: `${job.name}:\n  environment: production`,
             },
           );
-        } else {
-          unverified.push(
-            `GitLab environment ${job.environment} (fact gitlab.protectedEnvironments)`,
-          );
+          continue;
         }
+        // `${CI_JOB_NAME}` is known here; other variables are not.
+        const name = job.environment.replace(
+          /\$\{CI_JOB_NAME\}|\$CI_JOB_NAME(?![A-Za-z0-9_])/g,
+          job.name,
+        );
+        if (!protectedEnvs.available) {
+          unverified.push(
+            `GitLab environment ${name} (${unavailableReason(
+              'gitlab.protectedEnvironments',
+              protectedEnvs,
+            )})`,
+          );
+          continue;
+        }
+        if (/\$/.test(name)) {
+          unverified.push(
+            `GitLab environment ${name} (its name is set by a variable)`,
+          );
+          continue;
+        }
+        const env = protectedEnvs.value.find(e => e.name === name);
+        const gap = env ? broadDeployAccess(env) : 'unprotected';
+        if (!gap) continue;
+        const keyNode = getKeyNode(job.node, 'environment');
+        const r = keyNode ? gl.file.rangeOf(keyNode) : job.nameRange;
+        add(
+          gl.path,
+          r,
+          gl.file.lineText(r.line),
+          gap === 'unprotected'
+            ? `job ${job.name} deploys to environment ${name}, which is not a protected environment: anyone who can run its pipeline deploys without approval`
+            : `job ${job.name} deploys to environment ${name}, which is protected but lets ${gap} deploy and requires no approval: anyone with that role ships alone`,
+          `gl:${job.name}:${name}`,
+          {
+            description:
+              gap === 'unprotected'
+                ? `${GITLAB_PROTECTED_ENVIRONMENTS}: protect ${name} with "Allowed to deploy" set to Maintainers or a deployers group, and "Required approvals" at 1 or more (GitLab Premium; REST: POST /projects/:id/protected_environments with name=${name}, deploy_access_levels=[{"access_level":40}], required_approval_count=1)`
+                : `${GITLAB_PROTECTED_ENVIRONMENTS}: edit ${name} and set "Required approvals" to 1 or more, or narrow "Allowed to deploy" to Maintainers or a deployers group (REST: PUT /projects/:id/protected_environments/${name} with required_approval_count=1)`,
+          },
+        );
       }
     }
 
@@ -331,7 +370,18 @@ export const unprotectedDeployments = createScorecardCheck({
 
     if (!total)
       return outcome.notApplicable('no deploy or publish job recognised');
-    if (findings.length) return outcome.proportional(total, findings);
+    if (findings.length) {
+      const failed = outcome.proportional(total, findings);
+      // Unverified jobs count as gated in the score: the reason says so.
+      return unverified.length && 'findings' in failed
+        ? {
+            ...failed,
+            reason: `not verified, counted as gated: ${[
+              ...new Set(unverified),
+            ].join(', ')}`,
+          }
+        : failed;
+    }
     if (unverified.length)
       return outcome.inconclusive(
         `deploy jobs use environments, but whether they require reviewers needs the SCM API (fact github.environments / gitlab.protectedEnvironments / Azure environment checks): ${[
@@ -341,6 +391,29 @@ export const unprotectedDeployments = createScorecardCheck({
     return outcome.pass();
   },
 });
+
+/** Deploy access of these roles takes in every Developer of the project. */
+const BROAD_DEPLOY_ROLES = new Set([
+  'role:developer',
+  'role:reporter',
+  'role:planner',
+  'role:guest',
+]);
+
+/**
+ * Why a protected GitLab environment still lets one person deploy alone:
+ * the role that may deploy when Developers may and no approval is needed,
+ * else undefined (deploy access limited to Maintainers, users or groups,
+ * or approvals required).
+ */
+function broadDeployAccess(env: {
+  deployAccess: string[];
+  requiredApprovals: number;
+}): string | undefined {
+  if (env.requiredApprovals > 0) return undefined;
+  const broad = env.deployAccess.find(a => BROAD_DEPLOY_ROLES.has(a));
+  return broad ? `${broad.slice('role:'.length)}s` : undefined;
+}
 
 /** Whether any `key: value` scalar inside a YAML map matches. */
 function deploysInside(
