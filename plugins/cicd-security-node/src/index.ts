@@ -19,6 +19,7 @@ export * from './parsers/azurePipelines';
 export * from './parsers/scripts';
 export * from './parsers/lockfiles';
 export * from './checks';
+export * from './vulns';
 export * from './engine';
 export * from './report';
 export * from './facts';

@@ -61,6 +61,7 @@ import { openSecretAlerts } from './openSecretAlerts';
 import { openCodeScanningAlerts } from './openCodeScanningAlerts';
 import { staleCiSecrets } from './staleCiSecrets';
 import { repositoryMaintained } from './repositoryMaintained';
+import { openVulnerableDependencies } from './openVulnerableDependencies';
 
 export * from './types';
 
@@ -132,4 +133,9 @@ export const builtinChecks: ScorecardCheck[] = [
   openCodeScanningAlerts,
   staleCiSecrets,
   repositoryMaintained,
+  openVulnerableDependencies,
 ];
+export {
+  createOpenVulnerableDependenciesCheck,
+  VULNERABILITY_WEIGHTS,
+} from './openVulnerableDependencies';
