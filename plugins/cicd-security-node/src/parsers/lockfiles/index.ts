@@ -1,4 +1,6 @@
 export { readPackageInventory, isInventoryFile } from './inventory';
+export type { PackageInventoryOptions } from './inventory';
+export { isExactActionRef } from './actions';
 export type {
   InventoryEcosystem,
   InventoryPackage,

@@ -19,6 +19,7 @@ import { parseGemfileLock } from './ruby';
 import { parseComposerLock } from './php';
 import { parsePom } from './maven';
 import { parseNugetLock } from './nuget';
+import { collectActionReferences } from './actions';
 
 type FormatParser = (input: LockfileInput) => void;
 
@@ -81,14 +82,40 @@ function readLockfile(
   return snapshot.read(path);
 }
 
+/** What the inventory lists besides lockfiles and manifests. */
+export interface PackageInventoryOptions {
+  /**
+   * Also list the actions and reusable workflows that GitHub Actions
+   * workflows and composite actions call (`uses: owner/repo[/path]@ref`),
+   * as packages of the `GitHub Actions` ecosystem after the lockfile
+   * packages, and their files among `files`. Off by default: the default
+   * inventory is that of the package managers only.
+   */
+  githubActions?: boolean;
+}
+
 /**
  * Every package the repository's lockfiles and manifests list, built once
  * per snapshot. Vendored folders (node_modules, vendor, .venv, third_party)
  * are skipped. Problems are kept in the inventory, not added to the
  * snapshot's, so that reading the inventory changes no scan result.
  */
-export function readPackageInventory(snapshot: RepoSnapshot): PackageInventory {
-  return snapshot.memo('lockfiles:inventory', () => buildInventory(snapshot));
+export function readPackageInventory(
+  snapshot: RepoSnapshot,
+  options: PackageInventoryOptions = {},
+): PackageInventory {
+  const lockfiles = snapshot.memo('lockfiles:inventory', () =>
+    buildInventory(snapshot),
+  );
+  if (!options.githubActions) return lockfiles;
+  return snapshot.memo('lockfiles:inventory+github-actions', () => {
+    const actions = collectActionReferences(snapshot);
+    return {
+      packages: [...lockfiles.packages, ...actions.packages],
+      files: [...new Set([...lockfiles.files, ...actions.files])].sort(),
+      problems: [...lockfiles.problems, ...actions.problems],
+    };
+  });
 }
 
 function buildInventory(snapshot: RepoSnapshot): PackageInventory {

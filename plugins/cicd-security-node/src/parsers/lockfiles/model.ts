@@ -10,18 +10,24 @@ export type InventoryEcosystem =
   | 'RubyGems'
   | 'Packagist'
   | 'Maven'
-  | 'NuGet';
+  | 'NuGet'
+  | 'GitHub Actions';
 
 /** One package a repository depends on, as a lockfile or manifest records it. */
 export interface InventoryPackage {
   ecosystem: InventoryEcosystem;
-  /** As the ecosystem spells it: npm scoped names, Maven `group:artifact`, Go module path. */
+  /**
+   * As the ecosystem spells it: npm scoped names, Maven `group:artifact`, Go
+   * module path, GitHub Actions `owner/repo` (as the `uses:` writes it).
+   */
   name: string;
   /**
    * The exact resolved version as the file spells it (Go's and some
    * Composer versions keep their `v`); for a manifest that only declares a
    * range, the declared spec (empty when none) with `exact: false`. Git
    * revisions, branches and unresolved properties are not exact either.
+   * A GitHub Actions ref as written: exact only for a full commit SHA or a
+   * three-number tag (`v1.2.3`), see `isExactActionRef`.
    */
   version: string;
   exact: boolean;
