@@ -245,5 +245,17 @@ export interface Config {
       /** Longest wait for one fact provider, in milliseconds. Default: 30000. */
       timeoutMs?: number;
     };
+
+    /** Known vulnerabilities of dependencies (open-vulnerable-dependencies). */
+    osv?: {
+      /**
+       * A directory of OSV records (one record per `.json` file, nested
+       * folders allowed, as osv.dev's exports lay them out), read at startup;
+       * relative paths resolve against the backend's working directory.
+       * Without it, open-vulnerable-dependencies uses GitHub Dependabot
+       * alerts where the GitHub module supplies them, else is inconclusive.
+       */
+      directory?: string;
+    };
   };
 }

@@ -1,4 +1,5 @@
 import fs from 'fs';
+import path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   categoryTitle,
@@ -7,16 +8,19 @@ import {
 import {
   builtinChecks,
   CheckRegistry,
+  createOpenVulnerableDependenciesCheck,
   ENGINE_VERSION,
   Fact,
   FactName,
   FactsSnapshot,
   InMemorySnapshot,
+  openOsvDirectory,
   parseFactsDocument,
   readRepoConfig,
   RepoConfig,
   resolveScoringConfig,
   runScan,
+  ScorecardCheck,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
 import { openTarget, UsageError } from './targets';
@@ -94,6 +98,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       '--facts <file>',
       'JSON file of facts from outside the files (SCM settings, org declarations): {"facts": {name: value}, "unavailable": {name: {"reason", "permission"}}}',
     )
+    .option(
+      '--osv-dir <dir>',
+      'directory of OSV advisory records (one .json record per file) for open-vulnerable-dependencies, read offline',
+    )
     .option('--list-checks', 'list the checks and exit')
     .option('--no-color', 'never colour the table output')
     .action(async (paths: string[], opts) => {
@@ -159,6 +167,7 @@ interface ScanOptions {
   checks?: string;
   skipChecks?: string;
   facts?: string;
+  osvDir?: string;
   color: boolean;
 }
 
@@ -179,9 +188,12 @@ async function scan(
       ?.split(',')
       .map(x => x.trim())
       .filter(Boolean);
+  const checks = opts.osvDir
+    ? await withOsvDirectory(opts.osvDir, io)
+    : builtinChecks;
   let registry: CheckRegistry;
   try {
-    registry = new CheckRegistry(builtinChecks).select({
+    registry = new CheckRegistry(checks).select({
       only: split(opts.checks),
       skip: split(opts.skipChecks),
     });
@@ -260,6 +272,36 @@ function render(report: Report, opts: ScanOptions, io: Io): string {
         opts.color && io.isTTY && !opts.output && !process.env.NO_COLOR,
       );
   }
+}
+
+/**
+ * The built-in checks with open-vulnerable-dependencies reading the OSV
+ * records of `--osv-dir`. A directory with no readable record is an error:
+ * it would make every dependency look safe.
+ */
+async function withOsvDirectory(
+  dir: string,
+  io: Io,
+): Promise<ScorecardCheck[]> {
+  const { database, problems, records } = await openOsvDirectory(
+    path.resolve(dir),
+  );
+  if (records === 0) {
+    throw new UsageError(
+      `--osv-dir ${dir}: no OSV record could be read${
+        problems.length ? ` (${problems[0].file}: ${problems[0].message})` : ''
+      }`,
+    );
+  }
+  if (problems.length > 0) {
+    io.stderr(
+      `--osv-dir: ${problems.length} file${
+        problems.length === 1 ? '' : 's'
+      } skipped (first: ${problems[0].file}: ${problems[0].message})\n`,
+    );
+  }
+  const check = createOpenVulnerableDependenciesCheck({ database });
+  return builtinChecks.map(c => (c.id === check.id ? check : c));
 }
 
 /** The `--facts` file, validated against the declared facts (a typo is an error, not a blind check). */

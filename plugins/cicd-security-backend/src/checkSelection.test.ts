@@ -1,9 +1,11 @@
 import {
   builtinChecks,
   createScorecardCheck,
+  LocalDirectorySnapshot,
   ScorecardCheck,
 } from '@cicd-security/plugin-cicd-security-node';
-import { selectChecks } from './checkSelection';
+import path from 'path';
+import { builtinsWithAdvisories, selectChecks } from './checkSelection';
 
 const check = (id: string): ScorecardCheck =>
   createScorecardCheck({
@@ -73,5 +75,54 @@ describe('selectChecks', () => {
         builtins,
       }),
     ).toThrow("Duplicate check id 'builtin-a'");
+  });
+});
+
+describe('builtinsWithAdvisories', () => {
+  const logger = { warn: jest.fn(), info: jest.fn() };
+  const repoRoot = path.resolve(__dirname, '../../..');
+
+  it('gives open-vulnerable-dependencies the OSV records of the directory, which find the demo repositories’ vulnerable pins', async () => {
+    const checks = await builtinsWithAdvisories(
+      path.join(repoRoot, 'examples/osv'),
+      logger,
+    );
+    expect(checks).toHaveLength(builtinChecks.length);
+    const osvCheck = checks.find(c => c.id === 'open-vulnerable-dependencies')!;
+    expect(osvCheck).not.toBe(
+      builtinChecks.find(c => c.id === 'open-vulnerable-dependencies'),
+    );
+    const out = await osvCheck.run(
+      LocalDirectorySnapshot.create(
+        path.join(repoRoot, 'examples/repos/session-gateway'),
+      ),
+    );
+    expect(out.status).toBe('fail');
+    const messages = 'findings' in out ? out.findings.map(f => f.message) : [];
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          'github.com/golang-jwt/jwt/v5 v5.2.1 (Go) is affected by GHSA-mh63-6h87-95cp (CVE-2025-30204)',
+        ),
+      ]),
+    );
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/reads 3 OSV records from .*examples\/osv$/),
+    );
+  });
+
+  it('leaves the check without advisory data, and says why, when the directory cannot be read', async () => {
+    const checks = await builtinsWithAdvisories('/nonexistent/osv', logger);
+    expect(checks.map(c => c.id)).toEqual(builtinChecks.map(c => c.id));
+    const osvCheck = checks.find(c => c.id === 'open-vulnerable-dependencies')!;
+    const out = await osvCheck.run(
+      LocalDirectorySnapshot.create(
+        path.join(repoRoot, 'examples/repos/session-gateway'),
+      ),
+    );
+    expect(out.status).toBe('inconclusive');
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('cicdSecurity.osv.directory /nonexistent/osv'),
+    );
   });
 });

@@ -2,8 +2,11 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   builtinChecks,
   CheckRegistry,
+  createOpenVulnerableDependenciesCheck,
+  openOsvDirectory,
   ScorecardCheck,
 } from '@cicd-security/plugin-cicd-security-node';
+import path from 'path';
 
 /**
  * The checks the plugin runs: the built-in checks and those added by
@@ -33,4 +36,49 @@ export function selectChecks(options: {
   return allChecks.select({
     skip: disabledChecks.filter(id => allChecks.get(id)),
   });
+}
+
+/**
+ * The built-in checks, with open-vulnerable-dependencies reading the OSV
+ * records of `directory` (`cicdSecurity.osv.directory`) when one is set.
+ * Records that cannot be read are logged and skipped; a directory that
+ * cannot be read at all leaves the check without advisory data (it then
+ * says so on every component), and never stops the plugin.
+ */
+export async function builtinsWithAdvisories(
+  directory: string | undefined,
+  logger: Pick<LoggerService, 'warn' | 'info'>,
+  builtins: ScorecardCheck[] = builtinChecks,
+): Promise<ScorecardCheck[]> {
+  if (!directory) return builtins;
+  const dir = path.resolve(directory);
+  try {
+    const { database, problems, records } = await openOsvDirectory(dir);
+    if (records === 0) {
+      // An empty or missing directory would make every component pass.
+      throw new Error(
+        problems.length
+          ? `no OSV record could be read (${problems[0].file}: ${problems[0].message})`
+          : 'it holds no OSV record',
+      );
+    }
+    for (const p of problems.slice(0, 20)) {
+      logger.warn(`OSV record ${p.file} skipped: ${p.message}`);
+    }
+    if (problems.length > 20) {
+      logger.warn(`${problems.length - 20} more OSV records skipped`);
+    }
+    logger.info(
+      `open-vulnerable-dependencies reads ${records} OSV records from ${dir}`,
+    );
+    const check = createOpenVulnerableDependenciesCheck({ database });
+    return builtins.map(c => (c.id === check.id ? check : c));
+  } catch (e) {
+    logger.warn(
+      `cicdSecurity.osv.directory ${dir} could not be read: ${
+        (e as Error).message
+      }; open-vulnerable-dependencies has no advisory data`,
+    );
+    return builtins;
+  }
 }

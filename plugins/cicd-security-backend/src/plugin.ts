@@ -17,7 +17,7 @@ import {
   cicdSecurityFactsExtensionPoint,
 } from '@cicd-security/plugin-cicd-security-node/extensions';
 import path from 'path';
-import { selectChecks } from './checkSelection';
+import { builtinsWithAdvisories, selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
 import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
@@ -115,6 +115,10 @@ export const cicdSecurityPlugin = createBackendPlugin({
           extensionChecks: extensionChecks.checks,
           disabledChecks: settings.disabledChecks,
           logger,
+          builtins: await builtinsWithAdvisories(
+            config.getOptionalString('cicdSecurity.osv.directory'),
+            logger,
+          ),
         });
 
         const {

@@ -100,6 +100,9 @@ function fromAdvisories(
   let unevaluated = 0;
   packages.forEach((pkg, i) => {
     const lookup = lookups[i];
+    // Go versions keep their `v` (v1.2.3); OSV's SEMVER events have none.
+    const spell = (v: string) =>
+      pkg.version.startsWith('v') && /^\d/.test(v) ? `v${v}` : v;
     if (!lookup) return;
     if (lookup.status === 'not-pinned') {
       notPinned++;
@@ -115,13 +118,20 @@ function fromAdvisories(
         message: `${pkg.name} ${pkg.version} (${pkg.ecosystem}${
           pkg.dev ? ', development' : ''
         }) is affected by ${advisoryNames(a)}: ${a.summary}${
-          a.fixed !== undefined ? `; fixed in ${a.fixed}` : '; no fixed release'
+          a.fixed !== undefined
+            ? `; fixed in ${spell(a.fixed)}`
+            : '; no fixed release'
         }${a.approximate ? ` (${a.approximate})` : ''}`,
         file: pkg.file,
         line: pkg.line,
         severity: a.severity,
         fingerprintKey: `${pkg.ecosystem}:${pkg.name}@${pkg.version}:${a.id}`,
-        suggestedFix: { description: upgradeFix(pkg, a) },
+        suggestedFix: {
+          description: upgradeFix(
+            pkg,
+            a.fixed === undefined ? a : { ...a, fixed: spell(a.fixed) },
+          ),
+        },
       });
     }
   });
