@@ -1,1 +1,2 @@
 export * from './sarif';
+export * from './cyclonedx';
