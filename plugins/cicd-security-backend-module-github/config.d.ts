@@ -31,6 +31,17 @@ export interface Config {
        */
       rememberWithoutEtagSeconds?: number;
       /**
+       * How long answers about settings that change rarely (Actions
+       * settings, webhooks, deploy keys, environments, collaborators,
+       * repository secrets, the Dependabot and private vulnerability
+       * reporting switches) are given from memory before they are asked
+       * again. The repository, the default branch's rules and the open
+       * alerts are asked at every scan. Each fact on the scorecard shows
+       * when it was read. 0 asks everything at every scan.
+       * Default: 21600 (6 hours).
+       */
+      settingsMaxAgeSeconds?: number;
+      /**
        * Read repository metadata, whether Dependabot alerts are on, the open
        * Dependabot alerts and the collaborators with one GraphQL query
        * instead of four REST requests or more (three fewer, and one fewer

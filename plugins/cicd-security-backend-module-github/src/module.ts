@@ -27,6 +27,9 @@ export const cicdSecurityModuleGithub = createBackendModule({
         const remember = settings?.getOptionalNumber(
           'rememberWithoutEtagSeconds',
         );
+        const settingsMaxAge = settings?.getOptionalNumber(
+          'settingsMaxAgeSeconds',
+        );
         facts.addFactProvider(
           createGithubFactProvider({
             integrations: ScmIntegrations.fromConfig(config),
@@ -38,6 +41,8 @@ export const cicdSecurityModuleGithub = createBackendModule({
               seconds === undefined ? undefined : seconds * 1000,
             rememberWithoutEtagMs:
               remember === undefined ? undefined : remember * 1000,
+            settingsMaxAgeMs:
+              settingsMaxAge === undefined ? undefined : settingsMaxAge * 1000,
           }),
         );
       },

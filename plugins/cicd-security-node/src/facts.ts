@@ -274,7 +274,15 @@ export function isFactName(name: string): name is FactName {
  * reason (a 403 for a missing scope, a feature of a higher plan).
  */
 export type Fact<T = unknown> =
-  | { available: true; value: T }
+  | {
+      available: true;
+      value: T;
+      /**
+       * When the value was read, when earlier than now (a provider that
+       * gives an answer from memory); ISO 8601.
+       */
+      readAt?: string;
+    }
   | {
       available: false;
       reason: string;
@@ -289,8 +297,13 @@ export type Fact<T = unknown> =
     };
 
 /** A fact that was read. */
-export function factValue<T>(value: T): Fact<T> {
-  return { available: true, value };
+export function factValue<T>(
+  value: T,
+  options: { readAt?: string } = {},
+): Fact<T> {
+  return options.readAt
+    ? { available: true, value, readAt: options.readAt }
+    : { available: true, value };
 }
 
 /** A fact that could not be read, with the reason and the permission that would fix it. */
@@ -332,7 +345,9 @@ export function validateFact(
       : fact;
   }
   const parsed = factDefinitions[name].schema.safeParse(fact.value);
-  if (parsed.success) return { available: true, value: parsed.data };
+  if (parsed.success) {
+    return factValue(parsed.data, { readAt: fact.readAt });
+  }
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
   return factUnavailable(
@@ -613,7 +628,11 @@ export function factsForReuse(
   facts: Partial<Record<FactName, Fact>>,
 ): Partial<Record<FactName, Fact>> {
   const out: Partial<Record<FactName, Fact>> = {};
-  for (const [name, fact] of Object.entries(facts) as [FactName, Fact][]) {
+  for (const [name, read] of Object.entries(facts) as [FactName, Fact][]) {
+    // When a value was read does not change it.
+    const fact: Fact = read.available
+      ? { available: true, value: read.value }
+      : read;
     const value = fact.available ? fact.value : undefined;
     if (
       value &&

@@ -66,6 +66,8 @@ interface CacheEntry {
   etag?: string;
   value: unknown;
   next?: string;
+  /** When GitHub last gave or confirmed (304) this answer (ms since epoch). */
+  confirmedAt?: number;
   /** A remembered answer without ETag: its status, message, headers and expiry. */
   status?: number;
   message?: string;
@@ -169,6 +171,14 @@ export interface GithubClientOptions {
    * instead of asked again. 0: always asked. Default 0.
    */
   rememberMs?: number;
+  /**
+   * Answers with an ETag confirmed less than this long ago are given from
+   * memory without a request (settings that change rarely). 0: always
+   * asked again (conditionally). Default 0.
+   */
+  maxAgeMs?: number;
+  /** Told the time an answer given from memory was last confirmed. */
+  onFromMemory?: (confirmedAt: number) => void;
 }
 
 /**
@@ -178,6 +188,27 @@ export interface GithubClientOptions {
  */
 export class GithubClient {
   constructor(private readonly options: GithubClientOptions) {}
+
+  /**
+   * The same client (cache, counter, rate limits), giving answers confirmed
+   * within `maxAgeMs` from memory; `oldest()` is the confirmation time of
+   * the oldest answer it gave from memory, if any.
+   */
+  withMaxAge(maxAgeMs: number): {
+    client: GithubClient;
+    oldest(): number | undefined;
+  } {
+    let oldest: number | undefined;
+    const note = (t: number) => {
+      oldest = oldest === undefined ? t : Math.min(oldest, t);
+    };
+    const client = new GithubClient({
+      ...this.options,
+      maxAgeMs,
+      onFromMemory: note,
+    });
+    return { client, oldest: () => oldest };
+  }
 
   /**
    * GET `pathOrUrl` (a path under the API base URL, or a `next` URL GitHub
@@ -194,16 +225,35 @@ export class GithubClient {
       : pathOrUrl;
     const key = `${o.identity} ${url}`;
     const remembered = o.cache.get(key);
+    const now = Date.now();
     if (
       remembered?.etag === undefined &&
       remembered?.expiresAt !== undefined &&
-      remembered.expiresAt > Date.now()
+      remembered.expiresAt > now
     ) {
       o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+      if (remembered.confirmedAt !== undefined) {
+        o.onFromMemory?.(remembered.confirmedAt);
+      }
       return {
         status: remembered.status ?? 404,
         message: remembered.message,
         headers: new Headers(remembered.headers ?? []),
+      };
+    }
+    if (
+      remembered?.etag !== undefined &&
+      remembered.confirmedAt !== undefined &&
+      (o.maxAgeMs ?? 0) > 0 &&
+      now - remembered.confirmedAt < (o.maxAgeMs ?? 0)
+    ) {
+      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+      o.onFromMemory?.(remembered.confirmedAt);
+      return {
+        status: 200,
+        value: remembered.value as T,
+        next: remembered.next,
+        headers: new Headers(),
       };
     }
     const { res, text, cached } = await this.#exchange(url, 'rest', () => {
@@ -214,6 +264,7 @@ export class GithubClient {
       return { entry: entry?.etag ? entry : undefined, headers };
     });
     if (res.status === 304 && cached) {
+      cached.confirmedAt = Date.now();
       return {
         status: 200,
         value: cached.value as T,
@@ -225,7 +276,8 @@ export class GithubClient {
     if (res.status >= 200 && res.status < 300) {
       const value = project(text ? JSON.parse(text) : undefined);
       const next = nextLink(res.headers.get('link'));
-      if (etag) o.cache.set(key, { etag, value, next });
+      if (etag)
+        o.cache.set(key, { etag, value, next, confirmedAt: Date.now() });
       else this.#remember(key, res, undefined);
       return { status: res.status, value, next, headers: res.headers };
     }
@@ -252,6 +304,7 @@ export class GithubClient {
       status: res.status,
       message,
       headers,
+      confirmedAt: Date.now(),
       expiresAt: Date.now() + ttl,
     });
   }

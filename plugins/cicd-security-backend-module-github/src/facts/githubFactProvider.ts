@@ -79,6 +79,15 @@ export interface GithubFactProviderOptions {
    * at every scan.
    */
   rememberWithoutEtagMs?: number;
+  /**
+   * How long answers about settings that change rarely (Actions settings,
+   * webhooks, deploy keys, environments, collaborators, repository secrets,
+   * Dependabot and private vulnerability reporting switches) are given
+   * from memory before they are asked again (conditionally). Alerts, the
+   * repository and the default branch's rules are asked at every scan.
+   * Default 6 hours; 0 asks everything at every scan.
+   */
+  settingsMaxAgeMs?: number;
   /** Requests at a time for one repository. Default 4. */
   concurrency?: number;
   /**
@@ -133,6 +142,8 @@ interface RepoInfo {
 
 interface Context {
   client: GithubClient;
+  /** For settings facts: answers confirmed within this long come from memory. */
+  settingsMaxAgeMs: number;
   base: string;
   slug: string;
   type: GithubCredentialType;
@@ -164,6 +175,7 @@ export function createGithubFactProvider(
   const maxAlertPages = options.maxAlertPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const rememberMs = options.rememberWithoutEtagMs ?? 6 * 60 * 60 * 1000;
+  const settingsMaxAgeMs = options.settingsMaxAgeMs ?? 6 * 60 * 60 * 1000;
   const concurrency = options.concurrency ?? 4;
   const useGraphql = options.graphql ?? false;
   const now = options.now ?? (() => new Date());
@@ -245,6 +257,7 @@ export function createGithubFactProvider(
       let graphqlAnswer: Promise<GraphqlFacts | undefined> | undefined;
       const ctx: Context = {
         client,
+        settingsMaxAgeMs,
         base,
         slug,
         type: creds.type,
@@ -338,8 +351,35 @@ async function fromGraphql(
   return g;
 }
 
+/**
+ * Settings that change rarely: read at most every `settingsMaxAgeMs`. The
+ * repository, its default branch's rules and the alerts are read at every
+ * scan.
+ */
+const SETTINGS_FACTS: ReadonlySet<GithubFactName> = new Set<GithubFactName>([
+  'github.vulnerabilityAlerts',
+  'github.automatedSecurityFixes',
+  'github.actionsPermissions',
+  'github.workflowTokenDefaults',
+  'github.webhooks',
+  'github.deployKeys',
+  'github.privateVulnerabilityReporting',
+  'github.collaborators',
+  'github.environments',
+  'github.actionsSecrets',
+]);
+
 async function readFact(name: GithubFactName, ctx: Context): Promise<Fact> {
   try {
+    if (SETTINGS_FACTS.has(name) && ctx.settingsMaxAgeMs > 0) {
+      const view = ctx.client.withMaxAge(ctx.settingsMaxAgeMs);
+      const value = await READERS[name]({ ...ctx, client: view.client });
+      const oldest = view.oldest();
+      // Given from memory: the fact is as old as its oldest answer.
+      return oldest === undefined
+        ? factValue(value)
+        : factValue(value, { readAt: new Date(oldest).toISOString() });
+    }
     return factValue(await READERS[name](ctx));
   } catch (e) {
     if (e instanceof RateLimitedError) {

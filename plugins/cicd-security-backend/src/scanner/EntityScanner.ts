@@ -602,7 +602,7 @@ function factReadings(
       name,
       source: sources.get(name) ?? 'unknown',
       available: fact.available,
-      readAt,
+      readAt: (fact.available && fact.readAt) || readAt,
       ...(fact.available
         ? {}
         : {
