@@ -16,12 +16,14 @@ import {
   InMemorySnapshot,
   openOsvDirectory,
   parseFactsDocument,
+  readPackageInventory,
   readRepoConfig,
   RepoConfig,
   resolveScoringConfig,
   runScan,
   ScorecardCheck,
   ScoringConfig,
+  toCycloneDx,
 } from '@cicd-security/plugin-cicd-security-node';
 import { openTarget, UsageError } from './targets';
 import { evaluateGate, FailOn, Report, TargetReport } from './report';
@@ -110,6 +112,43 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return;
       }
       exitCode = await scan(paths, opts, io);
+    });
+
+  program
+    .command('sbom')
+    .description(
+      'write a CycloneDX 1.5 SBOM (JSON) of the packages that a repository’s lockfiles and manifests pin, and of its GitHub Actions',
+    )
+    .argument('<path>', 'repository folder')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option(
+      '--name <name>',
+      'the component the SBOM describes (default: the folder name)',
+    )
+    .action((input: string, opts: { output?: string; name?: string }) => {
+      const target = openTarget(input);
+      if (target.kind !== 'directory') {
+        throw new UsageError(`cannot make an SBOM of ${input}: not a folder`);
+      }
+      const inventory = readPackageInventory(target.snapshot, {
+        githubActions: true,
+      });
+      const bom = toCycloneDx(inventory, {
+        name: opts.name ?? path.basename(path.resolve(input)),
+        ...(target.snapshot.revision
+          ? { revision: target.snapshot.revision }
+          : {}),
+      });
+      const text = `${JSON.stringify(bom, null, 2)}\n`;
+      if (opts.output) fs.writeFileSync(opts.output, text);
+      else io.stdout(text);
+      for (const p of inventory.problems) {
+        io.stderr(
+          `cicd-security sbom: ${p.file}${p.line ? `:${p.line}` : ''}: ${
+            p.message
+          }\n`,
+        );
+      }
     });
 
   program
