@@ -25,6 +25,12 @@ export const cicdSecurityModuleGitlab = createBackendModule({
       async init({ config, logger, facts }) {
         const settings = config.getOptionalConfig('cicdSecurity.gitlab');
         const seconds = settings?.getOptionalNumber('maxRateLimitWaitSeconds');
+        const remember = settings?.getOptionalNumber(
+          'rememberWithoutEtagSeconds',
+        );
+        const settingsMaxAge = settings?.getOptionalNumber(
+          'settingsMaxAgeSeconds',
+        );
         facts.addFactProvider(
           createGitlabFactProvider({
             integrations: ScmIntegrations.fromConfig(config),
@@ -34,6 +40,10 @@ export const cicdSecurityModuleGitlab = createBackendModule({
             maxResponseBytes: settings?.getOptionalNumber('maxResponseBytes'),
             maxRateLimitWaitMs:
               seconds === undefined ? undefined : seconds * 1000,
+            rememberWithoutEtagMs:
+              remember === undefined ? undefined : remember * 1000,
+            settingsMaxAgeMs:
+              settingsMaxAge === undefined ? undefined : settingsMaxAge * 1000,
           }),
         );
       },

@@ -4,6 +4,12 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 export interface RequestCounter {
   requests: number;
   notModified: number;
+  /**
+   * Answers given from memory without any request: answers without an
+   * ETag that say a feature is off or a resource is absent, within their
+   * time to live, and settings confirmed within their maximum age.
+   */
+  remembered?: number;
 }
 
 /** What GitLab answered, the body already reduced to what is kept. */
@@ -38,9 +44,27 @@ export class UnsafeAnswerError extends Error {
 }
 
 interface CacheEntry {
-  etag: string;
+  /** Absent for a remembered answer without ETag. */
+  etag?: string;
   value: unknown;
   next?: string;
+  /** When GitLab last gave or confirmed (304) this answer (ms since epoch). */
+  confirmedAt?: number;
+  /** A remembered answer without ETag: its status, message and expiry. */
+  status?: number;
+  message?: string;
+  expiresAt?: number;
+}
+
+/** Options of one request. */
+export interface GetOptions {
+  /**
+   * A 404 of this endpoint, or an empty 2xx (`null`, no body), says a
+   * feature is off (a higher tier) or a resource is absent (no push rule):
+   * without an ETag it is remembered for `rememberMs`. Other answers
+   * without ETag (401, 403, 5xx, 429, a 2xx with content) never are.
+   */
+  rememberAbsent?: boolean;
 }
 
 /**
@@ -126,6 +150,20 @@ export interface GitlabClientOptions {
   maxWaitMs: number;
   /** Largest body read from one answer; a larger one is an error. */
   maxResponseBytes: number;
+  /**
+   * How long an answer without ETag that says a feature is off or a
+   * resource is absent (see `GetOptions.rememberAbsent`) is given again
+   * from memory instead of asked again. 0: always asked. Default 0.
+   */
+  rememberMs?: number;
+  /**
+   * Answers with an ETag confirmed less than this long ago are given from
+   * memory without a request (settings that change rarely). 0: always
+   * asked again (conditionally). Default 0.
+   */
+  maxAgeMs?: number;
+  /** Told the time an answer given from memory was last confirmed. */
+  onFromMemory?: (confirmedAt: number) => void;
 }
 
 /**
@@ -148,6 +186,27 @@ export class GitlabClient {
   }
 
   /**
+   * The same client (cache, counter, rate limits), giving answers confirmed
+   * within `maxAgeMs` from memory; `oldest()` is the confirmation time of
+   * the oldest answer it gave from memory, if any.
+   */
+  withMaxAge(maxAgeMs: number): {
+    client: GitlabClient;
+    oldest(): number | undefined;
+  } {
+    let oldest: number | undefined;
+    const note = (t: number) => {
+      oldest = oldest === undefined ? t : Math.min(oldest, t);
+    };
+    const client = new GitlabClient({
+      ...this.options,
+      maxAgeMs,
+      onFromMemory: note,
+    });
+    return { client, oldest: () => oldest };
+  }
+
+  /**
    * GET `pathOrUrl` (a path under the API base URL, or a `next` URL GitLab
    * gave); `project` reduces a 2xx's body to what is kept and cached, so
    * nothing else (a variable's value) stays in memory.
@@ -155,22 +214,27 @@ export class GitlabClient {
   async get<T>(
     pathOrUrl: string,
     project: (body: unknown) => T,
+    options: GetOptions = {},
   ): Promise<GitlabAnswer<T>> {
     const o = this.options;
     const url = pathOrUrl.startsWith('/')
       ? `${this.#base}${pathOrUrl}`
       : this.#onApi(pathOrUrl);
     const key = `${o.identity} ${url}`;
+    const memory = this.#fromMemory<T>(key);
+    if (memory) return memory;
     for (let attempt = 0; ; attempt++) {
       await this.#waitForGate();
-      const entry = o.cache.get(key);
+      const found = o.cache.get(key);
+      // Only an answer with an ETag can be confirmed by a 304.
+      const entry = found?.etag ? found : undefined;
       o.counter.requests++;
       const res = await fetch(url, {
         headers: {
           accept: 'application/json',
           'user-agent': 'cicd-security',
           ...o.headers,
-          ...(entry ? { 'if-none-match': entry.etag } : {}),
+          ...(entry?.etag ? { 'if-none-match': entry.etag } : {}),
         },
         // A redirect would carry the token elsewhere: never followed.
         redirect: 'manual',
@@ -178,6 +242,7 @@ export class GitlabClient {
       });
       if (res.status === 304 && entry) {
         o.counter.notModified++;
+        entry.confirmedAt = Date.now();
         await res.body?.cancel();
         return {
           status: 200,
@@ -195,22 +260,93 @@ export class GitlabClient {
         throw new RateLimitedError(until);
       }
       this.#notePrimaryLimit(res);
+      const etag = res.headers.get('etag');
       if (res.status >= 200 && res.status < 300) {
-        const value = project(text ? JSON.parse(text) : null);
+        const body = text ? JSON.parse(text) : null;
+        const value = project(body);
         const next = this.#nextPage(res.headers, url);
-        const etag = res.headers.get('etag');
-        if (etag) o.cache.set(key, { etag, value, next });
+        if (etag) {
+          o.cache.set(key, { etag, value, next, confirmedAt: Date.now() });
+        } else if (options.rememberAbsent && body === null) {
+          this.#remember(key, res.status, value, undefined);
+        }
         return { status: res.status, value, next, headers: res.headers };
       }
+      const message =
+        res.status >= 300 && res.status < 400
+          ? `redirected to ${res.headers.get('location') ?? 'elsewhere'}`
+          : messageOf(text);
+      if (!etag && options.rememberAbsent && res.status === 404) {
+        this.#remember(key, res.status, undefined, message);
+      }
+      return { status: res.status, message, headers: res.headers };
+    }
+  }
+
+  /**
+   * An answer given without a request: a remembered answer without ETag
+   * within its time to live, or (with `maxAgeMs`) an answer with an ETag
+   * confirmed within that age.
+   */
+  #fromMemory<T>(key: string): GitlabAnswer<T> | undefined {
+    const o = this.options;
+    const entry = o.cache.get(key);
+    if (!entry) return undefined;
+    const now = Date.now();
+    if (
+      entry.etag === undefined &&
+      entry.expiresAt !== undefined &&
+      entry.expiresAt > now
+    ) {
+      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+      if (entry.confirmedAt !== undefined) o.onFromMemory?.(entry.confirmedAt);
       return {
-        status: res.status,
-        message:
-          res.status >= 300 && res.status < 400
-            ? `redirected to ${res.headers.get('location') ?? 'elsewhere'}`
-            : messageOf(text),
-        headers: res.headers,
+        status: entry.status ?? 404,
+        value: entry.value as T | undefined,
+        message: entry.message,
+        headers: new Headers(),
       };
     }
+    const maxAge = o.maxAgeMs ?? 0;
+    if (
+      entry.etag !== undefined &&
+      entry.confirmedAt !== undefined &&
+      maxAge > 0 &&
+      now - entry.confirmedAt < maxAge
+    ) {
+      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+      o.onFromMemory?.(entry.confirmedAt);
+      return {
+        status: 200,
+        value: entry.value as T,
+        next: entry.next,
+        headers: new Headers(),
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * Keep an answer that has no ETag (so no conditional request can confirm
+   * it) for `rememberMs`: a 404 or an empty 2xx that says a feature is off
+   * or a resource is absent.
+   */
+  #remember(
+    key: string,
+    status: number,
+    value: unknown,
+    message: string | undefined,
+  ): void {
+    const ttl = this.options.rememberMs ?? 0;
+    if (ttl <= 0) return;
+    const now = Date.now();
+    this.options.cache.set(key, {
+      value,
+      status,
+      message,
+      confirmedAt: now,
+      expiresAt: now + ttl,
+    });
   }
 
   /** Every page, following the next page GitLab names, at most `maxPages`. */
@@ -218,6 +354,7 @@ export class GitlabClient {
     path: string,
     project: (body: unknown) => T[],
     maxPages: number,
+    options: GetOptions = {},
   ): Promise<
     | { ok: true; items: T[]; truncated: boolean }
     | { ok: false; answer: GitlabAnswer<T[]> }
@@ -226,7 +363,7 @@ export class GitlabClient {
     let next: string | undefined = path;
     for (let page = 0; next; page++) {
       if (page >= maxPages) return { ok: true, items, truncated: true };
-      const answer: GitlabAnswer<T[]> = await this.get(next, project);
+      const answer: GitlabAnswer<T[]> = await this.get(next, project, options);
       if (answer.status !== 200) return { ok: false, answer };
       items.push(...(answer.value ?? []));
       next = answer.next;

@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import {
+  Fact,
   FactName,
   FactProvider,
   FactSubject,
@@ -25,6 +26,47 @@ const PATH = 'diaspora/backend/api';
 const ENCODED = `/projects/${encodeURIComponent(PATH)}`;
 /** The provider's clock in these tests: when the facts were read. */
 const NOW = new Date('2025-06-01T12:00:00Z');
+/** Past the default rememberWithoutEtagSeconds and settingsMaxAgeSeconds. */
+const PAST_SIX_HOURS = 6 * 60 * 60 * 1000 + 1000;
+
+/** The facts without when they were read: what the checks see. */
+function valuesOf(facts: Partial<Record<string, Fact>>) {
+  return Object.fromEntries(
+    Object.entries(facts).map(([name, f]) => [
+      name,
+      f && f.available ? { available: true, value: f.value } : f,
+    ]),
+  );
+}
+
+/** The endpoints read at every scan: the project, its branch rules, vulnerabilities. */
+const EVERY_SCAN = [
+  ENCODED,
+  `${ENCODED}/protected_branches?per_page=100`,
+  `${ENCODED}/approvals`,
+  `${ENCODED}/approval_rules?per_page=100`,
+  `${ENCODED}/push_rule`,
+  `${ENCODED}/vulnerabilities?per_page=100`,
+  `${ENCODED}/vulnerabilities?per_page=100&page=2`,
+];
+
+/** The settings read at most every settingsMaxAgeSeconds. */
+const SETTINGS = [
+  `${ENCODED}/hooks?per_page=100`,
+  `${ENCODED}/protected_environments?per_page=100`,
+  `${ENCODED}/variables?per_page=100`,
+  `${ENCODED}/job_token_scope`,
+  `${ENCODED}/members/all?per_page=100`,
+  `${ENCODED}/members/all?id=${encodeURIComponent(PATH)}&page=2&per_page=100`,
+];
+
+const SETTINGS_FACT_NAMES = [
+  'gitlab.webhooks',
+  'gitlab.protectedEnvironments',
+  'gitlab.variables',
+  'gitlab.jobTokenScope',
+  'gitlab.members',
+] as const;
 
 describe('the GitLab fact provider', () => {
   const gitlab = new FakeGitlab();
@@ -122,7 +164,7 @@ describe('the GitLab fact provider', () => {
     ).toBe(false);
   });
 
-  it('reads every fact, then re-reads an unchanged project with 304s only', async () => {
+  it('reads every fact, then re-reads an unchanged project with 304s of the every-scan endpoints only', async () => {
     serve();
     const p = provider();
     const from = gitlab.requests.length;
@@ -252,36 +294,224 @@ describe('the GitLab fact provider', () => {
 
     // Cold: one request per endpoint and page: 13.
     const cold = gitlab.seen(from);
-    expect(cold).toHaveLength(13);
-    expect(cold.every(r => r.startsWith('200 '))).toBe(true);
+    expect(cold.sort()).toEqual(
+      [...EVERY_SCAN, ...SETTINGS].map(path => `200 ${path}`).sort(),
+    );
     expect(
       gitlab.requests
         .slice(from)
         .every(r => r.authorization === 'Bearer glpat-test'),
     ).toBe(true);
-    expect(cold).toContain(
-      `200 ${ENCODED}/vulnerabilities?per_page=100&page=2`,
-    );
-    expect(logger.debug).toHaveBeenCalledWith(
+    expect(logger.debug).toHaveBeenLastCalledWith(
       `GitLab facts of ${gitlab.host}/${PATH}: 13 requests, 0 answered 304 Not Modified`,
-      expect.objectContaining({ requests: 13, notModified: 0 }),
+      expect.objectContaining({ requests: 13, notModified: 0, remembered: 0 }),
     );
+    // Read now: no fact says it is older.
+    for (const fact of Object.values(facts)) {
+      expect(fact).not.toHaveProperty('readAt');
+    }
 
-    // Warm and unchanged: the same facts, every answer a 304.
+    // Warm and unchanged: the same values. The project, its branch rules
+    // and the vulnerabilities are asked again (7 requests, all 304s); the
+    // settings that change rarely come from memory for six hours, saying
+    // when they were read.
+    const firstRead = Date.now();
     const warmFrom = gitlab.requests.length;
-    expect(await fetchFacts(p)).toEqual(facts);
+    const warmFacts = await fetchFacts(p);
+    expect(valuesOf(warmFacts)).toEqual(valuesOf(facts));
     const warm = gitlab.seen(warmFrom);
-    expect(warm).toHaveLength(13);
-    expect(warm.every(r => r.startsWith('304 '))).toBe(true);
+    expect(warm.sort()).toEqual(EVERY_SCAN.map(path => `304 ${path}`).sort());
     expect(
       gitlab.requests
         .slice(warmFrom)
         .every(r => r.ifNoneMatch?.startsWith('W/')),
     ).toBe(true);
-    expect(logger.debug).toHaveBeenCalledWith(
-      expect.stringContaining('13 requests, 13 answered 304 Not Modified'),
-      expect.anything(),
+    expect(logger.debug).toHaveBeenLastCalledWith(
+      `GitLab facts of ${gitlab.host}/${PATH}: 7 requests, 7 answered 304 Not Modified; 6 answers given from memory`,
+      expect.objectContaining({ requests: 7, notModified: 7, remembered: 6 }),
     );
+    for (const name of SETTINGS_FACT_NAMES) {
+      const fact = warmFacts[name];
+      expect(fact).toMatchObject({
+        available: true,
+        readAt: expect.any(String),
+      });
+      const readAt = Date.parse((fact as { readAt: string }).readAt);
+      expect(readAt).toBeLessThanOrEqual(firstRead);
+      expect(readAt).toBeGreaterThan(firstRead - 60_000);
+    }
+    for (const name of [
+      'gitlab.project',
+      'gitlab.defaultBranchRules',
+      'gitlab.vulnerabilities',
+    ] as const) {
+      expect(warmFacts[name]).not.toHaveProperty('readAt');
+    }
+
+    // Past six hours everything is asked again (a setting changed shows):
+    // 13 requests, all 304s, and the facts are read now again.
+    const later = Date.now() + PAST_SIX_HOURS;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      const againFrom = gitlab.requests.length;
+      expect(await fetchFacts(p)).toEqual(facts);
+      expect(gitlab.seen(againFrom).sort()).toEqual(
+        [...EVERY_SCAN, ...SETTINGS].map(path => `304 ${path}`).sort(),
+      );
+      expect(logger.debug).toHaveBeenLastCalledWith(
+        `GitLab facts of ${gitlab.host}/${PATH}: 13 requests, 13 answered 304 Not Modified`,
+        expect.objectContaining({ requests: 13, notModified: 13 }),
+      );
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('re-reads a project with new activity with one counted request', async () => {
+    serve();
+    const p = provider();
+    const first = await fetchFacts(p);
+    // New activity changes last_activity_at (and so the project's ETag) only.
+    gitlab.routes.set(ENCODED, {
+      body: projectBody(PATH, { last_activity_at: '2025-05-31T09:00:00Z' }),
+    });
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(p);
+    expect(facts['gitlab.project']).toMatchObject({
+      value: { lastActivityAt: '2025-05-31T09:00:00Z' },
+    });
+    expect(valuesOf(facts)['gitlab.members']).toEqual(
+      valuesOf(first)['gitlab.members'],
+    );
+    // Within the goal of 8 requests for a changed project, 1 counted.
+    expect(gitlab.seen(from).sort()).toEqual(
+      EVERY_SCAN.map(path => `${path === ENCODED ? 200 : 304} ${path}`).sort(),
+    );
+    expect(logger.debug).toHaveBeenLastCalledWith(
+      `GitLab facts of ${gitlab.host}/${PATH}: 7 requests, 6 answered 304 Not Modified; 6 answers given from memory`,
+      expect.objectContaining({ requests: 7, notModified: 6, remembered: 6 }),
+    );
+  });
+
+  it('asks everything at every scan with settingsMaxAgeMs 0', async () => {
+    serve();
+    const p = provider({ token: 'glpat-test' }, { settingsMaxAgeMs: 0 });
+    const first = await fetchFacts(p);
+    const from = gitlab.requests.length;
+    expect(await fetchFacts(p)).toEqual(first);
+    expect(gitlab.seen(from).sort()).toEqual(
+      [...EVERY_SCAN, ...SETTINGS].map(path => `304 ${path}`).sort(),
+    );
+  });
+
+  it('remembers the 404s of a lower tier for six hours, never a 403', async () => {
+    serve();
+    // GitLab Free: no approvals, push rule or vulnerabilities (404, no
+    // ETag). A token that may not read the webhooks (403).
+    gitlab.routes.set(`${ENCODED}/approvals`, refusals.notFound);
+    gitlab.routes.set(`${ENCODED}/push_rule`, refusals.notFound);
+    gitlab.routes.set(
+      `${ENCODED}/vulnerabilities?per_page=100`,
+      refusals.notFound,
+    );
+    gitlab.routes.set(`${ENCODED}/hooks?per_page=100`, refusals.forbidden);
+    const p = provider();
+    const from = gitlab.requests.length;
+    const facts = await fetchFacts(p);
+    expect(
+      gitlab
+        .seen(from)
+        .filter(r => !r.startsWith('200 '))
+        .sort(),
+    ).toEqual(
+      [
+        `403 ${ENCODED}/hooks?per_page=100`,
+        `404 ${ENCODED}/approvals`,
+        `404 ${ENCODED}/push_rule`,
+        `404 ${ENCODED}/vulnerabilities?per_page=100`,
+      ].sort(),
+    );
+    expect(facts['gitlab.vulnerabilities']).toMatchObject({
+      available: false,
+      permission: expect.stringContaining('GitLab Ultimate'),
+    });
+
+    // Unchanged: the 404s come from memory with the same reasons; the 403
+    // is asked again; the rest are 304s or settings from memory.
+    const warmFrom = gitlab.requests.length;
+    const warmFacts = await fetchFacts(p);
+    expect(valuesOf(warmFacts)).toEqual(valuesOf(facts));
+    expect(gitlab.seen(warmFrom).sort()).toEqual(
+      [
+        `304 ${ENCODED}`,
+        `304 ${ENCODED}/protected_branches?per_page=100`,
+        `403 ${ENCODED}/hooks?per_page=100`,
+      ].sort(),
+    );
+    expect(logger.debug).toHaveBeenLastCalledWith(
+      expect.stringContaining(
+        ': 3 requests, 2 answered 304 Not Modified; 8 answers given from memory',
+      ),
+      expect.objectContaining({ requests: 3, notModified: 2, remembered: 8 }),
+    );
+
+    // Past six hours the 404s are asked again (an upgrade shows).
+    const later = Date.now() + PAST_SIX_HOURS;
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+    try {
+      gitlab.routes.set(
+        `${ENCODED}/vulnerabilities?per_page=100`,
+        readableProject(PATH, gitlab.apiBaseUrl).get(
+          `${ENCODED}/vulnerabilities?per_page=100`,
+        )!,
+      );
+      const againFrom = gitlab.requests.length;
+      const again = await fetchFacts(p);
+      expect(again['gitlab.vulnerabilities']).toEqual({
+        available: true,
+        value: { open: 3, by: { high: 2, critical: 1 } },
+      });
+      expect(gitlab.seen(againFrom).filter(r => !r.startsWith('304 '))).toEqual(
+        expect.arrayContaining([
+          `403 ${ENCODED}/hooks?per_page=100`,
+          `404 ${ENCODED}/approvals`,
+          `404 ${ENCODED}/push_rule`,
+          `200 ${ENCODED}/vulnerabilities?per_page=100`,
+        ]),
+      );
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('remembers a push rule answered null without an ETag, and never with rememberWithoutEtagMs 0', async () => {
+    serve('g/nopush');
+    const p = `/projects/${encodeURIComponent('g/nopush')}`;
+    gitlab.routes.set(`${p}/push_rule`, { body: null, noEtag: true });
+    for (const [remember, second] of [
+      [undefined, []],
+      [0, [`200 ${p}/push_rule`]],
+    ] as const) {
+      const prov = provider(
+        { token: 'glpat-test' },
+        { rememberWithoutEtagMs: remember },
+      );
+      const first = await fetchFacts(prov, subject('g/nopush'), [
+        'gitlab.defaultBranchRules',
+      ]);
+      expect(first['gitlab.defaultBranchRules']).toMatchObject({
+        available: true,
+        value: { requiredSignatures: false },
+      });
+      const from = gitlab.requests.length;
+      const again = await fetchFacts(prov, subject('g/nopush'), [
+        'gitlab.defaultBranchRules',
+      ]);
+      expect(again).toEqual(first);
+      expect(gitlab.seen(from).filter(r => r.includes('push_rule'))).toEqual(
+        second,
+      );
+    }
   });
 
   it('asks only for the facts requested', async () => {

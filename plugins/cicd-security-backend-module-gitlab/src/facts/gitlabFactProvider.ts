@@ -55,6 +55,21 @@ export interface GitlabFactProviderOptions {
   maxRateLimitWaitMs?: number;
   /** Largest answer read, in bytes. Default 5 MiB. */
   maxResponseBytes?: number;
+  /**
+   * How long answers without ETag that say a feature is off or a resource
+   * is absent (the 404s of Premium and Ultimate endpoints on a lower tier,
+   * an empty push rule) are given again from memory, since no conditional
+   * request can confirm them. Default 6 hours; 0 asks again at every scan.
+   */
+  rememberWithoutEtagMs?: number;
+  /**
+   * How long answers about settings that change rarely (webhooks,
+   * protected environments, CI/CD variables, the job token scope, members)
+   * are given from memory before they are asked again (conditionally). The
+   * project, the default branch's rules and the vulnerabilities are asked
+   * at every scan. Default 6 hours; 0 asks everything at every scan.
+   */
+  settingsMaxAgeMs?: number;
   /** Requests at a time for one project. Default 4. */
   concurrency?: number;
   /** The time facts are read at (`gitlab.project.asOf`). Default: the system clock. */
@@ -89,6 +104,8 @@ interface ProjectInfo {
 
 interface Context {
   client: GitlabClient;
+  /** For settings facts: answers confirmed within this long come from memory. */
+  settingsMaxAgeMs: number;
   /** `/projects/<URL-encoded full path>`. */
   base: string;
   path: string;
@@ -113,6 +130,8 @@ export function createGitlabFactProvider(
   const maxPages = options.maxPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
+  const rememberMs = options.rememberWithoutEtagMs ?? 6 * 60 * 60 * 1000;
+  const settingsMaxAgeMs = options.settingsMaxAgeMs ?? 6 * 60 * 60 * 1000;
   const concurrency = options.concurrency ?? 4;
   const now = options.now ?? (() => new Date());
 
@@ -137,7 +156,11 @@ export function createGitlabFactProvider(
         return Object.fromEntries(asked.map(name => [name, none]));
       }
 
-      const counter: RequestCounter = { requests: 0, notModified: 0 };
+      const counter: RequestCounter = {
+        requests: 0,
+        notModified: 0,
+        remembered: 0,
+      };
       const client = new GitlabClient({
         apiBaseUrl: integration.config.apiBaseUrl,
         headers: getGitLabRequestOptions(integration.config).headers,
@@ -151,11 +174,13 @@ export function createGitlabFactProvider(
         signal,
         maxWaitMs,
         maxResponseBytes,
+        rememberMs,
       });
       let projectInfo: Promise<ProjectInfo> | undefined;
       const base = `/projects/${encodeURIComponent(path)}`;
       const ctx: Context = {
         client,
+        settingsMaxAgeMs,
         base,
         path,
         maxPages,
@@ -175,11 +200,18 @@ export function createGitlabFactProvider(
         Array.from({ length: Math.min(concurrency, queue.length) }, worker),
       );
       logger.debug(
-        `GitLab facts of ${host}/${path}: ${counter.requests} requests, ${counter.notModified} answered 304 Not Modified`,
+        `GitLab facts of ${host}/${path}: ${counter.requests} requests, ${
+          counter.notModified
+        } answered 304 Not Modified${
+          counter.remembered
+            ? `; ${counter.remembered} answers given from memory`
+            : ''
+        }`,
         {
           project: `${host}/${path}`,
           requests: counter.requests,
           notModified: counter.notModified,
+          remembered: counter.remembered,
         },
       );
       return result;
@@ -187,8 +219,30 @@ export function createGitlabFactProvider(
   };
 }
 
+/**
+ * Settings that change rarely: read at most every `settingsMaxAgeMs`. The
+ * project, its default branch's rules and the vulnerabilities are read at
+ * every scan.
+ */
+const SETTINGS_FACTS: ReadonlySet<GitlabFactName> = new Set<GitlabFactName>([
+  'gitlab.webhooks',
+  'gitlab.protectedEnvironments',
+  'gitlab.variables',
+  'gitlab.jobTokenScope',
+  'gitlab.members',
+]);
+
 async function readFact(name: GitlabFactName, ctx: Context): Promise<Fact> {
   try {
+    if (SETTINGS_FACTS.has(name) && ctx.settingsMaxAgeMs > 0) {
+      const view = ctx.client.withMaxAge(ctx.settingsMaxAgeMs);
+      const value = await READERS[name]({ ...ctx, client: view.client });
+      const oldest = view.oldest();
+      // Given from memory: the fact is as old as its oldest answer.
+      return oldest === undefined
+        ? factValue(value)
+        : factValue(value, { readAt: new Date(oldest).toISOString() });
+    }
     return factValue(await READERS[name](ctx));
   } catch (e) {
     if (e instanceof RateLimitedError) {
@@ -302,7 +356,10 @@ async function readProject(
   return ok(answer, `the project ${path}`, { permission: PERMISSIONS.read });
 }
 
-/** Every page of a list (100 a page, at most `maxPages`). */
+/**
+ * Every page of a list (100 a page, at most `maxPages`). The 404 of a list
+ * of a higher tier (the feature is off) is remembered.
+ */
 async function pages<T>(
   ctx: Context,
   path: string,
@@ -318,6 +375,7 @@ async function pages<T>(
         .map(project)
         .filter((x): x is T => x !== undefined),
     ctx.maxPages,
+    { rememberAbsent: need.tier !== undefined },
   );
   if (!got.ok) throw refusal(got.answer, what, need);
   if (got.truncated) {
@@ -432,18 +490,23 @@ const READERS: Record<GitlabFactName, (ctx: Context) => Promise<unknown>> = {
     let approvalSettings: ApprovalSettings | undefined;
     let approvalRules: ApprovalRule[] | undefined;
     try {
-      const a = await ctx.client.get(`${ctx.base}/approvals`, body => {
-        const b = record(body);
-        return {
-          reset_approvals_on_push: b.reset_approvals_on_push === true,
-          merge_requests_author_approval:
-            b.merge_requests_author_approval === true,
-          merge_requests_disable_committers_approval:
-            b.merge_requests_disable_committers_approval === true,
-          disable_overriding_approvers_per_merge_request:
-            b.disable_overriding_approvers_per_merge_request === true,
-        } satisfies ApprovalSettings;
-      });
+      const a = await ctx.client.get(
+        `${ctx.base}/approvals`,
+        body => {
+          const b = record(body);
+          return {
+            reset_approvals_on_push: b.reset_approvals_on_push === true,
+            merge_requests_author_approval:
+              b.merge_requests_author_approval === true,
+            merge_requests_disable_committers_approval:
+              b.merge_requests_disable_committers_approval === true,
+            disable_overriding_approvers_per_merge_request:
+              b.disable_overriding_approvers_per_merge_request === true,
+          } satisfies ApprovalSettings;
+        },
+        // A 404: GitLab Free, approvals are a Premium feature.
+        { rememberAbsent: true },
+      );
       approvalSettings = ok(a, 'the approval settings', {
         permission: PERMISSIONS.developer,
         tier: PERMISSIONS.premium,
@@ -475,10 +538,15 @@ const READERS: Record<GitlabFactName, (ctx: Context) => Promise<unknown>> = {
       });
     }
     let rejectUnsignedCommits: boolean | null | undefined;
-    const push = await ctx.client.get(`${ctx.base}/push_rule`, body =>
-      body === null || body === undefined
-        ? null
-        : record(body).reject_unsigned_commits === true,
+    // A 404 (GitLab Free) or a `null` answer (no push rule) says what is
+    // off: remembered when it comes without an ETag.
+    const push = await ctx.client.get(
+      `${ctx.base}/push_rule`,
+      body =>
+        body === null || body === undefined
+          ? null
+          : record(body).reject_unsigned_commits === true,
+      { rememberAbsent: true },
     );
     if (push.status === 200) rejectUnsignedCommits = push.value ?? null;
     else {

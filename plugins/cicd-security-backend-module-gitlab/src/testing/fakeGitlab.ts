@@ -9,6 +9,11 @@ export interface FakeAnswer {
   /** A body sent as it is (not JSON), e.g. Rack::Attack's "Retry later". */
   text?: string;
   headers?: Record<string, string>;
+  /**
+   * A 200 without an ETag (GitLab sends one on every 200 of these
+   * endpoints; a proxy in between may drop it).
+   */
+  noEtag?: boolean;
 }
 
 export interface SeenRequest {
@@ -79,7 +84,7 @@ export class FakeGitlab {
     const text =
       answer.text ??
       (answer.body === undefined ? '' : JSON.stringify(answer.body));
-    if (status === 200) {
+    if (status === 200 && !answer.noEtag) {
       const etag = `W/"${createHash('md5').update(text).digest('hex')}"`;
       headers.etag = etag;
       if (req.headers['if-none-match'] === etag) status = 304;
