@@ -346,6 +346,17 @@ describe('fact providers', () => {
     // Values never leave the backend this way.
     expect(JSON.stringify(on.facts)).not.toContain('"value"');
 
+    // The SBOM export reads the same source through the real backend.
+    const sbom = await request(server).get(
+      `/api/cicd-security/scorecards/${ref('alerts-on')}/sbom`,
+    );
+    expect(sbom.status).toBe(200);
+    expect(JSON.parse(sbom.text)).toMatchObject({
+      bomFormat: 'CycloneDX',
+      metadata: { component: { name: 'alerts-on' } },
+      components: [],
+    });
+
     const forbidden = (await card('forbidden')).facts.find(
       (f: any) => f.name === 'github.vulnerabilityAlerts',
     );

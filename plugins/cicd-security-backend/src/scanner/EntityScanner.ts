@@ -283,15 +283,8 @@ export class EntityScanner {
     previous: StoredScanState | undefined,
     deferRescore: boolean,
   ): Promise<{ outcome: ScanOutcome; rescored: RescoreAction }> {
-    const { localRoots, integrations, urlReader, allow } = this.#options;
-    const maxFileBytes = this.#options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    const maxTotalBytes =
-      this.#options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
-    const source = resolveSource(entity, {
-      localRoots,
-      integrations: urlReader ? integrations : undefined,
-      ...(allow ? { allow } : {}),
-    });
+    const { maxFileBytes, maxTotalBytes } = this.#limits();
+    const source = this.#resolve(entity);
     if (source.type === 'none' || source.type === 'refused') {
       // Not an error storm: the component is simply not scannable as configured.
       return {
@@ -377,7 +370,6 @@ export class EntityScanner {
       };
     }
 
-    const reader = urlReader!;
     // Large files, vendored folders and binaries never reach memory, and a
     // repository over the byte budget ends its scan while it downloads.
     const bounded = new BoundedTreeRead({ maxFileBytes, maxTotalBytes });
@@ -386,20 +378,7 @@ export class EntityScanner {
       // One attempt reads the whole archive, under the read timeout: an
       // answer that stops half-way is retried or marks the entity stale.
       snapshot = await withRetries(
-        () =>
-          withReadTimeout(
-            async signal => {
-              const limits = bounded.readTreeOptions();
-              const tree = await reader.readTree(source.url, {
-                ...(reusable?.revision ? { etag: reusable.revision } : {}),
-                filter: limits.filter,
-                signal: AbortSignal.any([signal, limits.signal]),
-              });
-              return await bounded.snapshot(tree, { label: source.url });
-            },
-            this.#options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
-            source.url,
-          ),
+        () => this.#readTree(source.url, bounded, reusable?.revision),
         this.#options.retries ?? DEFAULT_RETRY_POLICY,
         {
           sleep: this.#options.sleep,
@@ -444,6 +423,85 @@ export class EntityScanner {
       }),
       rescored: 'none',
     };
+  }
+
+  #limits() {
+    return {
+      maxFileBytes: this.#options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      maxTotalBytes: this.#options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    };
+  }
+
+  /** Where the entity's files are, within the sources the configuration allows. */
+  #resolve(entity: Entity) {
+    const { localRoots, integrations, urlReader, allow } = this.#options;
+    return resolveSource(entity, {
+      localRoots,
+      integrations: urlReader ? integrations : undefined,
+      ...(allow ? { allow } : {}),
+    });
+  }
+
+  /** One read of a `url:` source's files, within the byte budget and the read timeout. */
+  #readTree(
+    url: string,
+    bounded: BoundedTreeRead,
+    etag?: string,
+  ): Promise<RepoSnapshot> {
+    const reader = this.#options.urlReader!;
+    return withReadTimeout(
+      async signal => {
+        const limits = bounded.readTreeOptions();
+        const tree = await reader.readTree(url, {
+          ...(etag ? { etag } : {}),
+          filter: limits.filter,
+          signal: AbortSignal.any([signal, limits.signal]),
+        });
+        return await bounded.snapshot(tree, { label: url });
+      },
+      this.#options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+      url,
+    );
+  }
+
+  /**
+   * The files of an entity's source as a scan reads them (same sources
+   * allowed, same limits), for exports such as the SBOM; undefined when the
+   * entity has no readable source, with the reason.
+   */
+  async readSource(
+    entity: Entity,
+  ): Promise<{ snapshot: RepoSnapshot } | { reason: string }> {
+    const { maxFileBytes, maxTotalBytes } = this.#limits();
+    const source = this.#resolve(entity);
+    if (source.type === 'none' || source.type === 'refused') {
+      return { reason: source.reason };
+    }
+    if (source.type === 'local') {
+      const { revision, bytesToRead } = await localRevisionAndSize(
+        source.path,
+        { maxFileBytes },
+      );
+      if (bytesToRead > maxTotalBytes) {
+        throw new RepositoryTooLargeError(
+          maxTotalBytes,
+          `${formatBytes(bytesToRead)} of files to read in ${source.location}`,
+        );
+      }
+      return {
+        snapshot: LocalDirectorySnapshot.create(source.path, {
+          revision,
+          maxFileBytes,
+        }),
+      };
+    }
+    const bounded = new BoundedTreeRead({ maxFileBytes, maxTotalBytes });
+    try {
+      return { snapshot: await this.#readTree(source.url, bounded) };
+    } catch (e) {
+      if (bounded.error) throw bounded.error;
+      throw e;
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   CheckRegistry,
   builtinChecks,
   createScorecardCheck,
+  LocalDirectorySnapshot,
   readCheckGuide,
 } from '@cicd-security/plugin-cicd-security-node';
 import Ajv from 'ajv';
@@ -593,6 +594,64 @@ describe('createRouter', () => {
     });
   });
 
+  describe('GET /scorecards/:entityRef/sbom', () => {
+    const demo = path.resolve(__dirname, '../../../../examples/repos');
+
+    it('returns a CycloneDX SBOM of the packages the source pins', async () => {
+      const readSource = jest.fn(async () => ({
+        snapshot: LocalDirectorySnapshot.create(
+          path.join(demo, 'session-gateway'),
+        ),
+      }));
+      await setup({
+        router: { scanner: { scan: jest.fn(), readSource } },
+      });
+      const res = await request(app).get(`/scorecards/${PAY}/sbom`);
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/sbom', res);
+      expect(res.headers['content-disposition']).toBe(
+        'attachment; filename="payments-api.cdx.json"',
+      );
+      const bom = JSON.parse(res.text);
+      expect(bom.metadata.component.name).toBe('payments-api');
+      expect(bom.components.map((c: any) => c.purl)).toContain(
+        'pkg:golang/github.com/golang-jwt/jwt/v5@v5.2.1',
+      );
+    });
+
+    it('answers 404 with the reason when the entity has no readable source', async () => {
+      await setup({
+        router: {
+          scanner: {
+            scan: jest.fn(),
+            readSource: async () => ({ reason: 'no source location' }),
+          },
+        },
+      });
+      const res = await request(app).get(`/scorecards/${PAY}/sbom`);
+      expect(res.status).toBe(404);
+      expectSpec('/scorecards/{entityRef}/sbom', res);
+      expect(res.body.error.message).toContain('no source location');
+      const hidden = await request(app).get(`/scorecards/${SECRET}/sbom`);
+      expect(hidden.status).toBe(404);
+      const bad = await request(app).get('/scorecards/bad/sbom');
+      expect(bad.status).toBe(400);
+      expectSpec('/scorecards/{entityRef}/sbom', bad);
+    });
+
+    it('counts against the refresh rate limit: it reads the whole source', async () => {
+      await setup({ router: { refreshRateLimit: 2 } });
+      for (let i = 0; i < 2; i++) {
+        expect((await request(app).get(`/scorecards/${PAY}/sbom`)).status).toBe(
+          404,
+        );
+      }
+      const res = await request(app).get(`/scorecards/${PAY}/sbom`);
+      expect(res.status).toBe(429);
+      expectSpec('/scorecards/{entityRef}/sbom', res);
+    });
+  });
+
   describe('POST /scorecards/:entityRef/refresh', () => {
     it('marks the entity as scanning and starts a scan', async () => {
       const res = await request(app).post(`/scorecards/${WEB}/refresh`);
@@ -1125,6 +1184,7 @@ describe('createRouter', () => {
       null,
     ],
     ['get', `/scorecards/${WEB}/sarif`, '/scorecards/{entityRef}/sarif', null],
+    ['get', `/scorecards/${WEB}/sbom`, '/scorecards/{entityRef}/sbom', null],
     [
       'post',
       `/scorecards/${WEB}/refresh`,

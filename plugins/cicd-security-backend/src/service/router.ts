@@ -42,6 +42,8 @@ import {
   buildSarif,
   ENGINE_VERSION,
   readCheckGuide,
+  readPackageInventory,
+  toCycloneDx,
   type CheckRegistry,
 } from '@cicd-security/plugin-cicd-security-node';
 import express from 'express';
@@ -61,7 +63,8 @@ import { EntityVisibility } from './visibility';
 export interface RouterOptions {
   store: ScorecardStore;
   waivers: WaiverStore;
-  scanner: Pick<EntityScanner, 'scan'>;
+  scanner: Pick<EntityScanner, 'scan'> &
+    Partial<Pick<EntityScanner, 'readSource'>>;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -494,6 +497,43 @@ export async function createRouter(
       `attachment; filename="${entity.metadata.name}.sarif"`,
     );
     res.type('application/sarif+json').send(JSON.stringify(sarif));
+  });
+
+  // The SBOM is built from the source's files, read again: as costly as a
+  // scan, so it shares the refresh rate limit.
+  router.get('/scorecards/:entityRef/sbom', async (req, res) => {
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
+    try {
+      refreshLimiter.take(credentials, 'sbom');
+    } catch (e) {
+      if (e instanceof TooManyRequestsError) {
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      }
+      throw e;
+    }
+    const entity = await loadEntity(req.params.entityRef, credentials);
+    if (!scanner.readSource) {
+      throw new NotFoundError('this backend does not read sources for SBOMs');
+    }
+    const read = await scanner.readSource(entity);
+    if ('reason' in read) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(entity)} has no readable source: ${read.reason}`,
+      );
+    }
+    const bom = toCycloneDx(
+      readPackageInventory(read.snapshot, { githubActions: true }),
+      {
+        name: entity.metadata.name,
+        ...(read.snapshot.revision ? { revision: read.snapshot.revision } : {}),
+      },
+    );
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${entity.metadata.name}.cdx.json"`,
+    );
+    res.type('application/vnd.cyclonedx+json').send(JSON.stringify(bom));
   });
 
   router.post('/scorecards/:entityRef/refresh', async (req, res) => {
