@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { branchRulesSchema, openAlerts } from './factSchemas';
+import { externalToolFactDefinitions } from './externalToolFacts';
 import { gitlabFactDefinitions } from './gitlabFacts';
 
 /**
@@ -235,6 +236,7 @@ const factDefinitions = {
     schema: z.boolean(),
   },
   ...gitlabFactDefinitions,
+  ...externalToolFactDefinitions,
 } as const;
 
 /** Every fact a check may read, by name. */
