@@ -5,7 +5,11 @@ import {
   ScorecardCheck,
 } from '@cicd-security/plugin-cicd-security-node';
 import path from 'path';
-import { builtinsWithAdvisories, selectChecks } from './checkSelection';
+import {
+  builtinsWithAdvisories,
+  builtinsWithAdvisoryData,
+  selectChecks,
+} from './checkSelection';
 
 const check = (id: string): ScorecardCheck =>
   createScorecardCheck({
@@ -123,6 +127,63 @@ describe('builtinsWithAdvisories', () => {
     expect(out.status).toBe('inconclusive');
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining('cicdSecurity.osv.directory /nonexistent/osv'),
+    );
+  });
+});
+
+describe('builtinsWithAdvisoryData', () => {
+  const repoRoot = path.resolve(__dirname, '../../..');
+  const snapshot = () =>
+    LocalDirectorySnapshot.create(
+      path.join(repoRoot, 'examples/repos/session-gateway'),
+    );
+
+  it('gives open-vulnerable-dependencies the database a module set, over cicdSecurity.osv.directory, and says so', async () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const lookup = jest.fn(async (packages: readonly unknown[]) =>
+      packages.map(() => ({
+        status: 'checked' as const,
+        advisories: [],
+        unparseable: [],
+      })),
+    );
+    const checks = await builtinsWithAdvisoryData({
+      directory: path.join(repoRoot, 'examples/osv'),
+      database: { description: 'the OSV API at http://osv.test', lookup },
+      logger,
+    });
+    expect(checks.map(c => c.id)).toEqual(builtinChecks.map(c => c.id));
+    const out = await checks
+      .find(c => c.id === 'open-vulnerable-dependencies')!
+      .run(snapshot());
+    expect(lookup).toHaveBeenCalledTimes(1);
+    expect(out).toMatchObject({
+      status: 'pass',
+      reason: expect.stringContaining('the OSV API at http://osv.test'),
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      'open-vulnerable-dependencies reads the OSV API at http://osv.test',
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^cicdSecurity\.osv\.directory .*examples\/osv is ignored: a module supplies the advisory data/,
+      ),
+    );
+  });
+
+  it('reads cicdSecurity.osv.directory when no module set a database', async () => {
+    const logger = { warn: jest.fn(), info: jest.fn() };
+    const checks = await builtinsWithAdvisoryData({
+      directory: path.join(repoRoot, 'examples/osv'),
+      database: undefined,
+      logger,
+    });
+    const out = await checks
+      .find(c => c.id === 'open-vulnerable-dependencies')!
+      .run(snapshot());
+    expect(out.status).toBe('fail');
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(/reads 3 OSV records from .*examples\/osv$/),
     );
   });
 });

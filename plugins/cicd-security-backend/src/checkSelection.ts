@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  AdvisoryDatabase,
   builtinChecks,
   CheckRegistry,
   createOpenVulnerableDependenciesCheck,
@@ -81,4 +82,31 @@ export async function builtinsWithAdvisories(
     );
     return builtins;
   }
+}
+
+/**
+ * The built-in checks, with open-vulnerable-dependencies reading the
+ * advisory database a module set through the advisories extension point
+ * when there is one (it wins over `cicdSecurity.osv.directory`, which is
+ * then ignored with a warning), else as {@link builtinsWithAdvisories}.
+ * Logs which data the check reads.
+ */
+export async function builtinsWithAdvisoryData(options: {
+  /** `cicdSecurity.osv.directory`. */
+  directory: string | undefined;
+  /** The database a module set, if one did. */
+  database: AdvisoryDatabase | undefined;
+  logger: Pick<LoggerService, 'warn' | 'info'>;
+  builtins?: ScorecardCheck[];
+}): Promise<ScorecardCheck[]> {
+  const { directory, database, logger, builtins = builtinChecks } = options;
+  if (!database) return builtinsWithAdvisories(directory, logger, builtins);
+  if (directory) {
+    logger.warn(
+      `cicdSecurity.osv.directory ${directory} is ignored: a module supplies the advisory data (${database.description})`,
+    );
+  }
+  logger.info(`open-vulnerable-dependencies reads ${database.description}`);
+  const check = createOpenVulnerableDependenciesCheck({ database });
+  return builtins.map(c => (c.id === check.id ? check : c));
 }

@@ -6,18 +6,21 @@ import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
 import {
+  AdvisoryDatabase,
   FactProvider,
   ScorecardCheck,
   redactingLogger,
 } from '@cicd-security/plugin-cicd-security-node';
 import {
+  CicdSecurityAdvisoriesExtensionPoint,
+  cicdSecurityAdvisoriesExtensionPoint,
   CicdSecurityChecksExtensionPoint,
   cicdSecurityChecksExtensionPoint,
   CicdSecurityFactsExtensionPoint,
   cicdSecurityFactsExtensionPoint,
 } from '@cicd-security/plugin-cicd-security-node/extensions';
 import path from 'path';
-import { builtinsWithAdvisories, selectChecks } from './checkSelection';
+import { builtinsWithAdvisoryData, selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
 import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
@@ -65,6 +68,28 @@ class FactsExtensionPointImpl implements CicdSecurityFactsExtensionPoint {
   }
 }
 
+/** Holds the advisory database a module sets; a second one throws at startup. */
+class AdvisoriesExtensionPointImpl
+  implements CicdSecurityAdvisoriesExtensionPoint
+{
+  #database?: AdvisoryDatabase;
+
+  setAdvisoryDatabase(database: AdvisoryDatabase): void {
+    if (this.#database) {
+      throw new Error(
+        `An advisory database was set twice (${
+          this.#database.description
+        }, then ${database.description}): install one advisories module`,
+      );
+    }
+    this.#database = database;
+  }
+
+  get database(): AdvisoryDatabase | undefined {
+    return this.#database;
+  }
+}
+
 /**
  * The cicd-security backend plugin: scans catalog components on a schedule
  * and serves their CI/CD security scorecards at `/api/cicd-security`.
@@ -79,6 +104,11 @@ export const cicdSecurityPlugin = createBackendPlugin({
     );
     const extensionFacts = new FactsExtensionPointImpl();
     env.registerExtensionPoint(cicdSecurityFactsExtensionPoint, extensionFacts);
+    const extensionAdvisories = new AdvisoriesExtensionPointImpl();
+    env.registerExtensionPoint(
+      cicdSecurityAdvisoriesExtensionPoint,
+      extensionAdvisories,
+    );
 
     env.registerInit({
       deps: {
@@ -115,10 +145,11 @@ export const cicdSecurityPlugin = createBackendPlugin({
           extensionChecks: extensionChecks.checks,
           disabledChecks: settings.disabledChecks,
           logger,
-          builtins: await builtinsWithAdvisories(
-            config.getOptionalString('cicdSecurity.osv.directory'),
+          builtins: await builtinsWithAdvisoryData({
+            directory: config.getOptionalString('cicdSecurity.osv.directory'),
+            database: extensionAdvisories.database,
             logger,
-          ),
+          }),
         });
 
         const {

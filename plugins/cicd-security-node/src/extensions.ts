@@ -8,6 +8,7 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { ScorecardCheck } from './checks/types';
 import type { FactProvider } from './facts';
+import type { AdvisoryDatabase } from './vulns/advisoryDatabase';
 
 /**
  * Lets backend modules add their own checks to cicd-security.
@@ -60,4 +61,29 @@ export interface CicdSecurityFactsExtensionPoint {
 export const cicdSecurityFactsExtensionPoint =
   createExtensionPoint<CicdSecurityFactsExtensionPoint>({
     id: 'cicd-security.facts',
+  });
+
+/**
+ * Lets one backend module give the open-vulnerable-dependencies check its
+ * advisory data (an OSV API client with a shared cache, for example). A
+ * database set here is used instead of `cicdSecurity.osv.directory`. At
+ * most one module may set it: a second call throws at startup.
+ *
+ * @example
+ * ```ts
+ * env.registerInit({
+ *   deps: { advisories: cicdSecurityAdvisoriesExtensionPoint },
+ *   async init({ advisories }) {
+ *     advisories.setAdvisoryDatabase(myDatabase);
+ *   },
+ * });
+ * ```
+ */
+export interface CicdSecurityAdvisoriesExtensionPoint {
+  setAdvisoryDatabase(database: AdvisoryDatabase): void;
+}
+
+export const cicdSecurityAdvisoriesExtensionPoint =
+  createExtensionPoint<CicdSecurityAdvisoriesExtensionPoint>({
+    id: 'cicd-security.advisories',
   });

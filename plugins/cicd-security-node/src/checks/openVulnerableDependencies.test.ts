@@ -171,6 +171,24 @@ describe('open-vulnerable-dependencies', () => {
     expect(out).toMatchObject({ status: 'fail', score: 5 });
   });
 
+  it('is inconclusive, naming the failure, when the advisory data cannot be read', async () => {
+    const failing = createOpenVulnerableDependenciesCheck({
+      database: {
+        description: 'the OSV API at https://api.osv.dev',
+        lookup: () =>
+          Promise.reject(new Error('POST /v1/querybatch timed out after 15 s')),
+      },
+    });
+    const out = await failing.run(
+      new InMemorySnapshot({ 'package-lock.json': lock('1.3.0') }),
+    );
+    expect(out).toEqual({
+      status: 'inconclusive',
+      reason:
+        'the advisory data could not be read (the OSV API at https://api.osv.dev): POST /v1/querybatch timed out after 15 s',
+    });
+  });
+
   it('is inconclusive, saying how to configure data, without advisories or alerts', async () => {
     const out = await openVulnerableDependencies.run(
       new InMemorySnapshot({ 'package-lock.json': lock('1.3.0') }),

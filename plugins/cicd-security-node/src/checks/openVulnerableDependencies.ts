@@ -82,7 +82,17 @@ export function createOpenVulnerableDependenciesCheck(
           'no lockfile or manifest lists dependencies',
         );
       }
-      const lookups = await database.lookup(packages);
+      let lookups;
+      try {
+        lookups = await database.lookup(packages);
+      } catch (e) {
+        // No answer is not "no vulnerability": never let it pass.
+        return outcome.inconclusive(
+          `the advisory data could not be read (${database.description}): ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        );
+      }
       return fromAdvisories(packages, lookups, database.description);
     },
   });

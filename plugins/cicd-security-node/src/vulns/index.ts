@@ -7,6 +7,7 @@ export type {
   ReadOsvOptions,
 } from './osvDirectory';
 export {
+  DEFAULT_MAX_OSV_FILE_BYTES,
   OsvIndex,
   findAdvisories,
   indexOsvRecords,
@@ -15,6 +16,11 @@ export {
 } from './osvDirectory';
 export type { OsvRecord } from './osvSchema';
 export { parseOsvRecord, osvRecordSchema } from './osvSchema';
-export { affectedBy, severityOf } from './match';
+export {
+  affectedBy,
+  ecosystemOf,
+  normalisePackageName,
+  severityOf,
+} from './match';
 export { compareVersions, isVersionEcosystem } from './versions';
 export type { VersionEcosystem } from './versions';
