@@ -61,6 +61,7 @@ import { openSecretAlerts } from './openSecretAlerts';
 import { openCodeScanningAlerts } from './openCodeScanningAlerts';
 import { staleCiSecrets } from './staleCiSecrets';
 import { repositoryMaintained } from './repositoryMaintained';
+import { sonarqubeQualityGate } from './sonarqubeQualityGate';
 import { openVulnerableDependencies } from './openVulnerableDependencies';
 
 export * from './types';
@@ -134,6 +135,7 @@ export const builtinChecks: ScorecardCheck[] = [
   staleCiSecrets,
   repositoryMaintained,
   openVulnerableDependencies,
+  sonarqubeQualityGate,
 ];
 export {
   createOpenVulnerableDependenciesCheck,
