@@ -195,9 +195,31 @@ const factDefinitions = {
   },
   'github.dependabotAlerts': {
     description:
-      'Open Dependabot alerts (`GET /repos/{owner}/{repo}/dependabot/alerts?state=open`), counted by `security_advisory.severity`.',
+      'Open Dependabot alerts (`GET /repos/{owner}/{repo}/dependabot/alerts?state=open`), counted by `security_advisory.severity`, and, from providers that give it, each alert: number, GHSA and CVE ids, package and ecosystem (in OSV spelling: npm, PyPI, Go, Maven, RubyGems, crates.io, Packagist, NuGet…), manifest path, severity, vulnerable range, first patched version and link.',
     source: 'GitHub REST API',
-    schema: openAlerts,
+    schema: openAlerts.extend({
+      /** Absent from older providers, which give the counts only. */
+      alerts: z
+        .array(
+          z.object({
+            number: z.number().int(),
+            ghsaId: z.string(),
+            cveId: z.string().optional(),
+            package: z.string(),
+            /** OSV spelling: GitHub's `pip` is `PyPI`, `rust` is `crates.io`. */
+            ecosystem: z.string(),
+            /** The manifest or lockfile, relative to the repository root. */
+            manifestPath: z.string(),
+            severity: z.enum(['critical', 'high', 'medium', 'low']),
+            /** As GitHub writes it: `>= 2.0.0, < 2.0.2`. */
+            vulnerableRange: z.string().optional(),
+            patchedVersion: z.string().optional(),
+            /** The alert's page. */
+            url: z.string(),
+          }),
+        )
+        .optional(),
+    }),
   },
   'github.codeScanningAlerts': {
     description:

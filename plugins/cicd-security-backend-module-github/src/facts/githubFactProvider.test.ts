@@ -9,6 +9,7 @@ import {
   validateFact,
 } from '@cicd-security/plugin-cicd-security-node';
 import {
+  dependabotAlert,
   FakeGithub,
   forbidden,
   graphqlRepository,
@@ -23,6 +24,24 @@ import { neededPermission } from './permissions';
 const ALL: FactName[] = [...GITHUB_FACTS];
 /** The provider's clock in these tests: when the facts were read. */
 const NOW = new Date('2025-06-01T12:00:00Z');
+
+/** The open Dependabot alerts of the fake repository, as the fact keeps them. */
+const djangoAlerts = [
+  [2, 'high'],
+  [1, 'medium'],
+  [3, 'high'],
+].map(([number, severity]) => ({
+  number,
+  ghsaId: 'GHSA-rf4j-j272-fj86',
+  cveId: 'CVE-2018-6188',
+  package: 'django',
+  ecosystem: 'PyPI',
+  manifestPath: 'path/to/requirements.txt',
+  severity,
+  vulnerableRange: '>= 2.0.0, < 2.0.2',
+  patchedVersion: '2.0.2',
+  url: `https://github.com/octo-org/hello-world/security/dependabot/${number}`,
+}));
 
 /** The facts without when they were read: what the checks see. */
 function valuesOf(facts: Partial<Record<string, Fact>>) {
@@ -254,7 +273,7 @@ describe('the GitHub fact provider', () => {
       },
       'github.dependabotAlerts': {
         available: true,
-        value: { open: 3, by: { high: 2, medium: 1 } },
+        value: { open: 3, by: { high: 2, medium: 1 }, alerts: djangoAlerts },
       },
       'github.codeScanningAlerts': {
         available: true,
@@ -389,6 +408,9 @@ describe('the GitHub fact provider', () => {
     for (const field of [
       'hasVulnerabilityAlertsEnabled',
       'vulnerabilityAlerts(states: [OPEN], first: 100)',
+      'number vulnerableManifestPath',
+      'securityAdvisory { ghsaId identifiers { type value } severity }',
+      'package { ecosystem name } vulnerableVersionRange firstPatchedVersion { identifier }',
       'collaborators(affiliation: OUTSIDE, first: 100)',
       'defaultBranchRef { name }',
     ]) {
@@ -524,7 +546,7 @@ describe('the GitHub fact provider', () => {
     const facts = await fetchFacts(p, 'paged', ['github.dependabotAlerts']);
     expect(facts['github.dependabotAlerts']).toEqual({
       available: true,
-      value: { open: 3, by: { high: 2, medium: 1 } },
+      value: { open: 3, by: { high: 2, medium: 1 }, alerts: djangoAlerts },
     });
     expect(github.seen(from)).toEqual([
       '200 POST /api/graphql',
@@ -600,6 +622,112 @@ describe('the GitHub fact provider', () => {
     expect(github.seen(from)).toEqual([
       '200 /repos/octo-org/hello-world/actions/permissions/workflow',
     ]);
+  });
+
+  it('keeps each open Dependabot alert with its ecosystem in OSV words, through REST and GraphQL', async () => {
+    serve('eco');
+    const path =
+      '/repos/octo-org/eco/dependabot/alerts?state=open&per_page=100';
+    const django = dependabotAlert(2, 'high');
+    const critical = dependabotAlert(7, 'critical');
+    const cargo = {
+      ...critical,
+      dependency: {
+        package: { ecosystem: 'rust', name: 'openssl' },
+        manifest_path: 'Cargo.lock',
+        scope: 'runtime',
+      },
+      security_advisory: {
+        ...critical.security_advisory,
+        ghsa_id: 'GHSA-test-ossl-0001',
+        cve_id: null,
+      },
+      security_vulnerability: {
+        ...critical.security_vulnerability,
+        package: { ecosystem: 'rust', name: 'openssl' },
+        vulnerable_version_range: '< 0.10.70',
+        first_patched_version: null,
+      },
+      html_url: 'https://github.com/octo-org/eco/security/dependabot/7',
+    };
+    github.routes.set(path, { body: [cargo] });
+    const opensslAlert = {
+      number: 7,
+      ghsaId: 'GHSA-test-ossl-0001',
+      package: 'openssl',
+      ecosystem: 'crates.io',
+      manifestPath: 'Cargo.lock',
+      severity: 'critical',
+      vulnerableRange: '< 0.10.70',
+      url: 'https://github.com/octo-org/eco/security/dependabot/7',
+    };
+    const rest = await fetchFacts(provider(), 'eco', [
+      'github.dependabotAlerts',
+    ]);
+    expect(rest['github.dependabotAlerts']).toEqual({
+      available: true,
+      value: { open: 1, by: { critical: 1 }, alerts: [opensslAlert] },
+    });
+
+    // An alert without its manifest: the counts alone, not a list that
+    // misses one.
+    const { manifest_path: _, ...noManifest } = django.dependency;
+    github.routes.set(path, {
+      body: [cargo, { ...django, dependency: noManifest }],
+    });
+    const counts = await fetchFacts(provider(), 'eco', [
+      'github.dependabotAlerts',
+    ]);
+    expect(counts['github.dependabotAlerts']).toEqual({
+      available: true,
+      value: { open: 2, by: { critical: 1, high: 1 } },
+    });
+
+    // GraphQL: the same alert; its link is the repository's url and number.
+    const repository = graphqlRepository();
+    github.routes.set('GRAPHQL octo-org/eco', {
+      body: {
+        data: {
+          repository: {
+            ...repository,
+            url: 'https://github.com/octo-org/eco',
+            vulnerabilityAlerts: {
+              totalCount: 1,
+              pageInfo: { hasNextPage: false, endCursor: 'Y3Vyc29y' },
+              nodes: [
+                {
+                  number: 7,
+                  vulnerableManifestPath: 'Cargo.lock',
+                  securityAdvisory: {
+                    ghsaId: 'GHSA-test-ossl-0001',
+                    identifiers: [
+                      { type: 'GHSA', value: 'GHSA-test-ossl-0001' },
+                    ],
+                    severity: 'CRITICAL',
+                  },
+                  securityVulnerability: {
+                    package: { ecosystem: 'RUST', name: 'openssl' },
+                    vulnerableVersionRange: '< 0.10.70',
+                    firstPatchedVersion: null,
+                    severity: 'CRITICAL',
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
+    const from = github.requests.length;
+    const graphql = await fetchFacts(
+      provider({ token: 'test' }, { graphql: true }),
+      'eco',
+      ['github.dependabotAlerts'],
+    );
+    expect(graphql['github.dependabotAlerts']).toEqual(
+      rest['github.dependabotAlerts'],
+    );
+    expect(github.seen(from)).toEqual(['200 POST /api/graphql']);
   });
 
   it('says which permission is missing, and what is off or not visible', async () => {

@@ -36,6 +36,7 @@ import {
   GraphqlFacts,
   graphqlQuery,
 } from './graphqlFacts';
+import { dependabotAlertsFact, restDependabotAlert } from './dependabotAlerts';
 import { EndpointNeed, neededPermission } from './permissions';
 import { githubRepositoryOf } from './repository';
 
@@ -836,12 +837,15 @@ const READERS: Record<GithubFactName, (ctx: Context) => Promise<unknown>> = {
   async 'github.dependabotAlerts'(ctx) {
     const g = await fromGraphql('github.dependabotAlerts', ctx);
     if (g) return g.value;
-    return countAlerts(
-      ctx,
-      '/dependabot/alerts?state=open',
-      a => a.security_advisory?.severity ?? a.security_vulnerability?.severity,
-      'the Dependabot alerts',
-      NEEDS.dependabot,
+    return dependabotAlertsFact(
+      await pages(
+        ctx,
+        '/dependabot/alerts?state=open',
+        restDependabotAlert,
+        'the Dependabot alerts',
+        NEEDS.dependabot,
+        ctx.maxAlertPages,
+      ),
     );
   },
 

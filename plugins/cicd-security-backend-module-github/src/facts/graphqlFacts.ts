@@ -1,5 +1,9 @@
 import { GithubCredentialType } from '@backstage/integration';
 import { FactName } from '@cicd-security/plugin-cicd-security-node';
+import {
+  dependabotAlertsFact,
+  graphqlDependabotAlert,
+} from './dependabotAlerts';
 import { GithubAnswer, GraphqlEnvelope, GraphqlError } from './GithubClient';
 import { EndpointNeed, neededPermission } from './permissions';
 
@@ -49,7 +53,10 @@ export function graphqlQuery(asked: readonly GraphqlFactName[]): string {
     '    defaultBranchRef { name }',
     alerts ? '    hasVulnerabilityAlertsEnabled' : '',
     has('github.dependabotAlerts')
-      ? `    vulnerabilityAlerts(states: [OPEN], first: ${PAGE}) { totalCount pageInfo { hasNextPage } nodes { securityAdvisory { severity } securityVulnerability { severity } } }`
+      ? [
+          '    url',
+          `    vulnerabilityAlerts(states: [OPEN], first: ${PAGE}) { totalCount pageInfo { hasNextPage } nodes { number vulnerableManifestPath securityAdvisory { ghsaId identifiers { type value } severity } securityVulnerability { package { ecosystem name } vulnerableVersionRange firstPatchedVersion { identifier } severity } } }`,
+        ].join('\n')
       : '',
     has('github.collaborators')
       ? [
@@ -105,14 +112,6 @@ const REPOSITORY_FIELD = {
   fact: 'github.repository' as const,
   what: 'the repository',
   need: NEED_METADATA,
-};
-
-/** GraphQL's advisory severities in the REST API's words. */
-const SEVERITY: Record<string, string> = {
-  CRITICAL: 'critical',
-  HIGH: 'high',
-  MODERATE: 'medium',
-  LOW: 'low',
 };
 
 /**
@@ -217,18 +216,13 @@ export function graphqlFacts(
         rest: 'more than a page of Dependabot alerts',
       });
     } else {
-      const by: Record<string, number> = {};
       const nodes: Record<string, any>[] = alerts.nodes ?? [];
-      for (const a of nodes) {
-        const raw =
-          a?.securityAdvisory?.severity ?? a?.securityVulnerability?.severity;
-        const key =
-          typeof raw === 'string'
-            ? SEVERITY[raw] ?? raw.toLowerCase()
-            : 'unknown';
-        by[key] = (by[key] ?? 0) + 1;
-      }
-      set('github.dependabotAlerts', { value: { open: nodes.length, by } });
+      const url = typeof repo.url === 'string' ? repo.url : undefined;
+      set('github.dependabotAlerts', {
+        value: dependabotAlertsFact(
+          nodes.map(a => graphqlDependabotAlert(a, url)),
+        ),
+      });
     }
   }
 

@@ -163,9 +163,24 @@ export function graphqlRepository(): Record<string, unknown> {
     },
     [key]: items,
   });
-  const alert = (severity: string) => ({
-    securityAdvisory: { severity },
-    securityVulnerability: { severity },
+  // The alerts of `dependabotAlert` below, in GraphQL's words.
+  const alert = (number: number, severity: string) => ({
+    number,
+    vulnerableManifestPath: 'path/to/requirements.txt',
+    securityAdvisory: {
+      ghsaId: 'GHSA-rf4j-j272-fj86',
+      identifiers: [
+        { type: 'GHSA', value: 'GHSA-rf4j-j272-fj86' },
+        { type: 'CVE', value: 'CVE-2018-6188' },
+      ],
+      severity,
+    },
+    securityVulnerability: {
+      package: { ecosystem: 'PIP', name: 'django' },
+      vulnerableVersionRange: '>= 2.0.0, < 2.0.2',
+      firstPatchedVersion: { identifier: '2.0.2' },
+      severity,
+    },
   });
   const collaborator = (login: string, permission: string) => ({
     permission,
@@ -179,8 +194,9 @@ export function graphqlRepository(): Record<string, unknown> {
     viewerPermission: 'ADMIN',
     defaultBranchRef: { name: 'main' },
     hasVulnerabilityAlertsEnabled: true,
+    url: 'https://github.com/octo-org/hello-world',
     vulnerabilityAlerts: page(
-      [alert('HIGH'), alert('MODERATE'), alert('HIGH')],
+      [alert(2, 'HIGH'), alert(1, 'MODERATE'), alert(3, 'HIGH')],
       'nodes',
     ),
     allCollaborators: page(
@@ -651,7 +667,8 @@ export function readableRepository(
   ]);
 }
 
-function dependabotAlert(number: number, severity: string) {
+/** An open alert of `GET /repos/{o}/{r}/dependabot/alerts`, in GitHub's documented shape. */
+export function dependabotAlert(number: number, severity: string) {
   return {
     number,
     state: 'open',
@@ -666,7 +683,10 @@ function dependabotAlert(number: number, severity: string) {
       summary:
         'Django allows remote attackers to obtain potentially sensitive information',
       severity,
-      identifiers: [{ value: 'GHSA-rf4j-j272-fj86', type: 'GHSA' }],
+      identifiers: [
+        { value: 'GHSA-rf4j-j272-fj86', type: 'GHSA' },
+        { value: 'CVE-2018-6188', type: 'CVE' },
+      ],
     },
     security_vulnerability: {
       package: { ecosystem: 'pip', name: 'django' },
@@ -675,6 +695,13 @@ function dependabotAlert(number: number, severity: string) {
       first_patched_version: { identifier: '2.0.2' },
     },
     url: `https://api.github.com/repos/octo-org/hello-world/dependabot/alerts/${number}`,
+    html_url: `https://github.com/octo-org/hello-world/security/dependabot/${number}`,
     created_at: '2022-06-15T07:43:03Z',
+    updated_at: '2022-06-15T07:43:03Z',
+    dismissed_at: null,
+    dismissed_by: null,
+    dismissed_reason: null,
+    dismissed_comment: null,
+    fixed_at: null,
   };
 }
