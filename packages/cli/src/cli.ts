@@ -8,6 +8,7 @@ import {
 import {
   builtinChecks,
   CheckRegistry,
+  createKnownVulnerableActionsCheck,
   createOpenVulnerableDependenciesCheck,
   ENGINE_VERSION,
   Fact,
@@ -314,9 +315,10 @@ function render(report: Report, opts: ScanOptions, io: Io): string {
 }
 
 /**
- * The built-in checks with open-vulnerable-dependencies reading the OSV
- * records of `--osv-dir`. A directory with no readable record is an error:
- * it would make every dependency look safe.
+ * The built-in checks with open-vulnerable-dependencies and
+ * known-vulnerable-actions reading the OSV records of `--osv-dir`. A
+ * directory with no readable record is an error: it would make every
+ * dependency look safe.
  */
 async function withOsvDirectory(
   dir: string,
@@ -339,8 +341,13 @@ async function withOsvDirectory(
       } skipped (first: ${problems[0].file}: ${problems[0].message})\n`,
     );
   }
-  const check = createOpenVulnerableDependenciesCheck({ database });
-  return builtinChecks.map(c => (c.id === check.id ? check : c));
+  const withData = new Map(
+    [
+      createOpenVulnerableDependenciesCheck({ database }),
+      createKnownVulnerableActionsCheck({ database }),
+    ].map(c => [c.id, c]),
+  );
+  return builtinChecks.map(c => withData.get(c.id) ?? c);
 }
 
 /** The `--facts` file, validated against the declared facts (a typo is an error, not a blind check). */

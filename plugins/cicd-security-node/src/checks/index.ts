@@ -141,3 +141,7 @@ export {
   createOpenVulnerableDependenciesCheck,
   VULNERABILITY_WEIGHTS,
 } from './openVulnerableDependencies';
+export {
+  actionAdvisoryOf,
+  createKnownVulnerableActionsCheck,
+} from './knownVulnerableActions';

@@ -1,9 +1,13 @@
 import {
   ACTION_ADVISORIES,
+  actionAdvisoryOf,
   affects,
+  createKnownVulnerableActionsCheck,
   knownVulnerableActions,
   refVersion,
 } from './knownVulnerableActions';
+import { InMemorySnapshot } from '../snapshot';
+import { indexOsvRecords, osvIndexDatabase, parseOsvRecord } from '../vulns';
 import { describeCheckFixtures, runOnFixture, summarise } from '../testing';
 
 describe('known-vulnerable-actions', () => {
@@ -64,5 +68,136 @@ describe('known-vulnerable-actions versions', () => {
       expect(a.url).toBe(`https://github.com/advisories/${a.id}`);
       expect(a.ranges.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('known-vulnerable-actions with an advisory database', () => {
+  const record = (doc: Record<string, unknown>) => {
+    const parsed = parseOsvRecord({ modified: '2026-01-01T00:00:00Z', ...doc });
+    if ('error' in parsed) throw new Error(parsed.error);
+    return parsed.record;
+  };
+  const database = osvIndexDatabase(
+    indexOsvRecords([
+      record({
+        id: 'GHSA-test-act1-0001',
+        summary: 'deploy-action leaks the deploy key in its log',
+        database_specific: { severity: 'CRITICAL' },
+        affected: [
+          {
+            package: {
+              ecosystem: 'GitHub Actions',
+              name: 'acme/deploy-action',
+            },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '0' }, { fixed: '2.1.0' }],
+              },
+            ],
+          },
+        ],
+      }),
+      // The shipped advisory, as OSV also has it: reported once.
+      record({
+        id: 'GHSA-cxww-7g56-2vh6',
+        summary: 'download-artifact path traversal',
+        affected: [
+          {
+            package: {
+              ecosystem: 'GitHub Actions',
+              name: 'actions/download-artifact',
+            },
+            ranges: [
+              {
+                type: 'ECOSYSTEM',
+                events: [{ introduced: '4.0.0' }, { fixed: '4.1.3' }],
+              },
+            ],
+          },
+        ],
+      }),
+    ]),
+    'test records',
+  );
+  const check = createKnownVulnerableActionsCheck({ database });
+  const workflow = (...uses: string[]) =>
+    new InMemorySnapshot({
+      '.github/workflows/ci.yml': [
+        'on: push',
+        'jobs:',
+        '  build:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        ...uses.map(u => `      - uses: ${u}`),
+        '',
+      ].join('\n'),
+    });
+
+  it('reports an action version that an OSV record lists, at its uses:', async () => {
+    const out = await check.run(
+      workflow('acme/deploy-action@v2.0.1', 'actions/download-artifact@v4.1.2'),
+    );
+    expect(out.status).toBe('fail');
+    if (!('findings' in out)) throw new Error(out.status);
+    expect(
+      out.findings.map(f => [f.line, f.severity, f.message.split(':')[0]]),
+    ).toEqual([
+      [
+        6,
+        'critical',
+        'acme/deploy-action at tag 2.0.1 is affected by GHSA-test-act1-0001',
+      ],
+      [
+        7,
+        'high',
+        'actions/download-artifact at tag 4.1.2 is affected by GHSA-cxww-7g56-2vh6 (CVE-2024-42471)',
+      ],
+    ]);
+  });
+
+  it('reads a moving major tag as the newest release of its series', async () => {
+    const out = await check.run(workflow('acme/deploy-action@v2'));
+    expect(out.status).toBe('pass');
+  });
+
+  it('converts last_affected and skips withdrawn records', () => {
+    const adv = actionAdvisoryOf(
+      record({
+        id: 'OSV-X',
+        affected: [
+          {
+            package: { ecosystem: 'GitHub Actions', name: 'Acme/Tool' },
+            ranges: [
+              {
+                type: 'SEMVER',
+                events: [{ introduced: '1.0.0' }, { last_affected: '1.4.2' }],
+              },
+            ],
+          },
+        ],
+      }),
+      'acme/tool',
+    );
+    expect(adv?.ranges).toEqual([
+      { introduced: '1.0.0', lastAffected: '1.4.2' },
+    ]);
+    expect(affects(adv!, refVersion('v1.4.2')!)).toBe(true);
+    expect(affects(adv!, refVersion('v1.4.3')!)).toBe(false);
+    expect(
+      actionAdvisoryOf(
+        record({
+          id: 'OSV-Y',
+          withdrawn: '2026-02-01T00:00:00Z',
+          affected: [
+            {
+              package: { ecosystem: 'GitHub Actions', name: 'acme/tool' },
+              ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }],
+            },
+          ],
+        }),
+        'acme/tool',
+      ),
+    ).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 import type { InventoryPackage } from '../parsers/lockfiles';
+import type { OsvRecord } from './osvSchema';
+import { isVersionEcosystem } from './versions';
 import {
   lookupPackage,
   OsvIndex,
@@ -18,6 +20,12 @@ export interface AdvisoryDatabase {
   readonly description: string;
   /** One lookup per package, in the order given. */
   lookup(packages: readonly InventoryPackage[]): Promise<PackageLookup[]>;
+  /**
+   * Every record about a package, whatever its version: for checks with
+   * their own reading of versions (GitHub Actions' moving tags). Optional:
+   * a database that cannot list them leaves those checks to their own data.
+   */
+  recordsFor?(ecosystem: string, name: string): Promise<OsvRecord[]>;
 }
 
 /** An advisory database over OSV records already indexed in memory. */
@@ -29,6 +37,11 @@ export function osvIndexDatabase(
     description,
     async lookup(packages) {
       return packages.map(pkg => lookupPackage(index, pkg));
+    },
+    async recordsFor(ecosystem, name) {
+      return isVersionEcosystem(ecosystem)
+        ? index.recordsFor(ecosystem, name)
+        : [];
     },
   };
 }

@@ -279,7 +279,8 @@ function webUrl(url: string | undefined): string | undefined {
     : undefined;
 }
 
-function advisoryUrl(record: OsvRecord): string {
+/** The advisory page of a record: its ADVISORY reference, else its osv.dev page. */
+export function advisoryUrl(record: OsvRecord): string {
   const advisory = (record.references ?? []).find(
     r => r.type === 'ADVISORY' && webUrl(r.url),
   );
@@ -289,7 +290,8 @@ function advisoryUrl(record: OsvRecord): string {
   );
 }
 
-function summaryOf(record: OsvRecord): string {
+/** A record's one-line summary (its summary, else the first line of its details, else its id). */
+export function summaryOf(record: OsvRecord): string {
   const text =
     record.summary?.trim() ||
     record.details?.trim().split('\n')[0] ||
