@@ -11,7 +11,8 @@
  *   - the engine returns every built-in check's guide through readCheckGuide;
  *   - the backend plugin loads and ships its migrations and config schema
  *     (config.d.ts as compiled by the prepack: config.schema.json);
- *   - the GitHub and GitLab modules load, ship their config schema, and
+ *   - the GitHub, GitLab, SonarQube and Snyk modules load, ship their config
+ *     schema, and
  *     supply only facts the installed engine declares;
  *   - the frontend plugin's tarball holds its build and points at it, and it
  *     installs next to React 18 and React Router 6 (its peer dependencies,
@@ -33,6 +34,8 @@ const PACKAGES = [
   'plugins/cicd-security-backend',
   'plugins/cicd-security-backend-module-github',
   'plugins/cicd-security-backend-module-gitlab',
+  'plugins/cicd-security-backend-module-sonarqube',
+  'plugins/cicd-security-backend-module-snyk',
   'plugins/cicd-security',
   'packages/cli',
 ];
@@ -483,6 +486,49 @@ async function main() {
       `the GitLab module exports ${stdout}`,
     );
   });
+
+  for (const [dir, label, factsExport] of [
+    [
+      'plugins/cicd-security-backend-module-sonarqube',
+      'SonarQube',
+      'SONARQUBE_FACTS',
+    ],
+    ['plugins/cicd-security-backend-module-snyk', 'Snyk', 'SNYK_FACTS'],
+  ]) {
+    await step(`installed ${label} module: loads, config schema`, async () => {
+      const name = manifest[dir].name;
+      const moduleDir = path.join(app, 'node_modules', name);
+      const pkg = JSON.parse(
+        fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8'),
+      );
+      check(
+        pkg.configSchema &&
+          fs.existsSync(path.join(moduleDir, pkg.configSchema)),
+        `configSchema is ${pkg.configSchema}, not a file of the package`,
+      );
+      const probe = `
+        const m = require(${JSON.stringify(name)});
+        const engine = require('@cicd-security/plugin-cicd-security-node');
+        const facts = m[${JSON.stringify(factsExport)}];
+        console.log(JSON.stringify({
+          module: typeof m.default,
+          facts: facts.length,
+          undeclared: facts.filter(n => !engine.isFactName(n)),
+        }));`;
+      const { stdout } = await run(process.execPath, ['-e', probe], {
+        cwd: app,
+        env,
+      });
+      const result = JSON.parse(stdout);
+      check(
+        // Every fact it supplies is one the installed engine declares.
+        result.module === 'object' &&
+          result.facts >= 1 &&
+          result.undeclared.length === 0,
+        `the ${label} module exports ${stdout}`,
+      );
+    });
+  }
 
   await step(
     'npm install the frontend plugin beside React 18 and React Router 6, as an app does',

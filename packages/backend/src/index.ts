@@ -32,4 +32,11 @@ backend.add(
   import('@cicd-security/plugin-cicd-security-backend-module-gitlab'),
 );
 
+// SonarQube quality gates: reads only with cicdSecurity.sonarqube configured
+backend.add(
+  import('@cicd-security/plugin-cicd-security-backend-module-sonarqube'),
+);
+// Snyk issues: reads only with cicdSecurity.snyk.token
+backend.add(import('@cicd-security/plugin-cicd-security-backend-module-snyk'));
+
 backend.start();
