@@ -12,8 +12,7 @@
  *   - the backend plugin loads and ships its migrations and config schema
  *     (config.d.ts as compiled by the prepack: config.schema.json);
  *   - the GitHub, GitLab, SonarQube and Snyk modules load, ship their config
- *     schema, and
- *     supply only facts the installed engine declares;
+ *     schema, and supply only facts the installed engine declares;
  *   - the frontend plugin's tarball holds its build and points at it, and it
  *     installs next to React 18 and React Router 6 (its peer dependencies,
  *     as an app provides them) with every import of its build resolvable.
