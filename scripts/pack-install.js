@@ -13,6 +13,8 @@
  *     (config.d.ts as compiled by the prepack: config.schema.json);
  *   - the GitHub, GitLab, SonarQube and Snyk modules load, ship their config
  *     schema, and supply only facts the installed engine declares;
+ *   - the OSV module loads, ships its config schema and its migrations, and
+ *     finds them where it looks (resolvePackagePath);
  *   - the frontend plugin's tarball holds its build and points at it, and it
  *     installs next to React 18 and React Router 6 (its peer dependencies,
  *     as an app provides them) with every import of its build resolvable.
@@ -33,6 +35,7 @@ const PACKAGES = [
   'plugins/cicd-security-backend',
   'plugins/cicd-security-backend-module-github',
   'plugins/cicd-security-backend-module-gitlab',
+  'plugins/cicd-security-backend-module-osv',
   'plugins/cicd-security-backend-module-sonarqube',
   'plugins/cicd-security-backend-module-snyk',
   'plugins/cicd-security',
@@ -485,6 +488,57 @@ async function main() {
       `the GitLab module exports ${stdout}`,
     );
   });
+
+  await step(
+    'installed OSV module: loads, config schema, migrations',
+    async () => {
+      const name = manifest['plugins/cicd-security-backend-module-osv'].name;
+      const dir = path.join(app, 'node_modules', name);
+      const pkg = JSON.parse(
+        fs.readFileSync(path.join(dir, 'package.json'), 'utf8'),
+      );
+      check(
+        pkg.configSchema && fs.existsSync(path.join(dir, pkg.configSchema)),
+        `configSchema is ${pkg.configSchema}, not a file of the package`,
+      );
+      const want = fs
+        .readdirSync(
+          path.join(
+            root,
+            'plugins/cicd-security-backend-module-osv/migrations',
+          ),
+        )
+        .sort();
+      const probe = `
+        const fs = require('fs');
+        const m = require(${JSON.stringify(name)});
+        const { resolvePackagePath } = require('@backstage/backend-plugin-api');
+        const migrations = resolvePackagePath(${JSON.stringify(
+          name,
+        )}, 'migrations');
+        console.log(JSON.stringify({
+          module: typeof m.default,
+          database: typeof m.OsvApiAdvisoryDatabase,
+          table: m.MIGRATIONS_TABLE,
+          migrations: fs.existsSync(migrations) ? fs.readdirSync(migrations).sort() : [],
+        }));`;
+      const { stdout } = await run(process.execPath, ['-e', probe], {
+        cwd: app,
+        env,
+      });
+      const result = JSON.parse(stdout);
+      check(
+        result.module === 'object' &&
+          result.database === 'function' &&
+          result.table === 'cicd_security_osv_knex_migrations' &&
+          want.length > 0 &&
+          JSON.stringify(result.migrations) === JSON.stringify(want),
+        `the OSV module exports ${stdout}; expected migrations ${want.join(
+          ', ',
+        )}`,
+      );
+    },
+  );
 
   for (const [dir, label, factsExport] of [
     [

@@ -31,6 +31,9 @@ backend.add(
 backend.add(
   import('@cicd-security/plugin-cicd-security-backend-module-gitlab'),
 );
+// OSV API advisories: makes no request unless cicdSecurity.osv.api is
+// configured (the demo reads the offline records of cicdSecurity.osv.directory)
+backend.add(import('@cicd-security/plugin-cicd-security-backend-module-osv'));
 
 // SonarQube quality gates: reads only with cicdSecurity.sonarqube configured
 backend.add(
