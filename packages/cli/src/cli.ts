@@ -8,8 +8,6 @@ import {
 import {
   builtinChecks,
   CheckRegistry,
-  createKnownVulnerableActionsCheck,
-  createOpenVulnerableDependenciesCheck,
   ENGINE_VERSION,
   Fact,
   FactName,
@@ -25,6 +23,7 @@ import {
   ScorecardCheck,
   ScoringConfig,
   toCycloneDx,
+  withAdvisoryData,
 } from '@cicd-security/plugin-cicd-security-node';
 import { openTarget, UsageError } from './targets';
 import { evaluateGate, FailOn, Report, TargetReport } from './report';
@@ -341,13 +340,7 @@ async function withOsvDirectory(
       } skipped (first: ${problems[0].file}: ${problems[0].message})\n`,
     );
   }
-  const withData = new Map(
-    [
-      createOpenVulnerableDependenciesCheck({ database }),
-      createKnownVulnerableActionsCheck({ database }),
-    ].map(c => [c.id, c]),
-  );
-  return builtinChecks.map(c => withData.get(c.id) ?? c);
+  return withAdvisoryData(builtinChecks, database);
 }
 
 /** The `--facts` file, validated against the declared facts (a typo is an error, not a blind check). */

@@ -162,7 +162,7 @@ describe('builtinsWithAdvisoryData', () => {
       reason: expect.stringContaining('the OSV API at http://osv.test'),
     });
     expect(logger.info).toHaveBeenCalledWith(
-      'open-vulnerable-dependencies reads the OSV API at http://osv.test',
+      'open-vulnerable-dependencies and known-vulnerable-actions read the OSV API at http://osv.test',
     );
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringMatching(

@@ -3,7 +3,7 @@ import {
   AdvisoryDatabase,
   builtinChecks,
   CheckRegistry,
-  createOpenVulnerableDependenciesCheck,
+  withAdvisoryData,
   openOsvDirectory,
   ScorecardCheck,
 } from '@cicd-security/plugin-cicd-security-node';
@@ -72,8 +72,7 @@ export async function builtinsWithAdvisories(
     logger.info(
       `open-vulnerable-dependencies reads ${records} OSV records from ${dir}`,
     );
-    const check = createOpenVulnerableDependenciesCheck({ database });
-    return builtins.map(c => (c.id === check.id ? check : c));
+    return withAdvisoryData(builtins, database);
   } catch (e) {
     logger.warn(
       `cicdSecurity.osv.directory ${dir} could not be read: ${
@@ -106,7 +105,8 @@ export async function builtinsWithAdvisoryData(options: {
       `cicdSecurity.osv.directory ${directory} is ignored: a module supplies the advisory data (${database.description})`,
     );
   }
-  logger.info(`open-vulnerable-dependencies reads ${database.description}`);
-  const check = createOpenVulnerableDependenciesCheck({ database });
-  return builtins.map(c => (c.id === check.id ? check : c));
+  logger.info(
+    `open-vulnerable-dependencies and known-vulnerable-actions read ${database.description}`,
+  );
+  return withAdvisoryData(builtins, database);
 }

@@ -1,3 +1,4 @@
+import type { AdvisoryDatabase } from '../vulns/advisoryDatabase';
 import { ScorecardCheck } from './types';
 import { hardcodedSecrets } from './hardcodedSecrets';
 import { persistedCheckoutCredentials } from './persistedCheckoutCredentials';
@@ -16,7 +17,10 @@ import { dependencyUpdateTool } from './dependencyUpdateTool';
 import { unlockedDependencies } from './unlockedDependencies';
 import { overexposedSecrets } from './overexposedSecrets';
 import { secretsOutsideEnvironment } from './secretsOutsideEnvironment';
-import { knownVulnerableActions } from './knownVulnerableActions';
+import {
+  createKnownVulnerableActionsCheck,
+  knownVulnerableActions,
+} from './knownVulnerableActions';
 import { unsoundPipelineConditions } from './unsoundPipelineConditions';
 import { githubEnvAbuse } from './githubEnvAbuse';
 import { spoofableBotConditions } from './spoofableBotConditions';
@@ -62,7 +66,10 @@ import { openCodeScanningAlerts } from './openCodeScanningAlerts';
 import { staleCiSecrets } from './staleCiSecrets';
 import { repositoryMaintained } from './repositoryMaintained';
 import { sonarqubeQualityGate } from './sonarqubeQualityGate';
-import { openVulnerableDependencies } from './openVulnerableDependencies';
+import {
+  createOpenVulnerableDependenciesCheck,
+  openVulnerableDependencies,
+} from './openVulnerableDependencies';
 
 export * from './types';
 
@@ -145,3 +152,20 @@ export {
   actionAdvisoryOf,
   createKnownVulnerableActionsCheck,
 } from './knownVulnerableActions';
+
+/**
+ * The checks with the two that read advisory data (open-vulnerable-dependencies,
+ * known-vulnerable-actions) reading `database`.
+ */
+export function withAdvisoryData(
+  checks: readonly ScorecardCheck[],
+  database: AdvisoryDatabase,
+): ScorecardCheck[] {
+  const withData = new Map(
+    [
+      createOpenVulnerableDependenciesCheck({ database }),
+      createKnownVulnerableActionsCheck({ database }),
+    ].map(c => [c.id, c]),
+  );
+  return checks.map(c => withData.get(c.id) ?? c);
+}
