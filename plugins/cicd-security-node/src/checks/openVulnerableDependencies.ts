@@ -27,7 +27,7 @@ export const VULNERABILITY_WEIGHTS: Record<Severity, number> = {
 };
 
 const NO_DATABASE =
-  'no vulnerability data is configured: set cicdSecurity.osv.directory (a directory of OSV records) in the backend, or pass --osv-dir to the CLI';
+  'no vulnerability data is configured: add the OSV module (cicdSecurity.osv.api) or set cicdSecurity.osv.directory (a directory of OSV records) in the backend, or pass --osv-dir to the CLI';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 

@@ -167,7 +167,7 @@ export function FindingItem({
         )}
       </div>
       <Typography variant="body2" style={{ marginTop: 4 }}>
-        {finding.message}
+        <WithLinks text={finding.message} />
       </Typography>
       {finding.alsoReportedBy?.length ? (
         <Typography
@@ -194,7 +194,8 @@ export function FindingItem({
       {finding.suggestedFix && (
         <div className={classes.fix} data-testid="suggested-fix">
           <Typography variant="body2">
-            <strong>Suggested fix:</strong> {finding.suggestedFix.description}
+            <strong>Suggested fix:</strong>{' '}
+            <WithLinks text={finding.suggestedFix.description} />
           </Typography>
           {finding.suggestedFix.replacement && (
             <pre className={classes.code} aria-label="Suggested replacement">
@@ -306,4 +307,25 @@ export function ScanProblems({ problems }: { problems: ScanProblem[] }) {
       ))}
     </ul>
   );
+}
+
+/** http(s) addresses in a finding's text (an advisory, a guide), ending before closing punctuation. */
+const WEB_ADDRESS = /https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]]/g;
+
+/** Text with its web addresses as links (Backstage's Link opens them in a new window). */
+export function WithLinks({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(WEB_ADDRESS)) {
+    const start = m.index ?? 0;
+    if (start > last) parts.push(text.slice(last, start));
+    parts.push(
+      <Link key={start} to={m[0]}>
+        {m[0]}
+      </Link>,
+    );
+    last = start + m[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return <>{parts}</>;
 }
