@@ -242,6 +242,46 @@ describe('OsvApiAdvisoryDatabase', () => {
     await knex.destroy();
   });
 
+  it('lists every record of a package, whatever its version, for known-vulnerable-actions, asking once', async () => {
+    const { database, knex } = await open('SQLITE_3');
+    osv.add({
+      id: 'GHSA-t3st-act1-0005',
+      modified: '2026-01-01T00:00:00Z',
+      summary: 'deploy-action leaks its key',
+      affected: [
+        {
+          package: { ecosystem: 'GitHub Actions', name: 'acme/deploy-action' },
+          ranges: [
+            {
+              type: 'ECOSYSTEM',
+              events: [{ introduced: '0' }, { fixed: '2.1.0' }],
+            },
+          ],
+        },
+      ],
+    });
+    try {
+      const records = await database.recordsFor(
+        'GitHub Actions',
+        'acme/deploy-action',
+      );
+      expect(records.map(r => r.id)).toEqual(['GHSA-t3st-act1-0005']);
+      const batches = osv.requests.filter(r => r.path === '/v1/querybatch');
+      // OSV's query without a version: the package's every vulnerability.
+      expect(batches[0].queries).toEqual([
+        {
+          package: { ecosystem: 'GitHub Actions', name: 'acme/deploy-action' },
+        },
+      ]);
+      const before = osv.requests.length;
+      await database.recordsFor('GitHub Actions', 'acme/deploy-action');
+      expect(osv.requests.length).toBe(before);
+    } finally {
+      osv.records.delete('GHSA-t3st-act1-0005');
+    }
+    await knex.destroy();
+  });
+
   it('says which listed records it could not read instead of dropping them', async () => {
     const { database, knex } = await open('SQLITE_3');
     osv.add({

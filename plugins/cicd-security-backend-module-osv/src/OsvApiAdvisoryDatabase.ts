@@ -127,6 +127,20 @@ export class OsvApiAdvisoryDatabase implements AdvisoryDatabase {
     });
   }
 
+  /**
+   * Every record about a package, whatever the version (OSV's query without
+   * a version), cached like a package version: for known-vulnerable-actions,
+   * which reads GitHub Actions' moving tags itself.
+   */
+  async recordsFor(ecosystem: string, name: string): Promise<OsvRecord[]> {
+    const key = packageKey(ecosystem, name, '');
+    const vulns = await this.#vulnsOf([{ key, ecosystem, name, version: '' }]);
+    const wanted = new Map<string, string>();
+    for (const v of vulns.get(key) ?? []) wanted.set(v.id, v.modified);
+    const loaded = await this.#records(wanted);
+    return [...loaded.values()].flatMap(l => ('record' in l ? [l.record] : []));
+  }
+
   /** The vulnerabilities listed for each package version: cache, else the API. */
   async #vulnsOf(queries: OsvQueryKey[]): Promise<Map<string, OsvVulnRef[]>> {
     const result = new Map<string, OsvVulnRef[]>();

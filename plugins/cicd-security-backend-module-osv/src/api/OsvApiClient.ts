@@ -31,7 +31,7 @@ export interface OsvApiClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** One exact package version to ask about. */
+/** One exact package version to ask about (`''`: the package, any version). */
 export interface OsvQuery {
   ecosystem: string;
   name: string;
@@ -186,7 +186,8 @@ export class OsvApiClient {
                 ecosystem: queries[i].ecosystem,
                 name: queries[i].name,
               },
-              version: queries[i].version,
+              // No version: every vulnerability of the package.
+              ...(queries[i].version !== '' && { version: queries[i].version }),
               ...(token !== undefined && { page_token: token }),
             })),
           );
