@@ -23,6 +23,7 @@ export * from './vulns';
 export * from './engine';
 export * from './report';
 export * from './facts';
+export * from './scmClients';
 export { ENGINE_VERSION } from './version';
 export * from './secrets';
 export { readCheckGuide, listCheckGuides } from './guides';

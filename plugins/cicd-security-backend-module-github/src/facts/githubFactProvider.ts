@@ -172,7 +172,7 @@ export function createGithubFactProvider(
     options.credentialsProvider ??
     DefaultGithubCredentialsProvider.fromIntegrations(integrations);
   const cache = new EtagCache(options.cacheEntries ?? 5000);
-  const gate = new RateLimitGate(logger);
+  const gate = new RateLimitGate(logger, 'GitHub');
   const maxAlertPages = options.maxAlertPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const rememberMs = options.rememberWithoutEtagMs ?? 6 * 60 * 60 * 1000;

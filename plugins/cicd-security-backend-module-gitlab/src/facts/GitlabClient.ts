@@ -1,4 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AnswerCache,
+  RateLimitGate,
+} from '@cicd-security/plugin-cicd-security-node';
 
 /** Requests made for one project: all of them, and those answered 304. */
 export interface RequestCounter {
@@ -70,70 +73,11 @@ export interface GetOptions {
 /**
  * The ETags and projected bodies of earlier answers, per URL and
  * credential identity, least recently used first out. A request that sends
- * the ETag back and gets 304 transfers no body.
+ * the ETag back and gets 304 costs no rate limit.
  */
-export class EtagCache {
-  readonly #entries = new Map<string, CacheEntry>();
+export class EtagCache extends AnswerCache<CacheEntry> {}
 
-  constructor(readonly maxEntries: number) {}
-
-  get(key: string): CacheEntry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry) {
-      this.#entries.delete(key);
-      this.#entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  set(key: string, entry: CacheEntry): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-}
-
-/**
- * When GitLab's rate limits let the module ask again, per API base URL,
- * shared by the scans of every project. Each pause is logged once.
- */
-export class RateLimitGate {
-  readonly #until = new Map<string, number>();
-
-  constructor(private readonly logger: LoggerService) {}
-
-  /** The end of the current pause for this API, if one is on. */
-  pausedUntil(api: string, now = Date.now()): number | undefined {
-    const until = this.#until.get(api);
-    if (until === undefined) return undefined;
-    if (until <= now) {
-      this.#until.delete(api);
-      return undefined;
-    }
-    return until;
-  }
-
-  pause(api: string, until: number, why: string): void {
-    const current = this.pausedUntil(api);
-    if (current !== undefined && current >= until) return;
-    this.#until.set(api, until);
-    if (current === undefined) {
-      this.logger.info(
-        `GitLab ${why} at ${api}: the cicd-security facts wait until ${iso(
-          until,
-        )}`,
-      );
-    }
-  }
-}
+export { RateLimitGate };
 
 export interface GitlabClientOptions {
   /** The integration's `apiBaseUrl`, e.g. `https://gitlab.com/api/v4`. */

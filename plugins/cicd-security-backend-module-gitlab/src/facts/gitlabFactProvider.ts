@@ -126,7 +126,7 @@ export function createGitlabFactProvider(
 ): FactProvider {
   const { integrations, logger } = options;
   const cache = new EtagCache(options.cacheEntries ?? 5000);
-  const gate = new RateLimitGate(logger);
+  const gate = new RateLimitGate(logger, 'GitLab');
   const maxPages = options.maxPages ?? 10;
   const maxWaitMs = options.maxRateLimitWaitMs ?? 10_000;
   const maxResponseBytes = options.maxResponseBytes ?? 5 * 1024 * 1024;
