@@ -107,9 +107,23 @@ export function readGithubFact<K extends FactName>(
   name: K,
   what: string,
 ): FactRead<CicdSecurityFacts[K]> {
+  return readApiFact(snapshot, name, what, 'GitHub');
+}
+
+/**
+ * Read a fact that an SCM's API supplies. When it is unavailable, the check
+ * is inconclusive: `<what> needs the <service> API (fact <name>: <reason,
+ * permission>)`.
+ */
+export function readApiFact<K extends FactName>(
+  snapshot: RepoSnapshot,
+  name: K,
+  what: string,
+  service: string,
+): FactRead<CicdSecurityFacts[K]> {
   const fact = snapshot.fact(name);
   if (fact.available) return { ok: true, value: fact.value };
-  const reason = `${what} needs the GitHub API (${unavailableReason(
+  const reason = `${what} needs the ${service} API (${unavailableReason(
     name,
     fact,
   )})`;
@@ -141,17 +155,8 @@ export function readSettingsFact<K extends Counterpart>(
   if (platform === 'github') {
     return { ...readGithubFact(snapshot, name, what), platform };
   }
-  const gitlabName: FactName = COUNTERPARTS[name];
-  const fact = snapshot.fact(COUNTERPARTS[name]);
-  if (fact.available) return { ok: true, value: fact.value, platform };
-  const reason = `${what} needs the GitLab API (${unavailableReason(
-    gitlabName,
-    fact,
-  )})`;
   return {
-    ok: false,
-    outcome: outcome.inconclusive(reason),
-    reason,
+    ...readApiFact(snapshot, COUNTERPARTS[name], what, 'GitLab'),
     platform,
   };
 }

@@ -2,8 +2,7 @@ import { RepoSnapshot } from '../snapshot';
 import { CicdSecurityFacts, FactName } from '../facts';
 import { getGitlabCi } from '../parsers/gitlabCi';
 import { SourceRange } from '../parsers/yaml';
-import { FactRead, unavailableReason } from './githubSettings';
-import { outcome } from '../checks/types';
+import { FactRead, readApiFact } from './githubSettings';
 
 /**
  * Shared rules of the checks that read a GitLab project's CI/CD settings
@@ -44,13 +43,7 @@ export function readGitlabFact<K extends FactName>(
   name: K,
   what: string,
 ): FactRead<CicdSecurityFacts[K]> {
-  const fact = snapshot.fact(name);
-  if (fact.available) return { ok: true, value: fact.value };
-  const reason = `${what} needs the GitLab API (${unavailableReason(
-    name,
-    fact,
-  )})`;
-  return { ok: false, outcome: outcome.inconclusive(reason), reason };
+  return readApiFact(snapshot, name, what, 'GitLab');
 }
 
 /** Where a project's CI/CD variables are changed. */
