@@ -367,6 +367,36 @@ async function main() {
     await shot('07-entity-security-tab-dark');
     console.log(`ok: dark theme (page background ${bg})`);
     await page.evaluate(() => window.localStorage.removeItem('theme'));
+    // 8. A vulnerable dependency found from the demo's OSV records: the
+    // finding names the advisory and the fixed version, and links to it.
+    await page.goto(
+      `${APP}/catalog/default/component/session-gateway/security`,
+    );
+    await page.getByTestId('cicd-security-grade').waitFor();
+    const vulnerable = page.getByTestId(
+      'check-findings-open-vulnerable-dependencies',
+    );
+    await vulnerable
+      .getByText(/GHSA-mh63-6h87-95cp/)
+      .first()
+      .waitFor();
+    await vulnerable
+      .getByText(/fixed in v5\.2\.2/)
+      .first()
+      .waitFor();
+    const advisory = vulnerable
+      .getByRole('link', {
+        name: /github\.com\/golang-jwt\/jwt\/security\/advisories/,
+      })
+      .first();
+    await advisory.waitFor();
+    await vulnerable.scrollIntoViewIfNeeded();
+    await shot('08-vulnerable-dependency');
+    console.log(
+      `ok: session-gateway shows golang-jwt v5.2.1 affected by GHSA-mh63-6h87-95cp, fixed in v5.2.2, linked to ${await advisory.getAttribute(
+        'href',
+      )}`,
+    );
     if (errors.length)
       console.log(`page errors seen: ${errors.slice(0, 3).join(' | ')}`);
   } catch (e) {
