@@ -388,6 +388,23 @@ describe('createRouter', () => {
     expectSpec('/health', res);
   });
 
+  it.each([
+    ['get', '/nope'],
+    ['post', '/scorecards/component:default/web/nope'],
+    ['delete', '/checks'],
+  ])(
+    'answers %s %s, which has no route, with a JSON 404',
+    async (method, url) => {
+      const res = await (request(app) as any)[method](url);
+      expect(res.status).toBe(404);
+      expect(res.type).toBe('application/json');
+      expect(res.body.error).toMatchObject({
+        name: 'NotFoundError',
+        message: `No route for ${method.toUpperCase()} ${url}`,
+      });
+    },
+  );
+
   describe('GET /scorecards', () => {
     it('passes validated filters and the visible refs to the store', async () => {
       const res = await request(app).get(

@@ -761,6 +761,13 @@ export async function createRouter(
     res.json(body);
   });
 
+  // Last: an unknown path answers the same JSON error shape as every other
+  // error, instead of Express's HTML page. A `use` layer, not a route, so the
+  // OpenAPI document stays the list of routes.
+  router.use((req, _res) => {
+    throw new NotFoundError(`No route for ${req.method} ${req.path}`);
+  });
+
   return router;
 }
 
