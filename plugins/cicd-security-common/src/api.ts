@@ -28,6 +28,7 @@ import {
   ScorecardHistoryPoint,
   ScorecardState,
   ScorecardSummary,
+  Severity,
   TeamSummary,
 } from './types';
 
@@ -202,6 +203,24 @@ export interface WaiversResponse {
 }
 
 /** How the score of a scorecard was computed, for the UI to explain it. */
+/**
+ * A failing or warning check with the score the entity would have if it
+ * passed: re-scored with the same scoring code, config and waivers as the
+ * stored score.
+ */
+export interface FixFirstItem {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  /** Open findings of the check (suppressed ones left out). */
+  findings: number;
+  /** The overall score with this check passing (score 10, no findings). */
+  scoreIfFixed: number;
+  /** `scoreIfFixed` minus the current score, rounded to one decimal. */
+  gain: number;
+  gradeIfFixed: Grade;
+}
+
 export interface ScoreExplanation {
   checks: Array<{
     checkId: string;

@@ -255,6 +255,11 @@ export interface Scorecard extends ScorecardSummary {
   /** How the score was computed (absent for entities never scanned). */
   explanation?: import('./api').ScoreExplanation;
   /**
+   * The failing and warning checks ranked by what passing each would add to
+   * the score, highest gain first (absent for entities never scanned).
+   */
+  fixFirst?: import('./api').FixFirstItem[];
+  /**
    * Base URL of the source in its SCM (the `url:` source location), so the UI
    * can link a finding to its file and line with ScmIntegrations. Absent for
    * local directories.

@@ -12,6 +12,7 @@ import { Knex } from 'knex';
 import { createDatabaseStores } from './createStores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
+import { scoreWithWaivers } from './rescore';
 import { WaiverStore } from './WaiverStore';
 import { EntityMeta } from './ScorecardStore';
 
@@ -362,6 +363,74 @@ describe('ScorecardQueries', () => {
       expect((await store.getScorecard(bad))!.score).toBe(before.score);
       expect(await waivers.list({ active: true })).toEqual([]);
       expect(await waivers.list({ entityRef: bad })).toHaveLength(1);
+    });
+
+    it('ranks failing checks by the score a re-scan with each passing would store', async () => {
+      const ref = 'component:default/mixed';
+      const withScore = (c: CheckResult, score: number) => ({ ...c, score });
+      const checks = [
+        check('c1', 'fail', 'third-party-software', 'critical'),
+        withScore(
+          { ...check('c2', 'fail', 'compliance', 'medium'), status: 'warn' },
+          6,
+        ),
+        withScore(check('c3', 'fail', 'access-control', 'low'), 3),
+        check('c4', 'fail', 'secrets-management', 'high'),
+        {
+          ...check('c5', 'fail', 'compliance', 'high'),
+          findings: check('c5', 'fail').findings.map(f => ({
+            ...f,
+            suppressed: { kind: 'inline' as const, reason: 'test fixture' },
+          })),
+        },
+        check('c6', 'pass', 'secrets-management'),
+      ];
+      await store.saveScan(meta('mixed', A), {
+        type: 'scanned',
+        result: scan(checks),
+      });
+      await waivers.create(
+        {
+          checkId: 'c4',
+          scope: { type: 'entity', entityRef: ref },
+          reason: 'Accepted risk',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        'user:default/alice',
+      );
+      const card = (await store.getScorecard(ref))!;
+      const fixFirst = card.fixFirst!;
+      // Waived (c4) and suppressed-only (c5) checks are not listed.
+      expect(fixFirst.map(f => f.checkId).sort()).toEqual(['c1', 'c2', 'c3']);
+      expect(fixFirst[0]).toMatchObject({
+        checkId: 'c1',
+        title: 'c1',
+        severity: 'critical',
+        findings: 1,
+      });
+      for (let i = 1; i < fixFirst.length; i++) {
+        expect(fixFirst[i - 1].gain).toBeGreaterThanOrEqual(fixFirst[i].gain);
+      }
+
+      const waived = new Map([['c4', card.checks[3].waiver!]]);
+      for (const item of fixFirst) {
+        const fixed = checks.map(c =>
+          c.checkId === item.checkId
+            ? { ...c, status: 'pass' as const, score: 10, findings: [] }
+            : c,
+        );
+        // The scoring code applied to the stored results ...
+        const rescored = scoreWithWaivers(fixed, waived, DEFAULT_SCORING);
+        expect(item.scoreIfFixed).toBe(rescored.score);
+        expect(item.gradeIfFixed).toBe(rescored.grade);
+        expect(item.gain).toBeCloseTo(rescored.score! - card.score!, 5);
+        // ... and the score stored by an actual scan with the check passing.
+        await store.saveScan(meta('mixed', A), {
+          type: 'scanned',
+          result: scan(fixed),
+        });
+        expect((await store.getScorecard(ref))!.score).toBe(item.scoreIfFixed);
+      }
     });
 
     it('stops applying an owner waiver once it expired', async () => {

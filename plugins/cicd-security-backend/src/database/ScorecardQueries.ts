@@ -22,7 +22,7 @@ import { Knex } from 'knex';
 import { activeWaiversFor } from './activeWaivers';
 import { DatabaseGroupHierarchyStore } from './DatabaseGroupHierarchyStore';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
-import { explainScore } from './rescore';
+import { explainScore, fixFirst } from './rescore';
 import {
   parseJson,
   toFinding,
@@ -329,6 +329,7 @@ export class ScorecardQueries {
       ...(checks.length
         ? {
             explanation: explainScore(checks, summary.categories, this.scoring),
+            fixFirst: fixFirst(checks, this.scoring),
           }
         : {}),
       ...(scmUrl ? { scmUrl } : {}),

@@ -3,7 +3,9 @@ import {
   CheckResult,
   CheckStatus,
   Finding,
+  FixFirstItem,
   ScoreExplanation,
+  SEVERITIES,
   Severity,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
@@ -303,6 +305,62 @@ export function explainScore(
     categories,
     categoryWeights: { ...scoring.categoryWeights },
     gradeBands: { ...scoring.gradeBands },
+  };
+}
+
+/**
+ * The failing and warning checks of a scorecard ranked by what passing each
+ * would add to the score (then by severity): each is replaced by a pass
+ * (score 10, no findings) and the results re-scored by
+ * {@link scoreWithWaivers}, the code that produces the stored score. Waived
+ * checks, and checks whose findings are all suppressed, are left out.
+ */
+export function fixFirst(
+  checks: CheckResult[],
+  scoring: ScoringConfig,
+): FixFirstItem[] {
+  const waived = new Map<string, WaiverInfo>();
+  for (const c of checks) if (c.waiver) waived.set(c.checkId, c.waiver);
+  const now = scoreWithWaivers(checks, waived, scoring).score ?? 0;
+  const items: FixFirstItem[] = [];
+  checks.forEach((c, i) => {
+    if ((c.status !== 'fail' && c.status !== 'warn') || waived.has(c.checkId)) {
+      return;
+    }
+    const counts = countResults([c]);
+    const open = counts.findings;
+    if (open === 0 && counts.suppressedFindings > 0) return;
+    const fixed = checks.slice();
+    fixed[i] = passing(c);
+    const result = scoreWithWaivers(fixed, waived, scoring);
+    if (result.score === null || result.grade === null) return;
+    items.push({
+      checkId: c.checkId,
+      title: c.title,
+      severity: c.severity,
+      findings: open,
+      scoreIfFixed: result.score,
+      gain: Math.round((result.score - now) * 10) / 10,
+      gradeIfFixed: result.grade,
+    });
+  });
+  return items.sort(
+    (a, b) =>
+      b.gain - a.gain ||
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      a.checkId.localeCompare(b.checkId),
+  );
+}
+
+/** A check result as it would be once fixed: passing, with no findings. */
+function passing(c: CheckResult): CheckResult {
+  return {
+    ...c,
+    status: 'pass',
+    score: 10,
+    findings: [],
+    unlisted: undefined,
+    reason: undefined,
   };
 }
 

@@ -195,6 +195,17 @@ const scorecard: Scorecard = {
     },
     gradeBands: { A: 9, B: 7, C: 5, D: 3 },
   },
+  fixFirst: [
+    {
+      checkId: 'fake-check',
+      title: 'A fake check',
+      severity: 'medium',
+      findings: 1,
+      scoreIfFixed: 10,
+      gain: 6,
+      gradeIfFixed: 'A',
+    },
+  ],
 };
 
 const stats = {
