@@ -1,10 +1,12 @@
 import { useParams } from 'react-router-dom';
 import {
   Content,
+  EmptyState,
   Header,
   HeaderLabel,
   InfoCard,
   Link,
+  LinkButton,
   MarkdownContent,
   Page,
   Progress,
@@ -30,6 +32,11 @@ const FRAMEWORK_TITLES: Record<string, string> = {
   slsa: 'SLSA',
 };
 
+/** The backend's answer for an id it has no check for. */
+function isNotFound(error: Error | undefined): boolean {
+  return (error as { statusCode?: number } | undefined)?.statusCode === 404;
+}
+
 /** A check's guide: what it looks for, why it matters and how to fix it. */
 export function CheckGuidePage() {
   const { checkId = '' } = useParams();
@@ -44,6 +51,23 @@ export function CheckGuidePage() {
   let content;
   if (loading) {
     content = <Progress />;
+  } else if (isNotFound(error)) {
+    content = (
+      <EmptyState
+        missing="content"
+        title="No such check"
+        description={`There is no check with the id '${checkId}'. It may have been renamed or removed, or the link is mistyped.`}
+        action={
+          <LinkButton
+            variant="contained"
+            color="primary"
+            to={`${rootPath.replace(/\/$/, '')}/checks`}
+          >
+            All checks
+          </LinkButton>
+        }
+      />
+    );
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
   } else if (value) {

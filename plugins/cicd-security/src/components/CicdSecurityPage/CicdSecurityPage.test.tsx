@@ -278,7 +278,7 @@ describe('CicdSecurityPage', () => {
     );
   });
 
-  it('shows an error for an unknown check', async () => {
+  it('says "No such check" for an unknown check, with a link to all checks', async () => {
     const err = await notFound();
     const api = mockCicdSecurityApi({
       getCheck: jest.fn(async () => {
@@ -287,6 +287,26 @@ describe('CicdSecurityPage', () => {
     });
     await renderPage(api, '/checks/nope');
 
-    expect((await screen.findAllByText(/404/)).length).toBeGreaterThan(0);
+    expect(await screen.findByText('No such check')).toBeInTheDocument();
+    expect(screen.getByText(/no check with the id 'nope'/)).toBeInTheDocument();
+    expect(screen.getByText('All checks').closest('a')).toHaveAttribute(
+      'href',
+      '/cicd-security/checks',
+    );
+    expect(screen.queryByText(/404/)).not.toBeInTheDocument();
+  });
+
+  it('still shows other errors loading a check as errors', async () => {
+    const api = mockCicdSecurityApi({
+      getCheck: jest.fn(async () => {
+        throw new Error('backend unavailable');
+      }),
+    });
+    await renderPage(api, '/checks/unpinned-actions');
+
+    expect(
+      (await screen.findAllByText(/backend unavailable/)).length,
+    ).toBeGreaterThan(0);
+    expect(screen.queryByText('No such check')).not.toBeInTheDocument();
   });
 });
