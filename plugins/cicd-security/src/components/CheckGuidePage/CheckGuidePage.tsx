@@ -15,7 +15,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { categoryTitle } from '@cicd-security/plugin-cicd-security-common';
-import { Box, Chip, Grid, Typography } from '@material-ui/core';
+import { Box, Chip, Grid, makeStyles, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
@@ -32,6 +32,32 @@ const FRAMEWORK_TITLES: Record<string, string> = {
   slsa: 'SLSA',
 };
 
+const useStyles = makeStyles({
+  guide: {
+    // MarkdownContent breaks table cells anywhere (`word-break: break-word`),
+    // which splits words mid-word in narrow columns. Keep words whole and let
+    // a wide table scroll sideways inside the card instead.
+    '& table': {
+      display: 'block',
+      maxWidth: '100%',
+      overflowX: 'auto',
+    },
+    '& td, & th': {
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+      overflow: 'visible',
+    },
+  },
+});
+
+/**
+ * The guide without its leading `# <id>: <title>` heading: the page header
+ * already shows the title, and the id below it.
+ */
+function guideBody(markdown: string): string {
+  return markdown.replace(/^\s*# [^\n]*\n*/, '');
+}
+
 /** The backend's answer for an id it has no check for. */
 function isNotFound(error: Error | undefined): boolean {
   return (error as { statusCode?: number } | undefined)?.statusCode === 404;
@@ -41,6 +67,7 @@ function isNotFound(error: Error | undefined): boolean {
 export function CheckGuidePage() {
   const { checkId = '' } = useParams();
   const api = useApi(cicdSecurityApiRef);
+  const classes = useStyles();
   const root = useOptionalRouteRef(rootRouteRef);
   const rootPath = root ? root({}) : '/cicd-security';
   const { value, loading, error } = useAsync(
@@ -76,8 +103,11 @@ export function CheckGuidePage() {
         <Grid item xs={12} md={8}>
           <InfoCard>
             {value.guide ? (
-              <div data-testid="check-guide">
-                <MarkdownContent content={value.guide} dialect="gfm" />
+              <div data-testid="check-guide" className={classes.guide}>
+                <MarkdownContent
+                  content={guideBody(value.guide)}
+                  dialect="gfm"
+                />
               </div>
             ) : (
               <Typography>{value.description}</Typography>

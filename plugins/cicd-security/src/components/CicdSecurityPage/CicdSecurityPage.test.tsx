@@ -278,6 +278,22 @@ describe('CicdSecurityPage', () => {
     );
   });
 
+  it('shows the check title once, in the page header, not again from the guide', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/checks/unpinned-actions');
+
+    const guide = await screen.findByTestId('check-guide');
+    expect(
+      screen.getAllByRole('heading', {
+        name: 'Actions are pinned to a full commit SHA',
+      }),
+    ).toHaveLength(1);
+    expect(within(guide).queryByRole('heading', { level: 1 })).toBeNull();
+    expect(
+      within(guide).getByRole('heading', { name: 'Why it matters' }),
+    ).toBeInTheDocument();
+  });
+
   it('says "No such check" for an unknown check, with a link to all checks', async () => {
     const err = await notFound();
     const api = mockCicdSecurityApi({
