@@ -3,6 +3,7 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import {
   CheckResult,
   CHECK_CATEGORIES,
+  FixFirstItem,
   categoryTitle,
 } from '@cicd-security/plugin-cicd-security-common';
 import { Link as MuiLink, Typography } from '@material-ui/core';
@@ -10,6 +11,7 @@ import FilterListIcon from '@material-ui/icons/FilterList';
 import { formatScore, isFailing } from '../../utils';
 import { CheckStatusChip, SeverityChip } from '../ScoreDisplay';
 import { WaiveButton } from '../Waivers';
+import { formatWhatIf } from './FixFirst';
 
 /** Checks listed in the Findings section, below the table (waived checks are listed apart). */
 export function hasFindingsSection(check: CheckResult): boolean {
@@ -55,13 +57,21 @@ export function EntityChecksTable({
   checks,
   guideLink,
   onWaive,
+  score = null,
+  fixFirst = [],
 }: {
   checks: CheckResult[];
   guideLink: (checkId: string) => string;
+  /** The entity's score, the start of each what-if. */
+  score?: number | null;
+  /** The score with each failing check passing (the scorecard's `fixFirst`). */
+  fixFirst?: FixFirstItem[];
   /** Set when the user may waive checks. */
   onWaive?: (check: CheckResult) => void;
 }) {
   const [showFilters, setShowFilters] = useState(false);
+  const whatIf = new Map(fixFirst.map(f => [f.checkId, f]));
+  const gain = (check: CheckResult) => whatIf.get(check.checkId)?.gain ?? -1;
   const columns: TableColumn<CheckResult>[] = [
     {
       title: 'Status',
@@ -125,6 +135,19 @@ export function EntityChecksTable({
       filtering: false,
       type: 'numeric',
       render: check => formatScore(check.score),
+    },
+    {
+      title: 'If fixed',
+      filtering: false,
+      customSort: (a, b) => gain(a) - gain(b),
+      render: check => {
+        const item = whatIf.get(check.checkId);
+        return item ? (
+          <span data-testid={`if-fixed-${check.checkId}`}>
+            {formatWhatIf(score, item)}
+          </span>
+        ) : null;
+      },
     },
   ];
   if (onWaive) {

@@ -464,4 +464,93 @@ describe('EntityCicdSecurityContent', () => {
       'The default branch is protected — Inconclusive: needs administration:read',
     ]);
   });
+
+  describe('Fix first', () => {
+    const withFixFirst: Scorecard = {
+      ...scorecard,
+      explanation: scorecardWithWaivers.explanation,
+      fixFirst: [
+        {
+          checkId: 'unpinned-actions',
+          title: 'Actions are pinned to a full commit SHA',
+          severity: 'high',
+          findings: 1,
+          scoreIfFixed: 7.5,
+          gain: 1.1,
+          gradeIfFixed: 'B',
+        },
+        {
+          checkId: 'hardcoded-secrets',
+          title: 'No secrets in pipeline files',
+          severity: 'critical',
+          findings: 1,
+          scoreIfFixed: 7.1,
+          gain: 0.7,
+          gradeIfFixed: 'C',
+        },
+      ],
+    };
+
+    it('lists the failing checks by gain with the what-if, the fix, the guide and the findings', async () => {
+      await renderTab(
+        mockApi({ getScorecard: jest.fn(async () => withFixFirst) }),
+      );
+      const items = within(screen.getByTestId('fix-first')).getAllByRole(
+        'listitem',
+      );
+      expect(items).toHaveLength(2);
+      const first = screen.getByTestId('fix-first-unpinned-actions');
+      expect(items[0]).toBe(first);
+      expect(first).toHaveTextContent(
+        'Actions are pinned to a full commit SHA',
+      );
+      expect(first).toHaveTextContent('6.4 → 7.5 (+1.1) · grade C → B');
+      expect(first).toHaveTextContent('1 finding');
+      expect(first).toHaveTextContent(
+        'Suggested fix: Pin the action to the commit of the tag',
+      );
+      expect(
+        within(first).getByText('How to fix').closest('a'),
+      ).toHaveAttribute('href', '/cicd-security/checks/unpinned-actions');
+      expect(
+        within(first).getByText('Show findings').closest('a'),
+      ).toHaveAttribute('href', '#check-unpinned-actions');
+      expect(document.getElementById('check-unpinned-actions')).toHaveAttribute(
+        'data-testid',
+        'check-findings-unpinned-actions',
+      );
+      // The grade stays C: no grade change is shown.
+      expect(
+        screen.getByTestId('fix-first-hardcoded-secrets'),
+      ).toHaveTextContent(/6\.4 → 7\.1 \(\+0\.7\)1 finding/);
+
+      // The same what-if in the checks table and in the score explanation.
+      expect(screen.getByTestId('if-fixed-unpinned-actions')).toHaveTextContent(
+        '6.4 → 7.5 (+1.1)',
+      );
+      expect(
+        screen.queryByTestId('if-fixed-dependency-update-tool'),
+      ).toBeNull();
+      const explanation = screen.getByTestId('score-explanation');
+      expect(
+        within(explanation)
+          .getByText('No secrets in pipeline files')
+          .closest('tr'),
+      ).toHaveTextContent('6.4 → 7.1 (+0.7)');
+    });
+
+    it('is hidden when no check fails', async () => {
+      await renderTab(
+        mockApi({
+          getScorecard: jest.fn(async () => ({
+            ...withFixFirst,
+            fixFirst: [],
+          })),
+        }),
+      );
+      expect(screen.getByTestId('cicd-security-grade')).toBeInTheDocument();
+      expect(screen.queryByText('Fix first')).toBeNull();
+      expect(screen.queryByTestId('fix-first')).toBeNull();
+    });
+  });
 });

@@ -48,6 +48,7 @@ import {
   factsDelayed,
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
+import { FixFirstCard } from './FixFirst';
 import {
   FactsRead,
   InconclusiveChecks,
@@ -353,6 +354,11 @@ function ScorecardView({
           />
         </Grid>
       )}
+      {scorecard.fixFirst && scorecard.fixFirst.length > 0 && (
+        <Grid item xs={12}>
+          <FixFirstCard scorecard={scorecard} guideLink={guideLink} />
+        </Grid>
+      )}
       <Grid item xs={12} md={6}>
         <Summary
           scorecard={scorecard}
@@ -381,6 +387,8 @@ function ScorecardView({
       <Grid item xs={12}>
         <EntityChecksTable
           checks={checks}
+          score={scorecard.score}
+          fixFirst={scorecard.fixFirst}
           guideLink={guideLink}
           onWaive={onWaive}
         />

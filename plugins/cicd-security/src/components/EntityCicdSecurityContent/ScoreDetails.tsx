@@ -29,6 +29,7 @@ import {
 import { TrendChart } from '../Charts';
 import { SeverityChip } from '../ScoreDisplay';
 import { describeSuppression, useSourceLink } from './CheckFindings';
+import { fixFirstByCheck, formatWhatIf } from './FixFirst';
 
 const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0 },
@@ -100,6 +101,7 @@ export function ScoreExplanationCard({
     return null;
   }
   const counted = explanation.checks.filter(c => c.counted);
+  const whatIf = fixFirstByCheck(scorecard);
   const left = explanation.checks.filter(c => !c.counted);
   const bands = explanation.gradeBands;
   return (
@@ -118,6 +120,7 @@ export function ScoreExplanationCard({
               <TableCell>Category</TableCell>
               <TableCell align="right">Weight</TableCell>
               <TableCell align="right">Score</TableCell>
+              <TableCell align="right">Overall score if it passed</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -133,6 +136,11 @@ export function ScoreExplanationCard({
                 </TableCell>
                 <TableCell align="right">{c.weight}</TableCell>
                 <TableCell align="right">{formatScore(c.score)}</TableCell>
+                <TableCell align="right">
+                  {whatIf.has(c.checkId)
+                    ? formatWhatIf(scorecard.score, whatIf.get(c.checkId)!)
+                    : ''}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -1,0 +1,130 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import {
+  FixFirstItem,
+  Scorecard,
+} from '@cicd-security/plugin-cicd-security-common';
+import {
+  Box,
+  Link as MuiLink,
+  Typography,
+  makeStyles,
+} from '@material-ui/core';
+import { formatScore } from '../../utils';
+import { SeverityChip } from '../ScoreDisplay';
+
+const useStyles = makeStyles(theme => ({
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+  item: {
+    padding: theme.spacing(1, 0),
+    '&:not(:last-child)': {
+      borderBottom: `1px solid ${theme.palette.divider}`,
+    },
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+  },
+  title: {
+    flexGrow: 1,
+    fontWeight: theme.typography.fontWeightMedium as number,
+  },
+  gain: { fontWeight: theme.typography.fontWeightMedium as number },
+}));
+
+/** How many checks the card lists; the checks table shows the what-if of the others. */
+const SHOWN = 5;
+/** Longest suggested fix shown in the card (the finding shows all of it). */
+const FIX_CHARS = 160;
+
+/** `4.5 → 5.6 (+1.1)`: the score now, with the check passing, and the gain. */
+export function formatWhatIf(
+  score: number | null,
+  item: Pick<FixFirstItem, 'scoreIfFixed' | 'gain'>,
+): string {
+  return `${formatScore(score)} → ${formatScore(
+    item.scoreIfFixed,
+  )} (+${item.gain.toFixed(1)})`;
+}
+
+/** The what-if of each check that has one, by check id. */
+export function fixFirstByCheck(
+  scorecard: Scorecard,
+): Map<string, FixFirstItem> {
+  return new Map((scorecard.fixFirst ?? []).map(f => [f.checkId, f]));
+}
+
+function shorten(text: string): string {
+  return text.length > FIX_CHARS
+    ? `${text.slice(0, FIX_CHARS - 1).trimEnd()}…`
+    : text;
+}
+
+/**
+ * The failing checks ranked by what passing each would add to the score
+ * (computed by the backend with the scoring code of the stored score), with
+ * the first suggested fix, the guide and a link to the check's findings.
+ * Renders nothing when no check fails.
+ */
+export function FixFirstCard({
+  scorecard,
+  guideLink,
+}: {
+  scorecard: Scorecard;
+  guideLink: (checkId: string) => string;
+}) {
+  const classes = useStyles();
+  const items = scorecard.fixFirst ?? [];
+  if (items.length === 0) {
+    return null;
+  }
+  const shown = items.slice(0, SHOWN);
+  const more = items.length - shown.length;
+  return (
+    <InfoCard
+      title="Fix first"
+      subheader="The failing checks ranked by what fixing each would add to the score."
+    >
+      <ul className={classes.list} data-testid="fix-first">
+        {shown.map(item => {
+          const check = scorecard.checks.find(c => c.checkId === item.checkId);
+          const fix = check?.findings.find(f => !f.suppressed && f.suggestedFix)
+            ?.suggestedFix?.description;
+          return (
+            <li
+              key={item.checkId}
+              className={classes.item}
+              data-testid={`fix-first-${item.checkId}`}
+            >
+              <div className={classes.header}>
+                <Typography className={classes.title}>{item.title}</Typography>
+                <SeverityChip severity={item.severity} />
+                <Typography variant="body2" className={classes.gain}>
+                  {formatWhatIf(scorecard.score, item)}
+                  {scorecard.grade && item.gradeIfFixed !== scorecard.grade
+                    ? ` · grade ${scorecard.grade} → ${item.gradeIfFixed}`
+                    : ''}
+                </Typography>
+              </div>
+              <Typography variant="body2" color="textSecondary">
+                {item.findings} {item.findings === 1 ? 'finding' : 'findings'}
+                {fix ? ` · Suggested fix: ${shorten(fix)}` : ''}
+              </Typography>
+              <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mt={0.5}>
+                <Link to={guideLink(item.checkId)}>How to fix</Link>
+                <MuiLink href={`#check-${item.checkId}`}>Show findings</MuiLink>
+              </Box>
+            </li>
+          );
+        })}
+      </ul>
+      {more > 0 && (
+        <Typography variant="body2" color="textSecondary">
+          {more} more failing {more === 1 ? 'check' : 'checks'}: see “If fixed”
+          in the checks table.
+        </Typography>
+      )}
+    </InfoCard>
+  );
+}
