@@ -15,7 +15,7 @@ import {
 import { Knex } from 'knex';
 import { createDatabaseStores } from './createStores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
-import { rescoreEntities, scoreWithWaivers } from './rescore';
+import { fixFirst, rescoreEntities, scoreWithWaivers } from './rescore';
 import { EntityMeta } from './ScorecardStore';
 import { WaiverInfo, WaiverStore } from './WaiverStore';
 
@@ -137,6 +137,62 @@ type StoredScore = {
   categories: unknown;
   counts: unknown;
 };
+
+describe('fixFirst', () => {
+  const result = (
+    checkId: string,
+    category: CheckCategory,
+    severity: Severity,
+    status: CheckStatus,
+    extra: Partial<CheckResult> = {},
+  ): CheckResult => ({
+    checkId,
+    title: checkId,
+    category,
+    severity,
+    status,
+    ...(status === 'fail' || status === 'pass'
+      ? { score: status === 'pass' ? 10 : 0 }
+      : {}),
+    findings:
+      status === 'fail'
+        ? [{ checkId, severity, message: 'x', fingerprint: `${checkId}-fp` }]
+        : [],
+    ...extra,
+  });
+
+  it('breaks ties in gain by severity, counts unlisted findings and skips checks that did not run', () => {
+    const checks = [
+      result('low-one', 'compliance', 'low', 'fail'),
+      result('critical-one', 'access-control', 'critical', 'fail'),
+      result('capped', 'secrets-management', 'high', 'fail', {
+        unlisted: { findings: 120, suppressed: 20, critical: 0 },
+      }),
+      result('broken', 'code-quality', 'high', 'error'),
+      result('fine', 'network-security', 'medium', 'pass'),
+    ];
+    const items = fixFirst(checks, DEFAULT_SCORING);
+    expect(items.map(i => i.checkId)).toEqual([
+      'critical-one',
+      'capped',
+      'low-one',
+    ]);
+    expect(items[0].gain).toBe(items[2].gain);
+    expect(items.find(i => i.checkId === 'capped')?.findings).toBe(100);
+    const now = scoreResults(checks, DEFAULT_SCORING).score!;
+    for (const item of items) {
+      const fixed = checks.map(c =>
+        c.checkId === item.checkId
+          ? { ...c, status: 'pass' as const, score: 10, findings: [] }
+          : c,
+      );
+      expect(item.scoreIfFixed).toBe(
+        scoreResults(fixed, DEFAULT_SCORING).score,
+      );
+      expect(item.gain).toBeCloseTo(item.scoreIfFixed - now, 5);
+    }
+  });
+});
 
 describe('rescoreEntities', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
