@@ -32,6 +32,25 @@ export function formatPassRate(passRate: number | null): string {
   return passRate === null ? '–' : `${Math.round(passRate * 100)}%`;
 }
 
+/**
+ * Orders checks by pass rate for material-table's `customSort`, which swaps
+ * the rows and passes `'desc'` for a descending sort. Checks that apply to no
+ * component (pass rate null) stay at the end in both directions.
+ */
+export function comparePassRate(
+  x: CheckWithStats,
+  y: CheckWithStats,
+  _type?: 'row' | 'group',
+  direction?: 'asc' | 'desc',
+): number {
+  // The rows in table order, whichever way the sort goes.
+  const [a, b] = direction === 'desc' ? [y, x] : [x, y];
+  if (a.passRate === null || b.passRate === null) {
+    return (a.passRate === null ? 1 : 0) - (b.passRate === null ? 1 : 0);
+  }
+  return x.passRate! - y.passRate!;
+}
+
 /** The components failing one check, loaded when the row opens. */
 export function FailingComponents({
   checkId,
@@ -148,6 +167,7 @@ export function ChecksTable() {
       title: 'Pass rate',
       field: 'passRate',
       type: 'numeric',
+      customSort: comparePassRate,
       render: row => (
         <Box display="flex" alignItems="center" style={{ gap: 8 }}>
           <Box flexGrow={1} minWidth={60}>

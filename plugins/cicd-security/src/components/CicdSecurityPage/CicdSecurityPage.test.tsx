@@ -5,7 +5,9 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
+import { checkWithStats } from '../../testing/data';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
+import { CheckWithStats } from '@cicd-security/plugin-cicd-security-common';
 import { CicdSecurityRouter } from './CicdSecurityPage';
 
 async function renderPage(api: CicdSecurityApi, path: string) {
@@ -256,6 +258,43 @@ describe('CicdSecurityPage', () => {
       'title',
       expect.stringMatching(/could not see what it needs/),
     );
+  });
+
+  it('sorts checks by pass rate with checks that apply to no component last, both ways', async () => {
+    const check = (id: string, passRate: number | null): CheckWithStats => ({
+      ...checkWithStats,
+      id,
+      title: `Check ${id}`,
+      passRate,
+      applicable: passRate === null ? 0 : 4,
+      failing: 0,
+      inconclusive: 0,
+    });
+    const api = mockCicdSecurityApi({
+      getChecks: jest.fn(async () => ({
+        items: [
+          check('never-applies', null),
+          check('half', 0.5),
+          check('mostly', 0.9),
+          check('also-never', null),
+          check('rarely', 0.1),
+        ],
+      })),
+    });
+    await renderPage(api, '/checks');
+    const table = await screen.findByTestId('cicd-security-checks-catalogue');
+    const order = () =>
+      within(table)
+        .getAllByText(/^Check /)
+        .map(e => e.textContent!.replace('Check ', ''));
+
+    fireEvent.click(within(table).getByText('Pass rate'));
+    expect(order().slice(0, 3)).toEqual(['rarely', 'half', 'mostly']);
+    expect(order().slice(3).sort()).toEqual(['also-never', 'never-applies']);
+
+    fireEvent.click(within(table).getByText('Pass rate'));
+    expect(order().slice(0, 3)).toEqual(['mostly', 'half', 'rarely']);
+    expect(order().slice(3).sort()).toEqual(['also-never', 'never-applies']);
   });
 
   it('renders a check guide with its metadata, markdown and failing components', async () => {
