@@ -5,7 +5,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { checkWithStats } from '../../testing/data';
+import { checkWithStats, overview } from '../../testing/data';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
 import { CheckWithStats } from '@cicd-security/plugin-cicd-security-common';
 import { CicdSecurityRouter } from './CicdSecurityPage';
@@ -59,6 +59,33 @@ describe('CicdSecurityPage', () => {
       /from 5.8 .* to 6.2/,
     );
   });
+
+  it('shows the 30-day change of the average score', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/');
+
+    expect(
+      await screen.findByText('Out of 10 · +0.4 over 30 days'),
+    ).toBeInTheDocument();
+  });
+
+  it.each([null, NaN])(
+    'says there is no change to compare yet when the 30-day change is %p',
+    async change30d => {
+      const api = mockCicdSecurityApi({
+        getOverview: jest.fn(async () => ({
+          ...overview,
+          stats: { ...overview.stats, change30d },
+        })),
+      });
+      await renderPage(api, '/');
+
+      expect(
+        await screen.findByText('Out of 10 · No change to compare yet'),
+      ).toBeInTheDocument();
+      expect(screen.queryByText(/NaN|over 30 days/)).not.toBeInTheDocument();
+    },
+  );
 
   it('shows an empty state when the backend has no overview', async () => {
     const err = await notFound();

@@ -49,6 +49,14 @@ function Kpi(props: {
   );
 }
 
+/** The average card's second line; plain words until there is a change to show. */
+function averageDetail(change30d: number | null | undefined): string {
+  if (typeof change30d !== 'number' || !Number.isFinite(change30d)) {
+    return 'Out of 10 · No change to compare yet';
+  }
+  return `Out of 10 · ${formatChange(change30d)} over 30 days`;
+}
+
 /** KPIs, grade distribution and the org-wide trend. */
 export function OverviewTab() {
   const api = useApi(cicdSecurityApiRef);
@@ -93,7 +101,7 @@ export function OverviewTab() {
         <Kpi
           title="Average score"
           value={formatScore(stats.averageScore)}
-          detail={`Out of 10 · ${formatChange(stats.change30d)} over 30 days`}
+          detail={averageDetail(stats.change30d)}
           testId="kpi-average-score"
         />
       </Grid>
