@@ -42,6 +42,25 @@ async function notFound() {
 }
 
 describe('CicdSecurityPage', () => {
+  it.each(['/', '/components', '/checks', '/checks/unpinned-actions'])(
+    // First in the file: React Router warns once per module.
+    'renders %s without React Router warnings about nested routes',
+    async path => {
+      const warn = jest.spyOn(console, 'warn');
+      try {
+        await renderPage(mockCicdSecurityApi(), path);
+        await waitFor(() =>
+          expect(screen.queryByTestId('progress')).not.toBeInTheDocument(),
+        );
+        expect(warn).not.toHaveBeenCalledWith(
+          expect.stringMatching(/trailing "\*"/),
+        );
+      } finally {
+        warn.mockRestore();
+      }
+    },
+  );
+
   it('shows the KPIs, the grade distribution and the org trend', async () => {
     const api = mockCicdSecurityApi();
     await renderPage(api, '/');

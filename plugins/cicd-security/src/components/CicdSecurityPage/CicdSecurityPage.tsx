@@ -1,4 +1,10 @@
-import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import {
+  Navigate,
+  Route,
+  Routes,
+  useLocation,
+  useParams,
+} from 'react-router-dom';
 import {
   Content,
   Header,
@@ -39,14 +45,18 @@ export function CicdSecurityPage() {
   );
 }
 
-/** Links made before the Overview tab existed put the filters on the root. */
+/**
+ * The tabbed page. Links made before the Overview tab existed put the filters
+ * on the root; those go to the Components tab.
+ */
 function RootOrComponents() {
   const location = useLocation();
+  const { '*': below = '' } = useParams();
   const params = new URLSearchParams(location.search);
   const hasFilters = ['q', 'owner', 'grade', 'failingCheck', 'system'].some(p =>
     params.has(p),
   );
-  if (hasFilters) {
+  if (below === '' && hasFilters) {
     return <Navigate to={`components${location.search}`} replace />;
   }
   return <CicdSecurityPage />;
@@ -57,8 +67,8 @@ export function CicdSecurityRouter() {
   return (
     <Routes>
       <Route path="/checks/:checkId" element={<CheckGuidePage />} />
-      <Route path="/" element={<RootOrComponents />} />
-      <Route path="/*" element={<CicdSecurityPage />} />
+      {/* A splat route: the tabs are descendant routes of it. */}
+      <Route path="/*" element={<RootOrComponents />} />
     </Routes>
   );
 }
