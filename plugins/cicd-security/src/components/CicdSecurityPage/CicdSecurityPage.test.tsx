@@ -61,6 +61,28 @@ describe('CicdSecurityPage', () => {
     },
   );
 
+  it.each(['/components', '/checks'])(
+    'gives every row of %s an id, so material-table keeps row state',
+    async path => {
+      // material-table checks row ids only in development builds.
+      const nodeEnv = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'development';
+      const warn = jest.spyOn(console, 'warn');
+      try {
+        await renderPage(mockCicdSecurityApi(), path);
+        await waitFor(() =>
+          expect(screen.getAllByRole('row').length).toBeGreaterThan(1),
+        );
+        expect(warn).not.toHaveBeenCalledWith(
+          expect.stringMatching(/unique id property/),
+        );
+      } finally {
+        process.env.NODE_ENV = nodeEnv;
+        warn.mockRestore();
+      }
+    },
+  );
+
   it('shows the KPIs, the grade distribution and the org trend', async () => {
     const api = mockCicdSecurityApi();
     await renderPage(api, '/');

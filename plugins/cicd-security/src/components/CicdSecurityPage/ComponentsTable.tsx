@@ -195,7 +195,8 @@ export function ComponentsTable() {
         });
         setError(undefined);
         return {
-          data: response.items,
+          // material-table keeps a row's state (an open panel) by its id.
+          data: response.items.map(item => ({ ...item, id: item.entityRef })),
           page: tableQuery.page,
           totalCount: response.totalCount,
         };
