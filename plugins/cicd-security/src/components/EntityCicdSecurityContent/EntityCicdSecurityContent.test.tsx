@@ -182,6 +182,13 @@ describe('EntityCicdSecurityContent', () => {
     expect(screen.queryByTestId('scan-progress')).not.toBeInTheDocument();
   });
 
+  it('keeps the rescan and SARIF buttons inside the score card body, where they can wrap', async () => {
+    await renderTab(mockApi());
+    const button = screen.getByTestId('rescan-button');
+    expect(button.closest('.MuiCardContent-root')).not.toBeNull();
+    expect(button.closest('.MuiCardHeader-action')).toBeNull();
+  });
+
   it('disables the rescan button when the backend refuses it', async () => {
     const api = mockApi({
       refreshScorecard: jest.fn(async () => {

@@ -93,6 +93,12 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
     gap: theme.spacing(1),
   },
+  summaryActions: {
+    display: 'flex',
+    justifyContent: 'flex-end',
+    maxWidth: '100%',
+    marginBottom: theme.spacing(1),
+  },
   counts: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -217,7 +223,10 @@ function Summary({
   const revision = shortRevision(scorecard.revision);
   const { counts } = scorecard;
   return (
-    <InfoCard title="CI/CD security score" action={action}>
+    <InfoCard title="CI/CD security score">
+      {/* In the card's body, not its header: the header's action slot never
+          shrinks, and "Scanning…" beside "Download SARIF" ran past narrow cards. */}
+      <div className={classes.summaryActions}>{action}</div>
       <div className={classes.headline}>
         <GradeBadge
           grade={scorecard.grade}
