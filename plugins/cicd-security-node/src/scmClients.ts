@@ -1,3 +1,5 @@
+import { Fact, factValue } from './facts';
+
 /**
  * Building blocks shared by the SCM fact providers (the GitHub and GitLab
  * modules): a bounded cache of earlier answers, and the pauses an API's
@@ -75,4 +77,111 @@ export class RateLimitGate {
       );
     }
   }
+}
+
+/** An earlier answer an SCM client keeps (its value already reduced to what is kept). */
+export interface CachedAnswer {
+  /** Absent for a remembered answer without ETag. */
+  etag?: string;
+  value: unknown;
+  /** The next page's URL. */
+  next?: string;
+  /** When the API last gave or confirmed (304) this answer (ms since epoch). */
+  confirmedAt?: number;
+  /** A remembered answer without ETag: its status, message, headers and expiry. */
+  status?: number;
+  message?: string;
+  headers?: Array<[string, string]>;
+  expiresAt?: number;
+}
+
+/** An answer given from memory, without a request. */
+export interface AnswerFromMemory {
+  status: number;
+  value?: unknown;
+  next?: string;
+  message?: string;
+  headers: Headers;
+  /** When it was last confirmed by the API, when known. */
+  confirmedAt?: number;
+}
+
+/**
+ * The answer to give without a request, if any: a remembered answer without
+ * ETag within its time to live, or (with `maxAgeMs` above 0) an answer with
+ * an ETag confirmed less than `maxAgeMs` ago.
+ */
+export function answerFromMemory(
+  entry: CachedAnswer | undefined,
+  maxAgeMs: number,
+  now = Date.now(),
+): AnswerFromMemory | undefined {
+  if (!entry) return undefined;
+  if (
+    entry.etag === undefined &&
+    entry.expiresAt !== undefined &&
+    entry.expiresAt > now
+  ) {
+    return {
+      status: entry.status ?? 404,
+      value: entry.value,
+      message: entry.message,
+      headers: new Headers(entry.headers ?? []),
+      confirmedAt: entry.confirmedAt,
+    };
+  }
+  if (
+    entry.etag !== undefined &&
+    entry.confirmedAt !== undefined &&
+    maxAgeMs > 0 &&
+    now - entry.confirmedAt < maxAgeMs
+  ) {
+    return {
+      status: 200,
+      value: entry.value,
+      next: entry.next,
+      headers: new Headers(),
+      confirmedAt: entry.confirmedAt,
+    };
+  }
+  return undefined;
+}
+
+/** A client that can give answers confirmed within an age from memory. */
+export interface MaxAgeClient<C> {
+  withMaxAge(maxAgeMs: number): { client: C; oldest(): number | undefined };
+}
+
+/** Notes the oldest confirmation time among answers given from memory. */
+export function oldestConfirmation(): {
+  note(confirmedAt: number): void;
+  oldest(): number | undefined;
+} {
+  let oldest: number | undefined;
+  return {
+    note: t => {
+      oldest = oldest === undefined ? t : Math.min(oldest, t);
+    },
+    oldest: () => oldest,
+  };
+}
+
+/**
+ * Read a fact with answers confirmed within `maxAgeMs` given from memory
+ * (0: every answer asked again). A fact built from such answers is as old as
+ * the oldest of them (`readAt`).
+ */
+export async function readWithinMaxAge<C extends MaxAgeClient<C>, T>(
+  client: C,
+  maxAgeMs: number,
+  read: (client: C) => Promise<T>,
+): Promise<Fact<T>> {
+  if (maxAgeMs <= 0) return factValue(await read(client));
+  const view = client.withMaxAge(maxAgeMs);
+  const value = await read(view.client);
+  const oldest = view.oldest();
+  return factValue(
+    value,
+    oldest === undefined ? {} : { readAt: new Date(oldest).toISOString() },
+  );
 }

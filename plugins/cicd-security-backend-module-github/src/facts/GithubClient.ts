@@ -1,5 +1,8 @@
 import {
   AnswerCache,
+  answerFromMemory,
+  CachedAnswer,
+  oldestConfirmation,
   RateLimitGate,
 } from '@cicd-security/plugin-cicd-security-node';
 
@@ -64,19 +67,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-interface CacheEntry {
-  /** Absent for a remembered answer without ETag. */
-  etag?: string;
-  value: unknown;
-  next?: string;
-  /** When GitHub last gave or confirmed (304) this answer (ms since epoch). */
-  confirmedAt?: number;
-  /** A remembered answer without ETag: its status, message, headers and expiry. */
-  status?: number;
-  message?: string;
-  headers?: Array<[string, string]>;
-  expiresAt?: number;
-}
+type CacheEntry = CachedAnswer;
 
 /** Statuses remembered without ETag: they say what is off, not what failed. */
 const REMEMBERED_STATUSES = new Set([204, 404]);
@@ -142,16 +133,13 @@ export class GithubClient {
     client: GithubClient;
     oldest(): number | undefined;
   } {
-    let oldest: number | undefined;
-    const note = (t: number) => {
-      oldest = oldest === undefined ? t : Math.min(oldest, t);
-    };
+    const tracker = oldestConfirmation();
     const client = new GithubClient({
       ...this.options,
       maxAgeMs,
-      onFromMemory: note,
+      onFromMemory: tracker.note,
     });
-    return { client, oldest: () => oldest };
+    return { client, oldest: tracker.oldest };
   }
 
   /**
@@ -168,37 +156,12 @@ export class GithubClient {
       ? `${o.apiBaseUrl.replace(/\/+$/, '')}${pathOrUrl}`
       : pathOrUrl;
     const key = `${o.identity} ${url}`;
-    const remembered = o.cache.get(key);
-    const now = Date.now();
-    if (
-      remembered?.etag === undefined &&
-      remembered?.expiresAt !== undefined &&
-      remembered.expiresAt > now
-    ) {
+    const memory = answerFromMemory(o.cache.get(key), o.maxAgeMs ?? 0);
+    if (memory) {
       o.counter.remembered = (o.counter.remembered ?? 0) + 1;
-      if (remembered.confirmedAt !== undefined) {
-        o.onFromMemory?.(remembered.confirmedAt);
-      }
-      return {
-        status: remembered.status ?? 404,
-        message: remembered.message,
-        headers: new Headers(remembered.headers ?? []),
-      };
-    }
-    if (
-      remembered?.etag !== undefined &&
-      remembered.confirmedAt !== undefined &&
-      (o.maxAgeMs ?? 0) > 0 &&
-      now - remembered.confirmedAt < (o.maxAgeMs ?? 0)
-    ) {
-      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
-      o.onFromMemory?.(remembered.confirmedAt);
-      return {
-        status: 200,
-        value: remembered.value as T,
-        next: remembered.next,
-        headers: new Headers(),
-      };
+      if (memory.confirmedAt !== undefined)
+        o.onFromMemory?.(memory.confirmedAt);
+      return memory as GithubAnswer<T>;
     }
     const { res, text, cached } = await this.#exchange(url, 'rest', () => {
       const entry = o.cache.get(key);

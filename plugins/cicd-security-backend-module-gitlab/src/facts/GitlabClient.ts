@@ -1,5 +1,8 @@
 import {
   AnswerCache,
+  answerFromMemory,
+  CachedAnswer,
+  oldestConfirmation,
   RateLimitGate,
 } from '@cicd-security/plugin-cicd-security-node';
 
@@ -46,18 +49,7 @@ export class UnsafeAnswerError extends Error {
   }
 }
 
-interface CacheEntry {
-  /** Absent for a remembered answer without ETag. */
-  etag?: string;
-  value: unknown;
-  next?: string;
-  /** When GitLab last gave or confirmed (304) this answer (ms since epoch). */
-  confirmedAt?: number;
-  /** A remembered answer without ETag: its status, message and expiry. */
-  status?: number;
-  message?: string;
-  expiresAt?: number;
-}
+type CacheEntry = CachedAnswer;
 
 /** Options of one request. */
 export interface GetOptions {
@@ -138,16 +130,13 @@ export class GitlabClient {
     client: GitlabClient;
     oldest(): number | undefined;
   } {
-    let oldest: number | undefined;
-    const note = (t: number) => {
-      oldest = oldest === undefined ? t : Math.min(oldest, t);
-    };
+    const tracker = oldestConfirmation();
     const client = new GitlabClient({
       ...this.options,
       maxAgeMs,
-      onFromMemory: note,
+      onFromMemory: tracker.note,
     });
-    return { client, oldest: () => oldest };
+    return { client, oldest: tracker.oldest };
   }
 
   /**
@@ -234,40 +223,11 @@ export class GitlabClient {
    */
   #fromMemory<T>(key: string): GitlabAnswer<T> | undefined {
     const o = this.options;
-    const entry = o.cache.get(key);
-    if (!entry) return undefined;
-    const now = Date.now();
-    if (
-      entry.etag === undefined &&
-      entry.expiresAt !== undefined &&
-      entry.expiresAt > now
-    ) {
-      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
-      if (entry.confirmedAt !== undefined) o.onFromMemory?.(entry.confirmedAt);
-      return {
-        status: entry.status ?? 404,
-        value: entry.value as T | undefined,
-        message: entry.message,
-        headers: new Headers(),
-      };
-    }
-    const maxAge = o.maxAgeMs ?? 0;
-    if (
-      entry.etag !== undefined &&
-      entry.confirmedAt !== undefined &&
-      maxAge > 0 &&
-      now - entry.confirmedAt < maxAge
-    ) {
-      o.counter.remembered = (o.counter.remembered ?? 0) + 1;
-      o.onFromMemory?.(entry.confirmedAt);
-      return {
-        status: 200,
-        value: entry.value as T,
-        next: entry.next,
-        headers: new Headers(),
-      };
-    }
-    return undefined;
+    const memory = answerFromMemory(o.cache.get(key), o.maxAgeMs ?? 0);
+    if (!memory) return undefined;
+    o.counter.remembered = (o.counter.remembered ?? 0) + 1;
+    if (memory.confirmedAt !== undefined) o.onFromMemory?.(memory.confirmedAt);
+    return memory as GitlabAnswer<T>;
   }
 
   /**

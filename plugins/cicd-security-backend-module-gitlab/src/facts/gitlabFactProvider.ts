@@ -10,6 +10,7 @@ import {
   FactProvider,
   factUnavailable,
   factValue,
+  readWithinMaxAge,
 } from '@cicd-security/plugin-cicd-security-node';
 import { createHash } from 'crypto';
 import {
@@ -234,14 +235,10 @@ const SETTINGS_FACTS: ReadonlySet<GitlabFactName> = new Set<GitlabFactName>([
 
 async function readFact(name: GitlabFactName, ctx: Context): Promise<Fact> {
   try {
-    if (SETTINGS_FACTS.has(name) && ctx.settingsMaxAgeMs > 0) {
-      const view = ctx.client.withMaxAge(ctx.settingsMaxAgeMs);
-      const value = await READERS[name]({ ...ctx, client: view.client });
-      const oldest = view.oldest();
-      // Given from memory: the fact is as old as its oldest answer.
-      return oldest === undefined
-        ? factValue(value)
-        : factValue(value, { readAt: new Date(oldest).toISOString() });
+    if (SETTINGS_FACTS.has(name)) {
+      return await readWithinMaxAge(ctx.client, ctx.settingsMaxAgeMs, client =>
+        READERS[name]({ ...ctx, client }),
+      );
     }
     return factValue(await READERS[name](ctx));
   } catch (e) {
