@@ -363,7 +363,7 @@ export class EntityScanner {
       return {
         outcome: await this.#run(snapshot, source.location, {
           facts: facts.values,
-          readings: facts.readings,
+          readAt: facts.readAt,
           checkSet,
         }),
         rescored: 'none',
@@ -417,7 +417,7 @@ export class EntityScanner {
     return {
       outcome: await this.#run(snapshot, source.location, {
         facts: facts.values,
-        readings: facts.readings,
+        readAt: facts.readAt,
         checkSet,
         scmUrl: source.url,
       }),
@@ -540,7 +540,8 @@ export class EntityScanner {
   ): Promise<{
     values: Partial<Record<FactName, Fact>>;
     version?: string;
-    readings?: FactReading[];
+    /** When the providers were asked. */
+    readAt?: string;
   }> {
     const providers = this.#options.factProviders ?? [];
     if (providers.length === 0) return { values: {} };
@@ -563,7 +564,7 @@ export class EntityScanner {
     if (names.length === 0) return { values: {} };
     return {
       values: facts,
-      readings: factReadings(facts, readAt),
+      readAt,
       version: createHash('sha256')
         .update(canonicalJson(factsForReuse(facts)))
         .digest('hex')
@@ -577,7 +578,8 @@ export class EntityScanner {
     options: {
       facts: Partial<Record<FactName, Fact>>;
       checkSet: string;
-      readings?: FactReading[];
+      /** When the facts were asked, for the scorecard's list of them. */
+      readAt?: string;
       scmUrl?: string;
     },
   ): Promise<ScanOutcome> {
@@ -600,7 +602,10 @@ export class EntityScanner {
       checkSetVersion: options.checkSet,
       scoringVersion: this.#scoringVersion,
       ...(scmUrl ? { scmUrl } : {}),
-      ...(options.readings?.length ? { facts: options.readings } : {}),
+      // Listed only with a new scorecard: unchanged scans keep the stored list.
+      ...(options.readAt && Object.keys(options.facts).length
+        ? { facts: factReadings(options.facts, options.readAt) }
+        : {}),
     };
   }
 }
