@@ -1,7 +1,8 @@
 import {
   githubSettingsScope,
+  readApiFact,
+  readGithubFact,
   settingsPlatform,
-  unavailableReason,
 } from '../analysis/githubSettings';
 import { createScorecardCheck, outcome } from './types';
 
@@ -33,33 +34,20 @@ export const repositoryMaintained = createScorecardCheck({
     const scope = githubSettingsScope(snapshot, { gitlab: true });
     if (scope) return scope;
     const gitlab = settingsPlatform(snapshot) === 'gitlab';
+    const where = gitlab ? 'project' : 'repository';
+    const what = `whether the ${where} is maintained`;
     let archived: boolean;
     let lastPush: string | null | undefined;
     let asOf: string | undefined;
     if (gitlab) {
-      const project = snapshot.fact('gitlab.project');
-      if (!project.available) {
-        return outcome.inconclusive(
-          `whether the project is maintained needs the GitLab API (${unavailableReason(
-            'gitlab.project',
-            project,
-          )})`,
-        );
-      }
+      const project = readApiFact(snapshot, 'gitlab.project', what, 'GitLab');
+      if (!project.ok) return project.outcome;
       ({ archived, lastActivityAt: lastPush, asOf } = project.value);
     } else {
-      const repo = snapshot.fact('github.repository');
-      if (!repo.available) {
-        return outcome.inconclusive(
-          `whether the repository is maintained needs the GitHub API (${unavailableReason(
-            'github.repository',
-            repo,
-          )})`,
-        );
-      }
+      const repo = readGithubFact(snapshot, 'github.repository', what);
+      if (!repo.ok) return repo.outcome;
       ({ archived, pushed_at: lastPush, asOf } = repo.value);
     }
-    const where = gitlab ? 'project' : 'repository';
     if (archived) {
       return outcome.fail(0, [
         {
