@@ -323,16 +323,13 @@ async function withOsvDirectory(
   dir: string,
   io: Io,
 ): Promise<ScorecardCheck[]> {
-  const { database, problems, records } = await openOsvDirectory(
-    path.resolve(dir),
-  );
-  if (records === 0) {
-    throw new UsageError(
-      `--osv-dir ${dir}: no OSV record could be read${
-        problems.length ? ` (${problems[0].file}: ${problems[0].message})` : ''
-      }`,
-    );
+  let opened: Awaited<ReturnType<typeof openOsvDirectory>>;
+  try {
+    opened = await openOsvDirectory(path.resolve(dir));
+  } catch (e) {
+    throw new UsageError(`--osv-dir ${dir}: ${(e as Error).message}`);
   }
+  const { database, problems } = opened;
   if (problems.length > 0) {
     io.stderr(
       `--osv-dir: ${problems.length} file${

@@ -49,7 +49,8 @@ export function osvIndexDatabase(
 /**
  * Read a directory of OSV records (one record per `.json` file, nested
  * folders allowed) into an advisory database. Files that cannot be read are
- * returned as `problems` (path and reason); they never stop the others.
+ * returned as `problems` (path and reason); they never stop the others. A
+ * directory without any readable record is an error.
  */
 export async function openOsvDirectory(
   dir: string,
@@ -60,6 +61,15 @@ export async function openOsvDirectory(
   records: number;
 }> {
   const index = await readOsvDirectory(dir, options);
+  if (index.size === 0) {
+    // An empty or unreadable directory would make every dependency look safe.
+    const first = index.problems[0];
+    throw new Error(
+      `no OSV record could be read${
+        first ? ` (${first.file}: ${first.message})` : ''
+      }`,
+    );
+  }
   return {
     database: osvIndexDatabase(
       index,
