@@ -135,6 +135,12 @@ export interface Finding {
    * are marked `duplicate` and count here only.
    */
   alsoReportedBy?: AlsoReportedBy[];
+  /**
+   * True when the previous scorecard of the entity had no finding of this
+   * check with this fingerprint: the finding appeared in the latest scan.
+   * Absent on an entity's first scorecard.
+   */
+  newSinceLastScan?: boolean;
 }
 
 export interface CheckResult {
@@ -267,6 +273,36 @@ export interface Scorecard extends ScorecardSummary {
   scmUrl?: string;
   /** The facts the scan read (SCM settings, alerts, declarations), oldest first. */
   facts?: FactReading[];
+  /**
+   * What changed since the previous scorecard of the entity, computed when
+   * this scorecard was stored (absent for entities never scanned).
+   */
+  changes?: ScorecardChanges;
+}
+
+/** A finding of the previous scorecard that the latest scan no longer reports. */
+export interface FixedFinding {
+  checkId: string;
+  /** The check's title when the previous scorecard was stored. */
+  checkTitle: string;
+  severity: Severity;
+  file?: string;
+  line?: number;
+  /** As stored: secrets already redacted. */
+  message: string;
+  fingerprint: string;
+}
+
+/** The findings that appeared and went away between two scorecards. */
+export interface ScorecardChanges {
+  /**
+   * The scorecard this one was compared with; null on the entity's first
+   * scorecard (nothing is new, nothing is fixed).
+   */
+  comparedWith: { scannedAt: string; revision?: string } | null;
+  /** Findings marked `newSinceLastScan`. */
+  newFindings: number;
+  fixedFindings: FixedFinding[];
 }
 
 export interface ScorecardHistoryPoint {
