@@ -118,6 +118,11 @@ export interface OverviewResponse {
   shareAB: number | null;
   /** One point per day: the average of each component's latest score that day. */
   trend: Array<{ date: string; averageScore: number | null; scanned: number }>;
+  /**
+   * When the figures were computed (ISO 8601): org-wide figures are reused
+   * for up to 15 seconds, so they may lag a scan by that much.
+   */
+  computedAt: string;
 }
 
 export interface RefreshResponse {
@@ -130,12 +135,21 @@ export interface TeamsResponse {
   items: TeamAggregate[];
   /** Flat per-owner summary (owners that are not groups included). */
   owners: TeamSummary[];
+  /** When the figures were computed (ISO 8601); they may lag a scan by the cache TTL. */
+  computedAt: string;
 }
 
 export interface CheckWithStats extends CheckMetadata {
   /** Share of scanned entities where the check passed, 0..1, or null when it never applied. */
   passRate: number | null;
+  /** Entities where the check fails, waived or not. */
   failing: number;
+  /** Failing entities that no active portal waiver covers. */
+  openFailing: number;
+  /** Failing entities where an active portal waiver (of the entity or its owner) covers the check. */
+  waivedFailing: number;
+  /** Findings of the check that repositories suppress in code (inline comment or configuration file). */
+  suppressedFindings: number;
   applicable: number;
   /** Scanned entities where the check was inconclusive (it could not see what it needs). */
   inconclusive: number;

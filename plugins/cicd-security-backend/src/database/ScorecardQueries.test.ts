@@ -13,6 +13,7 @@ import { createDatabaseStores } from './createStores';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { scoreWithWaivers } from './rescore';
+import { ScorecardQueries } from './ScorecardQueries';
 import { WaiverStore } from './WaiverStore';
 import { EntityMeta } from './ScorecardStore';
 
@@ -286,6 +287,144 @@ describe('ScorecardQueries', () => {
         date: new Date().toISOString().slice(0, 10),
         scanned: 2,
       });
+    });
+
+    it('counts open, waived and in-code suppressed failures of each check apart', async () => {
+      await seed();
+      const worse = 'component:default/worse';
+      const c1 = check('c1', 'fail');
+      const suppressed = (
+        kind: 'inline' | 'config' | 'duplicate',
+        line: number,
+      ) => ({
+        ...c1.findings[0],
+        fingerprint: `c1-${kind}-${line}`,
+        line,
+        suppressed:
+          kind === 'duplicate'
+            ? {
+                kind,
+                duplicateOf: { checkId: 'c2', fingerprint: 'c2-fp' },
+              }
+            : { kind, reason: 'test fixture' },
+      });
+      await store.saveScan(meta('worse', A), {
+        type: 'scanned',
+        result: scan([
+          {
+            ...c1,
+            findings: [
+              ...c1.findings,
+              suppressed('inline', 2),
+              suppressed('config', 3),
+              suppressed('duplicate', 4),
+            ],
+          },
+          check('c2', 'pass'),
+        ]),
+      });
+      const c1Stats = async (entityRefs?: string[]) =>
+        (await store.checkStats(entityRefs ? { entityRefs } : {})).find(
+          c => c.checkId === 'c1',
+        );
+      // bad and worse fail c1; worse suppresses two findings in code (the
+      // duplicate is another check's finding, not a suppression).
+      expect(await c1Stats()).toMatchObject({
+        failing: 2,
+        openFailing: 2,
+        waivedFailing: 0,
+        suppressedFindings: 2,
+      });
+
+      const day = 86_400_000;
+      await waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'entity', entityRef: 'component:default/bad' },
+          reason: 'Accepted risk',
+          expiresAt: new Date(Date.now() + day).toISOString(),
+        },
+        'user:default/alice',
+      );
+      // A waiver of another check and a revoked one change nothing.
+      await waivers.create(
+        {
+          checkId: 'c2',
+          scope: { type: 'owner', ownerRef: A },
+          reason: 'Other check',
+          expiresAt: new Date(Date.now() + day).toISOString(),
+        },
+        'user:default/alice',
+      );
+      const revoked = await waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'entity', entityRef: worse },
+          reason: 'Revoked',
+          expiresAt: new Date(Date.now() + day).toISOString(),
+        },
+        'user:default/alice',
+      );
+      await waivers.revoke(revoked.id, 'user:default/bob', 'no');
+      expect(await c1Stats()).toMatchObject({
+        failing: 2,
+        openFailing: 1,
+        waivedFailing: 1,
+      });
+
+      // An owner waiver covers the owner's components.
+      await waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'owner', ownerRef: A },
+          reason: 'Team accepted',
+          expiresAt: new Date(Date.now() + day).toISOString(),
+        },
+        'user:default/alice',
+      );
+      expect(await c1Stats()).toMatchObject({
+        failing: 2,
+        openFailing: 0,
+        waivedFailing: 2,
+        suppressedFindings: 2,
+      });
+      // Only what the caller may see is counted.
+      expect(await c1Stats(['component:default/bad'])).toMatchObject({
+        failing: 1,
+        openFailing: 0,
+        waivedFailing: 1,
+        suppressedFindings: 0,
+      });
+      expect(await c1Stats([worse, 'component:default/good'])).toMatchObject({
+        failing: 1,
+        waivedFailing: 1,
+        suppressedFindings: 2,
+      });
+    });
+
+    it('says when cached aggregates were computed', async () => {
+      await seed();
+      let now = Date.now();
+      const queries = new ScorecardQueries(knex, {
+        cacheTtlMs: 60_000,
+        clock: () => new Date(now),
+      });
+      const first = await queries.overview();
+      expect(first.computedAt).toBe(new Date(now).toISOString());
+      const firstTeams = (await queries.teams())!;
+      expect(Date.parse(firstTeams.computedAt)).toBeLessThanOrEqual(now);
+      // Within the TTL the same figures are served, with their original time.
+      now += 30_000;
+      expect((await queries.overview()).computedAt).toBe(first.computedAt);
+      expect((await queries.teams())!.computedAt).toBe(firstTeams.computedAt);
+      // Without caching, figures are computed on every request.
+      const uncached = new ScorecardQueries(knex, {
+        cacheTtlMs: 0,
+        clock: () => new Date(now),
+      });
+      expect((await uncached.overview()).computedAt).toBe(
+        new Date(now).toISOString(),
+      );
     });
 
     it('lists failing entities of a check', async () => {

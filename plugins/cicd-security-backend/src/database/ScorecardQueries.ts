@@ -55,8 +55,10 @@ import {
   RawDbProblemRow,
   RawDbScanRow,
   RawDbScorecardRow,
+  RawDbWaiverRow,
   SCANS,
   SCORECARDS,
+  WAIVERS,
 } from './tables';
 import {
   categoryVector,
@@ -104,7 +106,7 @@ export class ScorecardQueries {
   private readonly clock: () => Date;
   private readonly cache = new Map<
     string,
-    { at: number; value: Promise<unknown>; refreshing?: boolean }
+    { at: number; value: Promise<Computed<unknown>>; refreshing?: boolean }
   >();
   /** Sets of visible refs, per list (the visibility cache reuses lists). */
   private readonly visibleSets = new WeakMap<string[], Set<string>>();
@@ -363,7 +365,10 @@ export class ScorecardQueries {
       this.statRows(filter),
       this.scoresAt(this.clock().getTime() - 30 * DAY_MS),
     ]);
-    return teamAggregates(hierarchy, rows, past, root);
+    return {
+      ...teamAggregates(hierarchy, rows.value, past.value, root),
+      computedAt: oldest(rows, past),
+    };
   }
 
   async overview(
@@ -376,8 +381,13 @@ export class ScorecardQueries {
       this.scoresAt(now - 30 * DAY_MS),
       this.trend(filter.entityRefs, days),
     ]);
-    const stats = scoreStats(rows, past);
-    return { stats, shareAB: shareAB(stats), trend };
+    const stats = scoreStats(rows.value, past.value);
+    return {
+      stats,
+      shareAB: shareAB(stats),
+      trend: trend.value,
+      computedAt: oldest(rows, past, trend),
+    };
   }
 
   async checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
@@ -400,18 +410,99 @@ export class ScorecardQueries {
     if (filter.entityRefs) {
       whereInList(db, query, 'entity_ref', filter.entityRefs);
     }
-    const rows: Array<Record<string, unknown>> = await query;
+    const [rows, waived, suppressed] = await Promise.all([
+      query as Promise<Array<Record<string, unknown>>>,
+      this.waivedFailures(filter),
+      this.suppressedInCode(filter),
+    ]);
     return rows.map(r => {
+      const checkId = String(r.check_id);
       const applicable = Number(r.applicable ?? 0);
       const passing = Number(r.passing ?? 0);
+      const failing = Number(r.failing ?? 0);
+      const waivedFailing = Math.min(waived.get(checkId) ?? 0, failing);
       return {
-        checkId: String(r.check_id),
+        checkId,
         applicable,
-        failing: Number(r.failing ?? 0),
+        failing,
+        openFailing: failing - waivedFailing,
+        waivedFailing,
+        suppressedFindings: suppressed.get(checkId) ?? 0,
         inconclusive: Number(r.inconclusive ?? 0),
         passRate: applicable > 0 ? round3(passing / applicable) : null,
       };
     });
+  }
+
+  /**
+   * Per check, the failing results that an active portal waiver (of the
+   * entity or of its owner) covers.
+   */
+  private async waivedFailures(
+    filter: VisibilityFilter,
+  ): Promise<Map<string, number>> {
+    const { db } = this;
+    const active: Array<
+      Pick<RawDbWaiverRow, 'check_id' | 'scope_type' | 'scope_ref'>
+    > = await db<RawDbWaiverRow>(WAIVERS)
+      .whereNull('revoked_at')
+      .where('expires_at', '>', this.clock())
+      .select('check_id', 'scope_type', 'scope_ref');
+    const counts = new Map<string, number>();
+    if (active.length === 0) return counts;
+    const covered = new Set(
+      active.map(w => `${w.check_id}\u0000${w.scope_type}\u0000${w.scope_ref}`),
+    );
+    const query = db(`${CHECK_RESULTS} as r`)
+      .join(`${SCORECARDS} as s`, 's.entity_ref', 'r.entity_ref')
+      .where('r.status', 'fail')
+      .whereIn('r.check_id', [...new Set(active.map(w => w.check_id))])
+      .select('r.entity_ref', 'r.check_id', 's.owner');
+    if (filter.entityRefs) {
+      whereInList(db, query, 'r.entity_ref', filter.entityRefs);
+    }
+    const failures: Array<{
+      entity_ref: string;
+      check_id: string;
+      owner: string | null;
+    }> = await query;
+    for (const f of failures) {
+      const waived =
+        covered.has(`${f.check_id}\u0000entity\u0000${f.entity_ref}`) ||
+        (!!f.owner && covered.has(`${f.check_id}\u0000owner\u0000${f.owner}`));
+      if (waived) counts.set(f.check_id, (counts.get(f.check_id) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /**
+   * Per check, the listed findings that the repository suppresses (an inline
+   * comment or its configuration file); duplicates of another check's
+   * finding are not counted.
+   */
+  private async suppressedInCode(
+    filter: VisibilityFilter,
+  ): Promise<Map<string, number>> {
+    const { db } = this;
+    const query = db<RawDbFindingRow>(FINDINGS)
+      .whereNotNull('suppressed')
+      .select('check_id', 'suppressed');
+    if (filter.entityRefs) {
+      whereInList(db, query, 'entity_ref', filter.entityRefs);
+    }
+    const rows: Array<Pick<RawDbFindingRow, 'check_id' | 'suppressed'>> =
+      await query;
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      const kind = parseJson<Finding['suppressed']>(
+        r.suppressed,
+        undefined,
+      )?.kind;
+      if (kind === 'inline' || kind === 'config') {
+        counts.set(r.check_id, (counts.get(r.check_id) ?? 0) + 1);
+      }
+    }
+    return counts;
   }
 
   /** Entities where the check fails, lowest score first. */
@@ -457,9 +548,13 @@ export class ScorecardQueries {
    * per cache TTL and filtered per caller in memory, so a dashboard full of
    * users does not re-read and re-parse the whole table on every request.
    */
-  private async statRows(filter: VisibilityFilter): Promise<StatRow[]> {
-    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
-    const all = await this.cached('statRows', async () => {
+  private async statRows(
+    filter: VisibilityFilter,
+  ): Promise<Computed<StatRow[]>> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) {
+      return { value: [], computedAt: this.clock().getTime() };
+    }
+    const all = await this.cachedWithTime('statRows', async () => {
       const { db } = this;
       const rows: Array<Record<string, any>> = await db(SCORECARDS).select(
         'entity_ref',
@@ -487,17 +582,20 @@ export class ScorecardQueries {
     });
     if (!filter.entityRefs) return all;
     const visible = this.visibleSet(filter.entityRefs);
-    return all.filter(r => visible.has(r.entityRef));
+    return {
+      value: all.value.filter(r => visible.has(r.entityRef)),
+      computedAt: all.computedAt,
+    };
   }
 
   /**
    * Each entity's score at a point in time (its latest successful scan then),
    * from the history. Org-wide and cached: it changes slowly.
    */
-  private async scoresAt(at: number): Promise<Map<string, number>> {
+  private async scoresAt(at: number): Promise<Computed<Map<string, number>>> {
     // Round to the hour so that the cache is reused between requests.
     const cutoff = new Date(Math.floor(at / 3_600_000) * 3_600_000);
-    return this.cached(`scoresAt:${cutoff.toISOString()}`, async () => {
+    return this.cachedWithTime(`scoresAt:${cutoff.toISOString()}`, async () => {
       const { db } = this;
       const latest = db(SCANS)
         .select('entity_ref')
@@ -523,14 +621,16 @@ export class ScorecardQueries {
   private async trend(
     entityRefs: string[] | undefined,
     days: number,
-  ): Promise<OverviewResponse['trend']> {
-    if (entityRefs && entityRefs.length === 0) return [];
+  ): Promise<Computed<OverviewResponse['trend']>> {
+    if (entityRefs && entityRefs.length === 0) {
+      return { value: [], computedAt: this.clock().getTime() };
+    }
     const key = `trend:${days}:${
       entityRefs
         ? createHash('sha1').update(entityRefs.join('\n')).digest('hex')
         : 'all'
     }`;
-    return this.cached(key, async () => {
+    return this.cachedWithTime(key, async () => {
       const { db } = this;
       const since = new Date(
         Math.floor(this.clock().getTime() / DAY_MS) * DAY_MS -
@@ -569,15 +669,28 @@ export class ScorecardQueries {
     compute: () => Promise<T>,
     ttl = this.ttl,
   ): Promise<T> {
-    if (ttl <= 0) return compute();
+    return this.cachedWithTime(key, compute, ttl).then(c => c.value);
+  }
+
+  /** {@link cached}, with the time the served value was computed. */
+  private cachedWithTime<T>(
+    key: string,
+    compute: () => Promise<T>,
+    ttl = this.ttl,
+  ): Promise<Computed<T>> {
+    const run = (): Promise<Computed<T>> => {
+      const computedAt = this.clock().getTime();
+      return compute().then(value => ({ value, computedAt }));
+    };
+    if (ttl <= 0) return run();
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && (now - hit.at < ttl || hit.refreshing)) {
-      return hit.value as Promise<T>;
+      return hit.value as Promise<Computed<T>>;
     }
     if (hit) {
       hit.refreshing = true;
-      compute().then(
+      run().then(
         value =>
           this.cache.set(key, {
             at: Date.now(),
@@ -585,10 +698,10 @@ export class ScorecardQueries {
           }),
         () => this.cache.delete(key),
       );
-      return hit.value as Promise<T>;
+      return hit.value as Promise<Computed<T>>;
     }
     if (this.cache.size > 500) this.cache.clear();
-    const value = compute();
+    const value = run();
     this.cache.set(key, { at: now, value });
     value.catch(() => this.cache.delete(key));
     return value;
@@ -602,6 +715,17 @@ export class ScorecardQueries {
     }
     return set;
   }
+}
+
+/** A cached value and when it was computed (epoch milliseconds). */
+interface Computed<T> {
+  value: T;
+  computedAt: number;
+}
+
+/** The oldest of the times the parts of an aggregate were computed. */
+function oldest(...parts: Array<Computed<unknown>>): string {
+  return new Date(Math.min(...parts.map(p => p.computedAt))).toISOString();
 }
 
 /** The stored fact readings; a damaged column shows none rather than failing the page. */

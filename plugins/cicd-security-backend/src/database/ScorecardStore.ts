@@ -83,6 +83,12 @@ export interface CheckStats {
   /** Entities where the check passed, failed or warned. */
   applicable: number;
   failing: number;
+  /** Failing entities that no active portal waiver covers. */
+  openFailing: number;
+  /** Failing entities where an active portal waiver (entity or owner) covers the check. */
+  waivedFailing: number;
+  /** Findings the repositories suppress in code (inline comment or configuration). */
+  suppressedFindings: number;
   /** Entities where the check could not see what it needs (a permission, a module). */
   inconclusive: number;
   /** passed / applicable, or null when the check never applied. */

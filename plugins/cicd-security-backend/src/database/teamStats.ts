@@ -163,7 +163,7 @@ export function teamAggregates(
   rows: StatRow[],
   past: Map<string, number>,
   root?: string,
-): TeamsResponse {
+): Omit<TeamsResponse, 'computedAt'> {
   // Figures per owner once, then merged up the hierarchy.
   const direct = new Map<string, StatSums>();
   for (const r of rows) {

@@ -246,6 +246,7 @@ const teams: TeamsResponse = {
       grades: stats.grades,
     },
   ],
+  computedAt: '2026-01-02T03:04:00.000Z',
 };
 
 const waiver: Waiver = {
@@ -290,10 +291,29 @@ function mockStore(): jest.Mocked<ScorecardStore> {
       stats,
       shareAB: 0,
       trend: [{ date: '2026-01-02', averageScore: 4, scanned: 1 }],
+      computedAt: '2026-01-02T03:04:00.000Z',
     }),
     checkStats: jest.fn().mockResolvedValue([
-      { checkId: 'fake-check', applicable: 4, failing: 1, passRate: 0.75 },
-      { checkId: 'removed-check', applicable: 1, failing: 1, passRate: 0 },
+      {
+        checkId: 'fake-check',
+        applicable: 4,
+        failing: 2,
+        openFailing: 1,
+        waivedFailing: 1,
+        suppressedFindings: 3,
+        inconclusive: 0,
+        passRate: 0.5,
+      },
+      {
+        checkId: 'removed-check',
+        applicable: 1,
+        failing: 1,
+        openFailing: 1,
+        waivedFailing: 0,
+        suppressedFindings: 0,
+        inconclusive: 0,
+        passRate: 0,
+      },
     ]),
     failingEntities: jest.fn().mockResolvedValue([
       {
@@ -817,6 +837,8 @@ describe('createRouter', () => {
       const res = await request(app).get('/overview?days=7');
       expect(res.status).toBe(200);
       expectSpec('/overview', res);
+      // Cached figures say when they were computed.
+      expect(res.body.computedAt).toBe('2026-01-02T03:04:00.000Z');
       expect(store.overview).toHaveBeenCalledWith({
         entityRefs: ['component:default/payments-api', 'component:default/web'],
         days: 7,
@@ -862,6 +884,7 @@ describe('createRouter', () => {
           },
         ],
         owners: teams.owners,
+        computedAt: teams.computedAt,
       });
       const res = await request(app).get('/teams');
       expect(res.status).toBe(200);
@@ -901,7 +924,7 @@ describe('createRouter', () => {
   });
 
   describe('GET /checks', () => {
-    it('lists the checks with their stats', async () => {
+    it('lists the checks with their stats, open, waived and suppressed apart', async () => {
       const res = await request(app).get('/checks');
       expect(res.status).toBe(200);
       expectSpec('/checks', res);
@@ -909,8 +932,11 @@ describe('createRouter', () => {
         expect.objectContaining({
           id: 'fake-check',
           applicable: 4,
-          failing: 1,
-          passRate: 0.75,
+          failing: 2,
+          openFailing: 1,
+          waivedFailing: 1,
+          suppressedFindings: 3,
+          passRate: 0.5,
         }),
       ]);
       expect(res.body.items[0].run).toBeUndefined();
@@ -928,6 +954,9 @@ describe('createRouter', () => {
       expectSpec('/checks/{checkId}', res);
       expect(res.body).toMatchObject({
         id: 'fake-check',
+        openFailing: 1,
+        waivedFailing: 1,
+        suppressedFindings: 3,
         guide: '# Fake check\n',
         failingEntities: [{ entityRef: 'component:default/payments-api' }],
       });

@@ -374,6 +374,9 @@ export async function createRouter(
         ...meta,
         applicable: s?.applicable ?? 0,
         failing: s?.failing ?? 0,
+        openFailing: s?.openFailing ?? 0,
+        waivedFailing: s?.waivedFailing ?? 0,
+        suppressedFindings: s?.suppressedFindings ?? 0,
         inconclusive: s?.inconclusive ?? 0,
         passRate: s?.passRate ?? null,
       };
@@ -613,6 +616,7 @@ export async function createRouter(
           };
         }),
       owners: teams.owners,
+      computedAt: teams.computedAt,
     };
     res.json(body);
   });
