@@ -138,7 +138,7 @@ export interface Finding {
   /**
    * True when the previous scorecard of the entity had no finding of this
    * check with this fingerprint: the finding appeared in the latest scan.
-   * Absent on an entity's first scorecard.
+   * Absent otherwise, and on every finding of an entity's first scorecard.
    */
   newSinceLastScan?: boolean;
 }

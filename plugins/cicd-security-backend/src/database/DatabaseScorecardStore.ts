@@ -9,6 +9,7 @@ import {
   TeamsResponse,
   Finding,
   Scorecard,
+  ScorecardChanges,
   ScorecardHistoryPoint,
   ScorecardState,
   TeamSummary,
@@ -22,6 +23,11 @@ import {
 import { Knex } from 'knex';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { rescoreEntities, scoreScanWithWaivers } from './rescore';
+import {
+  compareWithPrevious,
+  ComputedChanges,
+  readPreviousResults,
+} from './scanChanges';
 import { EMPTY_COUNTS, optional, toIso } from './rows';
 import { ScorecardQueries } from './ScorecardQueries';
 import {
@@ -127,10 +133,20 @@ export class DatabaseScorecardStore implements ScorecardStore {
           await this.clearResults(tx, meta.entityRef);
           await this.markNoSource(tx, meta, outcome.reason, scannedAt);
           return;
-        default:
+        default: {
+          const computed = compareWithPrevious(
+            await readPreviousResults(tx, meta.entityRef),
+            outcome.result,
+          );
           await this.clearResults(tx, meta.entityRef);
-          await this.storeResults(tx, meta.entityRef, outcome.result);
-          await this.storeScore(tx, meta, outcome, scannedAt);
+          await this.storeResults(
+            tx,
+            meta.entityRef,
+            outcome.result,
+            computed.isNew,
+          );
+          await this.storeScore(tx, meta, outcome, scannedAt, computed.changes);
+        }
       }
     });
   }
@@ -222,14 +238,18 @@ export class DatabaseScorecardStore implements ScorecardStore {
     await tx(PROBLEMS).where({ entity_ref: ref }).delete();
   }
 
-  /** Writes the check results, findings and problems of a scan, redacted. */
+  /**
+   * Writes the check results, findings and problems of a scan, redacted,
+   * each finding marked new or not when there is a previous scorecard.
+   */
   private async storeResults(
     tx: Knex.Transaction,
     ref: string,
     result: ScanResult,
+    isNew?: ComputedChanges['isNew'],
   ) {
     await insertBatched(tx, CHECK_RESULTS, toCheckResultRows(ref, result));
-    await insertBatched(tx, FINDINGS, toFindingRows(ref, result));
+    await insertBatched(tx, FINDINGS, toFindingRows(ref, result, isNew));
     await insertBatched(tx, PROBLEMS, toProblemRows(ref, result));
   }
 
@@ -243,6 +263,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     meta: EntityMeta,
     outcome: Scanned,
     scannedAt: Date,
+    changes: ScorecardChanges,
   ) {
     const { result } = outcome;
     const scored = await scoreScanWithWaivers(tx, meta, result, this.scoring);
@@ -261,6 +282,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       scm_url: outcome.scmUrl ?? null,
       scoring_version: outcome.scoringVersion ?? null,
       facts: outcome.facts?.length ? JSON.stringify(outcome.facts) : null,
+      changes: JSON.stringify(changes),
       scanned_at: scannedAt,
       updated_at: scannedAt,
     });
@@ -552,6 +574,7 @@ function emptyResultColumns() {
     scm_url: null,
     scoring_version: null,
     facts: null,
+    changes: null,
     scanned_at: null,
   };
 }
@@ -573,7 +596,11 @@ function toCheckResultRows(
   }));
 }
 
-function toFindingRows(ref: string, result: ScanResult): RawDbFindingRow[] {
+function toFindingRows(
+  ref: string,
+  result: ScanResult,
+  isNew?: ComputedChanges['isNew'],
+): RawDbFindingRow[] {
   return result.checks.flatMap(c =>
     c.findings.map(f => ({
       entity_ref: ref,
@@ -596,6 +623,7 @@ function toFindingRows(ref: string, result: ScanResult): RawDbFindingRow[] {
             f.alsoReportedBy.map(a => ({ ...a, message: scrub(a.message) })),
           )
         : null,
+      new_since_last_scan: isNew ? isNew(c.checkId, f.fingerprint) : null,
     })),
   );
 }

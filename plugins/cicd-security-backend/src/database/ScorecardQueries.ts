@@ -24,6 +24,7 @@ import { DatabaseGroupHierarchyStore } from './DatabaseGroupHierarchyStore';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { explainScore, fixFirst } from './rescore';
 import {
+  optional,
   parseJson,
   toFinding,
   toHistoryPoint,
@@ -32,6 +33,7 @@ import {
   toScmUrl,
   toSummary,
 } from './rows';
+import { parseChanges } from './scanChanges';
 import {
   CheckStats,
   ListScorecardsOptions,
@@ -336,6 +338,7 @@ export class ScorecardQueries {
         : {}),
       ...(scmUrl ? { scmUrl } : {}),
       ...(row.facts ? { facts: parseFacts(row.facts) } : {}),
+      ...optional('changes', parseChanges(row.changes)),
     };
   }
 

@@ -144,6 +144,7 @@ export function toFinding(f: RawDbFindingRow): Finding {
         undefined,
       ),
     ),
+    ...(f.new_since_last_scan ? { newSinceLastScan: true } : {}),
   };
 }
 

@@ -46,6 +46,8 @@ export type RawDbScorecardRow = {
   scoring_version?: string | null;
   /** JSON array of FactReading, or null when the scan read no fact. */
   facts?: string | null;
+  /** JSON of `Scorecard.changes`, or null when the entity has no scanned scorecard. */
+  changes?: string | null;
 };
 
 export type RawDbScanRow = {
@@ -89,6 +91,8 @@ export type RawDbFindingRow = {
   suppressed: string | null;
   /** JSON of `Finding.alsoReportedBy`. */
   also_reported_by?: string | null;
+  /** `Finding.newSinceLastScan`; null on the entity's first scorecard. SQLite returns 0/1. */
+  new_since_last_scan?: boolean | number | null;
 };
 
 export type RawDbProblemRow = {
