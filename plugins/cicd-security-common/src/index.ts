@@ -7,3 +7,4 @@ export * from './types';
 export * from './categories';
 export * from './permissions';
 export * from './api';
+export * from './compliance';

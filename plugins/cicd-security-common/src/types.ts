@@ -47,7 +47,8 @@ export type FrameworkId =
   | 'poutine'
   | 'legitify'
   | 'osps'
-  | 'slsa';
+  | 'slsa'
+  | 'nist-ssdf';
 
 export interface FrameworkRef {
   framework: FrameworkId;

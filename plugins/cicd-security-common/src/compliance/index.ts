@@ -1,0 +1,8 @@
+/*
+ * Compliance frameworks as data, the checks' mappings to their controls, and
+ * the pure functions that evaluate a component (or many) against them.
+ */
+export * from './types';
+export { complianceFrameworks } from './frameworks';
+export { CHECK_CONTROLS } from './mappings';
+export * from './catalog';
