@@ -246,6 +246,42 @@ export interface Config {
       timeoutMs?: number;
     };
 
+    /**
+     * The organisation's policies: named sets of requirements that a class of
+     * components must meet, e.g.
+     * `{ name: 'Production services', select: { 'spec.lifecycle': 'production' }, minGrade: 'B', noFailing: { severity: 'critical' } }`.
+     * Each component is evaluated from its latest scorecard; one never
+     * scanned, or without a source, is "not evaluated" rather than out of
+     * policy. A failing check covered by a portal waiver counts as passing
+     * (with a waiver, and says so). Checked at startup: an unknown key or
+     * check id stops the backend with an error naming it. Served by
+     * `GET /policies` and `GET /scorecards/:entityRef/policies`.
+     */
+    policies?: Array<{
+      /** Unique name, shown in the portal. */
+      name: string;
+      description?: string;
+      /**
+       * Which components the policy applies to, by catalog fields; every key
+       * given must match, and a list matches any of its values. Keys: `kind`,
+       * `type` (`spec.type`), `lifecycle` (`spec.lifecycle`), `owner`
+       * (`spec.owner`; a group ref, kind group by default), `tags`
+       * (`metadata.tags`; at least one of them), `annotations`
+       * (`metadata.annotations`; name to value, `'*'` for any value).
+       */
+      select: {
+        [field: string]: string | string[] | { [annotation: string]: string };
+      };
+      /** The grade or better: A, B, C or D. */
+      minGrade?: 'A' | 'B' | 'C' | 'D';
+      /** The score (0 to 10) or higher. */
+      minScore?: number;
+      /** No failing check of this severity or higher. */
+      noFailing?: { severity: 'critical' | 'high' | 'medium' | 'low' };
+      /** Check ids that must pass (or not apply, or be waived). */
+      checksPassing?: string[];
+    }>;
+
     /** Known vulnerabilities of dependencies (open-vulnerable-dependencies). */
     osv?: {
       /**

@@ -25,6 +25,7 @@ import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
 import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
 import { createDatabaseStores } from './database/createStores';
+import { readPolicies } from './policies/policies';
 import { EntityScanner } from './scanner/EntityScanner';
 import { GroupHierarchyTask } from './scheduler/GroupHierarchyTask';
 import { HousekeepingTask } from './scheduler/HousekeepingTask';
@@ -152,6 +153,11 @@ export const cicdSecurityPlugin = createBackendPlugin({
           }),
         });
 
+        // A policy with a typo (an unknown key or check) stops the start.
+        const policies = readPolicies(config, {
+          knownChecks: id => registry.get(id) !== undefined,
+        });
+
         const {
           scorecards: store,
           waivers,
@@ -238,6 +244,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
             scanQueue,
             refreshRateLimit: settings.refreshRateLimit,
             waiverMaxDays: settings.waiverMaxDays,
+            policies,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

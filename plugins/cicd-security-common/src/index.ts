@@ -7,4 +7,5 @@ export * from './types';
 export * from './categories';
 export * from './permissions';
 export * from './api';
+export * from './policies';
 export * from './compliance';

@@ -314,6 +314,8 @@ const MATRIX: Row[] = [
   row('get /scorecards/{entityRef}/sbom', `/scorecards/${WEB}/sbom`,           [401, 200,  404,     200,      200,        200]),
   row('post /scorecards/{entityRef}/refresh', `/scorecards/${WEB}/refresh`,    [401, 403,  404,     202,      403,        202]),
   row('post /scorecards/{entityRef}/refresh', `/scorecards/${PAY}/refresh`,    [401, 403,  404,     403,      403,        202]),
+  row('get /scorecards/{entityRef}/policies', `/scorecards/${WEB}/policies`, [401, 200,  404,     200,      200,        200]),
+  row('get /policies', '/policies',                                            [401, 200,  200,     200,      200,        200]),
   row('get /overview', '/overview',                                            [401, 200,  200,     200,      200,        200]),
   row('get /teams', '/teams',                                                  [401, 200,  200,     200,      200,        200]),
   row('get /teams', '/teams?root=team-web',                                    [401, 200,  404,     200,      200,        200]),
@@ -427,6 +429,13 @@ describe('authorization matrix', () => {
             data: {
               cicdSecurity: {
                 sources: { localRoots: [root] },
+                policies: [
+                  {
+                    name: 'Production',
+                    select: { lifecycle: 'production' },
+                    checksPassing: ['test-security-file'],
+                  },
+                ],
                 maxConcurrentShards: 4,
                 checks: Object.fromEntries(
                   builtinChecks.map(c => [c.id, { enabled: false }]),
@@ -524,6 +533,12 @@ describe('authorization matrix', () => {
         ).toBe(true);
         expect(waivers.body.items.length > 0).toBe(
           visible.scorecards.includes('web'),
+        );
+        const policies = await request(server)
+          .get('/api/cicd-security/policies')
+          .set('Authorization', auth);
+        expect(policies.body.items[0].counts.selected).toBe(
+          visible.scorecards.length,
         );
       },
     );

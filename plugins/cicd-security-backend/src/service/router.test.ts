@@ -852,6 +852,147 @@ describe('createRouter', () => {
     });
   });
 
+  describe('policies', () => {
+    const policies: RouterOptions['policies'] = [
+      {
+        name: 'Production services',
+        select: { lifecycle: ['production'] },
+        minGrade: 'B',
+      },
+      {
+        name: 'Payments',
+        select: { owner: ['group:default/team-payments'] },
+        checksPassing: ['fake-check'],
+      },
+      { name: 'Websites', select: { type: ['website'] }, minScore: 5 },
+    ];
+
+    it('GET /policies counts the visible components of each policy and lists what to fix', async () => {
+      await setup({ router: { policies } });
+      store.getScorecard.mockImplementation(async ref =>
+        ref === 'component:default/payments-api' ? scorecard : undefined,
+      );
+      const res = await request(app).get('/policies');
+      expect(res.status).toBe(200);
+      expectSpec('/policies', res);
+      const failed = [
+        {
+          requirement: 'Grade B or better',
+          kind: 'minGrade',
+          met: false,
+          detail: 'grade D: raise the score to grade B',
+        },
+      ];
+      expect(res.body.items).toEqual([
+        {
+          name: 'Production services',
+          select: { lifecycle: ['production'] },
+          requirements: ['Grade B or better'],
+          // component:default/secret is hidden from the caller; web was
+          // never scanned.
+          counts: { selected: 2, inPolicy: 0, outOfPolicy: 1, notEvaluated: 1 },
+          outOfPolicy: [
+            {
+              entityRef: 'component:default/payments-api',
+              name: 'payments-api',
+              owner: 'group:default/team-payments',
+              score: 4,
+              grade: 'D',
+              failed,
+            },
+          ],
+        },
+        expect.objectContaining({
+          name: 'Payments',
+          counts: { selected: 1, inPolicy: 0, outOfPolicy: 1, notEvaluated: 0 },
+          outOfPolicy: [
+            expect.objectContaining({
+              failed: [
+                {
+                  requirement: 'fake-check passes',
+                  kind: 'checkPassing',
+                  met: false,
+                  detail: 'fails with 1 finding: fix it',
+                  checkIds: ['fake-check'],
+                },
+              ],
+            }),
+          ],
+        }),
+        expect.objectContaining({
+          name: 'Websites',
+          counts: { selected: 0, inPolicy: 0, outOfPolicy: 0, notEvaluated: 0 },
+          outOfPolicy: [],
+        }),
+      ]);
+      expect(store.getScorecard).not.toHaveBeenCalledWith(
+        'component:default/secret',
+      );
+    });
+
+    it('GET /policies answers an empty list without policies, 400 for parameters', async () => {
+      const res = await request(app).get('/policies');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ items: [] });
+      const bad = await request(app).get('/policies?x=1');
+      expect(bad.status).toBe(400);
+      expectSpec('/policies', bad);
+    });
+
+    it('GET /scorecards/:entityRef/policies says what the component must meet', async () => {
+      await setup({ router: { policies } });
+      const res = await request(app).get(`/scorecards/${PAY}/policies`);
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/policies', res);
+      expect(res.body).toEqual({
+        entityRef: 'component:default/payments-api',
+        items: [
+          expect.objectContaining({
+            policy: 'Production services',
+            status: 'out-of-policy',
+          }),
+          expect.objectContaining({
+            policy: 'Payments',
+            status: 'out-of-policy',
+          }),
+        ],
+      });
+    });
+
+    it('GET /scorecards/:entityRef/policies: not evaluated before the first scan', async () => {
+      await setup({ router: { policies } });
+      store.getScorecard.mockResolvedValue(undefined);
+      const res = await request(app).get(`/scorecards/${WEB}/policies`);
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/policies', res);
+      expect(res.body.items).toEqual([
+        {
+          policy: 'Production services',
+          status: 'not-evaluated',
+          reason: 'never scanned',
+          requirements: [
+            {
+              requirement: 'Grade B or better',
+              kind: 'minGrade',
+              met: false,
+              detail: 'not evaluated',
+            },
+          ],
+        },
+      ]);
+    });
+
+    it('GET /scorecards/:entityRef/policies answers 400 and 404', async () => {
+      await setup({ router: { policies } });
+      const bad = await request(app).get('/scorecards/not%20a%20ref/policies');
+      expect(bad.status).toBe(400);
+      expectSpec('/scorecards/{entityRef}/policies', bad);
+      const hidden = await request(app).get(`/scorecards/${SECRET}/policies`);
+      expect(hidden.status).toBe(404);
+      expectSpec('/scorecards/{entityRef}/policies', hidden);
+    });
+  });
+
   describe('GET /teams', () => {
     it('returns aggregates of visible entities under a root', async () => {
       const res = await request(app).get('/teams?root=team-web');
@@ -1248,7 +1389,14 @@ describe('createRouter', () => {
       '/scorecards/{entityRef}/refresh',
       null,
     ],
+    [
+      'get',
+      `/scorecards/${WEB}/policies`,
+      '/scorecards/{entityRef}/policies',
+      null,
+    ],
     ['get', '/overview', '/overview', null],
+    ['get', '/policies', '/policies', null],
     ['get', '/teams', '/teams', null],
     ['get', '/checks', '/checks', null],
     ['get', '/checks/fake-check', '/checks/{checkId}', null],

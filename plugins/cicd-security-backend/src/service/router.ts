@@ -25,11 +25,14 @@ import {
   CheckDetailResponse,
   CheckWithStats,
   ChecksResponse,
+  EntityPoliciesResponse,
   cicdSecurityReadPermission,
   cicdSecurityRefreshPermission,
   cicdSecurityWaiverManagePermission,
   ListScorecardsResponse,
   OverviewResponse,
+  PoliciesResponse,
+  PolicyDefinition,
   RefreshResponse,
   Scorecard,
   ScorecardHistoryResponse,
@@ -53,6 +56,11 @@ import path from 'path';
 import { z } from 'zod';
 import { CheckStats, ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
+import { evaluatePolicy, selects } from '../policies/policies';
+import {
+  policiesOverview,
+  visibleComponents,
+} from '../policies/policyOverview';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { entityMeta } from '../scanner/entityMeta';
 import { QueuedScanStatus, ScanQueue } from '../scheduler/ScanQueue';
@@ -91,6 +99,8 @@ export interface RouterOptions {
   refreshRateWindowMs?: number;
   /** Longest portal waiver in days (default 365). */
   waiverMaxDays?: number;
+  /** The organisation's policies (`cicdSecurity.policies`). */
+  policies?: PolicyDefinition[];
 }
 
 /** The answer to a refresh: the stored state and where the scan is. */
@@ -285,6 +295,7 @@ export async function createRouter(
     windowMs: options.refreshRateWindowMs ?? 60_000,
   });
   const waiverMaxDays = options.waiverMaxDays ?? 365;
+  const policies = options.policies ?? [];
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
 
@@ -463,6 +474,22 @@ export async function createRouter(
     res.json(body);
   });
 
+  router.get('/scorecards/:entityRef/policies', async (req, res) => {
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
+    const entity = await loadEntity(req.params.entityRef, credentials);
+    const applying = policies.filter(p => selects(p.select, entity));
+    const entityRef = stringifyEntityRef(entity);
+    const stored = applying.length
+      ? await store.getScorecard(entityRef)
+      : undefined;
+    const body: EntityPoliciesResponse = {
+      entityRef,
+      items: applying.map(p => evaluatePolicy(p, stored)),
+    };
+    res.json(body);
+  });
+
   router.get('/scorecards/:entityRef/history', async (req, res) => {
     const { limit, since } = parse(historyQuerySchema, req.query);
     const credentials = await reader(req);
@@ -581,6 +608,21 @@ export async function createRouter(
     const credentials = await reader(req);
     const entityRefs = await visibility.visibleRefs(credentials);
     const body: OverviewResponse = await store.overview({ entityRefs, days });
+    res.json(body);
+  });
+
+  router.get('/policies', async (req, res) => {
+    parse(noQuerySchema, req.query);
+    const credentials = await reader(req);
+    // The components the caller may read, as the catalog shows them.
+    const entities = policies.length
+      ? await visibleComponents(catalog, credentials)
+      : [];
+    const body: PoliciesResponse = await policiesOverview(
+      policies,
+      entities,
+      store,
+    );
     res.json(body);
   });
 

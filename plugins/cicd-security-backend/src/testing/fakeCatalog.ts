@@ -68,6 +68,7 @@ export function fakeCatalog(options: {
         cursor?: string;
         limit?: number;
         filter?: { kind?: string | string[] };
+        fields?: string[];
       },
       opts: { credentials: BackstageCredentials },
     ) {
@@ -93,13 +94,21 @@ export function fakeCatalog(options: {
         ? await Promise.all(ofKind.map(e => visible(opts?.credentials, e)))
         : undefined;
       const all = seen ? ofKind.filter((_, i) => seen[i]) : ofKind;
-      const items = all.slice(state.offset, state.offset + limit).map(e => ({
-        kind: e.kind,
-        metadata: {
-          name: e.metadata.name,
-          namespace: e.metadata.namespace ?? DEFAULT_NAMESPACE,
-        },
-      }));
+      // Callers that ask for more than the ref fields get whole entities.
+      const refFieldsOnly = (request.fields ?? []).every(f =>
+        ['kind', 'metadata.namespace', 'metadata.name'].includes(f),
+      );
+      const items = all.slice(state.offset, state.offset + limit).map(e =>
+        refFieldsOnly
+          ? {
+              kind: e.kind,
+              metadata: {
+                name: e.metadata.name,
+                namespace: e.metadata.namespace ?? DEFAULT_NAMESPACE,
+              },
+            }
+          : e,
+      );
       const next = state.offset + limit;
       return {
         items: items as Entity[],
