@@ -7,8 +7,8 @@
  * drill-down and comparison, checks), a component's Security tab, a finding's
  * check guide and the dark theme, saving a screenshot of each view.
  *
- *   node e2e/run.js            # starts the portal itself
- *   E2E_BASE_URL=... node e2e/run.js --no-start   # against a running portal
+ *   node e2e/run.js            # starts the portal itself, on free ports
+ *   E2E_BASE_URL=... E2E_BACKEND_URL=... node e2e/run.js --no-start   # against a running portal
  */
 const path = require('path');
 const fs = require('fs');
@@ -24,8 +24,9 @@ const {
 } = require('./portal');
 
 const SHOTS = path.join(__dirname, 'screenshots');
-const APP = process.env.E2E_BASE_URL || 'http://localhost:3000';
-const API = process.env.E2E_BACKEND_URL || 'http://localhost:7007';
+// Set by --no-start; otherwise the portal is started on free ports.
+let APP = process.env.E2E_BASE_URL || 'http://localhost:3000';
+let API = process.env.E2E_BACKEND_URL || 'http://localhost:7007';
 const TOKEN =
   process.env.CICD_SECURITY_E2E_TOKEN || crypto.randomBytes(24).toString('hex');
 const START = !process.argv.includes('--no-start');
@@ -43,7 +44,13 @@ async function api(p) {
 async function main() {
   fs.mkdirSync(SHOTS, { recursive: true });
   const t0 = Date.now();
-  if (START) startPortal({ logDir: SHOTS, token: TOKEN });
+  if (START) {
+    ({ app: APP, api: API } = await startPortal({
+      logDir: SHOTS,
+      token: TOKEN,
+    }));
+    console.log(`portal: app ${APP}, backend ${API}`);
+  }
   await waitFor(
     'the backend',
     async () => (await fetch(`${API}/api/cicd-security/health`)).ok,
