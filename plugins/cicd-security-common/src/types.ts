@@ -314,10 +314,18 @@ export interface ScorecardHistoryPoint {
   categories: CategoryScore[];
 }
 
+  /** When the scan ran; for a backfilled point, the commit time of its revision. */
 export interface TeamSummary {
   owner: string;
   components: number;
   scanned: number;
   averageScore: number | null;
+  /**
+   * True for a scan of an earlier git revision of the source, made after the
+   * fact (history backfill); absent for scans made at `scannedAt`.
+   */
+  backfilled?: boolean;
+  /** The commit SHA a backfilled point scanned. */
+  revision?: string;
   grades: Record<Grade, number>;
 }
