@@ -89,6 +89,34 @@ export interface Config {
        * Default: 67108864 (64 MiB).
        */
       maxTotalBytes?: number;
+
+      /**
+       * Where the findings of `dir:` sources link to: a URL, or a path of the
+       * portal (starting with `/`), with placeholders filled in for each
+       * finding. (`url:` sources link to their SCM through the app's SCM
+       * integrations and ignore it.) Placeholders:
+       *
+       * - `{path}` (required): the file's path in the repository, each
+       *   segment URL-encoded, e.g. `.github/workflows/ci.yml`;
+       * - `{line}`: the finding's line. A finding without a line drops the
+       *   part of the link that holds `{line}`: a `#…{line}` fragment, a
+       *   `name={line}` query parameter, or else the `{line}` itself;
+       * - `{entityRef}` (`component:default/payments-api`, URL-encoded),
+       *   `{namespace}`, `{kind}` (lower case), `{name}`;
+       * - `{dir}`: the directory as written in the `dir:` location, each
+       *   segment URL-encoded.
+       *
+       * Examples: an internal git web host,
+       * `https://git.example.com/{name}/blob/main/{path}#L{line}`; a
+       * monorepo mounted with `dir:`,
+       * `https://github.com/my-org/monorepo/blob/main/{dir}/{path}#L{line}`;
+       * the portal's own read-only source view (no SCM needed),
+       * `/cicd-security/source/{namespace}/{kind}/{name}?path={path}&line={line}`.
+       * Checked at startup: an unknown placeholder, a missing `{path}` or a
+       * link that is neither http(s) nor a portal path stops the backend.
+       * Default: none, findings of `dir:` sources are not links.
+       */
+      linkTemplate?: string;
     };
 
     /** On-demand refreshes (`POST /scorecards/:entityRef/refresh`). */
@@ -200,51 +228,6 @@ export interface Config {
       /**
        * Per-check weights, keyed by check id; they replace the severity
        * weight of that check. Default: none.
-    /**
-     * History from day one: scan earlier git revisions of each component's
-     * source once, after its first scan, and store them as history points
-     * dated at their commits (with the commit SHA, marked backfilled), so a
-     * fresh install shows a trend. The scorecard itself stays the latest
-     * live scan. Off by default.
-     */
-    backfill?: {
-      /** Default: false. */
-      enabled?: boolean;
-      /**
-       * How far back, in days; at most `retention.days`. Default: 90.
-       */
-      maxAgeDays?: number;
-      /**
-       * Most revisions scanned per component: the newest commit of each day
-       * that changed the source directory. Default: 30.
-       */
-      maxRevisionsPerComponent?: number;
-      /**
-       * Source types backfilled. Only `dir` (a directory in a git work tree)
-       * is supported; `url` is refused at startup, as reading each earlier
-       * revision through an SCM API would download one archive per revision.
-       * Default: `['dir']`.
-       */
-      sources?: Array<'dir'>;
-      /** Components backfilled at the same time. Default: 2. */
-      concurrency?: number;
-      /** Longest time to read and scan one revision, in seconds. Default: 60. */
-      revisionTimeoutSeconds?: number;
-      /** Longest time of one backfill pass over all components, in minutes. Default: 30. */
-      runTimeoutMinutes?: number;
-      /**
-       * Histories kept outside the sources' own work trees: the history of
-       * the `dir:` source `<directory>/<path>` is read from the git
-       * repository `<repositories>/<path>` (relative paths resolve against
-       * the backend's working directory). Without an entry, the history of a
-       * source is that of the git work tree holding it.
-       */
-      historyRepositories?: Array<{
-        directory: string;
-        repositories: string;
-      }>;
-    };
-
        */
       checkWeights?: { [checkId: string]: number };
       /**

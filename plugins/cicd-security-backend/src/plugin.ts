@@ -20,8 +20,6 @@ import {
   cicdSecurityFactsExtensionPoint,
 } from '@cicd-security/plugin-cicd-security-node/extensions';
 import path from 'path';
-import { readBackfillSettings } from './backfill/config';
-import { BackfillTask, HistoryBackfill } from './backfill/HistoryBackfill';
 import { builtinsWithAdvisoryData, selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
@@ -29,6 +27,7 @@ import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
 import { createDatabaseStores } from './database/createStores';
 import { readPolicies } from './policies/policies';
 import { EntityScanner } from './scanner/EntityScanner';
+import { readLinkTemplate } from './sources/sourceLinks';
 import { GroupHierarchyTask } from './scheduler/GroupHierarchyTask';
 import { HousekeepingTask } from './scheduler/HousekeepingTask';
 import { ScanQueue } from './scheduler/ScanQueue';
@@ -221,36 +220,6 @@ export const cicdSecurityPlugin = createBackendPlugin({
           retention: settings.retention,
         }).start();
         await new GroupHierarchyTask({
-        // History from day one: earlier git revisions of dir: sources,
-        // scanned once per component after its first scan.
-        const backfillSettings = readBackfillSettings(config, {
-          retentionDays: settings.retention.days,
-          resolvePath: p => path.resolve(process.cwd(), p),
-        });
-        if (backfillSettings.enabled) {
-          await new BackfillTask({
-            backfill: new HistoryBackfill({
-              store,
-              registry,
-              logger,
-              settings: backfillSettings,
-              localRoots: settings.localRoots,
-              maxFileBytes: settings.maxFileBytes,
-              maxTotalBytes: settings.maxTotalBytes,
-              scoring: settings.scoring,
-              // Declarations hold for earlier revisions too; SCM settings
-              // read today do not.
-              factProviders: [configFactProvider(settings.facts)].filter(
-                (p): p is FactProvider => p !== undefined,
-              ),
-            }),
-            store,
-            catalog,
-            auth,
-            scheduler,
-            logger,
-          }).start();
-        }
           scheduler,
           logger,
           catalog,
@@ -276,6 +245,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
             scanQueue,
             refreshRateLimit: settings.refreshRateLimit,
             waiverMaxDays: settings.waiverMaxDays,
+            sourceLinkTemplate: readLinkTemplate(config),
             policies,
           }),
         );

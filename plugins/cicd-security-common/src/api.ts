@@ -80,6 +80,21 @@ export interface ListScorecardsResponse {
 
 export type ScorecardResponse = Scorecard;
 
+/** One file of an entity's `dir:` source (`GET /scorecards/:entityRef/source`). */
+export interface SourceFileResponse {
+  entityRef: string;
+  /** The path inside the repository, e.g. `.github/workflows/ci.yml`. */
+  path: string;
+  /** The text, with every secret found in it redacted; lines are kept. */
+  content: string;
+  /** Size of the file, in bytes. */
+  size: number;
+  /** How many secrets or credentials were redacted. */
+  redactions: number;
+  /** The entity's source location, e.g. `dir:../repos/payments-api`. */
+  sourceLocation: string;
+}
+
 export interface ScorecardHistoryResponse {
   items: ScorecardHistoryPoint[];
 }

@@ -272,6 +272,13 @@ export interface Scorecard extends ScorecardSummary {
    * local directories.
    */
   scmUrl?: string;
+  /**
+   * For `dir:` sources, when `cicdSecurity.sources.linkTemplate` is set: the
+   * link of a finding's file, with the entity's placeholders filled in and
+   * `{path}` and `{line}` left for each finding, e.g.
+   * `/cicd-security/source/default/component/payments-api?path={path}&line={line}`.
+   */
+  sourceLinkTemplate?: string;
   /** The facts the scan read (SCM settings, alerts, declarations), oldest first. */
   facts?: FactReading[];
   /**
@@ -314,18 +321,10 @@ export interface ScorecardHistoryPoint {
   categories: CategoryScore[];
 }
 
-  /** When the scan ran; for a backfilled point, the commit time of its revision. */
 export interface TeamSummary {
   owner: string;
   components: number;
   scanned: number;
   averageScore: number | null;
-  /**
-   * True for a scan of an earlier git revision of the source, made after the
-   * fact (history backfill); absent for scans made at `scannedAt`.
-   */
-  backfilled?: boolean;
-  /** The commit SHA a backfilled point scanned. */
-  revision?: string;
   grades: Record<Grade, number>;
 }

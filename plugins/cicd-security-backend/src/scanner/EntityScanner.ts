@@ -42,6 +42,7 @@ import {
   withRetries,
 } from '../sources';
 import { formatBytes } from '../sources/boundedTree';
+import { readSourceFile, SourceFile } from '../sources/sourceFile';
 import {
   DEFAULT_READ_TIMEOUT_MS,
   ReadTimeoutError,
@@ -502,6 +503,17 @@ export class EntityScanner {
       if (bounded.error) throw bounded.error;
       throw e;
     }
+  }
+
+  /**
+   * One file of an entity's `dir:` source, redacted, for the portal's source
+   * view: same sources allowed and same per-file limit as a scan. Throws 400,
+   * 404 or 409 errors with the reason (see {@link readSourceFile}).
+   */
+  readSourceFile(entity: Entity, filePath: string): SourceFile {
+    return readSourceFile(this.#resolve(entity), filePath, {
+      maxFileBytes: this.#limits().maxFileBytes,
+    });
   }
 
   /**

@@ -312,6 +312,7 @@ const MATRIX: Row[] = [
   row('get /scorecards/{entityRef}/history', `/scorecards/${WEB}/history`,     [401, 200,  404,     200,      200,        200]),
   row('get /scorecards/{entityRef}/sarif', `/scorecards/${WEB}/sarif`,         [401, 200,  404,     200,      200,        200]),
   row('get /scorecards/{entityRef}/sbom', `/scorecards/${WEB}/sbom`,           [401, 200,  404,     200,      200,        200]),
+  row('get /scorecards/{entityRef}/source', `/scorecards/${WEB}/source?path=README.md`, [401, 200, 404,   200,      200,        200]),
   row('post /scorecards/{entityRef}/refresh', `/scorecards/${WEB}/refresh`,    [401, 403,  404,     202,      403,        202]),
   row('post /scorecards/{entityRef}/refresh', `/scorecards/${PAY}/refresh`,    [401, 403,  404,     403,      403,        202]),
   row('get /scorecards/{entityRef}/policies', `/scorecards/${WEB}/policies`, [401, 200,  404,     200,      200,        200]),

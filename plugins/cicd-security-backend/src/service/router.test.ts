@@ -27,6 +27,7 @@ import YAML from 'yaml';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
 import { fakeCatalog } from '../testing/fakeCatalog';
+import { EntityScanner } from '../scanner/EntityScanner';
 import { ScanQueue } from '../scheduler/ScanQueue';
 import { createRouter, RouterOptions } from './router';
 
@@ -697,6 +698,191 @@ describe('createRouter', () => {
       const res = await request(app).get(`/scorecards/${PAY}/sbom`);
       expect(res.status).toBe(429);
       expectSpec('/scorecards/{entityRef}/sbom', res);
+    });
+  });
+
+  describe('GET /scorecards/:entityRef/source', () => {
+    // A fake token, built so that no file holds it whole.
+    const TOKEN = `ghp_${'a1B2c3D4e5F6g7H8i9J0'}${'k1L2m3N4o5P6q7R8'}`;
+    let root: string;
+    let outside: string;
+    const withSource = (name: string, location: string): Entity => ({
+      ...component(name, 'team-payments'),
+      metadata: {
+        name,
+        annotations: { 'backstage.io/source-location': location },
+      },
+    });
+
+    beforeAll(() => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-source-view-'));
+      outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cicd-outside-'));
+      const repo = path.join(root, 'payments-api');
+      const write = (file: string, content: string | Buffer) => {
+        fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+        fs.writeFileSync(path.join(repo, file), content);
+      };
+      write(
+        '.github/workflows/ci.yml',
+        'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+      );
+      write(
+        'deploy/release.sh',
+        `#!/bin/sh\nset -e\nexport GITHUB_TOKEN=${TOKEN}\ncurl -H "Authorization: token ${TOKEN}" https://api.github.com/user\necho done\n`,
+      );
+      write('docs/logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      write('data/blob.dat', Buffer.from([1, 0, 2, 0, 3]));
+      write('.git/config', '[remote "origin"]\n');
+      fs.writeFileSync(path.join(outside, 'passwd'), 'root:x:0:0\n');
+      fs.symlinkSync(path.join(outside, 'passwd'), path.join(repo, 'escape'));
+      fs.symlinkSync(
+        path.join(repo, '.github/workflows/ci.yml'),
+        path.join(repo, 'ci-link.yml'),
+      );
+    });
+    afterAll(() => {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    });
+
+    async function setupSources() {
+      const readTree = jest.fn();
+      await setup({
+        entities: [
+          withSource('payments-api', `dir:${path.join(root, 'payments-api')}`),
+          withSource('web', 'url:https://github.com/acme/web'),
+          withSource('gone', `dir:${path.join(root, 'missing')}`),
+          { ...withSource('secret', `dir:${root}`) },
+        ],
+        router: {
+          scanner: new EntityScanner({
+            store: mockStore(),
+            registry: new CheckRegistry([fakeCheck]),
+            logger: mockServices.logger.mock(),
+            localRoots: [root],
+            urlReader: { readTree },
+            integrations: { byUrl: () => ({}) },
+            allow: [{ host: 'github.com' }],
+          }),
+        },
+      });
+      return { readTree };
+    }
+    const get = (ref: string, file: string) =>
+      request(app).get(`/scorecards/${ref}/source?path=${enc(file)}`);
+
+    it('serves a file of a dir: source with its lines', async () => {
+      await setupSources();
+      const res = await get(PAY, '.github/workflows/ci.yml');
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/source', res);
+      expect(res.body).toEqual({
+        entityRef: 'component:default/payments-api',
+        path: '.github/workflows/ci.yml',
+        content: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+        size: 51,
+        redactions: 0,
+        sourceLocation: `dir:${path.join(root, 'payments-api')}`,
+      });
+      // A link that stays inside the source is followed.
+      const link = await get(PAY, 'ci-link.yml');
+      expect(link.status).toBe(200);
+      expect(link.body.content).toContain('runs-on: ubuntu-latest');
+    });
+
+    it('never serves a secret in clear, and keeps the line numbers', async () => {
+      await setupSources();
+      const res = await get(PAY, 'deploy/release.sh');
+      expect(res.status).toBe(200);
+      expectSpec('/scorecards/{entityRef}/source', res);
+      expect(res.text).not.toContain(TOKEN);
+      expect(res.text).not.toContain(TOKEN.slice(4, 20));
+      const lines = res.body.content.split('\n');
+      expect(lines).toHaveLength(6);
+      expect(lines[2]).toBe('export GITHUB_TOKEN=ghp_…[REDACTED 36 chars]');
+      expect(lines[3]).toContain('[REDACTED');
+      expect(lines[3]).toContain('https://api.github.com/user');
+      expect(lines[4]).toBe('echo done');
+      expect(res.body.redactions).toBeGreaterThanOrEqual(2);
+    });
+
+    it('answers 400 with the reason for a path that is not a file of the source', async () => {
+      await setupSources();
+      for (const [file, reason] of [
+        ['../payments-api/deploy/release.sh', 'must not contain ..'],
+        ['/etc/passwd', 'relative to the repository root'],
+        ['deploy//release.sh', 'empty or . segments'],
+        ['deploy\\release.sh', 'separator'],
+        ['.github/workflows', 'names a directory'],
+        ['.github/workflows/', 'names a directory'],
+        ['', 'the path is empty'],
+        ['docs/logo.png', 'binary'],
+        ['data/blob.dat', 'binary file'],
+      ]) {
+        const res = await get(PAY, file);
+        expect({ file, status: res.status }).toEqual({ file, status: 400 });
+        expectSpec('/scorecards/{entityRef}/source', res);
+        expect(res.body.error.message).toContain(reason);
+      }
+      const none = await request(app).get(`/scorecards/${PAY}/source`);
+      expect(none.status).toBe(400);
+      expect(none.body.error.message).toContain('path');
+      const two = await request(app).get(
+        `/scorecards/${PAY}/source?path=a&path=b`,
+      );
+      expect(two.status).toBe(400);
+    });
+
+    it('answers 404 for files outside the snapshot and unknown entities or sources', async () => {
+      await setupSources();
+      for (const file of ['missing.txt', 'escape', '.git/config']) {
+        const res = await get(PAY, file);
+        expect({ file, status: res.status }).toEqual({ file, status: 404 });
+        expectSpec('/scorecards/{entityRef}/source', res);
+      }
+      expect((await get(SECRET, 'payments-api/deploy/release.sh')).status).toBe(
+        404,
+      );
+      const gone = await get(enc('component:default/gone'), 'a.txt');
+      expect(gone.status).toBe(404);
+      expect(gone.body.error.message).toContain('does not exist');
+      expect((await get('bad', 'a.txt')).status).toBe(400);
+    });
+
+    it('answers 409 for a url: source, whose SCM shows its files', async () => {
+      const { readTree } = await setupSources();
+      const res = await get(WEB, 'README.md');
+      expect(res.status).toBe(409);
+      expectSpec('/scorecards/{entityRef}/source', res);
+      expect(res.body.error.message).toContain(
+        'url:https://github.com/acme/web',
+      );
+      expect(readTree).not.toHaveBeenCalled();
+    });
+
+    it('gives the scorecard of a dir: source its link template', async () => {
+      await setup({
+        router: {
+          sourceLinkTemplate:
+            '/cicd-security/source/{namespace}/{kind}/{name}?path={path}&line={line}',
+        },
+      });
+      store.getScorecard.mockResolvedValue({
+        ...scorecard,
+        sourceLocation: 'dir:../repos/payments-api',
+      });
+      const res = await request(app).get(`/scorecards/${PAY}`);
+      expectSpec('/scorecards/{entityRef}', res);
+      expect(res.body.sourceLinkTemplate).toBe(
+        '/cicd-security/source/default/component/payments-api?path={path}&line={line}',
+      );
+      store.getScorecard.mockResolvedValue({
+        ...scorecard,
+        sourceLocation: 'url:https://github.com/acme/payments-api',
+        scmUrl: 'https://github.com/acme/payments-api',
+      });
+      const url = await request(app).get(`/scorecards/${PAY}`);
+      expect(url.body.sourceLinkTemplate).toBeUndefined();
     });
   });
 
@@ -1383,6 +1569,12 @@ describe('createRouter', () => {
     ],
     ['get', `/scorecards/${WEB}/sarif`, '/scorecards/{entityRef}/sarif', null],
     ['get', `/scorecards/${WEB}/sbom`, '/scorecards/{entityRef}/sbom', null],
+    [
+      'get',
+      `/scorecards/${WEB}/source?path=README.md`,
+      '/scorecards/{entityRef}/source',
+      null,
+    ],
     [
       'post',
       `/scorecards/${WEB}/refresh`,

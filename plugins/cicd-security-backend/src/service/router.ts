@@ -37,6 +37,7 @@ import {
   Scorecard,
   ScorecardHistoryResponse,
   ScorecardSummary,
+  SourceFileResponse,
   TeamsResponse,
   Waiver,
   WaiversResponse,
@@ -62,6 +63,7 @@ import {
   visibleComponents,
 } from '../policies/policyOverview';
 import { EntityScanner } from '../scanner/EntityScanner';
+import { entitySourceLinkTemplate } from '../sources/sourceLinks';
 import { entityMeta } from '../scanner/entityMeta';
 import { QueuedScanStatus, ScanQueue } from '../scheduler/ScanQueue';
 import { toCsv } from './csv';
@@ -72,7 +74,7 @@ export interface RouterOptions {
   store: ScorecardStore;
   waivers: WaiverStore;
   scanner: Pick<EntityScanner, 'scan'> &
-    Partial<Pick<EntityScanner, 'readSource'>>;
+    Partial<Pick<EntityScanner, 'readSource' | 'readSourceFile'>>;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -86,6 +88,11 @@ export interface RouterOptions {
   guidesDir?: string;
   /** Base URL of the guides in SARIF rules. */
   docsBase?: string;
+  /**
+   * `cicdSecurity.sources.linkTemplate`: where findings of `dir:` sources
+   * link to, e.g. `https://git.example.com/{name}/blob/main/{path}#L{line}`.
+   */
+  sourceLinkTemplate?: string;
   /** How long a caller's visible entities are reused (default 30 s). */
   visibilityTtlMs?: number;
   /**
@@ -211,6 +218,9 @@ const historyQuerySchema = z
       .optional(),
   })
   .strict();
+
+/** `?path=` of the source view; the path itself is checked by readSourceFile. */
+const sourceQuerySchema = z.object({ path: z.string() }).strict();
 
 const overviewQuerySchema = z
   .object({ days: z.coerce.number().int().min(1).max(365).default(30) })
@@ -470,7 +480,15 @@ export async function createRouter(
     parse(noQuerySchema, req.query);
     const credentials = await reader(req);
     const entity = await loadEntity(req.params.entityRef, credentials);
-    const body: Scorecard = await scorecardOf(entity);
+    const scorecard = await scorecardOf(entity);
+    const sourceLinkTemplate = entitySourceLinkTemplate(
+      options.sourceLinkTemplate,
+      scorecard.entityRef,
+      scorecard.sourceLocation,
+    );
+    const body: Scorecard = sourceLinkTemplate
+      ? { ...scorecard, sourceLinkTemplate }
+      : scorecard;
     res.json(body);
   });
 
@@ -564,6 +582,23 @@ export async function createRouter(
       `attachment; filename="${entity.metadata.name}.cdx.json"`,
     );
     res.type('application/vnd.cyclonedx+json').send(JSON.stringify(bom));
+  });
+
+  // One file of a `dir:` source, redacted, for the portal's source view
+  // (findings link to it through cicdSecurity.sources.linkTemplate).
+  router.get('/scorecards/:entityRef/source', async (req, res) => {
+    const query = parse(sourceQuerySchema, req.query);
+    const credentials = await reader(req);
+    const entity = await loadEntity(req.params.entityRef, credentials);
+    if (!scanner.readSourceFile) {
+      throw new NotFoundError('this backend does not read source files');
+    }
+    const file = scanner.readSourceFile(entity, query.path);
+    const body: SourceFileResponse = {
+      entityRef: stringifyEntityRef(entity),
+      ...file,
+    };
+    res.json(body);
   });
 
   router.post('/scorecards/:entityRef/refresh', async (req, res) => {
