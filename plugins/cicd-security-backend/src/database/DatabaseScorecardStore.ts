@@ -137,6 +137,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           const computed = compareWithPrevious(
             await readPreviousResults(tx, meta.entityRef),
             outcome.result,
+            outcome.revision,
           );
           await this.clearResults(tx, meta.entityRef);
           await this.storeResults(

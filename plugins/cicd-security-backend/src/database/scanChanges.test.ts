@@ -228,6 +228,47 @@ describe('changes since the last scan', () => {
       expect(card!.changes).toEqual(expected);
     });
 
+    it('keeps the marks when a rescan of the same revision finds the same findings, and compares again when the findings differ', async () => {
+      await store.saveScan(
+        META,
+        { type: 'scanned', result: before, revision: 'c1' },
+        FIRST,
+      );
+      await store.saveScan(
+        META,
+        { type: 'scanned', result: after, revision: 'c2' },
+        SECOND,
+      );
+      const expected = (await store.getScorecard(META.entityRef))!.changes;
+
+      await store.saveScan(
+        META,
+        { type: 'scanned', result: after, revision: 'c2' },
+        THIRD,
+      );
+      const card = await store.getScorecard(META.entityRef);
+      expect(card!.scannedAt).toBe(THIRD.toISOString());
+      expect(card!.changes).toEqual(expected);
+      expect(await newOnes()).toEqual(['unpinned-actions/fp-new']);
+
+      // Same revision, another check enabled: its finding is new.
+      const withMore = scan([
+        ...after.checks,
+        check('harden-runner', [finding('harden-runner', 'fp-egress')]),
+      ]);
+      await store.saveScan(
+        META,
+        { type: 'scanned', result: withMore, revision: 'c2' },
+        new Date('2026-11-04T10:00:00.000Z'),
+      );
+      expect(await newOnes()).toEqual(['harden-runner/fp-egress']);
+      expect((await store.getScorecard(META.entityRef))!.changes).toEqual({
+        comparedWith: { scannedAt: THIRD.toISOString(), revision: 'c2' },
+        newFindings: 1,
+        fixedFindings: [],
+      });
+    });
+
     it('compares a scan with the results kept through an error, and a rescan of the same code has nothing new', async () => {
       await store.saveScan(META, { type: 'scanned', result: before }, FIRST);
       await store.saveScan(META, { type: 'error', message: 'boom' }, SECOND);

@@ -33,6 +33,8 @@ export interface ComputedChanges {
 export interface PreviousResults {
   scannedAt: string;
   revision?: string;
+  /** Its own comparison, when it was stored with one. */
+  changes?: ScorecardChanges;
   checks: Array<
     Pick<RawDbCheckResultRow, 'check_id' | 'title'> & {
       /** The check listed only part of its findings. */
@@ -42,7 +44,13 @@ export interface PreviousResults {
   findings: Array<
     Pick<
       RawDbFindingRow,
-      'check_id' | 'fingerprint' | 'severity' | 'file' | 'line' | 'message'
+      | 'check_id'
+      | 'fingerprint'
+      | 'severity'
+      | 'file'
+      | 'line'
+      | 'message'
+      | 'new_since_last_scan'
     >
   >;
 }
@@ -60,7 +68,7 @@ export async function readPreviousResults(
   entityRef: string,
 ): Promise<PreviousResults | undefined> {
   const row = await tx<RawDbScorecardRow>(SCORECARDS)
-    .select('scanned_at', 'revision')
+    .select('scanned_at', 'revision', 'changes')
     .where({ entity_ref: entityRef })
     .first();
   if (!row || row.scanned_at === null || row.scanned_at === undefined) {
@@ -71,13 +79,22 @@ export async function readPreviousResults(
       .select('check_id', 'title', 'unlisted')
       .where({ entity_ref: entityRef }),
     tx<RawDbFindingRow>(FINDINGS)
-      .select('check_id', 'fingerprint', 'severity', 'file', 'line', 'message')
+      .select(
+        'check_id',
+        'fingerprint',
+        'severity',
+        'file',
+        'line',
+        'message',
+        'new_since_last_scan',
+      )
       .where({ entity_ref: entityRef })
       .orderBy('id'),
   ]);
   return {
     scannedAt: toIso(row.scanned_at),
     ...optional('revision', row.revision),
+    ...optional('changes', parseChanges(row.changes)),
     checks: checks.map(c => ({
       check_id: c.check_id,
       title: c.title,
@@ -93,7 +110,9 @@ function isPartial(unlisted: string | null | undefined): boolean {
 
 /**
  * Compares a new scan with the previous scorecard by check id and
- * fingerprint. A finding is new when the previous scorecard did not have it;
+ * fingerprint. A rescan of the same revision that finds exactly the same
+ * findings changes nothing: the previous scorecard's comparison and marks
+ * are kept, as for scans that keep the results. A finding is new when the previous scorecard did not have it;
  * a previous finding is fixed when the new scan ran its check to a
  * conclusion (pass, fail or warn) and no longer reports it. Where a check
  * listed only part of its findings (past the engine's cap), the unlisted
@@ -103,12 +122,15 @@ function isPartial(unlisted: string | null | undefined): boolean {
 export function compareWithPrevious(
   previous: PreviousResults | undefined,
   result: ScanResult,
+  revision?: string,
 ): ComputedChanges {
   if (!previous) {
     return {
       changes: { comparedWith: null, newFindings: 0, fixedFindings: [] },
     };
   }
+  const kept = keptFromPrevious(previous, result, revision);
+  if (kept) return kept;
   const before = new Set(
     previous.findings.map(f => key(f.check_id, f.fingerprint)),
   );
@@ -159,6 +181,43 @@ export function compareWithPrevious(
       fixedFindings,
     },
     isNew,
+  };
+}
+
+/**
+ * The previous comparison and marks, when the new scan saw the same revision
+ * and found exactly the same findings.
+ */
+function keptFromPrevious(
+  previous: PreviousResults,
+  result: ScanResult,
+  revision: string | undefined,
+): ComputedChanges | undefined {
+  if (!previous.changes || !revision || previous.revision !== revision) {
+    return undefined;
+  }
+  const before = new Set(
+    previous.findings.map(f => key(f.check_id, f.fingerprint)),
+  );
+  const now = new Set(
+    result.checks.flatMap(c =>
+      c.findings.map(f => key(c.checkId, f.fingerprint)),
+    ),
+  );
+  if (before.size !== now.size || [...now].some(k => !before.has(k))) {
+    return undefined;
+  }
+  const marked = new Set(
+    previous.findings
+      .filter(f => f.new_since_last_scan)
+      .map(f => key(f.check_id, f.fingerprint)),
+  );
+  const compared = previous.changes.comparedWith !== null;
+  return {
+    changes: previous.changes,
+    ...(compared
+      ? { isNew: (checkId: string, fp: string) => marked.has(key(checkId, fp)) }
+      : {}),
   };
 }
 
