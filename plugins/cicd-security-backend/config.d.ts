@@ -201,6 +201,51 @@ export interface Config {
     };
 
     /**
+     * History from day one: scan earlier git revisions of each component's
+     * source once, after its first scan, and store them as history points
+     * dated at their commits (with the commit SHA, marked backfilled), so a
+     * fresh install shows a trend. The scorecard itself stays the latest
+     * live scan. Off by default.
+     */
+    backfill?: {
+      /** Default: false. */
+      enabled?: boolean;
+      /**
+       * How far back, in days; at most `retention.days`. Default: 90.
+       */
+      maxAgeDays?: number;
+      /**
+       * Most revisions scanned per component: the newest commit of each day
+       * that changed the source directory. Default: 30.
+       */
+      maxRevisionsPerComponent?: number;
+      /**
+       * Source types backfilled. Only `dir` (a directory in a git work tree)
+       * is supported; `url` is refused at startup, as reading each earlier
+       * revision through an SCM API would download one archive per revision.
+       * Default: `['dir']`.
+       */
+      sources?: Array<'dir'>;
+      /** Components backfilled at the same time. Default: 2. */
+      concurrency?: number;
+      /** Longest time to read and scan one revision, in seconds. Default: 60. */
+      revisionTimeoutSeconds?: number;
+      /** Longest time of one backfill pass over all components, in minutes. Default: 30. */
+      runTimeoutMinutes?: number;
+      /**
+       * Histories kept outside the sources' own work trees: the history of
+       * the `dir:` source `<directory>/<path>` is read from the git
+       * repository `<repositories>/<path>` (relative paths resolve against
+       * the backend's working directory). Without an entry, the history of a
+       * source is that of the git work tree holding it.
+       */
+      historyRepositories?: Array<{
+        directory: string;
+        repositories: string;
+      }>;
+    };
+
+    /**
      * When the housekeeping task (history retention, removal of data of
      * components deleted from the catalog, rescoring after waivers expired)
      * runs.

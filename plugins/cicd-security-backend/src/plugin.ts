@@ -20,6 +20,8 @@ import {
   cicdSecurityFactsExtensionPoint,
 } from '@cicd-security/plugin-cicd-security-node/extensions';
 import path from 'path';
+import { readBackfillSettings } from './backfill/config';
+import { BackfillTask, HistoryBackfill } from './backfill/HistoryBackfill';
 import { builtinsWithAdvisoryData, selectChecks } from './checkSelection';
 import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
@@ -219,6 +221,36 @@ export const cicdSecurityPlugin = createBackendPlugin({
           auth,
           retention: settings.retention,
         }).start();
+        // History from day one: earlier git revisions of dir: sources,
+        // scanned once per component after its first scan.
+        const backfillSettings = readBackfillSettings(config, {
+          retentionDays: settings.retention.days,
+          resolvePath: p => path.resolve(process.cwd(), p),
+        });
+        if (backfillSettings.enabled) {
+          await new BackfillTask({
+            backfill: new HistoryBackfill({
+              store,
+              registry,
+              logger,
+              settings: backfillSettings,
+              localRoots: settings.localRoots,
+              maxFileBytes: settings.maxFileBytes,
+              maxTotalBytes: settings.maxTotalBytes,
+              scoring: settings.scoring,
+              // Declarations hold for earlier revisions too; SCM settings
+              // read today do not.
+              factProviders: [configFactProvider(settings.facts)].filter(
+                (p): p is FactProvider => p !== undefined,
+              ),
+            }),
+            store,
+            catalog,
+            auth,
+            scheduler,
+            logger,
+          }).start();
+        }
         await new GroupHierarchyTask({
           scheduler,
           logger,

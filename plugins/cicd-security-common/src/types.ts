@@ -314,11 +314,19 @@ export interface ScorecardChanges {
 }
 
 export interface ScorecardHistoryPoint {
+  /** When the scan ran; for a backfilled point, the commit time of its revision. */
   scannedAt: string;
   score: number | null;
   grade: Grade | null;
   state: ScorecardState;
   categories: CategoryScore[];
+  /**
+   * True for a scan of an earlier git revision of the source, made after the
+   * fact (history backfill); absent for scans made at `scannedAt`.
+   */
+  backfilled?: boolean;
+  /** The commit SHA a backfilled point scanned. */
+  revision?: string;
 }
 
 export interface TeamSummary {

@@ -31,6 +31,7 @@ import {
 import { EMPTY_COUNTS, optional, toIso } from './rows';
 import { ScorecardQueries } from './ScorecardQueries';
 import {
+  BackfilledScan,
   CheckStats,
   EntityMeta,
   ListScorecardsOptions,
@@ -411,6 +412,44 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return rescoreEntities(this.db, entityRefs, scoring, new Date(), {
       scoringVersion: options.scoringVersion,
     });
+  }
+
+  async saveBackfilledScan(
+    entityRef: string,
+    scan: BackfilledScan,
+  ): Promise<boolean> {
+    const { result } = scan;
+    return this.db.transaction(async tx => {
+      const existing = await tx<RawDbScanRow>(SCANS)
+        .select('id')
+        .where({ entity_ref: entityRef, revision: scan.revision })
+        .where('backfilled', true)
+        .first();
+      if (existing) return false;
+      // Scored by the engine with the revision's own configuration: portal
+      // waivers, which did not exist at the time, are not applied.
+      await tx<RawDbScanRow>(SCANS).insert({
+        entity_ref: entityRef,
+        scanned_at: scan.committedAt,
+        state: 'ok',
+        score: result.score,
+        grade: result.grade,
+        categories: JSON.stringify(result.categories),
+        duration_ms: Math.round(result.durationMs),
+        revision: scan.revision,
+        backfilled: true,
+      });
+      return true;
+    });
+  }
+
+  async backfilledRevisions(entityRef: string): Promise<Set<string>> {
+    const rows = await this.db<RawDbScanRow>(SCANS)
+      .select('revision')
+      .where({ entity_ref: entityRef })
+      .where('backfilled', true)
+      .whereNotNull('revision');
+    return new Set(rows.map(r => String(r.revision)));
   }
 
   async listEntityRefs(): Promise<string[]> {

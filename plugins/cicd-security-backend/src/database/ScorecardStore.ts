@@ -130,6 +130,15 @@ export interface PruneHistoryResult {
   downsampled: number;
 }
 
+/** A scan of an earlier revision of an entity's source (history backfill). */
+export interface BackfilledScan {
+  /** The commit SHA scanned. */
+  revision: string;
+  /** The commit time: the date of the history point. */
+  committedAt: Date;
+  result: ScanResult;
+}
+
 /** Persistence of scorecards, scan history, check results and findings. */
 export interface ScorecardStore {
   /**
@@ -207,6 +216,20 @@ export interface ScorecardStore {
     scoring: ScoringConfig,
     options?: { scoringVersion?: string },
   ): Promise<number>;
+
+  /**
+   * Store a scan of an earlier revision as a history point dated at its
+   * commit, marked as backfilled. It never touches the scorecard (the latest
+   * real scan stays current). False when that revision of the entity was
+   * already backfilled: nothing is added.
+   */
+  saveBackfilledScan?(
+    entityRef: string,
+    scan: BackfilledScan,
+  ): Promise<boolean>;
+
+  /** The commit SHAs already backfilled for an entity. */
+  backfilledRevisions?(entityRef: string): Promise<Set<string>>;
 
   /** Every entity ref with stored data. */
   listEntityRefs(): Promise<string[]>;

@@ -165,6 +165,8 @@ export function toHistoryPoint(r: RawDbScanRow): ScorecardHistoryPoint {
     grade: (r.grade as Grade | null) ?? null,
     state: r.state as ScorecardState,
     categories: parseJson<CategoryScore[]>(r.categories, []),
+    ...(r.backfilled ? { backfilled: true } : {}),
+    ...(r.backfilled && r.revision ? { revision: r.revision } : {}),
   };
 }
 

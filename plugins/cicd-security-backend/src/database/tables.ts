@@ -59,6 +59,10 @@ export type RawDbScanRow = {
   grade: string | null;
   categories: string;
   duration_ms: number | null;
+  /** Commit SHA of a backfilled scan. */
+  revision?: string | null;
+  /** True (1 in SQLite) for scans of earlier revisions, dated at the commit. */
+  backfilled?: boolean | number;
 };
 
 export type RawDbCheckResultRow = {
