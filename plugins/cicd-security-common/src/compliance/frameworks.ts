@@ -22,7 +22,7 @@ const scorecard = (
 
 const DOCUMENTATION =
   'asks for project documentation or a written policy, which is not CI/CD data';
-const ORG_SETTING = (what: string) =>
+const orgSetting = (what: string) =>
   `${what} is a setting of the organisation or the SCM account that the scan does not read`;
 const RELEASES =
   'is a property of published releases and their assets, which the scan does not download';
@@ -124,13 +124,13 @@ export const OSPS_BASELINE: ComplianceFramework = {
       id: 'OSPS-AC-01.01',
       title:
         'Multi-factor authentication to access sensitive resources in the version control system',
-      notAssessable: ORG_SETTING('Multi-factor authentication enforcement'),
+      notAssessable: orgSetting('Multi-factor authentication enforcement'),
     },
     {
       id: 'OSPS-AC-02.01',
       title:
         'New collaborators get manual or lowest-privilege permissions by default',
-      notAssessable: ORG_SETTING("The collaborators' base permission"),
+      notAssessable: orgSetting("The collaborators' base permission"),
     },
     {
       id: 'OSPS-AC-03.01',
@@ -451,7 +451,7 @@ export const SLSA_BUILD: ComplianceFramework = {
   ],
 };
 
-const SSDF_NOT_CICD = (what: string) => `${what}, which is not CI/CD data`;
+const ssdfNotCicd = (what: string) => `${what}, which is not CI/CD data`;
 
 export const NIST_SSDF: ComplianceFramework = {
   id: 'nist-ssdf',
@@ -463,14 +463,14 @@ export const NIST_SSDF: ComplianceFramework = {
     {
       id: 'PO.1',
       title: 'Define security requirements for software development',
-      notAssessable: SSDF_NOT_CICD(
+      notAssessable: ssdfNotCicd(
         'the practice is about written requirements and policies',
       ),
     },
     {
       id: 'PO.2',
       title: 'Implement roles and responsibilities',
-      notAssessable: SSDF_NOT_CICD(
+      notAssessable: ssdfNotCicd(
         'the practice is about roles, training and management commitment',
       ),
     },
@@ -497,7 +497,7 @@ export const NIST_SSDF: ComplianceFramework = {
       id: 'PW.1',
       title:
         'Design software to meet security requirements and mitigate security risks',
-      notAssessable: SSDF_NOT_CICD(
+      notAssessable: ssdfNotCicd(
         'the practice is about design and risk modelling',
       ),
     },
@@ -505,7 +505,7 @@ export const NIST_SSDF: ComplianceFramework = {
       id: 'PW.2',
       title:
         'Review the software design to verify compliance with security requirements and risk information',
-      notAssessable: SSDF_NOT_CICD('the practice is about design reviews'),
+      notAssessable: ssdfNotCicd('the practice is about design reviews'),
     },
     // PW.3 was folded into PW.4 in SSDF 1.1.
     {
@@ -531,7 +531,7 @@ export const NIST_SSDF: ComplianceFramework = {
     {
       id: 'PW.9',
       title: 'Configure software to have secure settings by default',
-      notAssessable: SSDF_NOT_CICD(
+      notAssessable: ssdfNotCicd(
         "the practice is about the product's own default settings",
       ),
     },
@@ -543,7 +543,7 @@ export const NIST_SSDF: ComplianceFramework = {
     {
       id: 'RV.3',
       title: 'Analyze vulnerabilities to identify their root causes',
-      notAssessable: SSDF_NOT_CICD(
+      notAssessable: ssdfNotCicd(
         'the practice is about root-cause analysis after the fact',
       ),
     },

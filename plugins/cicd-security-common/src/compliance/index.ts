@@ -6,3 +6,9 @@ export * from './types';
 export { complianceFrameworks } from './frameworks';
 export { CHECK_CONTROLS } from './mappings';
 export * from './catalog';
+export {
+  evaluateCompliance,
+  aggregateCompliance,
+  openFindings,
+} from './evaluate';
+export { estimateSlsaBuildLevel, SLSA_ISOLATION_CHECKS } from './slsa';
