@@ -139,7 +139,8 @@ export interface Finding {
   /**
    * True when the previous scorecard of the entity had no finding of this
    * check with this fingerprint: the finding appeared in the latest scan.
-   * Absent otherwise, and on every finding of an entity's first scorecard.
+   * False when it was there already; absent when there was nothing to
+   * compare with (an entity's first scorecard).
    */
   newSinceLastScan?: boolean;
 }

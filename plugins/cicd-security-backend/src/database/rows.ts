@@ -144,7 +144,9 @@ export function toFinding(f: RawDbFindingRow): Finding {
         undefined,
       ),
     ),
-    ...(f.new_since_last_scan ? { newSinceLastScan: true } : {}),
+    ...(f.new_since_last_scan === null || f.new_since_last_scan === undefined
+      ? {}
+      : { newSinceLastScan: Boolean(f.new_since_last_scan) }),
   };
 }
 

@@ -95,7 +95,7 @@ export type RawDbFindingRow = {
   suppressed: string | null;
   /** JSON of `Finding.alsoReportedBy`. */
   also_reported_by?: string | null;
-  /** `Finding.newSinceLastScan`; null on the entity's first scorecard. SQLite returns 0/1. */
+  /** `Finding.newSinceLastScan`; null when there was nothing to compare with. SQLite returns 0/1. */
   new_since_last_scan?: boolean | number | null;
 };
 

@@ -146,7 +146,9 @@ describe('changes since the last scan, through the plugin', () => {
       fixedFindings: [],
     });
     expect(findings(first)).toHaveLength(2);
-    expect(findings(first).every(([, isNew]) => !isNew)).toBe(true);
+    for (const f of first.checks.flatMap(c => c.findings)) {
+      expect(f).not.toHaveProperty('newSinceLastScan');
+    }
 
     // The repository pins checkout and adds an unpinned cache action.
     writeWorkflow([
@@ -161,6 +163,10 @@ describe('changes since the last scan, through the plugin', () => {
       .filter(f => f.newSinceLastScan);
     expect(marked).toHaveLength(1);
     expect(marked[0].message).toContain('actions/cache');
+    const setupNode = second.checks
+      .flatMap(c => c.findings)
+      .find(f => f.message.includes('actions/setup-node'));
+    expect(setupNode).toMatchObject({ newSinceLastScan: false });
     expect(second.changes).toEqual({
       comparedWith: {
         scannedAt: first.scannedAt,
