@@ -1,5 +1,5 @@
 import { InMemorySnapshot } from '@cicd-security/plugin-cicd-security-node';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 
 /**
  * Reading earlier revisions of a directory from its git repository, without
@@ -20,8 +20,6 @@ const MAX_LOG_BYTES = 4 * 1024 * 1024;
 const MAX_TREE_BYTES = 32 * 1024 * 1024;
 /** Most files read from one revision (as many as a local scan lists). */
 const MAX_FILES = 50_000;
-/** Blobs read at the same time. */
-const READ_CONCURRENCY = 4;
 /** Folders a scan never reads (as for local directories). */
 const IGNORED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
@@ -39,6 +37,19 @@ const SAFE_GIT_CONFIG = [
   'core.pager=cat',
   '--no-replace-objects',
 ];
+
+/** A minimal environment: no variable of the backend reaches git. */
+function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    LC_ALL: 'C',
+  };
+}
 
 /** Raised when git is not installed (or not on the PATH). */
 export class GitMissingError extends Error {
@@ -81,15 +92,7 @@ export function runGit(
         killSignal: 'SIGKILL',
         signal: options.signal,
         windowsHide: true,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          GIT_CONFIG_NOSYSTEM: '1',
-          GIT_TERMINAL_PROMPT: '0',
-          GIT_OPTIONAL_LOCKS: '0',
-          GIT_NO_REPLACE_OBJECTS: '1',
-          LC_ALL: 'C',
-        },
+        env: gitEnv(),
       },
       (error, stdout, stderr) => {
         if (!error) {
@@ -294,27 +297,123 @@ export async function revisionSnapshot(
     toRead.push({ path: rel, object, size: bytes });
   }
 
-  const files: Record<string, Buffer> = {};
-  let next = 0;
-  const worker = async () => {
-    while (next < toRead.length) {
-      const file = toRead[next++];
-      if (!/^[0-9a-f]{40,64}$/.test(file.object)) continue;
-      files[file.path] = await runGit(
-        location.top,
-        ['cat-file', 'blob', file.object],
-        // The size is known from the tree: a blob cannot grow past it.
-        { ...options, maxBytes: file.size + 1 },
-      );
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(READ_CONCURRENCY, toRead.length) }, worker),
-  );
+  const files = await readBlobs(location.top, toRead, options);
   const snapshot = new InMemorySnapshot(files, {
     label: options.label,
     revision,
     maxFileBytes: options.maxFileBytes,
   });
   return { snapshot, skipped };
+}
+
+/**
+ * The blobs of these files, read by one `git cat-file --batch`: each answer
+ * must be a blob of the size the tree gave, and the output may not exceed
+ * their sizes plus the headers, or the process is killed.
+ */
+function readBlobs(
+  cwd: string,
+  files: TreeFile[],
+  options: GitOptions,
+): Promise<Record<string, Buffer>> {
+  if (files.length === 0) return Promise.resolve({});
+  if (options.signal?.aborted) {
+    return Promise.reject(new Error('git cat-file was stopped'));
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  // Header lines: "<object> blob <size>\n", and a newline after each blob.
+  const maxBytes = files.reduce((n, f) => n + f.size + f.object.length + 32, 0);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...SAFE_GIT_CONFIG, 'cat-file', '--batch'], {
+      cwd,
+      env: gitEnv(),
+      stdio: ['pipe', 'pipe', 'ignore'],
+      windowsHide: true,
+    });
+    const out: Record<string, Buffer> = {};
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        child.kill('SIGKILL');
+        reject(error);
+      } else {
+        resolve(out);
+      }
+    };
+    const timer = setTimeout(
+      () =>
+        finish(
+          new Error(`git cat-file did not finish in time (${timeoutMs} ms)`),
+        ),
+      timeoutMs,
+    );
+    const onAbort = () => finish(new Error('git cat-file was stopped'));
+    options.signal?.addEventListener('abort', onAbort);
+    child.on('error', e =>
+      finish(
+        (e as NodeJS.ErrnoException).code === 'ENOENT'
+          ? new GitMissingError()
+          : e,
+      ),
+    );
+
+    // The whole answer fits in what the tree lists: one buffer, no copies.
+    const buffer = Buffer.alloc(maxBytes);
+    let received = 0;
+    let position = 0;
+    let index = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (received + chunk.length > maxBytes) {
+        finish(
+          new RevisionTooLargeError(
+            `git cat-file wrote more than the ${maxBytes} bytes the tree lists`,
+          ),
+        );
+        return;
+      }
+      chunk.copy(buffer, received);
+      received += chunk.length;
+      while (index < files.length) {
+        const file = files[index];
+        const eol = buffer.indexOf(0x0a, position);
+        if (eol < 0 || eol >= received) return;
+        const header = buffer.subarray(position, eol).toString('latin1');
+        if (header !== `${file.object} blob ${file.size}`) {
+          finish(
+            new Error(
+              `git cat-file answered '${header.slice(0, 120)}' for ${
+                file.path
+              }`,
+            ),
+          );
+          return;
+        }
+        const end = eol + 1 + file.size;
+        if (received < end + 1) return;
+        out[file.path] = Buffer.from(buffer.subarray(eol + 1, end));
+        position = end + 1;
+        index++;
+      }
+    });
+    child.on('close', code => {
+      if (index === files.length) finish();
+      else {
+        finish(
+          new Error(
+            `git cat-file stopped after ${index} of ${files.length} files (exit ${code})`,
+          ),
+        );
+      }
+    });
+    child.stdin.on('error', () => {
+      // The process went away; 'close' says why.
+    });
+    child.stdin.write(files.map(f => `${f.object}\n`).join(''));
+    child.stdin.end();
+  });
 }
