@@ -8,4 +8,5 @@ export * from './categories';
 export * from './permissions';
 export * from './api';
 export * from './policies';
+export * from './complianceResponse';
 export * from './compliance';

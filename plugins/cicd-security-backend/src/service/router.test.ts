@@ -1179,6 +1179,143 @@ describe('createRouter', () => {
     });
   });
 
+  describe('GET /compliance/:framework', () => {
+    const withChecks = (
+      entityRef: string,
+      status: 'pass' | 'fail',
+    ): Scorecard => ({
+      ...scorecard,
+      entityRef,
+      checks: [
+        {
+          checkId: 'hardcoded-secrets',
+          title: 'Hard-coded secrets',
+          category: 'secrets-management',
+          severity: 'critical',
+          status,
+          findings: [],
+        },
+        {
+          checkId: 'build-provenance',
+          title: 'Build provenance',
+          category: 'compliance',
+          severity: 'medium',
+          status: 'pass',
+          findings: [],
+        },
+      ],
+    });
+
+    it("returns one entity's view with its estimated SLSA Build level", async () => {
+      store.getScorecard.mockResolvedValue(
+        withChecks('component:default/web', 'fail'),
+      );
+      const res = await request(app).get(
+        `/compliance/owasp-cicd-top10?entityRef=${WEB}`,
+      );
+      expect(res.status).toBe(200);
+      expectSpec('/compliance/{framework}', res);
+      expect(res.body.scope).toEqual({
+        type: 'entity',
+        entityRef: 'component:default/web',
+      });
+      expect(res.body.framework.id).toBe('owasp-cicd-top10');
+      const sec6 = res.body.controls.find(
+        (c: any) => c.controlId === 'CICD-SEC-6',
+      );
+      expect(sec6).toMatchObject({
+        status: 'not-met',
+        evidence: [
+          expect.objectContaining({
+            checkId: 'hardcoded-secrets',
+            status: 'fail',
+          }),
+        ],
+      });
+      expect(res.body.components).toEqual({ evaluated: 1, notEvaluated: 0 });
+      expect(res.body.slsa.level).toBeGreaterThanOrEqual(1);
+    });
+
+    it('aggregates the visible components of the organisation', async () => {
+      store.getScorecard.mockImplementation(async ref =>
+        ref === 'component:default/web'
+          ? withChecks(ref, 'fail')
+          : ref === 'component:default/payments-api'
+          ? withChecks(ref, 'pass')
+          : undefined,
+      );
+      const res = await request(app).get('/compliance/owasp-cicd-top10');
+      expect(res.status).toBe(200);
+      expectSpec('/compliance/{framework}', res);
+      expect(res.body.scope).toEqual({ type: 'org' });
+      const sec6 = res.body.controls.find(
+        (c: any) => c.controlId === 'CICD-SEC-6',
+      );
+      expect(sec6.status).toBe('partially-met');
+      expect(sec6.entities).toEqual({
+        met: 1,
+        'not-met': 1,
+        'partially-met': 0,
+        'not-assessed': 0,
+      });
+      // The hidden component is never read.
+      expect(store.getScorecard).not.toHaveBeenCalledWith(
+        'component:default/secret',
+      );
+      expect(res.body.components).toEqual({ evaluated: 2, notEvaluated: 0 });
+    });
+
+    it("a team's view covers its components through the group hierarchy", async () => {
+      store.getScorecard.mockResolvedValue(
+        withChecks('component:default/web', 'pass'),
+      );
+      const res = await request(app).get(
+        '/compliance/openssf-scorecard?owner=team-web',
+      );
+      expect(res.status).toBe(200);
+      expectSpec('/compliance/{framework}', res);
+      expect(res.body.scope).toEqual({
+        type: 'owner',
+        owner: 'group:default/team-web',
+      });
+      expect(store.listScorecards).toHaveBeenCalledWith(
+        expect.objectContaining({ owner: 'group:default/team-web' }),
+      );
+    });
+
+    it('counts components never scanned apart', async () => {
+      store.getScorecard.mockResolvedValue(undefined);
+      const res = await request(app).get('/compliance/slsa-build');
+      expect(res.status).toBe(200);
+      expect(res.body.components).toEqual({ evaluated: 0, notEvaluated: 2 });
+      expect(
+        res.body.controls.every((c: any) => c.status === 'not-assessed'),
+      ).toBe(true);
+    });
+
+    it('answers 400 for an unknown framework with the known ones, and 404 for what the caller cannot see', async () => {
+      const unknown = await request(app).get('/compliance/iso-27001');
+      expect(unknown.status).toBe(400);
+      expectSpec('/compliance/{framework}', unknown);
+      expect(unknown.body.error.message).toBe(
+        "Unknown framework 'iso-27001'; known frameworks: owasp-cicd-top10, openssf-scorecard, osps-baseline, slsa-build, nist-ssdf",
+      );
+      const both = await request(app).get(
+        `/compliance/slsa-build?owner=team-web&entityRef=${WEB}`,
+      );
+      expect(both.status).toBe(400);
+      const hiddenEntity = await request(app).get(
+        `/compliance/slsa-build?entityRef=${SECRET}`,
+      );
+      expect(hiddenEntity.status).toBe(404);
+      expectSpec('/compliance/{framework}', hiddenEntity);
+      const hiddenGroup = await request(app).get(
+        '/compliance/slsa-build?owner=team-hidden',
+      );
+      expect(hiddenGroup.status).toBe(404);
+    });
+  });
+
   describe('GET /teams', () => {
     it('returns aggregates of visible entities under a root', async () => {
       const res = await request(app).get('/teams?root=team-web');
@@ -1589,6 +1726,7 @@ describe('createRouter', () => {
     ],
     ['get', '/overview', '/overview', null],
     ['get', '/policies', '/policies', null],
+    ['get', '/compliance/slsa-build', '/compliance/{framework}', null],
     ['get', '/teams', '/teams', null],
     ['get', '/checks', '/checks', null],
     ['get', '/checks/fake-check', '/checks/{checkId}', null],

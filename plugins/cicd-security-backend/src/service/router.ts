@@ -25,6 +25,7 @@ import {
   CheckDetailResponse,
   CheckWithStats,
   ChecksResponse,
+  ComplianceResponse,
   EntityPoliciesResponse,
   cicdSecurityReadPermission,
   cicdSecurityRefreshPermission,
@@ -57,6 +58,12 @@ import path from 'path';
 import { z } from 'zod';
 import { CheckStats, ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
+import {
+  entityCompliance,
+  groupCompliance,
+  isFrameworkId,
+  knownFrameworkIds,
+} from '../compliance/complianceView';
 import { evaluatePolicy, selects } from '../policies/policies';
 import {
   policiesOverview,
@@ -233,6 +240,21 @@ const teamsQuerySchema = z
   .strict();
 
 const noQuerySchema = z.object({}).strict();
+
+const complianceQuerySchema = z
+  .object({
+    entityRef: z
+      .string()
+      .max(400)
+      .regex(ENTITY_REF, 'not an entity ref')
+      .optional(),
+    owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+  })
+  .strict()
+  .refine(v => !(v.entityRef && v.owner), {
+    message: 'give entityRef or owner, not both',
+    path: ['owner'],
+  });
 
 const waiversQuerySchema = z
   .object({
@@ -658,6 +680,48 @@ export async function createRouter(
       entities,
       store,
     );
+    res.json(body);
+  });
+
+  router.get('/compliance/:framework', async (req, res) => {
+    const query = parse(complianceQuerySchema, req.query);
+    const { framework } = req.params;
+    if (!isFrameworkId(framework)) {
+      throw new InputError(
+        `Unknown framework '${framework}'; known frameworks: ${knownFrameworkIds().join(
+          ', ',
+        )}`,
+      );
+    }
+    const credentials = await reader(req);
+    let body: ComplianceResponse;
+    if (query.entityRef) {
+      const entity = await loadEntity(query.entityRef, credentials);
+      const entityRef = stringifyEntityRef(entity);
+      body = entityCompliance(
+        framework,
+        entityRef,
+        await store.getScorecard(entityRef),
+      );
+    } else {
+      const [entityRefs, groups] = await Promise.all([
+        visibility.visibleRefs(credentials),
+        query.owner
+          ? groupVisibility.visibleRefs(credentials).then(lowerCaseSet)
+          : Promise.resolve(new Set<string>()),
+      ]);
+      const owner = query.owner ? groupRef(query.owner) : undefined;
+      // A group the caller may not read is answered like a missing one.
+      if (owner && !groups.has(owner.toLocaleLowerCase('en-US'))) {
+        throw new NotFoundError(`No group ${owner}`);
+      }
+      body = await groupCompliance(
+        framework,
+        owner ? { type: 'owner', owner } : { type: 'org' },
+        store,
+        { entityRefs, ...(owner ? { owner } : {}) },
+      );
+    }
     res.json(body);
   });
 
