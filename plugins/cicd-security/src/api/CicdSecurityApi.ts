@@ -2,6 +2,10 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   CheckDetailResponse,
   ChecksResponse,
+  ComplianceFrameworkId,
+  ComplianceResponse,
+  EntityPoliciesResponse,
+  PoliciesResponse,
   CreateWaiverRequest,
   ListScorecardsQuery,
   ListScorecardsResponse,
@@ -49,6 +53,18 @@ export interface CicdSecurityApi {
   getTeams(options?: { root?: string }): Promise<TeamsResponse>;
   /** The check catalogue with org-wide pass rates. */
   getChecks(): Promise<ChecksResponse>;
+  /** The organisation's policies, each with the components out of it. */
+  getPolicies(): Promise<PoliciesResponse>;
+  /** The policies that apply to one entity, each requirement met or not. */
+  getEntityPolicies(entityRef: string): Promise<EntityPoliciesResponse>;
+  /**
+   * A compliance framework's view of one entity (`entityRef`), a team
+   * (`owner`, through the group hierarchy) or the organisation (neither).
+   */
+  getCompliance(
+    framework: ComplianceFrameworkId,
+    scope?: { entityRef?: string; owner?: string },
+  ): Promise<ComplianceResponse>;
   /** One check with its guide page and failing components. */
   getCheck(checkId: string): Promise<CheckDetailResponse>;
   /** Portal waivers. */

@@ -3,6 +3,10 @@ import { ResponseError } from '@backstage/errors';
 import {
   CheckDetailResponse,
   ChecksResponse,
+  ComplianceFrameworkId,
+  ComplianceResponse,
+  EntityPoliciesResponse,
+  PoliciesResponse,
   CreateWaiverRequest,
   ListScorecardsQuery,
   ListScorecardsResponse,
@@ -96,6 +100,25 @@ export class CicdSecurityClient implements CicdSecurityApi {
 
   async getChecks(): Promise<ChecksResponse> {
     return this.request<ChecksResponse>('/checks');
+  }
+
+  async getPolicies(): Promise<PoliciesResponse> {
+    return this.request<PoliciesResponse>('/policies');
+  }
+
+  async getEntityPolicies(entityRef: string): Promise<EntityPoliciesResponse> {
+    return this.request<EntityPoliciesResponse>(
+      `/scorecards/${encodeURIComponent(entityRef)}/policies`,
+    );
+  }
+
+  async getCompliance(
+    framework: ComplianceFrameworkId,
+    scope: { entityRef?: string; owner?: string } = {},
+  ): Promise<ComplianceResponse> {
+    return this.request<ComplianceResponse>(
+      `/compliance/${encodeURIComponent(framework)}${toSearch(scope)}`,
+    );
   }
 
   async getCheck(checkId: string): Promise<CheckDetailResponse> {

@@ -10,6 +10,7 @@ import {
   teams,
   waivers,
 } from './data';
+import { complianceOrg, entityPolicies, policies } from './policyData';
 
 /** A jest mock of the whole API, answering with the sample data. */
 export function mockCicdSecurityApi(
@@ -31,6 +32,9 @@ export function mockCicdSecurityApi(
     getTeams: jest.fn(async () => ({ items: teams, owners: teamSummaries })),
     getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
     getCheck: jest.fn(async () => checkDetail),
+    getPolicies: jest.fn(async () => policies),
+    getEntityPolicies: jest.fn(async () => entityPolicies),
+    getCompliance: jest.fn(async () => complianceOrg),
     listWaivers: jest.fn(async () => ({ items: [] })),
     createWaiver: jest.fn(async request => ({
       id: 'w-new',

@@ -12,6 +12,8 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { CheckGuidePage } from '../CheckGuidePage';
+import { ComplianceTab } from '../Compliance';
+import { PoliciesTab } from '../Policies';
 import { ChecksTable } from './ChecksTable';
 import { ComponentsTable } from './ComponentsTable';
 import { OverviewTab } from './OverviewTab';
@@ -38,6 +40,12 @@ export function CicdSecurityPage() {
           </TabbedLayout.Route>
           <TabbedLayout.Route path="/checks" title="Checks">
             <ChecksTable />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/policies" title="Policies">
+            <PoliciesTab />
+          </TabbedLayout.Route>
+          <TabbedLayout.Route path="/compliance" title="Compliance">
+            <ComplianceTab />
           </TabbedLayout.Route>
         </TabbedLayout>
       </Content>

@@ -41,6 +41,8 @@ import {
   sortChecks,
   useOptionalRouteRef,
 } from '../../utils';
+import { EntityComplianceCard } from '../Compliance';
+import { EntityPoliciesCard } from '../Policies';
 import {
   CategoryScores,
   GradeBadge,
@@ -394,6 +396,9 @@ function ScorecardView({
         </Grid>
       )}
       <Grid item xs={12}>
+        <EntityPoliciesCard entityRef={entityRef} />
+      </Grid>
+      <Grid item xs={12}>
         <EntityChecksTable
           checks={checks}
           score={scorecard.score}
@@ -433,6 +438,9 @@ function ScorecardView({
           revision={waiversRevision}
           onChanged={() => result.reload()}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityComplianceCard entityRef={entityRef} />
       </Grid>
       <Grid item xs={12}>
         <ScoreExplanationCard scorecard={scorecard} checkTitle={checkTitle} />

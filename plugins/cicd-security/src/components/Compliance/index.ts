@@ -1,0 +1,2 @@
+export { ComplianceTab } from './ComplianceTab';
+export { EntityComplianceCard } from './EntityComplianceCard';

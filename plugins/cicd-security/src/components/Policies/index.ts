@@ -1,0 +1,2 @@
+export { PoliciesTab } from './PoliciesTab';
+export { EntityPoliciesCard } from './EntityPoliciesCard';
