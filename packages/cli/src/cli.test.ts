@@ -281,6 +281,36 @@ describe('cicd-security --list-checks and explain', () => {
     expect(stdout).toContain('## Why it matters');
     expect((await run('explain', 'nope')).code).toBe(2);
   });
+
+  it('lists the frameworks a check maps to, from the mappings', async () => {
+    const { code, stdout } = await run('explain', 'build-provenance');
+    expect(code).toBe(0);
+    const section = stdout.slice(stdout.indexOf('\n## Frameworks\n'));
+    expect(section).toBe(
+      [
+        '',
+        '## Frameworks',
+        '',
+        '- OWASP Top 10 CI/CD Security Risks 2022',
+        '  - CICD-SEC-9: Improper Artifact Integrity Validation <https://owasp.org/www-project-top-10-ci-cd-security-risks/CICD-SEC-09-Improper-Artifact-Integrity-Validation>',
+        '- OpenSSF Scorecard v5',
+        '  - Signed-Releases: Releases are signed <https://github.com/ossf/scorecard/blob/main/docs/checks.md#signed-releases>',
+        '- OpenSSF OSPS Baseline 2025-10-10',
+        '  - OSPS-BR-06.01: Releases are signed or listed in a signed manifest with hashes',
+        '- SLSA Build Track v1.0',
+        '  - Build-L1-Provenance: Build L1: provenance exists, showing how the artifact was built <https://slsa.dev/spec/v1.0/levels#build-l1>',
+        '  - Build-L2-Signed-Provenance: Build L2: provenance is authentic, signed by the build platform <https://slsa.dev/spec/v1.0/requirements#provenance-authentic>',
+        '- NIST Secure Software Development Framework (SP 800-218) 1.1',
+        '  - PS.2: Provide a mechanism for verifying software release integrity',
+        '  - PS.3: Archive and protect each software release',
+        '',
+      ].join('\n'),
+    );
+    // Peer scanners' rules follow the compliance frameworks.
+    expect((await run('explain', 'unpinned-actions')).stdout).toMatch(
+      /- NIST [^\n]*\n {2}- PW\.4: [^\n]*\n- zizmor\n {2}- unpinned-uses\n/,
+    );
+  });
 });
 
 describe('virtualPath', () => {

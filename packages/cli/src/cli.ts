@@ -3,6 +3,8 @@ import path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import {
   categoryTitle,
+  CheckMetadata,
+  groupFrameworkRefs,
   SEVERITIES,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
@@ -162,10 +164,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (!check)
         throw new UsageError(`unknown check '${id}' (see --list-checks)`);
       const guide = readGuide(id);
-      io.stdout(
+      const text =
         guide ??
-          `${check.id}: ${check.title}\n\n${check.description}\n\nGuide: ${DOCS_BASE}/${id}.md\n`,
-      );
+        `${check.id}: ${check.title}\n\n${check.description}\n\nGuide: ${DOCS_BASE}/${id}.md\n`;
+      io.stdout(`${text.replace(/\n*$/, '\n')}${frameworksSection(check)}`);
     });
 
   try {
@@ -183,6 +185,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`cicd-security: ${(e as Error).message}\n`);
     return 2;
   }
+}
+
+/**
+ * The frameworks a check maps to, as a Markdown section: compliance
+ * frameworks with each control's title and link, then peer scanners' rules.
+ */
+function frameworksSection(check: CheckMetadata): string {
+  const groups = groupFrameworkRefs(check.frameworks);
+  if (groups.length === 0) return '';
+  const lines = ['', '## Frameworks', ''];
+  for (const g of groups) {
+    lines.push(`- ${g.title}${g.version ? ` ${g.version}` : ''}`);
+    for (const c of g.controls) {
+      lines.push(
+        `  - ${c.id}${c.title ? `: ${c.title}` : ''}${
+          c.url ? ` <${c.url}>` : ''
+        }`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function listChecks(): string {

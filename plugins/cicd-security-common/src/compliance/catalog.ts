@@ -69,3 +69,71 @@ export function complianceFrameworkOfMetadataId(
 ): ComplianceFramework | undefined {
   return complianceFrameworks.find(f => f.metadataId === metadataId);
 }
+
+/** The frameworks of a check's metadata, grouped for display. */
+export interface FrameworkMappingGroup {
+  /** The id in the metadata (`owasp-cicd-top10`, `osps`, `zizmor`…). */
+  framework: string;
+  /** The compliance framework's id, for compliance frameworks. */
+  complianceFramework?: ComplianceFrameworkId;
+  title: string;
+  version?: string;
+  url?: string;
+  /** The controls (or peer scanners' rules), with the control's title and link when known. */
+  controls: Array<{ id: string; title?: string; url?: string }>;
+}
+
+const PEER_SCANNERS: Record<string, string> = {
+  zizmor: 'zizmor',
+  poutine: 'poutine',
+  legitify: 'Legitify',
+};
+
+/**
+ * A check's `frameworks` grouped by framework, compliance frameworks first
+ * (in `complianceFrameworks` order, controls in the framework's order), then
+ * peer scanners' rules; titles and links come from the frameworks' data.
+ */
+export function groupFrameworkRefs(
+  refs: FrameworkRef[],
+): FrameworkMappingGroup[] {
+  const groups: FrameworkMappingGroup[] = [];
+  for (const f of complianceFrameworks) {
+    const ids = new Set(
+      refs.filter(r => r.framework === f.metadataId).map(r => r.control),
+    );
+    if (ids.size === 0) continue;
+    const known = f.controls.filter(c => ids.has(c.id));
+    const unknown = [...ids].filter(id => !known.some(c => c.id === id));
+    groups.push({
+      framework: f.metadataId,
+      complianceFramework: f.id,
+      title: f.title,
+      version: f.version,
+      url: f.url,
+      controls: [
+        ...known.map(c => ({
+          id: c.id,
+          title: c.title,
+          ...(c.url ? { url: c.url } : {}),
+        })),
+        ...unknown.map(id => ({ id })),
+      ],
+    });
+  }
+  for (const r of refs) {
+    if (complianceFrameworkOfMetadataId(r.framework)) continue;
+    let group = groups.find(g => g.framework === r.framework);
+    if (!group) {
+      group = {
+        framework: r.framework,
+        title: PEER_SCANNERS[r.framework] ?? r.framework,
+        controls: [],
+      };
+      groups.push(group);
+    }
+    if (!group.controls.some(c => c.id === r.control))
+      group.controls.push({ id: r.control });
+  }
+  return groups;
+}

@@ -27,27 +27,63 @@ const orgSetting = (what: string) =>
 const RELEASES =
   'is a property of published releases and their assets, which the scan does not download';
 
+const OWASP = 'https://owasp.org/www-project-top-10-ci-cd-security-risks/';
+
 export const OWASP_CICD_TOP10: ComplianceFramework = {
   id: 'owasp-cicd-top10',
   metadataId: 'owasp-cicd-top10',
   title: 'OWASP Top 10 CI/CD Security Risks',
   version: '2022',
-  url: 'https://owasp.org/www-project-top-10-ci-cd-security-risks/',
+  url: OWASP,
   controls: [
-    { id: 'CICD-SEC-1', title: 'Insufficient Flow Control Mechanisms' },
-    { id: 'CICD-SEC-2', title: 'Inadequate Identity and Access Management' },
-    { id: 'CICD-SEC-3', title: 'Dependency Chain Abuse' },
-    { id: 'CICD-SEC-4', title: 'Poisoned Pipeline Execution (PPE)' },
+    {
+      id: 'CICD-SEC-1',
+      url: `${OWASP}CICD-SEC-01-Insufficient-Flow-Control-Mechanisms`,
+      title: 'Insufficient Flow Control Mechanisms',
+    },
+    {
+      id: 'CICD-SEC-2',
+      url: `${OWASP}CICD-SEC-02-Inadequate-Identity-And-Access-Management`,
+      title: 'Inadequate Identity and Access Management',
+    },
+    {
+      id: 'CICD-SEC-3',
+      url: `${OWASP}CICD-SEC-03-Dependency-Chain-Abuse`,
+      title: 'Dependency Chain Abuse',
+    },
+    {
+      id: 'CICD-SEC-4',
+      url: `${OWASP}CICD-SEC-04-Poisoned-Pipeline-Execution`,
+      title: 'Poisoned Pipeline Execution (PPE)',
+    },
     {
       id: 'CICD-SEC-5',
+      url: `${OWASP}CICD-SEC-05-Insufficient-PBAC`,
       title: 'Insufficient PBAC (Pipeline-Based Access Controls)',
     },
-    { id: 'CICD-SEC-6', title: 'Insufficient Credential Hygiene' },
-    { id: 'CICD-SEC-7', title: 'Insecure System Configuration' },
-    { id: 'CICD-SEC-8', title: 'Ungoverned Usage of 3rd Party Services' },
-    { id: 'CICD-SEC-9', title: 'Improper Artifact Integrity Validation' },
+    {
+      id: 'CICD-SEC-6',
+      url: `${OWASP}CICD-SEC-06-Insufficient-Credential-Hygiene`,
+      title: 'Insufficient Credential Hygiene',
+    },
+    {
+      id: 'CICD-SEC-7',
+      url: `${OWASP}CICD-SEC-07-Insecure-System-Configuration`,
+      title: 'Insecure System Configuration',
+    },
+    {
+      id: 'CICD-SEC-8',
+      url: `${OWASP}CICD-SEC-08-Ungoverned-Usage-of-3rd-Party-Services`,
+      title: 'Ungoverned Usage of 3rd Party Services',
+    },
+    {
+      id: 'CICD-SEC-9',
+      url: `${OWASP}CICD-SEC-09-Improper-Artifact-Integrity-Validation`,
+      title: 'Improper Artifact Integrity Validation',
+    },
     {
       id: 'CICD-SEC-10',
+      url: `${OWASP}CICD-SEC-10-Insufficient-Logging-And-Visibility`,
       title: 'Insufficient Logging and Visibility',
       notAssessable:
         'audit logs of the SCM, CI and artifact systems, their retention and their shipping to a central place are platform settings the scan does not read',

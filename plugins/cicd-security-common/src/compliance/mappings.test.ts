@@ -5,6 +5,7 @@ import {
   complianceFramework,
   controlsOfCheck,
   frameworkRefsOfCheck,
+  groupFrameworkRefs,
 } from './catalog';
 
 describe('compliance frameworks and mappings', () => {
@@ -117,5 +118,76 @@ describe('compliance frameworks and mappings', () => {
     expect(() => complianceFramework('nope' as any)).toThrow(
       /Unknown compliance framework 'nope'/,
     );
+  });
+});
+
+describe('groupFrameworkRefs', () => {
+  it('groups a check\u2019s frameworks for display, compliance first, with titles and links', () => {
+    expect(
+      groupFrameworkRefs([
+        { framework: 'zizmor', control: 'unpinned-uses' },
+        ...frameworkRefsOfCheck('unpinned-actions'),
+        { framework: 'zizmor', control: 'stale-action-refs' },
+      ]),
+    ).toEqual([
+      {
+        framework: 'owasp-cicd-top10',
+        complianceFramework: 'owasp-cicd-top10',
+        title: 'OWASP Top 10 CI/CD Security Risks',
+        version: '2022',
+        url: 'https://owasp.org/www-project-top-10-ci-cd-security-risks/',
+        controls: [
+          {
+            id: 'CICD-SEC-3',
+            title: 'Dependency Chain Abuse',
+            url: 'https://owasp.org/www-project-top-10-ci-cd-security-risks/CICD-SEC-03-Dependency-Chain-Abuse',
+          },
+          {
+            id: 'CICD-SEC-8',
+            title: 'Ungoverned Usage of 3rd Party Services',
+            url: 'https://owasp.org/www-project-top-10-ci-cd-security-risks/CICD-SEC-08-Ungoverned-Usage-of-3rd-Party-Services',
+          },
+        ],
+      },
+      {
+        framework: 'openssf-scorecard',
+        complianceFramework: 'openssf-scorecard',
+        title: 'OpenSSF Scorecard',
+        version: 'v5',
+        url: 'https://github.com/ossf/scorecard/blob/main/docs/checks.md',
+        controls: [
+          {
+            id: 'Pinned-Dependencies',
+            title: 'Dependencies are pinned',
+            url: 'https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies',
+          },
+        ],
+      },
+      {
+        framework: 'nist-ssdf',
+        complianceFramework: 'nist-ssdf',
+        title: 'NIST Secure Software Development Framework (SP 800-218)',
+        version: '1.1',
+        url: 'https://csrc.nist.gov/pubs/sp/800/218/final',
+        controls: [
+          {
+            id: 'PW.4',
+            title:
+              'Reuse existing, well-secured software when feasible instead of duplicating functionality',
+          },
+        ],
+      },
+      {
+        framework: 'zizmor',
+        title: 'zizmor',
+        controls: [{ id: 'unpinned-uses' }, { id: 'stale-action-refs' }],
+      },
+    ]);
+  });
+
+  it('keeps a control it does not know, without a title', () => {
+    expect(
+      groupFrameworkRefs([{ framework: 'slsa', control: 'Build L4' }]),
+    ).toEqual([expect.objectContaining({ controls: [{ id: 'Build L4' }] })]);
   });
 });

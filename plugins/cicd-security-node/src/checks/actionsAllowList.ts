@@ -24,7 +24,6 @@ export const actionsAllowList = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' },
     { framework: 'legitify', control: 'all_github_actions_are_allowed' },
   ],
   remediationUrl:

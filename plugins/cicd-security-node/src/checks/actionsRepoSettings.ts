@@ -36,8 +36,6 @@ export const actionsRepoSettings = createScorecardCheck({
   severity: 'high',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
     {
       framework: 'legitify',
       control: 'token_default_permissions_is_read_write',

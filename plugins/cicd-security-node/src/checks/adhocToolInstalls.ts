@@ -327,11 +327,7 @@ export const adhocToolInstalls = createScorecardCheck({
     'circleci',
     'dockerfile',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'openssf-scorecard', control: 'Pinned-Dependencies' },
-    { framework: 'zizmor', control: 'unpinned-tools' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'unpinned-tools' }],
   remediationUrl:
     'https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies',
   run(snapshot) {

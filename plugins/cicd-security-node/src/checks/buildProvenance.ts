@@ -140,11 +140,6 @@ export const buildProvenance = createScorecardCheck({
     'azure-pipelines',
     'circleci',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-    { framework: 'openssf-scorecard', control: 'Signed-Releases' },
-    { framework: 'slsa', control: 'Build L2' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/actions/security-for-github-actions/using-artifact-attestations/using-artifact-attestations-to-establish-provenance-for-builds',
   run(snapshot) {

@@ -79,11 +79,7 @@ export const cachePoisoning = createScorecardCheck({
   category: 'access-control',
   severity: 'medium',
   platforms: ['github-actions'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-    { framework: 'zizmor', control: 'cache-poisoning' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'cache-poisoning' }],
   remediationUrl:
     'https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/caching-dependencies-to-speed-up-workflows',
   run(snapshot) {

@@ -26,11 +26,7 @@ export const ciDebugLogging = createScorecardCheck({
   category: 'secrets-management',
   severity: 'medium',
   platforms: ['github-actions', 'gitlab-ci', 'azure-pipelines'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-10' },
-    { framework: 'poutine', control: 'debug_enabled' },
-  ],
+  frameworks: [{ framework: 'poutine', control: 'debug_enabled' }],
   remediationUrl: 'https://docs.gitlab.com/ci/variables/#enable-debug-logging',
   run(snapshot) {
     const findings: CheckFinding[] = [];

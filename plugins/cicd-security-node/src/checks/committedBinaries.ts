@@ -93,10 +93,6 @@ export const committedBinaries = createScorecardCheck({
   category: 'compliance',
   severity: 'medium',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'openssf-scorecard', control: 'Binary-Artifacts' },
-    { framework: 'osps', control: 'OSPS-QA-05.01' },
-  ],
   remediationUrl:
     'https://github.com/ossf/scorecard/blob/main/docs/checks.md#binary-artifacts',
   run(snapshot) {

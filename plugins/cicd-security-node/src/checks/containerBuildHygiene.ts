@@ -92,10 +92,6 @@ export const containerBuildHygiene = createScorecardCheck({
   category: 'third-party-software',
   severity: 'low',
   platforms: ['dockerfile'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
-  ],
   remediationUrl: 'https://docs.docker.com/build/building/best-practices/#user',
   run(snapshot) {
     const findings: CheckFinding[] = [];

@@ -84,10 +84,6 @@ export const containerScanningInCi = createScorecardCheck({
     'azure-pipelines',
     'circleci',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-  ],
   remediationUrl:
     'https://docs.gitlab.com/user/application_security/container_scanning/',
   run(snapshot) {

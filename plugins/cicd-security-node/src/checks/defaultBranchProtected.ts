@@ -22,10 +22,7 @@ export const defaultBranchProtected = createScorecardCheck({
   severity: 'high',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     { framework: 'legitify', control: 'missing_default_branch_protection' },
-    { framework: 'osps', control: 'OSPS-AC-03.01' },
   ],
   remediationUrl:
     'https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-rulesets/about-rulesets',

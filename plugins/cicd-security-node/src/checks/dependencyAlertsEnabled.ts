@@ -21,7 +21,6 @@ export const dependencyAlertsEnabled = createScorecardCheck({
   severity: 'high',
   platforms: ['repository', 'gitlab-ci'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
     { framework: 'legitify', control: 'vulnerability_alerts_not_enabled' },
   ],
   remediationUrl:

@@ -121,7 +121,6 @@ export const dependencyScanningInCi = createScorecardCheck({
     'circleci',
   ],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
     { framework: 'legitify', control: 'ghas_dependency_review_not_enabled' },
   ],
   remediationUrl:

@@ -240,10 +240,6 @@ export const dependencyUpdateTool = createScorecardCheck({
   category: 'third-party-software',
   severity: 'high',
   platforms: ['repository', 'github-actions', 'gitlab-ci', 'dockerfile'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'openssf-scorecard', control: 'Dependency-Update-Tool' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/code-security/dependabot/working-with-dependabot/dependabot-options-reference',
   run(snapshot) {

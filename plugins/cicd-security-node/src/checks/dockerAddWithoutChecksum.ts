@@ -16,7 +16,6 @@ export const dockerAddWithoutChecksum = createScorecardCheck({
   category: 'network-security',
   severity: 'medium',
   platforms: ['dockerfile'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' }],
   remediationUrl:
     'https://docs.docker.com/reference/dockerfile/#add---checksum',
   run(snapshot) {

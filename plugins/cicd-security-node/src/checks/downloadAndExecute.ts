@@ -122,12 +122,7 @@ export const downloadAndExecute = createScorecardCheck({
     'dockerfile',
     'shell',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-    { framework: 'openssf-scorecard', control: 'Pinned-Dependencies' },
-    { framework: 'poutine', control: 'unverified_script_exec' },
-  ],
+  frameworks: [{ framework: 'poutine', control: 'unverified_script_exec' }],
   remediationUrl:
     'https://github.com/ossf/scorecard/blob/main/docs/checks.md#pinned-dependencies',
   run(snapshot) {

@@ -219,8 +219,6 @@ export const excessiveTokenPermissions = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
-    { framework: 'openssf-scorecard', control: 'Token-Permissions' },
     { framework: 'zizmor', control: 'excessive-permissions' },
     { framework: 'poutine', control: 'default_permissions_on_risky_events' },
   ],

@@ -21,8 +21,6 @@ export const forcePushBlocked = createScorecardCheck({
   severity: 'high',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     {
       framework: 'legitify',
       control: 'missing_default_branch_protection_force_push',
@@ -31,7 +29,6 @@ export const forcePushBlocked = createScorecardCheck({
       framework: 'legitify',
       control: 'missing_default_branch_protection_deletion',
     },
-    { framework: 'osps', control: 'OSPS-AC-03.02' },
   ],
   remediationUrl:
     'https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#allow-force-pushes',

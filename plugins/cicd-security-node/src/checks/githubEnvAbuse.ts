@@ -116,7 +116,6 @@ export const githubEnvAbuse = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
     { framework: 'zizmor', control: 'github-env' },
     { framework: 'zizmor', control: 'insecure-commands' },
   ],

@@ -31,7 +31,6 @@ export const hardcodedRegistryCredentials = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions', 'gitlab-ci', 'circleci'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
     { framework: 'zizmor', control: 'hardcoded-container-credentials' },
   ],
   // A registry password or token in a file: the same secret hardcoded-secrets finds.

@@ -24,8 +24,6 @@ export const hardcodedSecrets = createScorecardCheck({
     'repository',
   ],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
-    { framework: 'osps', control: 'OSPS-BR-07.01' },
     { framework: 'zizmor', control: 'hardcoded-container-credentials' },
   ],
   remediationUrl:

@@ -204,10 +204,7 @@ export const insecureTransport = createScorecardCheck({
     'shell',
     'repository',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
-    { framework: 'zizmor', control: 'insecure-url-scheme' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'insecure-url-scheme' }],
   remediationUrl: 'https://docs.npmjs.com/cli/v10/using-npm/config#registry',
   run(snapshot) {
     const findings: CheckFinding[] = [];

@@ -16,7 +16,6 @@ export const jenkinsControllerBuilds = createScorecardCheck({
   category: 'third-party-software',
   severity: 'medium',
   platforms: ['jenkins'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' }],
   remediationUrl:
     'https://www.jenkins.io/doc/book/security/controller-isolation/',
   run(snapshot) {

@@ -37,7 +37,6 @@ export const jenkinsCredentialInterpolation = createScorecardCheck({
   category: 'secrets-management',
   severity: 'high',
   platforms: ['jenkins'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' }],
   // A literal secret in `environment {}`: the same secret hardcoded-secrets finds.
   sameProblemAs: ['hardcoded-secrets'],
   remediationUrl:

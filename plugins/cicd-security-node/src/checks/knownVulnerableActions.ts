@@ -94,8 +94,6 @@ export function createKnownVulnerableActionsCheck(
     severity: 'high',
     platforms: ['github-actions'],
     frameworks: [
-      { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-      { framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' },
       { framework: 'zizmor', control: 'known-vulnerable-actions' },
       {
         framework: 'poutine',

@@ -79,10 +79,6 @@ export const licensePresent = createScorecardCheck({
   category: 'compliance',
   severity: 'low',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'openssf-scorecard', control: 'License' },
-    { framework: 'osps', control: 'OSPS-LE-03.01' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/licensing-a-repository',
   run(snapshot) {

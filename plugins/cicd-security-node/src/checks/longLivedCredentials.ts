@@ -65,10 +65,7 @@ export const longLivedCredentials = createScorecardCheck({
   category: 'secrets-management',
   severity: 'low',
   platforms: ['github-actions', 'gitlab-ci'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
-    { framework: 'zizmor', control: 'use-trusted-publishing' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'use-trusted-publishing' }],
   remediationUrl:
     'https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect',
   run(snapshot) {

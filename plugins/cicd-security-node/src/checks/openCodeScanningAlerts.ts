@@ -19,7 +19,6 @@ export const openCodeScanningAlerts = createScorecardCheck({
   category: 'vulnerability-scanning',
   severity: 'high',
   platforms: ['repository'],
-  frameworks: [{ framework: 'openssf-scorecard', control: 'SAST' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/code-scanning/managing-code-scanning-alerts/about-code-scanning-alerts',
   run(snapshot) {

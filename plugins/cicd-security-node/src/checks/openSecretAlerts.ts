@@ -16,7 +16,6 @@ export const openSecretAlerts = createScorecardCheck({
   category: 'secrets-management',
   severity: 'critical',
   platforms: ['repository'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/secret-scanning/managing-alerts-from-secret-scanning/about-alerts',
   run(snapshot) {

@@ -87,10 +87,6 @@ export function createOpenVulnerableDependenciesCheck(
     category: 'vulnerability-scanning',
     severity: 'critical',
     platforms: ['repository'],
-    frameworks: [
-      { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-      { framework: 'openssf-scorecard', control: 'Vulnerabilities' },
-    ],
     remediationUrl: 'https://osv.dev/',
     async run(snapshot) {
       const packages = dependencyPackages(snapshot);

@@ -40,7 +40,6 @@ export const overexposedSecrets = createScorecardCheck({
   severity: 'medium',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
     { framework: 'zizmor', control: 'overprovisioned-secrets' },
     { framework: 'zizmor', control: 'unredacted-secrets' },
     { framework: 'zizmor', control: 'secrets-inherit' },

@@ -59,10 +59,7 @@ export const persistedCheckoutCredentials = createScorecardCheck({
   category: 'secrets-management',
   severity: 'medium',
   platforms: ['github-actions'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
-    { framework: 'zizmor', control: 'artipacked' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'artipacked' }],
   remediationUrl: 'https://github.com/actions/checkout#usage',
   run(snapshot) {
     const workflows = getWorkflows(snapshot);

@@ -171,9 +171,6 @@ export const pipelineCodeowners = createScorecardCheck({
     'dockerfile',
   ],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     {
       framework: 'legitify',
       control: 'code_review_not_limited_to_code_owners',

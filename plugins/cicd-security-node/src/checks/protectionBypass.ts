@@ -54,9 +54,6 @@ export const protectionBypass = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-2' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     { framework: 'legitify', control: 'users_allowed_to_bypass_ruleset' },
     { framework: 'legitify', control: 'repository_has_too_many_admins' },
   ],

@@ -23,8 +23,6 @@ export const repositoryMaintained = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'openssf-scorecard', control: 'Maintained' },
     { framework: 'legitify', control: 'repository_not_maintained' },
     { framework: 'legitify', control: 'project_not_maintained' },
   ],

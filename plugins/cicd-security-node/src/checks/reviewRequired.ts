@@ -27,12 +27,7 @@ export const reviewRequired = createScorecardCheck({
   category: 'code-quality',
   severity: 'high',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
-    { framework: 'openssf-scorecard', control: 'Code-Review' },
-    { framework: 'legitify', control: 'code_review_not_required' },
-  ],
+  frameworks: [{ framework: 'legitify', control: 'code_review_not_required' }],
   remediationUrl:
     'https://docs.github.com/en/repositories/configuring-branches-and-merges-in-your-repository/managing-protected-branches/about-protected-branches#require-pull-request-reviews-before-merging',
   run(snapshot) {

@@ -29,8 +29,6 @@ export const reviewRigour = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     {
       framework: 'legitify',
       control: 'code_review_by_two_members_not_required',

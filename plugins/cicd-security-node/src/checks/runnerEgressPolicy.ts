@@ -85,10 +85,6 @@ export const runnerEgressPolicy = createScorecardCheck({
   category: 'network-security',
   severity: 'low',
   platforms: ['github-actions'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#self-hosted-runner-security',
   run(snapshot) {

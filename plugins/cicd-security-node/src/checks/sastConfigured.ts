@@ -23,7 +23,6 @@ export const sastConfigured = createScorecardCheck({
     'circleci',
     'repository',
   ],
-  frameworks: [{ framework: 'openssf-scorecard', control: 'SAST' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/code-scanning/introduction-to-code-scanning/about-code-scanning',
   run(snapshot) {

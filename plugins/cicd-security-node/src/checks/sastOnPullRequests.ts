@@ -20,7 +20,6 @@ export const sastOnPullRequests = createScorecardCheck({
     'azure-pipelines',
     'circleci',
   ],
-  frameworks: [{ framework: 'openssf-scorecard', control: 'SAST' }],
   remediationUrl:
     'https://docs.github.com/en/code-security/code-scanning/creating-an-advanced-setup-for-code-scanning/customizing-your-advanced-setup-for-code-scanning',
   run(snapshot) {

@@ -93,11 +93,6 @@ export const sbomGenerated = createScorecardCheck({
     'circleci',
     'repository',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-    { framework: 'openssf-scorecard', control: 'SBOM' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/code-security/supply-chain-security/understanding-your-software-supply-chain/exporting-a-software-bill-of-materials-for-your-repository',
   run(snapshot) {

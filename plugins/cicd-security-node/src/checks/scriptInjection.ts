@@ -772,11 +772,8 @@ export const scriptInjection = createScorecardCheck({
     'circleci',
   ],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
-    { framework: 'openssf-scorecard', control: 'Dangerous-Workflow' },
     { framework: 'zizmor', control: 'template-injection' },
     { framework: 'poutine', control: 'injection' },
-    { framework: 'osps', control: 'OSPS-BR-01.01' },
   ],
   remediationUrl:
     'https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections',

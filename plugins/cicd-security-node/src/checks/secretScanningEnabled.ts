@@ -27,7 +27,6 @@ export const secretScanningEnabled = createScorecardCheck({
   severity: 'high',
   platforms: ['repository', 'gitlab-ci'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
     { framework: 'legitify', control: 'secret_scanning_not_enabled' },
     {
       framework: 'legitify',

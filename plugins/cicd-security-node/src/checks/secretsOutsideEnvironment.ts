@@ -43,10 +43,7 @@ export const secretsOutsideEnvironment = createScorecardCheck({
   category: 'secrets-management',
   severity: 'low',
   platforms: ['github-actions', 'gitlab-ci'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-5' },
-    { framework: 'zizmor', control: 'secrets-outside-env' },
-  ],
+  frameworks: [{ framework: 'zizmor', control: 'secrets-outside-env' }],
   remediationUrl:
     'https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment',
   run(snapshot) {

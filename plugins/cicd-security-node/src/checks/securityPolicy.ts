@@ -66,10 +66,6 @@ export const securityPolicy = createScorecardCheck({
   category: 'compliance',
   severity: 'medium',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'openssf-scorecard', control: 'Security-Policy' },
-    { framework: 'osps', control: 'OSPS-VM-02.01' },
-  ],
   remediationUrl:
     'https://docs.github.com/en/code-security/getting-started/adding-a-security-policy-to-your-repository',
   run(snapshot): CheckOutcome {

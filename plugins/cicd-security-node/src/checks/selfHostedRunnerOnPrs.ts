@@ -89,7 +89,6 @@ export const selfHostedRunnerOnPrs = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
     { framework: 'poutine', control: 'pr_runs_on_self_hosted' },
     { framework: 'zizmor', control: 'self-hosted-runner' },
     {

@@ -18,10 +18,7 @@ export const signedCommitsRequired = createScorecardCheck({
   category: 'compliance',
   severity: 'low',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-9' },
-    { framework: 'legitify', control: 'no_signed_commits' },
-  ],
+  frameworks: [{ framework: 'legitify', control: 'no_signed_commits' }],
   remediationUrl:
     'https://docs.github.com/en/authentication/managing-commit-signature-verification/about-commit-signature-verification',
   run(snapshot) {

@@ -20,10 +20,6 @@ export const sonarqubeQualityGate = createScorecardCheck({
   category: 'code-quality',
   severity: 'high',
   platforms: ['repository'],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'SAST' },
-  ],
   remediationUrl:
     'https://docs.sonarsource.com/sonarqube-server/latest/instance-administration/analysis-functions/quality-gates/',
   run(snapshot) {

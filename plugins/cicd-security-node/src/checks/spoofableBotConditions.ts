@@ -285,7 +285,6 @@ export const spoofableBotConditions = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
     { framework: 'zizmor', control: 'bot-conditions' },
     { framework: 'poutine', control: 'confused_deputy_auto_merge' },
   ],

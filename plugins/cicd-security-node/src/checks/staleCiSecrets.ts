@@ -21,7 +21,6 @@ export const staleCiSecrets = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-6' },
     { framework: 'legitify', control: 'repository_secret_is_stale' },
   ],
   remediationUrl: 'https://docs.github.com/en/rest/actions/secrets',

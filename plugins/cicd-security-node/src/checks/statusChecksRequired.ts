@@ -21,8 +21,6 @@ export const statusChecksRequired = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' },
-    { framework: 'openssf-scorecard', control: 'Branch-Protection' },
     { framework: 'legitify', control: 'requires_status_checks' },
     {
       framework: 'legitify',

@@ -77,7 +77,6 @@ export const testsOnPullRequests = createScorecardCheck({
     'azure-pipelines',
     'circleci',
   ],
-  frameworks: [{ framework: 'openssf-scorecard', control: 'CI-Tests' }],
   remediationUrl:
     'https://docs.github.com/en/actions/use-cases-and-examples/building-and-testing',
   run(snapshot) {

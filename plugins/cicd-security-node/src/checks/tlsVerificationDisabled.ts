@@ -178,7 +178,6 @@ export const tlsVerificationDisabled = createScorecardCheck({
     'shell',
     'repository',
   ],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' }],
   remediationUrl: 'https://curl.se/docs/sslcerts.html',
   run(snapshot) {
     const findings: CheckFinding[] = [];

@@ -1,6 +1,9 @@
 import {
   CheckMetadata,
+  complianceFrameworkOfMetadataId,
   Finding,
+  FrameworkRef,
+  frameworkRefsOfCheck,
   Severity,
   SuggestedFix,
 } from '@cicd-security/plugin-cicd-security-common';
@@ -45,16 +48,47 @@ export interface ScorecardCheck extends CheckMetadata {
   run(snapshot: RepoSnapshot): CheckOutcome | Promise<CheckOutcome>;
 }
 
-export type ScorecardCheckDefinition = Omit<ScorecardCheck, 'docsPath'> & {
+export type ScorecardCheckDefinition = Omit<
+  ScorecardCheck,
+  'docsPath' | 'frameworks'
+> & {
   docsPath?: string;
+  /**
+   * The peer scanners' rules (zizmor, poutine, Legitify) that find the same
+   * problems. The compliance controls (OWASP CI/CD Top 10, OpenSSF
+   * Scorecard, OSPS Baseline, SLSA, NIST SSDF) are not written here: they
+   * come from the mappings in the common package
+   * (`plugins/cicd-security-common/src/compliance/mappings.ts`).
+   */
+  frameworks?: FrameworkRef[];
 };
 
-/** Identity helper that fills in the guide page path from the id. */
+/**
+ * Builds a check from its definition: fills in the guide page path from the
+ * id, and its `frameworks` from the compliance mappings followed by the
+ * definition's peer-scanner rules. A check the mappings do not know (one a
+ * backend module adds) keeps the compliance controls its definition lists.
+ */
 export function createScorecardCheck(
   def: ScorecardCheckDefinition,
 ): ScorecardCheck {
+  const own = def.frameworks ?? [];
+  const mapped = frameworkRefsOfCheck(def.id);
+  const compliance = own.filter(f =>
+    complianceFrameworkOfMetadataId(f.framework),
+  );
+  if (mapped.length > 0 && compliance.length > 0) {
+    throw new Error(
+      `Check '${def.id}' lists ${compliance
+        .map(f => `${f.framework}:${f.control}`)
+        .join(
+          ', ',
+        )} in its frameworks, but its compliance mappings live in plugins/cicd-security-common/src/compliance/mappings.ts; list them there only`,
+    );
+  }
   return {
     ...def,
+    frameworks: [...mapped, ...own],
     docsPath: def.docsPath ?? `plugins/cicd-security-node/guides/${def.id}.md`,
   };
 }

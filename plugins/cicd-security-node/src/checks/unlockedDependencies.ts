@@ -414,11 +414,6 @@ export const unlockedDependencies = createScorecardCheck({
     'shell',
     'repository',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'openssf-scorecard', control: 'Pinned-Dependencies' },
-    { framework: 'osps', control: 'OSPS-QA-02.01' },
-  ],
   remediationUrl: 'https://docs.npmjs.com/cli/v10/commands/npm-ci',
   run(snapshot) {
     const ctx: Ctx = { snapshot, findings: [], total: 0, bad: new Set() };

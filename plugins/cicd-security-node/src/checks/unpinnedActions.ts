@@ -113,9 +113,6 @@ export const unpinnedActions = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' },
-    { framework: 'openssf-scorecard', control: 'Pinned-Dependencies' },
     { framework: 'zizmor', control: 'unpinned-uses' },
     { framework: 'zizmor', control: 'ref-version-mismatch' },
     { framework: 'zizmor', control: 'stale-action-refs' },

@@ -22,7 +22,6 @@ export const unpinnedCiPlugins = createScorecardCheck({
   category: 'third-party-software',
   severity: 'low',
   platforms: ['azure-pipelines', 'circleci', 'jenkins'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' }],
   // An orb on a floating version: the same unpinned reference.
   sameProblemAs: ['unpinned-shared-pipeline-code'],
   remediationUrl:

@@ -26,8 +26,6 @@ export const unpinnedImages = createScorecardCheck({
     'circleci',
   ],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'openssf-scorecard', control: 'Pinned-Dependencies' },
     { framework: 'zizmor', control: 'unpinned-images' },
     { framework: 'poutine', control: 'unpinnable_action' },
   ],

@@ -40,11 +40,6 @@ export const unpinnedSharedPipelineCode = createScorecardCheck({
     'circleci',
     'github-actions',
   ],
-  frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' },
-  ],
   remediationUrl: 'https://docs.gitlab.com/ci/yaml/#includeproject',
   run(snapshot) {
     const findings: CheckFinding[] = [];

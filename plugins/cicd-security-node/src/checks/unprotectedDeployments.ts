@@ -59,7 +59,6 @@ export const unprotectedDeployments = createScorecardCheck({
   category: 'access-control',
   severity: 'medium',
   platforms: ['github-actions', 'gitlab-ci', 'azure-pipelines', 'jenkins'],
-  frameworks: [{ framework: 'owasp-cicd-top10', control: 'CICD-SEC-1' }],
   remediationUrl:
     'https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment#required-reviewers',
   run(snapshot): CheckOutcome {

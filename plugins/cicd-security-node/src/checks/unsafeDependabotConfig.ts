@@ -22,7 +22,6 @@ export const unsafeDependabotConfig = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-3' },
     { framework: 'zizmor', control: 'dependabot-execution' },
     { framework: 'zizmor', control: 'dependabot-cooldown' },
   ],

@@ -105,7 +105,6 @@ export const unsoundPipelineConditions = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
     { framework: 'zizmor', control: 'unsound-condition' },
     { framework: 'zizmor', control: 'unsound-contains' },
     { framework: 'poutine', control: 'if_always_true' },

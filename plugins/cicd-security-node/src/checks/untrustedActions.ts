@@ -220,7 +220,6 @@ export const untrustedActions = createScorecardCheck({
   severity: 'high',
   platforms: ['github-actions'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-8' },
     { framework: 'zizmor', control: 'archived-uses' },
     { framework: 'zizmor', control: 'typosquat-uses' },
     { framework: 'zizmor', control: 'forbidden-uses' },

@@ -365,8 +365,6 @@ export const untrustedCheckout = createScorecardCheck({
   severity: 'critical',
   platforms: ['github-actions', 'azure-pipelines'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-4' },
-    { framework: 'openssf-scorecard', control: 'Dangerous-Workflow' },
     { framework: 'zizmor', control: 'dangerous-triggers' },
     { framework: 'poutine', control: 'untrusted_checkout_exec' },
   ],

@@ -18,8 +18,6 @@ export const webhookSecret = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
-    { framework: 'openssf-scorecard', control: 'Webhooks' },
     { framework: 'legitify', control: 'repository_webhook_no_secret' },
   ],
   remediationUrl:

@@ -18,7 +18,6 @@ export const webhookTls = createScorecardCheck({
   severity: 'medium',
   platforms: ['repository'],
   frameworks: [
-    { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
     { framework: 'legitify', control: 'repository_webhook_doesnt_require_ssl' },
   ],
   remediationUrl:

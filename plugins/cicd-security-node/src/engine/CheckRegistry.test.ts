@@ -1,5 +1,9 @@
 import fs from 'fs';
 import path from 'path';
+import {
+  CHECK_CONTROLS,
+  frameworkRefsOfCheck,
+} from '@cicd-security/plugin-cicd-security-common';
 import { builtinChecks } from '../checks';
 import { createScorecardCheck, outcome } from '../checks/types';
 import { readCheckGuide } from '../guides';
@@ -10,7 +14,8 @@ const FIXTURES = path.resolve(__dirname, '../checks/__fixtures__');
 
 /**
  * Checks with no counterpart in the OWASP Top 10 CI/CD Security Risks; they map
- * to OpenSSF Scorecard / OSPS only, as the check catalogue does.
+ * to OpenSSF Scorecard, OSPS Baseline and NIST SSDF only (see the mappings in
+ * plugins/cicd-security-common/src/compliance/mappings.ts).
  */
 const NO_OWASP_COUNTERPART = new Set([
   'security-policy', // vulnerability disclosure process (Scorecard Security-Policy, OSPS-VM-02.01)
@@ -51,6 +56,32 @@ describe('CheckRegistry', () => {
     );
   });
 
+  it('takes compliance mappings from the common mappings, not from the definition', () => {
+    expect(fake('license-present').frameworks).toEqual(
+      frameworkRefsOfCheck('license-present'),
+    );
+    expect(() =>
+      createScorecardCheck({
+        ...fake('license-present'),
+        frameworks: [{ framework: 'osps', control: 'OSPS-LE-03.01' }],
+      }),
+    ).toThrow(
+      "Check 'license-present' lists osps:OSPS-LE-03.01 in its frameworks, but its compliance mappings live in plugins/cicd-security-common/src/compliance/mappings.ts; list them there only",
+    );
+    // A check the mappings do not know (a backend module's) keeps its own.
+    const custom = createScorecardCheck({
+      ...fake('vendor-policy'),
+      frameworks: [
+        { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
+        { framework: 'zizmor', control: 'artipacked' },
+      ],
+    });
+    expect(custom.frameworks).toEqual([
+      { framework: 'owasp-cicd-top10', control: 'CICD-SEC-7' },
+      { framework: 'zizmor', control: 'artipacked' },
+    ]);
+  });
+
   it('exposes metadata without functions', () => {
     const [meta] = new CheckRegistry([fake('a')]).metadata();
     expect(meta).toMatchObject({
@@ -72,6 +103,12 @@ describe('built-in checks', () => {
     expect(missing).toEqual([]);
   });
 
+  it('are exactly the checks the compliance mappings map', () => {
+    expect([...registry.ids()].sort()).toEqual(
+      Object.keys(CHECK_CONTROLS).sort(),
+    );
+  });
+
   it.each(registry.ids())(
     '%s has a guide page, fixtures and an OWASP mapping',
     id => {
@@ -85,8 +122,19 @@ describe('built-in checks', () => {
       ]) {
         expect(text).toContain(heading);
       }
+      // The portal and `cicd-security explain` show the mappings from the
+      // data; a hand-written list in the guide would drift from it.
+      expect(text).not.toMatch(/^Frameworks:/m);
       expect(fs.existsSync(path.join(FIXTURES, id))).toBe(true);
-      expect(check.frameworks.length).toBeGreaterThan(0);
+      // Compliance controls first, from the mappings; then peer scanners' rules.
+      const compliance = frameworkRefsOfCheck(id);
+      expect(compliance.length).toBeGreaterThan(0);
+      expect(check.frameworks.slice(0, compliance.length)).toEqual(compliance);
+      expect(
+        check.frameworks
+          .slice(compliance.length)
+          .every(f => ['zizmor', 'poutine', 'legitify'].includes(f.framework)),
+      ).toBe(true);
       expect(
         NO_OWASP_COUNTERPART.has(id) ||
           check.frameworks.some(f => f.framework === 'owasp-cicd-top10'),
