@@ -342,9 +342,10 @@ export class BackfillTask {
     await this.options.scheduler.scheduleTask({
       id: BACKFILL_TASK_ID,
       scope: 'global',
-      // After the first scans of a start; then only components new since.
-      initialDelay: { minutes: 1 },
-      frequency: { minutes: 10 },
+      // After the first scans of a start; then only the components scanned
+      // for the first time since (a cheap pass when there are none).
+      initialDelay: { seconds: 30 },
+      frequency: { minutes: 2 },
       timeout: { minutes: 60 },
       fn: signal => this.run(signal).then(() => undefined),
     });
