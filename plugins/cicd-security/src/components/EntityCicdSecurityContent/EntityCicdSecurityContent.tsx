@@ -51,6 +51,7 @@ import {
 } from '../ScoreDisplay';
 import { CheckFindings, ScanProblems } from './CheckFindings';
 import { FixFirstCard } from './FixFirst';
+import { ChangesSinceLastScan } from './ChangesSinceLastScan';
 import {
   FactsRead,
   InconclusiveChecks,
@@ -370,6 +371,7 @@ function ScorecardView({
           <FixFirstCard scorecard={scorecard} guideLink={guideLink} />
         </Grid>
       )}
+      <ChangesSinceLastScan scorecard={scorecard} />
       <Grid item xs={12} md={6}>
         <Summary
           scorecard={scorecard}
