@@ -16,6 +16,7 @@ import {
   checkGuideRouteRef,
   entityContentRouteRef,
   rootRouteRef,
+  sourceViewRouteRef,
 } from './routes';
 
 /** @public */
@@ -33,6 +34,7 @@ export const cicdSecurityPlugin = createPlugin({
     root: rootRouteRef,
     checkGuide: checkGuideRouteRef,
     entityContent: entityContentRouteRef,
+    sourceView: sourceViewRouteRef,
   },
 });
 

@@ -12,6 +12,17 @@ export const checkGuideRouteRef = createSubRouteRef({
   path: '/checks/:checkId',
 });
 
+/**
+ * The read-only view of one file of a `dir:` source, below the org-wide page
+ * (`?path=<file>&line=<n>`); findings link to it through
+ * `cicdSecurity.sources.linkTemplate`.
+ */
+export const sourceViewRouteRef = createSubRouteRef({
+  id: 'cicd-security/source',
+  parent: rootRouteRef,
+  path: '/source/:namespace/:kind/:name',
+});
+
 /** The Security tab of an entity page. */
 export const entityContentRouteRef = createRouteRef({
   id: 'cicd-security-entity-content',

@@ -13,6 +13,7 @@ import {
   RefreshResponse,
   Scorecard,
   ScorecardHistoryResponse,
+  SourceFileResponse,
   TeamsResponse,
   Waiver,
   WaiversResponse,
@@ -43,6 +44,11 @@ export interface CicdSecurityApi {
     entityRef: string,
     options?: { limit?: number; since?: string },
   ): Promise<ScorecardHistoryResponse>;
+  /**
+   * One file of the entity's `dir:` source, secrets redacted, for the
+   * source view (`path` relative to the repository root).
+   */
+  getSourceFile(entityRef: string, path: string): Promise<SourceFileResponse>;
   /** The entity's findings as a SARIF 2.1.0 file. */
   getSarif(entityRef: string): Promise<Blob>;
   /** Asks for a rescan; the scan runs in the background. */

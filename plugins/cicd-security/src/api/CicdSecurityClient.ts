@@ -14,6 +14,7 @@ import {
   RefreshResponse,
   Scorecard,
   ScorecardHistoryResponse,
+  SourceFileResponse,
   TeamsResponse,
   Waiver,
   WaiversResponse,
@@ -76,6 +77,17 @@ export class CicdSecurityClient implements CicdSecurityApi {
       `/scorecards/${encodeURIComponent(entityRef)}/history${toSearch(
         options,
       )}`,
+    );
+  }
+
+  async getSourceFile(
+    entityRef: string,
+    path: string,
+  ): Promise<SourceFileResponse> {
+    return this.request<SourceFileResponse>(
+      `/scorecards/${encodeURIComponent(
+        entityRef,
+      )}/source?path=${encodeURIComponent(path)}`,
     );
   }
 

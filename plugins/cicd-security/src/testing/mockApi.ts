@@ -24,6 +24,14 @@ export function mockCicdSecurityApi(
     ),
     getScorecardHistory: jest.fn(async () => ({ items: history })),
     getSarif: jest.fn(async () => new Blob(['{}'])),
+    getSourceFile: jest.fn(async (entityRef: string, path: string) => ({
+      entityRef,
+      path,
+      content: 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+      size: 51,
+      redactions: 0,
+      sourceLocation: 'dir:../repos/payments-api',
+    })),
     refreshScorecard: jest.fn(async () => ({
       entityRef: scorecard.entityRef,
       state: 'scanning' as const,

@@ -12,6 +12,7 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { CheckGuidePage } from '../CheckGuidePage';
+import { SourceViewPage } from '../SourceView';
 import { ComplianceTab } from '../Compliance';
 import { PoliciesTab } from '../Policies';
 import { ChecksTable } from './ChecksTable';
@@ -75,6 +76,10 @@ export function CicdSecurityRouter() {
   return (
     <Routes>
       <Route path="/checks/:checkId" element={<CheckGuidePage />} />
+      <Route
+        path="/source/:namespace/:kind/:name"
+        element={<SourceViewPage />}
+      />
       {/* A splat route: the tabs are descendant routes of it. */}
       <Route path="/*" element={<RootOrComponents />} />
     </Routes>

@@ -6,8 +6,6 @@ import {
   categoryTitle,
 } from '@cicd-security/plugin-cicd-security-common';
 import { Link } from '@backstage/core-components';
-import { useApiHolder } from '@backstage/core-plugin-api';
-import { scmIntegrationsApiRef } from '@backstage/integration-react';
 import {
   Accordion,
   AccordionDetails,
@@ -19,6 +17,7 @@ import {
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { CheckStatusChip, SeverityChip } from '../ScoreDisplay';
 import { formatDateTime, formatLocation } from '../../utils';
+import { useSourceLink } from './sourceLinks';
 
 const useStyles = makeStyles(theme => ({
   summary: {
@@ -70,29 +69,8 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/**
- * Turns a finding's file and line into a link to the SCM (GitHub, GitLab,
- * Bitbucket, Azure DevOps…) through the app's SCM integrations, when the
- * source is a URL. `sourceLocation` is the scorecard's `scmUrl`, or its
- * `url:` source location.
- */
-export function useSourceLink(sourceLocation?: string) {
-  const scm = useApiHolder().get(scmIntegrationsApiRef);
-  return (file: string, line?: number): string | undefined => {
-    if (!scm || !sourceLocation) {
-      return undefined;
-    }
-    const base = sourceLocation.replace(/^url:/, '');
-    if (!/^https?:\/\//.test(base)) {
-      return undefined;
-    }
-    try {
-      return scm.resolveUrl({ url: file, base, lineNumber: line });
-    } catch {
-      return undefined;
-    }
-  };
-}
+/** Links a finding's file and line to its source (moved to `./sourceLinks`). */
+export { useSourceLink };
 
 function FindingLocation({
   finding,

@@ -308,7 +308,12 @@ function ScorecardView({
   const guideLink = (checkId: string) => checkGuidePath(resolveGuide, checkId);
   const checks = sortChecks(scorecard.checks);
   const failing = checks.filter(hasFindingsSection);
-  const sourceBase = scorecard.scmUrl ?? scorecard.sourceLocation;
+  // A link template (dir: sources with cicdSecurity.sources.linkTemplate),
+  // the SCM URL, or the location as written.
+  const sourceBase =
+    scorecard.scmUrl ??
+    scorecard.sourceLinkTemplate ??
+    scorecard.sourceLocation;
   const checkTitle = (checkId: string) =>
     checks.find(c => c.checkId === checkId)?.title ?? checkId;
   const { entity } = useEntity();

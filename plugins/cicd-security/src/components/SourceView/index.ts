@@ -1,0 +1,1 @@
+export { SourceViewPage } from './SourceViewPage';
