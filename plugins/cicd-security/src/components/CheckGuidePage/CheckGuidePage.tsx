@@ -14,23 +14,17 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { categoryTitle } from '@cicd-security/plugin-cicd-security-common';
-import { Box, Chip, Grid, makeStyles, Typography } from '@material-ui/core';
+import {
+  categoryTitle,
+  FrameworkRef,
+  groupFrameworkRefs,
+} from '@cicd-security/plugin-cicd-security-common';
+import { Box, Grid, makeStyles, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { useOptionalRouteRef } from '../../utils';
 import { SeverityChip } from '../ScoreDisplay';
-
-const FRAMEWORK_TITLES: Record<string, string> = {
-  'owasp-cicd-top10': 'OWASP CI/CD Top 10',
-  'openssf-scorecard': 'OpenSSF Scorecard',
-  zizmor: 'zizmor',
-  poutine: 'poutine',
-  legitify: 'Legitify',
-  osps: 'OpenSSF OSPS Baseline',
-  slsa: 'SLSA',
-};
 
 const useStyles = makeStyles({
   guide: {
@@ -61,6 +55,56 @@ function guideBody(markdown: string): string {
 /** The backend's answer for an id it has no check for. */
 function isNotFound(error: Error | undefined): boolean {
   return (error as { statusCode?: number } | undefined)?.statusCode === 404;
+}
+
+/**
+ * The frameworks a check maps to, from the check's metadata: each compliance
+ * framework with the controls the check evidences (id, title, link), then the
+ * peer scanners' rules that find the same problems.
+ */
+export function CheckFrameworks(props: { frameworks: FrameworkRef[] }) {
+  const groups = groupFrameworkRefs(props.frameworks);
+  if (groups.length === 0) return null;
+  return (
+    <Box mt={2} data-testid="framework-mapping">
+      <Typography variant="subtitle2" component="h3" gutterBottom>
+        Frameworks
+      </Typography>
+      {groups.map(g => (
+        <Box
+          key={g.framework}
+          mb={1}
+          data-testid={`framework-${g.framework}`}
+          aria-label={g.title}
+          role="group"
+        >
+          <Typography variant="body2">
+            {g.url ? <Link to={g.url}>{g.title}</Link> : g.title}
+            {g.version && (
+              <Typography
+                component="span"
+                variant="caption"
+                color="textSecondary"
+              >
+                {' '}
+                {g.version}
+              </Typography>
+            )}
+          </Typography>
+          <ul style={{ margin: 0, paddingLeft: 20 }}>
+            {g.controls.map(c => (
+              <li key={c.id}>
+                <Typography variant="body2" component="span">
+                  {c.url ? <Link to={c.url}>{c.id}</Link> : <code>{c.id}</code>}
+                  {c.title && ` ${c.title}`}
+                </Typography>
+              </li>
+            ))}
+          </ul>
+        </Box>
+      ))}
+    </Box>
+  );
 }
 
 /** A check's guide: what it looks for, why it matters and how to fix it. */
@@ -148,23 +192,7 @@ export function CheckGuidePage() {
                     } of ${value.applicable} failing)`}
               </Typography>
             </Box>
-            {value.frameworks.length > 0 && (
-              <Box mt={2} data-testid="framework-mapping">
-                <Typography variant="subtitle2" gutterBottom>
-                  Framework mapping
-                </Typography>
-                {value.frameworks.map(f => (
-                  <Chip
-                    key={`${f.framework}-${f.control}`}
-                    size="small"
-                    label={`${FRAMEWORK_TITLES[f.framework] ?? f.framework}: ${
-                      f.control
-                    }`}
-                    style={{ marginRight: 4, marginBottom: 4 }}
-                  />
-                ))}
-              </Box>
-            )}
+            <CheckFrameworks frameworks={value.frameworks} />
             {value.remediationUrl && (
               <Box mt={2}>
                 <Link to={value.remediationUrl}>Further reading</Link>

@@ -378,7 +378,11 @@ describe('CicdSecurityPage', () => {
       '25% (3 of 4 failing)',
     );
     expect(
-      screen.getByText('OWASP CI/CD Top 10: CICD-SEC-3'),
+      within(
+        screen.getByRole('group', {
+          name: 'OWASP Top 10 CI/CD Security Risks',
+        }),
+      ).getByRole('link', { name: /^CICD-SEC-3\b/ }),
     ).toBeInTheDocument();
     expect(screen.getByTestId('guide-failing-components')).toHaveTextContent(
       'Payments API',
