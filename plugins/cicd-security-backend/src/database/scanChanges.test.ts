@@ -281,6 +281,36 @@ describe('changes since the last scan', () => {
       expect(await newOnes()).toEqual([]);
     });
 
+    it('counts the findings of a check that has nothing left to check as fixed', async () => {
+      await store.saveScan(META, { type: 'scanned', result: before }, FIRST);
+      const withoutScript = scan([
+        before.checks[0],
+        check('download-and-execute', [], {
+          status: 'not-applicable',
+          score: undefined,
+          reason: 'no script',
+        }),
+      ]);
+      await store.saveScan(
+        META,
+        { type: 'scanned', result: withoutScript },
+        SECOND,
+      );
+      const card = await store.getScorecard(META.entityRef);
+      expect(card!.changes!.fixedFindings).toEqual([
+        {
+          checkId: 'download-and-execute',
+          checkTitle: 'Title of download-and-execute',
+          severity: 'high',
+          file: 'deploy.sh',
+          line: 3,
+          message: 'problem fp-curl',
+          fingerprint: 'fp-curl',
+        },
+      ]);
+      expect(card!.changes!.newFindings).toBe(0);
+    });
+
     it('starts over after the source disappeared', async () => {
       await store.saveScan(META, { type: 'scanned', result: before }, FIRST);
       await store.saveScan(

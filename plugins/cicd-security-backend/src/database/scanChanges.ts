@@ -15,8 +15,11 @@ import {
   SCORECARDS,
 } from './tables';
 
-/** The statuses of a check that concluded: its findings are the whole story. */
-const CONCLUSIVE = new Set(['pass', 'fail', 'warn']);
+/**
+ * The statuses of a check that concluded: its findings are the whole story
+ * (not-applicable: nothing left to check, e.g. the workflow was removed).
+ */
+const CONCLUSIVE = new Set(['pass', 'fail', 'warn', 'not-applicable']);
 
 /** What a new scorecard stores about the one it replaces. */
 export interface ComputedChanges {
@@ -114,7 +117,7 @@ function isPartial(unlisted: string | null | undefined): boolean {
  * findings changes nothing: the previous scorecard's comparison and marks
  * are kept, as for scans that keep the results. A finding is new when the previous scorecard did not have it;
  * a previous finding is fixed when the new scan ran its check to a
- * conclusion (pass, fail or warn) and no longer reports it. Where a check
+ * conclusion (pass, fail, warn or not-applicable) and no longer reports it. Where a check
  * listed only part of its findings (past the engine's cap), the unlisted
  * ones are unknown: its findings are not marked new (previous side) or
  * fixed (new side).
