@@ -404,6 +404,63 @@ async function main() {
         'href',
       )}`,
     );
+    // 9. Policies: the demo's policies, the components out of each with what
+    // to fix, linked to their Security tab.
+    await page.goto(`${APP}/cicd-security/policies`);
+    await page.getByText('Production services').first().waitFor();
+    await page.getByText('PCI').first().waitFor();
+    await page
+      .getByText(/\d+ out of policy/)
+      .first()
+      .waitFor();
+    const outOfPolicy = page
+      .getByRole('table', { name: 'Out of Production services' })
+      .getByRole('link')
+      .first();
+    await outOfPolicy.waitFor();
+    const outHref = await outOfPolicy.getAttribute('href');
+    if (!/\/catalog\/default\/component\/[^/]+\/security$/.test(outHref))
+      throw new Error(`an out-of-policy component links to '${outHref}'`);
+    await shot('policies');
+    const policies = await api('/api/cicd-security/policies');
+    console.log(
+      `ok: Policies tab: ${policies.items
+        .map(
+          p =>
+            `${p.name} ${p.counts.inPolicy} in / ${p.counts.outOfPolicy} out / ${p.counts.notEvaluated} not evaluated`,
+        )
+        .join('; ')}`,
+    );
+    // ... and the Security tab says what the component must meet.
+    await page.goto(outHref.startsWith('http') ? outHref : `${APP}${outHref}`);
+    await page
+      .getByText(/This component must meet: /)
+      .first()
+      .waitFor();
+    console.log(`ok: ${outHref} says what the component must meet`);
+
+    // 10. Compliance: the framework kept in the URL, per-control statuses.
+    await page.goto(
+      `${APP}/cicd-security/compliance?framework=owasp-cicd-top10`,
+    );
+    await page.getByTestId('control-CICD-SEC-3').waitFor();
+    await page
+      .getByTestId('control-CICD-SEC-3')
+      .getByText(/^(Met|Not met|Partially met|Not assessed)$/)
+      .waitFor();
+    await page
+      .getByText(/components evaluated/)
+      .first()
+      .waitFor();
+    await shot('compliance');
+    const slsa = await api(
+      `/api/cicd-security/compliance/slsa-build?entityRef=${encodeURIComponent(
+        `component:default/${COMPONENT}`,
+      )}`,
+    );
+    console.log(
+      `ok: Compliance tab shows the OWASP CI/CD Top 10 controls; ${COMPONENT} is at estimated SLSA Build L${slsa.slsa.level}`,
+    );
     if (errors.length)
       console.log(`page errors seen: ${errors.slice(0, 3).join(' | ')}`);
   } catch (e) {
