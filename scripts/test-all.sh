@@ -2,7 +2,8 @@
 # Installs everything the tests need and runs them all:
 #   system packages (Debian: chromium for the browser test, postgresql for the store tests),
 #   npm dependencies, type check, unit/integration tests on SQLite and PostgreSQL,
-#   the secret rules' linear-time benchmark, the browser test against the running demo portal, the project's scan of
+#   the secret rules' linear-time benchmark, the browser test (its own portal on free ports, so a demo portal on
+#   3000/7007 may keep running), the project's scan of
 #   itself with its own CLI and the npm audit gate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
