@@ -13,11 +13,13 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { builtinChecks } from '@cicd-security/plugin-cicd-security-node';
+import Ajv from 'ajv';
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
+import YAML from 'yaml';
 import { cicdSecurityPlugin } from '../plugin';
 import { securityFileChecksModule } from '../testing/securityFileCheck';
 import { readBackfillSettings } from './config';
@@ -31,6 +33,35 @@ import {
 } from './gitRevisions';
 
 jest.setTimeout(120_000);
+
+/** The history answer as the OpenAPI document describes it, with no undocumented field. */
+const validateHistory = (() => {
+  const spec = YAML.parse(
+    fs.readFileSync(path.join(__dirname, '../schema/openapi.yaml'), 'utf8'),
+  );
+  const point = spec.components.schemas.ScorecardHistoryPoint;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile({
+    ...spec.paths['/scorecards/{entityRef}/history'].get.responses['200']
+      .content['application/json'].schema,
+    components: {
+      ...spec.components,
+      schemas: {
+        ...spec.components.schemas,
+        ScorecardHistoryPoint: { ...point, additionalProperties: false },
+      },
+    },
+  });
+  return (body: unknown) => {
+    if (!validate(body)) {
+      throw new Error(
+        `the history does not match the OpenAPI schema: ${ajv.errorsText(
+          validate.errors,
+        )}`,
+      );
+    }
+  };
+})();
 
 const DAY = 24 * 60 * 60 * 1000;
 const REF = 'component:default/svc';
@@ -297,6 +328,7 @@ describe('history backfill', () => {
         `/api/cicd-security/scorecards/${ref}/history`,
       );
       expect(history.status).toBe(200);
+      validateHistory(history.body);
       const points = history.body.items;
       expect(
         points.map((p: any) => [
