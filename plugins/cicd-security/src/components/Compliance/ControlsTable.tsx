@@ -70,10 +70,10 @@ export function ControlsTable(props: { view: ComplianceResponse }) {
     <Table size="small" aria-label="Controls">
       <TableHead>
         <TableRow>
-          <TableCell>Control</TableCell>
-          <TableCell>Status</TableCell>
+          <TableCell style={{ width: '28%' }}>Control</TableCell>
+          <TableCell style={{ width: '18%' }}>Status</TableCell>
           <TableCell>Evidence</TableCell>
-          {many && <TableCell>Components</TableCell>}
+          {many && <TableCell style={{ width: '14%' }}>Components</TableCell>}
         </TableRow>
       </TableHead>
       <TableBody>
