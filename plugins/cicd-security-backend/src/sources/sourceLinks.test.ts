@@ -56,6 +56,16 @@ describe('entitySourceLinkTemplate', () => {
     );
   });
 
+  it('writes {dir} without its trailing slash', () => {
+    expect(
+      entitySourceLinkTemplate(
+        'https://github.com/acme/mono/blob/main/{dir}/{path}',
+        'component:default/x',
+        'dir:services/x/',
+      ),
+    ).toBe('https://github.com/acme/mono/blob/main/services/x/{path}');
+  });
+
   it('gives nothing for url: sources or without a template', () => {
     expect(
       entitySourceLinkTemplate(

@@ -53,7 +53,8 @@ export function invalidLinkTemplate(template: string): string | undefined {
 /**
  * The template with the entity's placeholders filled in (`{entityRef}`,
  * `{namespace}`, `{kind}`, `{name}`, each URL-encoded, and `{dir}`, the
- * directory of the `dir:` location as written, each segment URL-encoded),
+ * directory of the `dir:` location as written, each segment URL-encoded,
+ * without a trailing slash),
  * leaving `{path}` and `{line}` for each finding. Undefined unless the
  * source is a `dir:` location (`url:` sources link to their SCM).
  */
@@ -64,7 +65,11 @@ export function entitySourceLinkTemplate(
 ): string | undefined {
   if (!template || !sourceLocation?.startsWith('dir:')) return undefined;
   const ref = parseEntityRef(entityRef);
-  const dir = sourceLocation.slice('dir:'.length).trim();
+  // Without a trailing slash, so that `{dir}/{path}` has one.
+  const dir = sourceLocation
+    .slice('dir:'.length)
+    .trim()
+    .replace(/(.)\/+$/, '$1');
   const values: Record<string, string> = {
     entityRef: encodeURIComponent(entityRef),
     namespace: encodeURIComponent(ref.namespace),
