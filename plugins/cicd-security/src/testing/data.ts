@@ -482,3 +482,87 @@ export const waivers: Waiver[] = [
     ],
   },
 ];
+
+/**
+ * A scorecard with 60 open findings in three checks (30 high, 10 critical,
+ * 20 medium) across three workflow files; every sixth finding is new since
+ * the previous scan, and one suggested fix is Markdown.
+ */
+export function scorecardWithManyFindings(): Scorecard {
+  const findings = (
+    checkId: string,
+    severity: 'critical' | 'high' | 'medium',
+    count: number,
+    file: (i: number) => string,
+    message: (i: number) => string,
+  ) =>
+    Array.from({ length: count }, (_, i) => ({
+      checkId,
+      severity,
+      message: message(i),
+      file: file(i),
+      line: 10 + i,
+      column: 9,
+      fingerprint: `${checkId}-${i}`,
+      newSinceLastScan: i % 6 === 0,
+    }));
+  const unpinned: Scorecard['checks'][number]['findings'] = findings(
+    'unpinned-actions',
+    'high',
+    30,
+    i => (i < 15 ? '.github/workflows/ci.yml' : '.github/workflows/deploy.yml'),
+    i => `action-${i}@v1 is pinned to a tag, not a commit SHA`,
+  );
+  unpinned[0] = {
+    ...unpinned[0],
+    suggestedFix: {
+      description:
+        'Pin the action with `uses: owner/repo@<sha>`, as **the guide** says (https://docs.github.com/actions/security-guides):\n\n- find the commit of the tag\n- replace the tag\n\n```\nuses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n```',
+    },
+  };
+  return {
+    ...scorecard,
+    counts: { ...scorecard.counts, findings: 60, criticalFindings: 10 },
+    checks: [
+      {
+        checkId: 'script-injection',
+        title: 'No untrusted input in run scripts',
+        category: 'code-quality',
+        severity: 'critical',
+        status: 'fail',
+        score: 0,
+        findings: findings(
+          'script-injection',
+          'critical',
+          10,
+          () => '.github/workflows/ci.yml',
+          i => `github.event.issue.title reaches a run script (${i})`,
+        ),
+      },
+      {
+        checkId: 'unpinned-actions',
+        title: 'Actions are pinned to a full commit SHA',
+        category: 'third-party-software',
+        severity: 'high',
+        status: 'fail',
+        score: 2,
+        findings: unpinned,
+      },
+      {
+        checkId: 'excessive-permissions',
+        title: 'Workflows ask for the least permissions',
+        category: 'access-control',
+        severity: 'medium',
+        status: 'warn',
+        score: 6,
+        findings: findings(
+          'excessive-permissions',
+          'medium',
+          20,
+          () => '.github/workflows/release.yml',
+          i => `job release-${i} can write to every scope`,
+        ),
+      },
+    ],
+  } as Scorecard;
+}

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import {
   CheckResult,
   Finding,
@@ -11,6 +11,8 @@ import {
   AccordionDetails,
   AccordionSummary,
   Box,
+  Button,
+  Chip,
   Typography,
   makeStyles,
 } from '@material-ui/core';
@@ -18,6 +20,11 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { CheckStatusChip, SeverityChip } from '../ScoreDisplay';
 import { formatDateTime, formatLocation } from '../../utils';
 import { useSourceLink } from './sourceLinks';
+import { FindingMarkdown } from './FindingMarkdown';
+import { isNewFinding } from './FindingFilters';
+
+/** Findings listed before "Show N more" in a check's section. */
+export const FINDINGS_SHOWN_FIRST = 3;
 
 const useStyles = makeStyles(theme => ({
   summary: {
@@ -66,6 +73,12 @@ const useStyles = makeStyles(theme => ({
   },
   fix: {
     marginTop: theme.spacing(1),
+  },
+  fixLabel: {
+    fontWeight: theme.typography.fontWeightBold as number,
+  },
+  newChip: {
+    fontWeight: theme.typography.fontWeightBold as number,
   },
 }));
 
@@ -133,6 +146,16 @@ export function FindingItem({
     <li className={classes.finding} data-testid="finding">
       <div className={classes.findingHeader}>
         <SeverityChip severity={finding.severity} />
+        {isNewFinding(finding) && (
+          <Chip
+            size="small"
+            color="secondary"
+            label="New"
+            title="Not in the previous scan"
+            className={classes.newChip}
+            data-testid="new-finding"
+          />
+        )}
         <FindingLocation finding={finding} sourceLocation={sourceLocation} />
         {finding.suppressed && (
           <Typography
@@ -171,10 +194,10 @@ export function FindingItem({
       )}
       {finding.suggestedFix && (
         <div className={classes.fix} data-testid="suggested-fix">
-          <Typography variant="body2">
-            <strong>Suggested fix:</strong>{' '}
-            <WithLinks text={finding.suggestedFix.description} />
+          <Typography variant="body2" className={classes.fixLabel}>
+            Suggested fix:
           </Typography>
+          <FindingMarkdown text={finding.suggestedFix.description} />
           {finding.suggestedFix.replacement && (
             <pre className={classes.code} aria-label="Suggested replacement">
               {finding.suggestedFix.replacement}
@@ -186,28 +209,57 @@ export function FindingItem({
   );
 }
 
-/** A failing or warning check, expandable to its findings. */
+function plural(n: number, one: string, many: string) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * A failing or warning check, expandable to its findings: the first few are
+ * listed, the rest behind "Show N more".
+ */
 export function CheckFindings({
   check,
   guideLink,
   sourceLocation,
   defaultExpanded,
+  expanded,
+  onExpandedChange,
+  findings,
   action,
 }: {
   check: CheckResult;
   guideLink: string;
   sourceLocation?: string;
   defaultExpanded?: boolean;
+  /** Controlled open state; `defaultExpanded` applies when absent. */
+  expanded?: boolean;
+  onExpandedChange?: (expanded: boolean) => void;
+  /**
+   * The open findings to list when filters apply; all of the check's open
+   * findings when absent.
+   */
+  findings?: Finding[];
   /** Shown next to the guide link, e.g. the Waive button. */
   action?: ReactNode;
 }) {
   const classes = useStyles();
+  const [showAll, setShowAll] = useState(false);
   const active = check.findings.filter(f => !f.suppressed);
   const count = active.length;
   const suppressedCount = check.findings.length - count;
+  const listed = findings ?? active;
+  const filtered = findings !== undefined && findings.length !== count;
+  const hidden = showAll
+    ? 0
+    : Math.max(0, listed.length - FINDINGS_SHOWN_FIRST);
+  const visible = hidden > 0 ? listed.slice(0, FINDINGS_SHOWN_FIRST) : listed;
   return (
     <Accordion
-      defaultExpanded={defaultExpanded}
+      defaultExpanded={expanded === undefined ? defaultExpanded : undefined}
+      expanded={expanded}
+      onChange={
+        onExpandedChange ? (_e, open) => onExpandedChange(open) : undefined
+      }
       id={`check-${check.checkId}`}
       data-testid={`check-findings-${check.checkId}`}
       TransitionProps={{ unmountOnExit: false }}
@@ -218,11 +270,19 @@ export function CheckFindings({
       >
         <div className={classes.summary}>
           <CheckStatusChip status={check.status} />
-          <Typography className={classes.title}>{check.title}</Typography>
+          <Typography className={classes.title} component="h3">
+            {check.title}
+          </Typography>
           <SeverityChip severity={check.severity} />
-          <Typography variant="body2" color="textSecondary">
-            {categoryTitle(check.category)} · {count}{' '}
-            {count === 1 ? 'finding' : 'findings'}
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            data-testid="check-findings-count"
+          >
+            {categoryTitle(check.category)} ·{' '}
+            {filtered
+              ? `${listed.length} of ${plural(count, 'finding', 'findings')}`
+              : plural(count, 'finding', 'findings')}
             {suppressedCount > 0 ? ` (+${suppressedCount} suppressed)` : ''}
           </Typography>
         </div>
@@ -234,9 +294,9 @@ export function CheckFindings({
               {check.reason}
             </Typography>
           )}
-          {count > 0 && (
+          {visible.length > 0 && (
             <ul className={classes.findings}>
-              {active.map((finding, index) => (
+              {visible.map((finding, index) => (
                 <FindingItem
                   key={`${finding.fingerprint}-${index}`}
                   finding={finding}
@@ -244,6 +304,20 @@ export function CheckFindings({
                 />
               ))}
             </ul>
+          )}
+          {(hidden > 0 ||
+            (showAll && listed.length > FINDINGS_SHOWN_FIRST)) && (
+            <Button
+              size="small"
+              color="primary"
+              onClick={() => setShowAll(!showAll)}
+              aria-expanded={showAll}
+              data-testid="show-more-findings"
+            >
+              {hidden > 0
+                ? `Show ${hidden} more ${hidden === 1 ? 'finding' : 'findings'}`
+                : `Show the first ${FINDINGS_SHOWN_FIRST} only`}
+            </Button>
           )}
           <Box
             mt={1}

@@ -49,7 +49,8 @@ import {
   ScorecardStateChip,
   factsDelayed,
 } from '../ScoreDisplay';
-import { CheckFindings, ScanProblems } from './CheckFindings';
+import { ScanProblems } from './CheckFindings';
+import { FindingsByCheck } from './FindingsByCheck';
 import { FixFirstCard } from './FixFirst';
 import { ChangesSinceLastScan } from './ChangesSinceLastScan';
 import {
@@ -416,23 +417,16 @@ function ScorecardView({
       </Grid>
       {failing.length > 0 && (
         <Grid item xs={12}>
-          <Typography variant="h5" component="h2" gutterBottom>
-            Findings
-          </Typography>
-          {failing.map(check => (
-            <CheckFindings
-              key={check.checkId}
-              check={check}
-              guideLink={guideLink(check.checkId)}
-              sourceLocation={sourceBase}
-              defaultExpanded={isFailing(check)}
-              action={
-                onWaive && isFailing(check) ? (
-                  <WaiveButton check={check} onWaive={onWaive} size="small" />
-                ) : undefined
-              }
-            />
-          ))}
+          <FindingsByCheck
+            checks={failing}
+            guideLink={guideLink}
+            sourceLocation={sourceBase}
+            action={check =>
+              onWaive && isFailing(check) ? (
+                <WaiveButton check={check} onWaive={onWaive} size="small" />
+              ) : undefined
+            }
+          />
         </Grid>
       )}
       <Grid item xs={12}>
