@@ -23,7 +23,8 @@ import YAML from 'yaml';
 import { cicdSecurityPlugin } from '../plugin';
 import { securityFileChecksModule } from '../testing/securityFileCheck';
 import { readBackfillSettings } from './config';
-import { BACKFILL_TASK_ID } from './HistoryBackfill';
+import { BACKFILL_TASK_ID, HistoryBackfill } from './HistoryBackfill';
+import { DEFAULT_BACKFILL } from './config';
 import {
   findWorkTree,
   gitAvailable,
@@ -234,6 +235,42 @@ describe('history backfill', () => {
     ).rejects.toThrow("Not a commit SHA: '--output=/tmp/x'");
     // The work tree was not touched.
     expect(repo.git(['status', '--porcelain'])).toBe('');
+  });
+
+  it('logs once and does nothing when git is missing', async () => {
+    const path0 = process.env.PATH;
+    const logger = mockServices.logger.mock();
+    const store = {
+      saveBackfilledScan: jest.fn(),
+      backfilledRevisions: jest.fn(async () => new Set<string>()),
+    };
+    const backfill = new HistoryBackfill({
+      store: store as any,
+      registry: {} as any,
+      logger,
+      settings: { ...DEFAULT_BACKFILL, enabled: true },
+      localRoots: [root],
+      maxFileBytes: 50_000,
+      maxTotalBytes: 100_000,
+    });
+    process.env.PATH = path.join(root, 'no-git-here');
+    try {
+      const entity = component('svc', `dir:${repo.dir}/svc`);
+      const first = await backfill.run([entity]);
+      const second = await backfill.run([entity]);
+      expect([...first, ...second]).toEqual([
+        expect.objectContaining({ added: 0, reason: 'git is not available' }),
+        expect.objectContaining({ added: 0, reason: 'git is not available' }),
+      ]);
+    } finally {
+      process.env.PATH = path0;
+    }
+    const warnings = logger.warn.mock.calls.map(c => String(c[0]));
+    expect(warnings.filter(w => w.includes('git is not installed'))).toEqual([
+      'cicd-security history backfill is skipped: git is not installed or not on the PATH',
+    ]);
+    expect(store.backfilledRevisions).not.toHaveBeenCalled();
+    expect(store.saveBackfilledScan).not.toHaveBeenCalled();
   });
 
   it('refuses url sources and a window past the history retention', () => {
