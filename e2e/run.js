@@ -344,6 +344,64 @@ async function main() {
       `ok: ${COMPONENT} Security tab shows grade ${gradeText} and a finding at ${locText}`,
     );
 
+    // 5b. The findings, grouped by check: each section lists its first 3
+    // findings and "Show N more"; a severity filter goes into the URL, so a
+    // reload (or a shared link) keeps it, and the count says what it kept.
+    const findingsByCheck = page.getByTestId('findings-by-check');
+    await findingsByCheck.waitFor();
+    const totalText = (
+      await page.getByTestId('findings-count').innerText()
+    ).trim();
+    const biggest = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('[id^="check-"][data-testid]')]
+          .map(g => ({
+            id: g.getAttribute('data-testid'),
+            listed: g.querySelectorAll('[data-testid="finding"]').length,
+            more: g.querySelector('[data-testid="show-more-findings"]')
+              ?.textContent,
+          }))
+          .sort((a, b) => b.listed - a.listed)[0],
+    );
+    if (!biggest || biggest.listed > 3)
+      throw new Error(
+        `a check section lists more than 3 findings: ${JSON.stringify(
+          biggest,
+        )}`,
+      );
+    const severityChip = page
+      .locator('[data-testid^="severity-filter-"]')
+      .filter({ hasNotText: '(0)' })
+      .first();
+    const severity = (await severityChip.getAttribute('data-testid')).replace(
+      'severity-filter-',
+      '',
+    );
+    await severityChip.click();
+    await page.waitForURL(url => url.searchParams.get('severity') === severity);
+    await page.reload();
+    await page.getByTestId('findings-by-check').waitFor();
+    const filteredText = (
+      await page.getByTestId('findings-count').innerText()
+    ).trim();
+    if (!new RegExp(`^\\d+ of ${totalText}$`).test(filteredText))
+      throw new Error(
+        `after a reload with ?severity=${severity} the count shows '${filteredText}' (all: '${totalText}')`,
+      );
+    const pressed = await page
+      .getByTestId(`severity-filter-${severity}`)
+      .getAttribute('aria-pressed');
+    if (pressed !== 'true')
+      throw new Error(`the ${severity} filter is not selected after a reload`);
+    await shot('05b-entity-findings-filtered');
+    console.log(
+      `ok: findings grouped by check (at most 3 listed per check${
+        biggest.more ? `, then "${biggest.more}"` : ''
+      }); ?severity=${severity} survives a reload: ${filteredText}`,
+    );
+    await page.goto(`${APP}/catalog/default/component/${COMPONENT}/security`);
+    await page.getByTestId('findings-by-check').waitFor();
+
     // 6. Follow a finding to its check's guide.
     const accordion = page.locator('[data-testid^="check-findings-"]').first();
     const checkId = (await accordion.getAttribute('data-testid')).replace(
