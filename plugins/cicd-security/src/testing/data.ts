@@ -200,6 +200,9 @@ export const checkDetail: CheckDetailResponse = {
   docsPath: 'plugins/cicd-security-node/guides/unpinned-actions.md',
   passRate: 0.25,
   failing: 3,
+  openFailing: 2,
+  waivedFailing: 1,
+  suppressedFindings: 4,
   applicable: 4,
   inconclusive: 0,
   guide:
@@ -401,6 +404,7 @@ export const overview: OverviewResponse = {
     { date: '2025-01-02', averageScore: 6.0, scanned: 20 },
     { date: '2025-01-03', averageScore: 6.2, scanned: 20 },
   ],
+  computedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
 };
 
 export const checkWithStats: CheckWithStats = {
@@ -414,6 +418,9 @@ export const checkWithStats: CheckWithStats = {
   docsPath: checkDetail.docsPath,
   passRate: 0.25,
   failing: 3,
+  openFailing: 2,
+  waivedFailing: 1,
+  suppressedFindings: 4,
   applicable: 4,
   inconclusive: 1,
 };

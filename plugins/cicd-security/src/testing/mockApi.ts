@@ -37,7 +37,11 @@ export function mockCicdSecurityApi(
       state: 'scanning' as const,
     })),
     getOverview: jest.fn(async () => overview),
-    getTeams: jest.fn(async () => ({ items: teams, owners: teamSummaries })),
+    getTeams: jest.fn(async () => ({
+      items: teams,
+      owners: teamSummaries,
+      computedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+    })),
     getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
     getCheck: jest.fn(async () => checkDetail),
     getPolicies: jest.fn(async () => policies),

@@ -14,6 +14,7 @@ import {
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   Box,
+  Chip,
   LinearProgress,
   Table as MuiTable,
   TableBody,
@@ -182,18 +183,58 @@ export function ChecksTable() {
       ),
     },
     {
-      title: 'Failing',
-      field: 'failing',
+      title: 'Open failures',
+      field: 'openFailing',
       type: 'numeric',
-      render: row =>
-        row.failing > 0 ? (
+      render: row => {
+        // Backends without the split count every failure as open.
+        const open = row.openFailing ?? row.failing;
+        const text = `${open} / ${row.applicable}`;
+        return row.failing > 0 ? (
           <Link
             to={`${componentsPath}?failingCheck=${encodeURIComponent(row.id)}`}
+            title={`${open} of the ${row.applicable} components where the check applies fail it with no waiver; ${row.failing} fail it in all`}
+            data-testid={`open-failures-${row.id}`}
           >
-            {row.failing} / {row.applicable}
+            {text}
           </Link>
         ) : (
-          `${row.failing} / ${row.applicable}`
+          <span data-testid={`open-failures-${row.id}`}>{text}</span>
+        );
+      },
+    },
+    {
+      title: 'Waived',
+      field: 'waivedFailing',
+      type: 'numeric',
+      render: row =>
+        row.waivedFailing ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`${row.waivedFailing} waived`}
+            title="Failing components where a portal waiver covers the check: the failure stays visible but does not lower their score"
+            data-testid={`waived-${row.id}`}
+          />
+        ) : (
+          '0'
+        ),
+    },
+    {
+      title: 'Suppressed in code',
+      field: 'suppressedFindings',
+      type: 'numeric',
+      render: row =>
+        row.suppressedFindings ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`${row.suppressedFindings} suppressed`}
+            title="Findings the repositories suppress themselves, with an inline comment or their configuration file"
+            data-testid={`suppressed-${row.id}`}
+          />
+        ) : (
+          '0'
         ),
     },
     {

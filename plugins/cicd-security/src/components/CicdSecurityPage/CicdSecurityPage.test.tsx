@@ -41,6 +41,9 @@ async function notFound() {
   } as any);
 }
 
+// The org page renders material-table pages; slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe('CicdSecurityPage', () => {
   it.each(['/', '/components', '/checks', '/checks/unpinned-actions'])(
     // First in the file: React Router warns once per module.
@@ -101,6 +104,22 @@ describe('CicdSecurityPage', () => {
     );
   });
 
+  it('says how fresh the cached org-wide figures are', async () => {
+    const api = mockCicdSecurityApi({
+      getOverview: jest.fn(async () => ({
+        ...overview,
+        computedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+      })),
+    });
+    await renderPage(api, '/');
+    const asOf = await screen.findByTestId('as-of');
+    expect(asOf).toHaveTextContent('as of 2 minutes ago');
+    expect(asOf).toHaveAttribute(
+      'title',
+      expect.stringMatching(/^Figures computed /),
+    );
+  });
+
   it('shows the 30-day change of the average score', async () => {
     const api = mockCicdSecurityApi();
     await renderPage(api, '/');
@@ -156,7 +175,98 @@ describe('CicdSecurityPage', () => {
     expect(within(table).getByLabelText('Grade C')).toBeInTheDocument();
     expect(within(table).getByText('6.4')).toBeInTheDocument();
     expect(within(table).getByText('team-payments')).toBeInTheDocument();
-    expect(within(table).getByText('payments')).toBeInTheDocument();
+    // The system moves to the row's detail panel on screens like 1366 px.
+    expect(within(table).queryByText('payments')).not.toBeInTheDocument();
+    fireEvent.click(
+      within(table).getAllByTitle('System, kind, lifecycle and source')[0],
+    );
+    const details = await within(table).findByTestId(
+      'component-details-component:default/payments-api',
+    );
+    expect(within(details).getByText('payments')).toBeInTheDocument();
+    expect(details).toHaveTextContent('Lifecycleproduction');
+  });
+
+  it('sorts the components worst first unless the URL says otherwise', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/components');
+    await waitFor(() =>
+      expect(api.listScorecards).toHaveBeenCalledWith(
+        expect.objectContaining({ sort: 'score', order: 'asc' }),
+      ),
+    );
+  });
+
+  it('fits narrow screens: secondary columns collapse and names end in an ellipsis instead of breaking', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/components');
+    const table = await screen.findByTestId('cicd-security-components-table');
+    const link = await within(table).findByText('Payments API');
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map(h => h.textContent);
+    expect(headers).toEqual(
+      expect.arrayContaining(['Name', 'Owner', 'Grade', 'Score']),
+    );
+    for (const hidden of ['System', 'Kind', 'Lifecycle']) {
+      expect(headers).not.toContain(hidden);
+    }
+    // The name cell: one line, ellipsis, the full name as its tooltip.
+    const cell = link.closest('span[title]') as HTMLElement;
+    expect(cell).toHaveAttribute(
+      'title',
+      'Payments API (component:default/payments-api)',
+    );
+    expect(cell.style.whiteSpace).toBe('nowrap');
+    expect(cell.style.textOverflow).toBe('ellipsis');
+    expect(cell.style.overflow).toBe('hidden');
+    // Kind and lifecycle stay visible under the name.
+    expect(
+      within(link.closest('td')!).getByText(/service · production/),
+    ).toBeInTheDocument();
+    // Headers wrap between words only.
+    const header = within(table).getByRole('columnheader', {
+      name: /Last scanned/,
+    });
+    expect(header.style.wordBreak).toBe('normal');
+  });
+
+  it('gives secondary columns their own place on wide screens', async () => {
+    const matchMedia = window.matchMedia;
+    window.matchMedia = jest.fn().mockImplementation((query: string) => ({
+      matches: query.includes('min-width:1600px'),
+      media: query,
+      onchange: null,
+      addListener: jest.fn(),
+      removeListener: jest.fn(),
+      addEventListener: jest.fn(),
+      removeEventListener: jest.fn(),
+      dispatchEvent: jest.fn(),
+    }));
+    try {
+      const api = mockCicdSecurityApi();
+      await renderPage(api, '/components');
+      const table = await screen.findByTestId('cicd-security-components-table');
+      await within(table).findByText('Payments API');
+      const headers = within(table)
+        .getAllByRole('columnheader')
+        .map(h => h.textContent);
+      expect(headers).toEqual(
+        expect.arrayContaining(['System', 'Kind', 'Lifecycle']),
+      );
+      expect(within(table).getByText('payments')).toBeInTheDocument();
+      expect(
+        within(table).queryByTitle('System, kind, lifecycle and source'),
+      ).not.toBeInTheDocument();
+
+      await renderPage(api, '/teams');
+      const heatmaps = await screen.findAllByTestId('teams-heatmap');
+      expect(
+        within(heatmaps[heatmaps.length - 1]).getByText('Grades'),
+      ).toBeInTheDocument();
+    } finally {
+      window.matchMedia = matchMedia;
+    }
   });
 
   it('passes the filters and sort in the URL to the backend', async () => {
@@ -247,24 +357,51 @@ describe('CicdSecurityPage', () => {
 
     await userEvent.click(within(rows[0]).getByText('Engineering'));
     const teamRows = await screen.findAllByTestId('team-row');
+    // Worst first; # is the rank, best first.
     expect(teamRows.map(r => r.textContent)).toEqual([
-      expect.stringMatching(/^1Payments.*7\.1\+1\.2/),
       expect.stringMatching(/^2Web.*4\.2−0\.8/),
+      expect.stringMatching(/^1Payments.*7\.1\+1\.2/),
     ]);
     expect(
-      within(teamRows[1]).getByText('View components').closest('a'),
+      within(teamRows[0]).getByText('View components').closest('a'),
     ).toHaveAttribute(
       'href',
       '/cicd-security/components?owner=group%3Adefault%2Fteam-web',
     );
 
     // Down to the components of one team.
-    await userEvent.click(within(teamRows[0]).getByText('Payments'));
+    await userEvent.click(within(teamRows[1]).getByText('Payments'));
     expect(await screen.findByTestId('team-components')).toHaveTextContent(
       'Payments API',
     );
     expect(api.listScorecards).toHaveBeenCalledWith(
       expect.objectContaining({ owner: 'group:default/team-payments' }),
+    );
+  });
+
+  it('fits the heatmap on narrow screens: grades open below a row, names end in an ellipsis', async () => {
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/teams?group=group%3Adefault%2Fengineering');
+    const heatmap = await screen.findByTestId('teams-heatmap');
+    expect(within(heatmap).queryByText('Grades')).not.toBeInTheDocument();
+    expect(within(heatmap).queryByTestId('team-details')).toBeNull();
+    const name = within(heatmap).getByText('Web');
+    const cell = name.closest('span[title]') as HTMLElement;
+    expect(cell).toHaveAttribute('title', 'Web (group:default/team-web)');
+    expect(cell.style.whiteSpace).toBe('nowrap');
+    expect(cell.style.textOverflow).toBe('ellipsis');
+
+    fireEvent.click(within(heatmap).getByLabelText('Show grades of Web'));
+    const details = within(heatmap).getByTestId('team-details');
+    expect(
+      within(details).getByLabelText(/^\d+ A, \d+ B, \d+ C, \d+ D, \d+ F$/),
+    ).toBeInTheDocument();
+    expect(
+      within(heatmap).getByLabelText('Hide grades of Web'),
+    ).toHaveAttribute('aria-expanded', 'true');
+    // The figures say how fresh they are.
+    expect(screen.getByTestId('as-of')).toHaveTextContent(
+      'as of 2 minutes ago',
     );
   });
 
@@ -292,6 +429,7 @@ describe('CicdSecurityPage', () => {
             grades: { A: 1, B: 0, C: 1, D: 0, F: 0 },
           },
         ],
+        computedAt: new Date().toISOString(),
       })),
     });
     await renderPage(api, '/teams');
@@ -312,10 +450,20 @@ describe('CicdSecurityPage', () => {
         .getByText('Actions are pinned to a full commit SHA')
         .closest('a'),
     ).toHaveAttribute('href', '/cicd-security/checks/unpinned-actions');
-    expect(within(table).getByText('3 / 4').closest('a')).toHaveAttribute(
+    expect(within(table).getByText('2 / 4').closest('a')).toHaveAttribute(
       'href',
       '/cicd-security/components?failingCheck=unpinned-actions',
     );
+    // Open failures, waived failures and findings suppressed in code apart.
+    expect(
+      within(table).getByTestId('open-failures-unpinned-actions'),
+    ).toHaveAttribute('title', expect.stringMatching(/3 fail it in all/));
+    expect(
+      within(table).getByTestId('waived-unpinned-actions'),
+    ).toHaveTextContent('1 waived');
+    expect(
+      within(table).getByTestId('suppressed-unpinned-actions'),
+    ).toHaveTextContent('4 suppressed');
     // Components where the check could not see what it needs are counted apart.
     expect(
       within(table).getByTestId('inconclusive-unpinned-actions'),

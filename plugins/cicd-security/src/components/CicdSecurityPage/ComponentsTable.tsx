@@ -1,4 +1,11 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import {
+  CSSProperties,
+  ReactNode,
+  useCallback,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import {
   ResponseErrorPanel,
   Table,
@@ -22,7 +29,9 @@ import {
   MenuItem,
   Select,
   TextField,
+  Typography,
   makeStyles,
+  useMediaQuery,
 } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import SearchIcon from '@material-ui/icons/Search';
@@ -97,6 +106,119 @@ const FIELD_TO_SORT: Record<string, ScorecardSortField> = {
 
 const PAGE_SIZE = 20;
 
+/** Without a sort in the URL, the worst components come first. */
+export const DEFAULT_SORT: ScorecardSortField = 'score';
+
+/**
+ * From this viewport width up, System, Kind and Lifecycle get columns of
+ * their own; below it they move into each row's detail panel, so that the
+ * table fits a 1366 or 1440 pixel screen without scrolling sideways.
+ */
+export const WIDE_LAYOUT_QUERY = '(min-width:1600px)';
+
+/**
+ * Column headers wrap between words, never inside one; headers and cells
+ * keep narrow side padding so that eight columns fit a 1366 pixel screen.
+ */
+const HEADER_STYLE: CSSProperties = {
+  whiteSpace: 'normal',
+  wordBreak: 'normal',
+  overflowWrap: 'normal',
+  paddingLeft: 6,
+  paddingRight: 6,
+};
+const CELL_STYLE: CSSProperties = { paddingLeft: 6, paddingRight: 6 };
+
+/** One line of text that ends in an ellipsis instead of breaking words; the whole text is its tooltip. */
+export const ONE_LINE: CSSProperties = {
+  display: 'block',
+  overflow: 'hidden',
+  textOverflow: 'ellipsis',
+  whiteSpace: 'nowrap',
+};
+
+const useCellStyles = makeStyles({
+  // Entity links lay out their icon and text as a flex box, which would
+  // clip the text without an ellipsis: lay them out inline instead.
+  oneLine: {
+    '& a > span': { display: 'inline' },
+    '& a > span > span:first-child': {
+      display: 'inline-block',
+      verticalAlign: 'text-bottom',
+    },
+  },
+});
+
+export function CellText(props: {
+  title?: string;
+  maxWidth: number;
+  children: ReactNode;
+  testId?: string;
+}) {
+  const classes = useCellStyles();
+  return (
+    <span
+      className={classes.oneLine}
+      title={props.title}
+      style={{ ...ONE_LINE, maxWidth: props.maxWidth }}
+      data-testid={props.testId}
+    >
+      {props.children}
+    </span>
+  );
+}
+
+/** What the narrow layout moves out of the columns, shown when a row opens. */
+function ComponentDetails({ row }: { row: ScorecardSummary }) {
+  const items: Array<[string, ReactNode]> = [
+    [
+      'System',
+      row.system ? (
+        <EntityRefLink entityRef={row.system} defaultKind="system" />
+      ) : (
+        '–'
+      ),
+    ],
+    ['Kind', `${row.kind}${row.type ? ` · ${row.type}` : ''}`],
+    ['Lifecycle', row.lifecycle ?? '–'],
+    ['Last scanned', formatDateTime(row.scannedAt) ?? 'never'],
+    ...(row.stateReason
+      ? ([['State', row.stateReason]] as Array<[string, ReactNode]>)
+      : []),
+    ...(row.revision
+      ? ([['Revision', row.revision]] as Array<[string, ReactNode]>)
+      : []),
+    ...(row.sourceLocation
+      ? ([['Source', row.sourceLocation]] as Array<[string, ReactNode]>)
+      : []),
+  ];
+  return (
+    <Box
+      px={9}
+      py={1.5}
+      display="flex"
+      flexWrap="wrap"
+      style={{ gap: '8px 32px' }}
+      data-testid={`component-details-${row.entityRef}`}
+    >
+      {items.map(([label, value]) => (
+        <Box key={label} minWidth={0} maxWidth="100%">
+          <Typography variant="caption" color="textSecondary" component="div">
+            {label}
+          </Typography>
+          <Typography
+            variant="body2"
+            component="div"
+            style={{ overflowWrap: 'break-word' }}
+          >
+            {value}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
 /** The org-wide list of scorecards, paged, sorted and filtered by the backend. */
 export function ComponentsTable() {
   const classes = useStyles();
@@ -120,6 +242,10 @@ export function ComponentsTable() {
   } = useComponentFilters();
   const [error, setError] = useState<Error>();
   const [exporting, setExporting] = useState(false);
+  const wide = useMediaQuery(WIDE_LAYOUT_QUERY);
+  // Worst first unless the URL asks for another order.
+  const sortBy: ScorecardSortField | '' = sortParam || DEFAULT_SORT;
+  const orderBy = sortParam ? orderParam : 'asc';
 
   // Owners (with the group hierarchy) and checks for the filter pickers.
   const teams = useAsync(async () => {
@@ -158,7 +284,7 @@ export function ComponentsTable() {
   // in the URL at that moment, and later sort changes go to the URL.
   const tableKey = JSON.stringify(query);
   const initialSort = useMemo(
-    () => ({ sort: sortParam, order: orderParam }),
+    () => ({ sort: sortBy, order: orderBy }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [tableKey],
   );
@@ -213,8 +339,8 @@ export function ComponentsTable() {
     try {
       const blob = await api.exportScorecards({
         ...query,
-        sort: sortParam || undefined,
-        order: sortParam ? orderParam : undefined,
+        sort: sortBy || undefined,
+        order: sortBy ? orderBy : undefined,
       });
       saveBlob(blob, 'cicd-security-scorecards.csv');
     } catch (e) {
@@ -225,28 +351,52 @@ export function ComponentsTable() {
     } finally {
       setExporting(false);
     }
-  }, [api, alertApi, query, sortParam, orderParam]);
+  }, [api, alertApi, query, sortBy, orderBy]);
 
   const columns = useMemo<TableColumn<ScorecardSummary>[]>(() => {
     const sortOf = (field: string) =>
       FIELD_TO_SORT[field] === initialSort.sort ? initialSort.order : undefined;
-    return [
+    const nameOf = (row: ScorecardSummary) =>
+      row.title ? `${row.title} (${row.entityRef})` : row.entityRef;
+    const nowrap: CSSProperties = { whiteSpace: 'nowrap' };
+    const all: Array<TableColumn<ScorecardSummary> & { secondary?: true }> = [
       {
         title: 'Name',
         field: 'name',
         highlight: true,
         defaultSort: sortOf('name'),
         render: row => (
-          <EntityRefLink entityRef={row.entityRef} title={row.title} />
+          <>
+            <CellText title={nameOf(row)} maxWidth={wide ? 320 : 190}>
+              <EntityRefLink entityRef={row.entityRef} title={row.title} />
+            </CellText>
+            {!wide && (
+              <Typography variant="caption" color="textSecondary">
+                <CellText
+                  maxWidth={190}
+                  title={`${row.kind}${row.type ? ` · ${row.type}` : ''}${
+                    row.lifecycle ? ` · ${row.lifecycle}` : ''
+                  }`}
+                >
+                  {row.kind}
+                  {row.type ? ` · ${row.type}` : ''}
+                  {row.lifecycle ? ` · ${row.lifecycle}` : ''}
+                </CellText>
+              </Typography>
+            )}
+          </>
         ),
       },
       {
         title: 'Owner',
         field: 'owner',
+        width: '150px',
         defaultSort: sortOf('owner'),
         render: row =>
           row.owner ? (
-            <EntityRefLink entityRef={row.owner} defaultKind="group" />
+            <CellText title={row.owner} maxWidth={140}>
+              <EntityRefLink entityRef={row.owner} defaultKind="group" />
+            </CellText>
           ) : (
             '–'
           ),
@@ -254,72 +404,100 @@ export function ComponentsTable() {
       {
         title: 'System',
         field: 'system',
+        width: '180px',
+        secondary: true,
         defaultSort: sortOf('system'),
         render: row =>
           row.system ? (
-            <EntityRefLink entityRef={row.system} defaultKind="system" />
+            <CellText title={row.system} maxWidth={180}>
+              <EntityRefLink entityRef={row.system} defaultKind="system" />
+            </CellText>
           ) : (
             '–'
           ),
       },
       {
         title: 'Kind',
+        width: '150px',
         field: 'kind',
+        secondary: true,
         defaultSort: sortOf('kind'),
-        render: row => `${row.kind}${row.type ? ` · ${row.type}` : ''}`,
+        render: row => (
+          <CellText maxWidth={160}>
+            {`${row.kind}${row.type ? ` · ${row.type}` : ''}`}
+          </CellText>
+        ),
       },
       {
         title: 'Lifecycle',
+        width: '96px',
         field: 'lifecycle',
+        secondary: true,
         defaultSort: sortOf('lifecycle'),
         render: row => row.lifecycle ?? '–',
       },
       {
         title: 'Grade',
+        width: '64px',
         field: 'grade',
         defaultSort: sortOf('grade'),
         render: row => <GradeBadge grade={row.grade} size="small" />,
       },
       {
         title: 'Score',
+        width: '64px',
         field: 'score',
         defaultSort: sortOf('score'),
         render: row => formatScore(row.score),
       },
       {
         title: 'State',
+        width: '104px',
         field: 'state',
         defaultSort: sortOf('state'),
         render: row => (
-          <span title={row.stateReason}>
+          <span title={row.stateReason} style={nowrap}>
             <ScorecardStateChip state={row.state} reason={row.stateReason} />
           </span>
         ),
       },
       {
         title: 'Critical',
+        width: '72px',
         field: 'counts.criticalFindings',
         defaultSort: sortOf('counts.criticalFindings'),
         render: row => row.counts.criticalFindings,
       },
       {
         title: 'Findings',
+        width: '80px',
         field: 'counts.findings',
         defaultSort: sortOf('counts.findings'),
         render: row => row.counts.findings,
       },
       {
         title: 'Last scanned',
+        width: '104px',
         field: 'scannedAt',
         defaultSort: sortOf('scannedAt'),
         render: row => (
-          <span title={formatDateTime(row.scannedAt)}>
+          <span title={formatDateTime(row.scannedAt)} style={nowrap}>
             {formatRelativeTime(row.scannedAt)}
           </span>
         ),
       },
     ];
-  }, [initialSort]);
+    // Headers wrap between words (never inside one); narrow screens leave
+    // the secondary columns to the detail panel.
+    return all
+      .filter(c => wide || !c.secondary)
+      .map(({ secondary: _secondary, ...c }) => ({
+        ...c,
+        // Copies: the Table sets the highlighted column's font on its style.
+        headerStyle: { ...HEADER_STYLE },
+        cellStyle: { ...CELL_STYLE },
+      }));
+  }, [initialSort, wide]);
 
   const filtered = Object.keys(filters).length > 0;
   const failingCheckTitle =
@@ -515,6 +693,18 @@ export function ComponentsTable() {
               order: field && index >= 0 ? direction : '',
             });
           }}
+          detailPanel={
+            wide
+              ? undefined
+              : [
+                  {
+                    tooltip: 'System, kind, lifecycle and source',
+                    render: ({ rowData }) => (
+                      <ComponentDetails row={rowData as ScorecardSummary} />
+                    ),
+                  },
+                ]
+          }
           options={{
             search: false,
             paging: true,

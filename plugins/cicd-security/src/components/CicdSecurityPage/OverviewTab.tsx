@@ -5,6 +5,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   CHECK_CATEGORIES,
@@ -14,7 +15,13 @@ import { Grid, Typography, makeStyles } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { GRADE_COLORS, formatScore, useOptionalRouteRef } from '../../utils';
+import {
+  GRADE_COLORS,
+  formatDateTime,
+  formatRelativeTime,
+  formatScore,
+  useOptionalRouteRef,
+} from '../../utils';
 import { BarChart, TrendChart } from '../Charts';
 import { CategoryScores } from '../ScoreDisplay';
 import { formatChange } from './TeamsView';
@@ -46,6 +53,32 @@ function Kpi(props: {
         </Typography>
       )}
     </InfoCard>
+  );
+}
+
+/**
+ * How fresh cached org-wide figures are: "as of 2 minutes ago", with the
+ * exact time as a tooltip. Renders nothing when the backend does not say.
+ */
+export function AsOf({ computedAt }: { computedAt?: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (!computedAt || Number.isNaN(Date.parse(computedAt))) return null;
+  return (
+    <Typography
+      variant="caption"
+      color="textSecondary"
+      component="span"
+      data-testid="as-of"
+      title={`Figures computed ${formatDateTime(
+        computedAt,
+      )}; org-wide figures are reused for a few seconds, so a scan may take that long to show here.`}
+    >
+      as of {formatRelativeTime(computedAt, Math.max(now, Date.now()))}
+    </Typography>
   );
 }
 
@@ -82,7 +115,7 @@ export function OverviewTab() {
   if (!value) {
     return null;
   }
-  const { stats, shareAB, trend } = value;
+  const { stats, shareAB, trend, computedAt } = value;
   const gradeBars = GRADES.map(g => ({
     label: g,
     value: stats.grades[g] ?? 0,
@@ -97,6 +130,9 @@ export function OverviewTab() {
 
   return (
     <Grid container spacing={3} data-testid="cicd-security-overview">
+      <Grid item xs={12} style={{ paddingBottom: 0, textAlign: 'right' }}>
+        <AsOf computedAt={computedAt} />
+      </Grid>
       <Grid item xs={12} sm={6} md={3}>
         <Kpi
           title="Average score"

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -19,6 +19,7 @@ import {
   Breadcrumbs,
   Button,
   Checkbox,
+  IconButton,
   Link as MuiLink,
   Table,
   TableBody,
@@ -29,13 +30,18 @@ import {
   TableSortLabel,
   Typography,
   makeStyles,
+  useMediaQuery,
 } from '@material-ui/core';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import { formatScore, useOptionalRouteRef } from '../../utils';
-import { HeatCell } from '../Charts';
+import { HeatCell, VisuallyHidden } from '../Charts';
 import { GradeBadge, GradeSpread } from '../ScoreDisplay';
+import { CellText, WIDE_LAYOUT_QUERY } from './ComponentsTable';
+import { AsOf } from './OverviewTab';
 import { refName, useUrlState } from './useUrlState';
 
 const useStyles = makeStyles(theme => ({
@@ -43,16 +49,30 @@ const useStyles = makeStyles(theme => ({
   name: {
     textAlign: 'left',
     fontWeight: theme.typography.fontWeightMedium as number,
+    // One line with an ellipsis (a button does not inherit it).
+    display: 'block',
+    maxWidth: '100%',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
   },
   up: { color: theme.palette.success?.main ?? '#2e7d32' },
   down: { color: theme.palette.error.main },
   scroll: { overflowX: 'auto' },
-  // Keep headers, names and links on one line; the table scrolls sideways on
-  // narrow screens instead of breaking words into letters.
+  // Compact cells so that the heatmap fits a 1366 pixel screen; headers wrap
+  // between words, never inside one, and group names end in an ellipsis.
   heatmap: {
-    '& th, & td': { whiteSpace: 'nowrap' },
-    '& td:nth-child(3)': { minWidth: 180, whiteSpace: 'normal' },
+    '& th, & td': {
+      padding: theme.spacing(0.5, 1),
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+    },
+    '& td': { whiteSpace: 'nowrap' },
+    '& th': { whiteSpace: 'normal' },
   },
+  caption: { whiteSpace: 'normal' },
+  group: { minWidth: 140 },
+  details: { backgroundColor: theme.palette.background.default },
 }));
 
 type SortKey = 'score' | 'name' | 'components' | 'change' | string;
@@ -269,7 +289,10 @@ export function TeamsView() {
   const current = url.get('group');
   const compare = url.get('compare').split(',').filter(Boolean);
   const sortKey: SortKey = url.get('sort') || 'score';
-  const order = url.get('order') === 'asc' ? 'asc' : 'desc';
+  // Worst first unless the URL asks for another order.
+  const order = url.get('order') === 'desc' ? 'desc' : 'asc';
+  const wide = useMediaQuery(WIDE_LAYOUT_QUERY);
+  const [open, setOpen] = useState<string[]>([]);
   const [page, setPage] = useState(0);
 
   const { value, loading, error } = useAsync(() => api.getTeams(), [api]);
@@ -373,13 +396,13 @@ export function TeamsView() {
     setPage(0);
     url.set({
       sort: key,
-      order: key === sortKey && order === 'desc' ? 'asc' : 'desc',
+      order: key === sortKey && order === 'asc' ? 'desc' : 'asc',
     });
   };
   const sortLabel = (key: SortKey, label: string) => (
     <TableSortLabel
       active={sortKey === key}
-      direction={sortKey === key ? order : 'desc'}
+      direction={sortKey === key ? order : 'asc'}
       onClick={() => sortBy(key)}
     >
       {label}
@@ -442,7 +465,8 @@ export function TeamsView() {
               ? `Groups in ${teamTitle(currentGroup)}`
               : 'Teams and departments'
           }
-          subheader="Ranked by average score, with each category's average as a heatmap (red is low, green is high). Open a group to see the groups and components below it; tick two or more to compare them."
+          subheader="Worst average score first (# is the rank, best first), with each category's average as a heatmap (red is low, green is high). Open a group to see the groups and components below it; tick two or more to compare them."
+          action={<AsOf computedAt={value?.computedAt} />}
         >
           <div
             className={classes.scroll}
@@ -456,7 +480,12 @@ export function TeamsView() {
             >
               <TableHead>
                 <TableRow>
-                  <TableCell padding="checkbox">Compare</TableCell>
+                  <TableCell
+                    padding="checkbox"
+                    title="Tick two or more groups to compare them"
+                  >
+                    <VisuallyHidden>Compare</VisuallyHidden>
+                  </TableCell>
                   <TableCell>#</TableCell>
                   <TableCell>{sortLabel('name', 'Group')}</TableCell>
                   <TableCell align="right">
@@ -478,77 +507,150 @@ export function TeamsView() {
                       {sortLabel(c.id, c.code)}
                     </TableCell>
                   ))}
-                  <TableCell>Grades</TableCell>
-                  <TableCell />
+                  {wide && <TableCell>Grades</TableCell>}
                 </TableRow>
               </TableHead>
               <TableBody>
-                {visible.map(g => (
-                  <TableRow key={g.groupRef} data-testid="team-row" hover>
-                    <TableCell padding="checkbox">
-                      <Checkbox
-                        checked={compare.includes(g.groupRef)}
-                        onChange={() => toggleCompare(g.groupRef)}
-                        inputProps={{
-                          'aria-label': `Compare ${teamTitle(g)}`,
-                        }}
-                      />
-                    </TableCell>
-                    <TableCell>{ranks.get(g.groupRef)}</TableCell>
-                    <TableCell>
-                      <MuiLink
-                        component="button"
-                        className={classes.name}
-                        onClick={() => {
-                          setPage(0);
-                          url.set({ group: g.groupRef });
-                        }}
-                        data-testid="team-drilldown"
-                      >
-                        {teamTitle(g)}
-                      </MuiLink>
-                      {g.type && (
-                        <Typography
-                          variant="caption"
-                          color="textSecondary"
-                          component="div"
+                {visible.map(g => {
+                  const isOpen = open.includes(g.groupRef);
+                  const componentsLink = (
+                    <Link
+                      to={`${componentsPath}?owner=${encodeURIComponent(
+                        g.groupRef,
+                      )}`}
+                    >
+                      View components
+                    </Link>
+                  );
+                  return (
+                    <Fragment key={g.groupRef}>
+                      <TableRow data-testid="team-row" hover>
+                        <TableCell padding="checkbox">
+                          <Checkbox
+                            checked={compare.includes(g.groupRef)}
+                            onChange={() => toggleCompare(g.groupRef)}
+                            inputProps={{
+                              'aria-label': `Compare ${teamTitle(g)}`,
+                            }}
+                          />
+                        </TableCell>
+                        <TableCell>
+                          {wide ? (
+                            ranks.get(g.groupRef)
+                          ) : (
+                            <Box display="flex" alignItems="center">
+                              <IconButton
+                                size="small"
+                                aria-expanded={isOpen}
+                                aria-label={`${
+                                  isOpen ? 'Hide' : 'Show'
+                                } grades of ${teamTitle(g)}`}
+                                onClick={() =>
+                                  setOpen(
+                                    isOpen
+                                      ? open.filter(r => r !== g.groupRef)
+                                      : [...open, g.groupRef],
+                                  )
+                                }
+                              >
+                                {isOpen ? (
+                                  <ExpandMoreIcon fontSize="small" />
+                                ) : (
+                                  <ChevronRightIcon fontSize="small" />
+                                )}
+                              </IconButton>
+                              {ranks.get(g.groupRef)}
+                            </Box>
+                          )}
+                        </TableCell>
+                        <TableCell className={classes.group}>
+                          <CellText
+                            title={`${teamTitle(g)} (${g.groupRef})`}
+                            maxWidth={wide ? 280 : 200}
+                          >
+                            <MuiLink
+                              component="button"
+                              className={classes.name}
+                              onClick={() => {
+                                setPage(0);
+                                url.set({ group: g.groupRef });
+                              }}
+                              data-testid="team-drilldown"
+                            >
+                              {teamTitle(g)}
+                            </MuiLink>
+                          </CellText>
+                          <Typography
+                            variant="caption"
+                            color="textSecondary"
+                            component="div"
+                            className={classes.caption}
+                          >
+                            {g.type ? `${g.type} · ` : ''}
+                            {g.children.length > 0
+                              ? `${g.children.length} groups · `
+                              : ''}
+                            {componentsLink}
+                          </Typography>
+                        </TableCell>
+                        <TableCell align="right">
+                          {g.rollup.components}
+                        </TableCell>
+                        <TableCell align="right">
+                          {formatScore(g.rollup.averageScore)}
+                        </TableCell>
+                        <TableCell align="right">
+                          <Change value={g.rollup.change30d} />
+                        </TableCell>
+                        {CHECK_CATEGORIES.map(c => (
+                          <TableCell key={c.id} className={classes.cell}>
+                            <HeatCell
+                              score={g.rollup.categories[c.id] ?? null}
+                              label={`${teamTitle(g)}, ${c.title}`}
+                            />
+                          </TableCell>
+                        ))}
+                        {wide && (
+                          <TableCell>
+                            <GradeSpread grades={g.rollup.grades} />
+                          </TableCell>
+                        )}
+                      </TableRow>
+                      {!wide && isOpen && (
+                        <TableRow
+                          className={classes.details}
+                          data-testid="team-details"
                         >
-                          {g.type}
-                          {g.children.length > 0
-                            ? ` · ${g.children.length} groups`
-                            : ''}
-                        </Typography>
+                          <TableCell />
+                          <TableCell colSpan={5 + CHECK_CATEGORIES.length}>
+                            <Box
+                              display="flex"
+                              flexWrap="wrap"
+                              alignItems="center"
+                              style={{ gap: '8px 24px' }}
+                            >
+                              <span>
+                                <Typography
+                                  variant="caption"
+                                  color="textSecondary"
+                                  component="span"
+                                >
+                                  Grades{' '}
+                                </Typography>
+                                <GradeSpread grades={g.rollup.grades} />
+                              </span>
+                              <Typography variant="body2" component="span">
+                                {g.direct.components} owned directly ·{' '}
+                                {g.rollup.openCriticalFindings} open critical
+                                findings
+                              </Typography>
+                            </Box>
+                          </TableCell>
+                        </TableRow>
                       )}
-                    </TableCell>
-                    <TableCell align="right">{g.rollup.components}</TableCell>
-                    <TableCell align="right">
-                      {formatScore(g.rollup.averageScore)}
-                    </TableCell>
-                    <TableCell align="right">
-                      <Change value={g.rollup.change30d} />
-                    </TableCell>
-                    {CHECK_CATEGORIES.map(c => (
-                      <TableCell key={c.id} className={classes.cell}>
-                        <HeatCell
-                          score={g.rollup.categories[c.id] ?? null}
-                          label={`${teamTitle(g)}, ${c.title}`}
-                        />
-                      </TableCell>
-                    ))}
-                    <TableCell>
-                      <GradeSpread grades={g.rollup.grades} />
-                    </TableCell>
-                    <TableCell>
-                      <Link
-                        to={`${componentsPath}?owner=${encodeURIComponent(
-                          g.groupRef,
-                        )}`}
-                      >
-                        View components
-                      </Link>
-                    </TableCell>
-                  </TableRow>
-                ))}
+                    </Fragment>
+                  );
+                })}
               </TableBody>
             </Table>
             {sorted.length > PAGE_SIZE && (
