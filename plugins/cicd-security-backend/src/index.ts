@@ -5,3 +5,7 @@
  * @packageDocumentation
  */
 export { cicdSecurityPlugin as default } from './plugin';
+export {
+  CicdSecurityOwnerPolicy,
+  type CicdSecurityOwnerPolicyOptions,
+} from './permissions/ownerPermissionPolicy';
