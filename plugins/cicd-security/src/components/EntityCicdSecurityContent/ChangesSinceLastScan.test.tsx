@@ -1,15 +1,29 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderInTestApp } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  ScmIntegrationsApi,
+  scmIntegrationsApiRef,
+} from '@backstage/integration-react';
 import {
   FixedFinding,
   Scorecard,
 } from '@cicd-security/plugin-cicd-security-common';
-import { scorecard } from '../../testing/data';
+import { cicdSecurityApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { entity, scorecard } from '../../testing/data';
+import { mockCicdSecurityApi } from '../../testing/mockApi';
 import { formatDateTime } from '../../utils';
 import { ChangesSinceLastScan } from './ChangesSinceLastScan';
+import { EntityCicdSecurityContent } from './EntityCicdSecurityContent';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 const PREVIOUS = '2026-11-20T09:30:00.000Z';
 
@@ -145,5 +159,42 @@ describe('ChangesSinceLastScan', () => {
       <ChangesSinceLastScan scorecard={withChanges(undefined)} />,
     );
     expect(container).toBeEmptyDOMElement();
+  });
+
+  it('appears on the Security tab with the scorecard the API returns', async () => {
+    const api = mockCicdSecurityApi({
+      getScorecard: jest.fn(async () =>
+        withChanges({
+          comparedWith: { scannedAt: PREVIOUS },
+          newFindings: 1,
+          fixedFindings: [fixed(0)],
+        }),
+      ),
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [cicdSecurityApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [
+            scmIntegrationsApiRef,
+            ScmIntegrationsApi.fromConfig(mockApis.config()),
+          ],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityCicdSecurityContent pollIntervalMs={10} />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/cicd-security': rootRouteRef } },
+    );
+    expect(await screen.findByTestId('changes-new')).toHaveTextContent(
+      '1 new since the scan of',
+    );
+    expect(
+      within(screen.getByRole('list', { name: 'Fixed since' })).getAllByTestId(
+        'fixed-finding',
+      ),
+    ).toHaveLength(1);
   });
 });
