@@ -16,6 +16,7 @@ import {
   entity,
   entityWithoutSource,
   scorecard,
+  scorecardWithManyFindings,
   scorecardWithWaivers,
 } from '../../testing/data';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
@@ -424,6 +425,44 @@ describe('EntityCicdSecurityContent', () => {
     ).toHaveTextContent(
       /Counted under another check: the same problem as unpinned-actions/,
     );
+  });
+
+  it('groups the findings by check and applies the filters of the link', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            cicdSecurityApiRef,
+            mockApi({
+              getScorecard: jest.fn(async () => scorecardWithManyFindings()),
+            }),
+          ],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <EntityCicdSecurityContent pollIntervalMs={10} />
+        </EntityProvider>
+      </TestApiProvider>,
+      {
+        mountedRoutes: { '/cicd-security': rootRouteRef },
+        routeEntries: ['/security?severity=medium&new=1'],
+      },
+    );
+    const findings = await screen.findByTestId('findings-by-check');
+    expect(within(findings).getByTestId('findings-count')).toHaveTextContent(
+      '4 of 60 findings',
+    );
+    expect(
+      within(findings).getByTestId('check-findings-excessive-permissions'),
+    ).toHaveTextContent('4 of 20 findings');
+    expect(
+      within(findings).queryByTestId('check-findings-unpinned-actions'),
+    ).toBeNull();
+    expect(within(findings).getAllByTestId('new-finding')).toHaveLength(3);
+    expect(
+      within(findings).getByTestId('show-more-findings'),
+    ).toHaveTextContent('Show 1 more finding');
   });
 
   it('downloads the findings as a SARIF file named after the entity', async () => {

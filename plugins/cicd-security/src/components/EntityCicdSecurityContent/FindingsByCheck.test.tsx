@@ -118,6 +118,21 @@ describe('FindingsByCheck', () => {
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
   });
 
+  it('opens a collapsed check when a link points at it (#check-<id>)', async () => {
+    await renderFindings();
+    await userEvent.click(screen.getByTestId('collapse-all-checks'));
+    const toggle = within(group('unpinned-actions')).getAllByRole('button')[0];
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    window.location.hash = '#check-unpinned-actions';
+    await waitFor(() =>
+      expect(toggle).toHaveAttribute('aria-expanded', 'true'),
+    );
+    expect(
+      within(group('script-injection')).getAllByRole('button')[0],
+    ).toHaveAttribute('aria-expanded', 'false');
+    window.location.hash = '';
+  });
+
   it('reads the filters from the URL and counts what they keep', async () => {
     await renderFindings(
       '?severity=critical,bogus&file=.github%2Fworkflows%2Fci.yml',
