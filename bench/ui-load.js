@@ -25,7 +25,7 @@
  * budget and a verdict on the full loads.
  *
  *   node bench/ui-load.js [--components 10000] [--db sqlite,pg] [--runs 3]
- *     [--days 30] [--no-build] [--keep]
+ *     [--days 30] [--no-build] [--keep] [--trace]
  *
  * PostgreSQL: eval "$(scripts/pg-start.sh)" first; the connection string is
  * CICD_BENCH_PG, else BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
@@ -63,6 +63,8 @@ const DAYS = Number(arg('days', '30'));
 const DBS = arg('db', 'sqlite,pg').split(',');
 const BUILD = !process.argv.includes('--no-build');
 const KEEP = process.argv.includes('--keep');
+// Print, for each figure, when the rows showed and what was busy last.
+const TRACE = process.argv.includes('--trace');
 const BUDGET_MS = 1500;
 const QUIET_MS = 500;
 const PG =
@@ -221,7 +223,13 @@ async function dropDatabases(prefix) {
 
 /** In every page: when the main thread or the network were last busy. */
 function benchInitScript() {
-  const state = { busyUntil: 0, longTasks: 0 };
+  const state = { busyUntil: 0, longTasks: 0, lastBusy: '' };
+  const busy = (until, what) => {
+    if (until >= state.busyUntil) {
+      state.busyUntil = until;
+      state.lastBusy = what;
+    }
+  };
   window.__bench = state;
   try {
     performance.setResourceTimingBufferSize(100000);
@@ -231,13 +239,16 @@ function benchInitScript() {
   try {
     new PerformanceObserver(list => {
       for (const e of list.getEntries()) {
-        state.busyUntil = Math.max(state.busyUntil, e.startTime + e.duration);
+        busy(
+          e.startTime + e.duration,
+          `long task ${Math.round(e.duration)} ms`,
+        );
         state.longTasks += 1;
       }
     }).observe({ type: 'longtask', buffered: true });
     new PerformanceObserver(list => {
       for (const e of list.getEntries())
-        state.busyUntil = Math.max(state.busyUntil, e.responseEnd);
+        busy(e.responseEnd, e.name.replace(location.origin, ''));
     }).observe({ type: 'resource', buffered: true });
   } catch {
     /* no observer: only the DOM and the requests count */
@@ -285,12 +296,21 @@ async function settle(page, inflight, ready, arg, label) {
   const tReady = await handle.jsonValue();
   const until = Date.now() + 60_000;
   for (;;) {
-    const { now, busyUntil } = await page.evaluate(() => ({
+    const { now, busyUntil, lastBusy } = await page.evaluate(() => ({
       now: performance.now(),
       busyUntil: window.__bench ? window.__bench.busyUntil : 0,
+      lastBusy: window.__bench ? window.__bench.lastBusy : '',
     }));
     const usable = Math.max(tReady, busyUntil);
-    if (inflight() === 0 && now - usable >= QUIET_MS) return usable;
+    if (inflight() === 0 && now - usable >= QUIET_MS) {
+      if (TRACE)
+        console.log(
+          `    ${label}: rows at ${Math.round(
+            tReady,
+          )} ms, last busy at ${Math.round(busyUntil)} ms (${lastBusy})`,
+        );
+      return usable;
+    }
     if (Date.now() > until)
       throw new Error(`${label}: never quiet for ${QUIET_MS} ms within 60 s`);
     await page.waitForTimeout(50);
