@@ -27,3 +27,4 @@ export * from './scmClients';
 export { ENGINE_VERSION } from './version';
 export * from './secrets';
 export { readCheckGuide, listCheckGuides } from './guides';
+export * from './evidence';
