@@ -12,7 +12,10 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { builtinChecks } from '@cicd-security/plugin-cicd-security-node';
+import {
+  builtinChecks,
+  CheckRegistry,
+} from '@cicd-security/plugin-cicd-security-node';
 import Ajv from 'ajv';
 import { execFileSync } from 'child_process';
 import fs from 'fs';
@@ -21,7 +24,10 @@ import path from 'path';
 import request from 'supertest';
 import YAML from 'yaml';
 import { cicdSecurityPlugin } from '../plugin';
-import { securityFileChecksModule } from '../testing/securityFileCheck';
+import {
+  securityFileCheck,
+  securityFileChecksModule,
+} from '../testing/securityFileCheck';
 import { readBackfillSettings } from './config';
 import { BACKFILL_TASK_ID, HistoryBackfill } from './HistoryBackfill';
 import { DEFAULT_BACKFILL } from './config';
@@ -41,7 +47,11 @@ const validateHistory = (() => {
     fs.readFileSync(path.join(__dirname, '../schema/openapi.yaml'), 'utf8'),
   );
   const point = spec.components.schemas.ScorecardHistoryPoint;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    validateFormats: false,
+  });
   const validate = ajv.compile({
     ...spec.paths['/scorecards/{entityRef}/history'].get.responses['200']
       .content['application/json'].schema,
@@ -271,6 +281,71 @@ describe('history backfill', () => {
     ]);
     expect(store.backfilledRevisions).not.toHaveBeenCalled();
     expect(store.saveBackfilledScan).not.toHaveBeenCalled();
+  });
+
+  it('reads the history of a source from its history repository when one is configured', async () => {
+    const logger = mockServices.logger.mock();
+    const store = {
+      saveBackfilledScan: jest.fn(async () => true),
+      backfilledRevisions: jest.fn(async () => new Set<string>()),
+    };
+    const historyOf = (repositories: string) =>
+      new HistoryBackfill({
+        store: store as any,
+        registry: {} as any,
+        logger,
+        settings: {
+          ...DEFAULT_BACKFILL,
+          enabled: true,
+          historyRepositories: [{ directory: repo.dir, repositories }],
+        },
+        localRoots: [root],
+        maxFileBytes: 50_000,
+        maxTotalBytes: 100_000,
+      });
+    // No history repository for the source: nothing is read, and git is
+    // not reported missing (a missing folder is also ENOENT).
+    const missing = await historyOf(path.join(root, 'histories')).run([
+      component('svc', `dir:${repo.dir}/svc`),
+    ]);
+    expect(missing).toEqual([
+      expect.objectContaining({
+        added: 0,
+        failed: 0,
+        reason: 'the source is not in a git work tree',
+      }),
+    ]);
+    expect(logger.warn).not.toHaveBeenCalled();
+    expect(store.backfilledRevisions).not.toHaveBeenCalled();
+
+    // With one, its commits are the history, not those of the work tree
+    // holding the source.
+    const history = new TestRepo(path.join(root, 'histories', 'svc'));
+    history.write('SECURITY.md', '# Policy\n');
+    const at = history.commit('kept elsewhere', 15);
+    const summaries = await new HistoryBackfill({
+      store: store as any,
+      registry: new CheckRegistry([securityFileCheck]),
+      logger,
+      settings: {
+        ...DEFAULT_BACKFILL,
+        enabled: true,
+        historyRepositories: [
+          { directory: repo.dir, repositories: path.join(root, 'histories') },
+        ],
+      },
+      localRoots: [root],
+      maxFileBytes: 50_000,
+      maxTotalBytes: 100_000,
+    }).run([component('svc', `dir:${repo.dir}/svc`)]);
+    expect(summaries).toEqual([
+      expect.objectContaining({ added: 1, failed: 0 }),
+    ]);
+    expect(store.saveBackfilledScan).toHaveBeenCalledWith(REF, {
+      revision: history.shas['kept elsewhere'],
+      committedAt: at,
+      result: expect.objectContaining({ score: 10, grade: 'A' }),
+    });
   });
 
   it('refuses url sources and a window past the history retention', () => {

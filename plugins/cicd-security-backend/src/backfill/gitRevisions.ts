@@ -1,5 +1,6 @@
 import { InMemorySnapshot } from '@cicd-security/plugin-cicd-security-node';
 import { execFile, spawn } from 'child_process';
+import fs from 'fs';
 
 /**
  * Reading earlier revisions of a directory from its git repository, without
@@ -80,6 +81,10 @@ export function runGit(
   args: string[],
   options: GitOptions & { maxBytes: number },
 ): Promise<Buffer> {
+  // A missing directory would be reported as a missing git (both ENOENT).
+  if (!fs.existsSync(cwd)) {
+    return Promise.reject(new Error(`no such directory: ${cwd}`));
+  }
   return new Promise((resolve, reject) => {
     execFile(
       'git',
