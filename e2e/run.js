@@ -421,6 +421,39 @@ async function main() {
     await shot('06-check-guide');
     console.log(`ok: the finding's "How to fix" opens the guide of ${checkId}`);
 
+    // 6b. A finding's file:line opens the portal's source view (the demo's
+    // sources are dir: locations, linked through sources.linkTemplate): the
+    // file, the line highlighted and in view, and a way back.
+    await page.goto(`${APP}/catalog/default/component/${COMPONENT}/security`);
+    const located = page.getByTestId('finding-location').first();
+    await located.waitFor();
+    const [, file, line] = /^(.+?):(\d+)/.exec(
+      (await located.innerText()).trim(),
+    );
+    await located.click();
+    await page.waitForURL('**/cicd-security/source/**');
+    const highlightedLine = page.getByTestId('highlighted-line');
+    await highlightedLine.waitFor();
+    if ((await highlightedLine.getAttribute('id')) !== `L${line}`)
+      throw new Error(
+        `the source view highlights ${await highlightedLine.getAttribute(
+          'id',
+        )}, not L${line}`,
+      );
+    const inView = await highlightedLine.evaluate(el => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    if (!inView)
+      throw new Error('the highlighted line is not scrolled into view');
+    await page.getByRole('table', { name: `Source of ${file}` }).waitFor();
+    await shot('06b-source-view');
+    await page.getByText('Back to the Security tab').first().click();
+    await page.waitForURL(`**/component/${COMPONENT}/security`);
+    console.log(
+      `ok: the finding at ${file}:${line} opens the source view with the line highlighted`,
+    );
+
     // 7. The Security tab in the dark theme.
     await page.evaluate(() => window.localStorage.setItem('theme', 'dark'));
     await page.goto(`${APP}/catalog/default/component/${COMPONENT}/security`);
