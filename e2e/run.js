@@ -315,6 +315,74 @@ async function main() {
       );
     }
 
+    // 3c. 1366 × 768 and 1440 wide screens: the Components table and the
+    // Teams heatmap fit without scrolling sideways (secondary columns
+    // collapse, names end in an ellipsis).
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const noSidewaysScroll = async (testId, what) => {
+      const widths = await page.evaluate(id => {
+        const root = document.querySelector(`[data-testid="${id}"]`);
+        const main = document.querySelector('main');
+        const scrolling = [root, ...root.querySelectorAll('*')].filter(el => {
+          const o = getComputedStyle(el).overflowX;
+          return o === 'auto' || o === 'scroll';
+        });
+        return [
+          ...scrolling.map((el, i) => ({
+            what: i === 0 && el === root ? id : `${el.tagName} in ${id}`,
+            scroll: el.scrollWidth,
+            client: el.clientWidth,
+          })),
+          {
+            what: `${id} itself`,
+            scroll: root.scrollWidth,
+            client: root.clientWidth,
+          },
+          { what: 'main', scroll: main.scrollWidth, client: main.clientWidth },
+          {
+            what: 'the page',
+            scroll: document.scrollingElement.scrollWidth,
+            client: document.scrollingElement.clientWidth,
+          },
+        ];
+      }, testId);
+      const over = widths.filter(w => w.scroll > w.client);
+      if (over.length)
+        throw new Error(`${what} scrolls sideways: ${JSON.stringify(over)}`);
+      return widths;
+    };
+    for (const [width, height] of [
+      [1366, 768],
+      [1440, 900],
+    ]) {
+      await page.setViewportSize({ width, height });
+      await page.goto(`${APP}/cicd-security/components`);
+      await page
+        .getByTestId('cicd-security-components-table')
+        .locator('tbody [aria-label^="Grade "]')
+        .first()
+        .waitFor();
+      await noSidewaysScroll(
+        'cicd-security-components-table',
+        `Components table at ${width} px`,
+      );
+      if (width === 1366) await shot('components-1366');
+      await page.goto(`${APP}/cicd-security/teams`);
+      await Promise.race([
+        page.getByTestId('teams-heatmap').waitFor(),
+        page.getByTestId('owners-table').waitFor(),
+      ]);
+      await noSidewaysScroll(
+        'cicd-security-teams-table',
+        `Teams heatmap at ${width} px`,
+      );
+      if (width === 1366) await shot('teams-1366');
+      console.log(
+        `ok: at ${width} × ${height} the Components table and the Teams heatmap fit without scrolling sideways`,
+      );
+    }
+    await page.setViewportSize({ width: 1440, height: 1000 });
+
     // 4. Checks: pass rates and the components failing a check.
     await page.goto(`${APP}/cicd-security/checks`);
     await page.getByTestId('cicd-security-checks-catalogue').waitFor();
