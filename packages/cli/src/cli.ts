@@ -28,6 +28,7 @@ import {
   withAdvisoryData,
 } from '@cicd-security/plugin-cicd-security-node';
 import { openTarget, UsageError } from './targets';
+import { evidence, EvidenceOptions } from './evidence';
 import { evaluateGate, FailOn, Report, TargetReport } from './report';
 import { formatTable } from './formats/table';
 import { formatJson } from './formats/json';
@@ -151,6 +152,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
           }\n`,
         );
       }
+    });
+
+  program
+    .command('evidence')
+    .description(
+      'write the audit evidence of a repository: a reproducible JSON document (results, findings, waivers, framework controls, commit and engine versions) with a SHA-256 digest, or its printable HTML report; --verify FILE checks a document’s digest',
+    )
+    .argument('[path]', 'repository folder', '.')
+    .option(
+      '--framework <id>',
+      'compliance framework of the controls (owasp-cicd-top10, openssf-scorecard, osps-baseline, slsa-build, nist-ssdf)',
+      'owasp-cicd-top10',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['json', 'html'])
+        .default('json'),
+    )
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option(
+      '--verify <file>',
+      'verify the digest of an evidence document (exit 0 verified, 1 changed)',
+    )
+    .action(async (input: string, opts: EvidenceOptions) => {
+      exitCode = await evidence(input, opts, io);
     });
 
   program

@@ -8,6 +8,7 @@ import {
   buildEvidenceDocument,
   canonicalJson,
   evidenceSchema,
+  renderEvidenceHtml,
   serializeEvidence,
   verifyEvidence,
 } from '.';
@@ -18,6 +19,7 @@ const GHP = `ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`;
 
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
   evidenceSchema,
+  renderEvidenceHtml,
 );
 function schemaErrors(doc: unknown) {
   return validate(doc) ? [] : validate.errors;
@@ -177,5 +179,18 @@ describe('canonicalJson', () => {
       '{"a":null,"b":[1,{"d":"x"}]}',
     );
     expect(() => canonicalJson({ a: Infinity })).toThrow(/infinite/);
+  });
+});
+
+describe('renderEvidenceHtml', () => {
+  it('renders a self-contained report with every text escaped', () => {
+    const html = renderEvidenceHtml(exportOrg());
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toMatch(/\b(?:src|href)="(?:https?:)?\/\//);
+    expect(html).toContain('@media print');
+    expect(html).toContain('Payments API');
+    expect(html).toContain('user:default/alice');
+    expect(html).toContain(exportOrg().integrity.digest);
   });
 });

@@ -14,3 +14,8 @@ export type { BuildEvidenceOptions, EvidenceScorecard } from './buildEvidence';
 export { verifyEvidence } from './verify';
 export type { EvidenceVerification } from './verify';
 export { evidenceSchema } from './schema';
+export {
+  renderEvidenceHtml,
+  escapeHtml,
+  evidenceScopeLabel,
+} from './renderHtml';
