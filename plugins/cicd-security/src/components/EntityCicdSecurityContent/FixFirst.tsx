@@ -11,6 +11,7 @@ import {
 } from '@material-ui/core';
 import { formatScore } from '../../utils';
 import { SeverityChip } from '../ScoreDisplay';
+import { FindingMarkdown } from './FindingMarkdown';
 
 const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0 },
@@ -55,10 +56,25 @@ export function fixFirstByCheck(
   return new Map((scorecard.fixFirst ?? []).map(f => [f.checkId, f]));
 }
 
-function shorten(text: string): string {
-  return text.length > FIX_CHARS
-    ? `${text.slice(0, FIX_CHARS - 1).trimEnd()}…`
-    : text;
+/**
+ * The fix's first FIX_CHARS characters of Markdown. A cut inside a code span
+ * closes the span, so the card never shows a raw backtick; a cut inside a
+ * fenced block keeps only the text before the block.
+ */
+export function shortenFix(text: string): string {
+  if (text.length <= FIX_CHARS) {
+    return text;
+  }
+  let cut = text.slice(0, FIX_CHARS - 1);
+  const fence = cut.indexOf('```');
+  if (fence >= 0) {
+    cut = cut.slice(0, fence);
+  }
+  cut = cut.trimEnd();
+  if ((cut.match(/`/g) ?? []).length % 2 === 1) {
+    cut += '`';
+  }
+  return `${cut}…`;
 }
 
 /**
@@ -109,8 +125,9 @@ export function FixFirstCard({
               </div>
               <Typography variant="body2" color="textSecondary">
                 {item.findings} {item.findings === 1 ? 'finding' : 'findings'}
-                {fix ? ` · Suggested fix: ${shorten(fix)}` : ''}
+                {fix ? ' · Suggested fix: ' : ''}
               </Typography>
+              {fix && <FindingMarkdown text={shortenFix(fix)} />}
               <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mt={0.5}>
                 <Link to={guideLink(item.checkId)}>How to fix</Link>
                 <MuiLink href={`#check-${item.checkId}`}>Show findings</MuiLink>
