@@ -519,7 +519,7 @@ export function TeamsView() {
                         g.groupRef,
                       )}`}
                     >
-                      View components
+                      View&nbsp;components
                     </Link>
                   );
                   return (
@@ -588,7 +588,7 @@ export function TeamsView() {
                           >
                             {g.type ? `${g.type} · ` : ''}
                             {g.children.length > 0
-                              ? `${g.children.length} groups · `
+                              ? `${g.children.length}\u00a0groups · `
                               : ''}
                             {componentsLink}
                           </Typography>
