@@ -10,7 +10,7 @@ import {
   teams,
   waivers,
 } from './data';
-import { complianceOrg, entityPolicies, policies } from './policyData';
+import { complianceEmpty, policies } from './policyData';
 
 /** A jest mock of the whole API, answering with the sample data. */
 export function mockCicdSecurityApi(
@@ -45,8 +45,13 @@ export function mockCicdSecurityApi(
     getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
     getCheck: jest.fn(async () => checkDetail),
     getPolicies: jest.fn(async () => policies),
-    getEntityPolicies: jest.fn(async () => entityPolicies),
-    getCompliance: jest.fn(async () => complianceOrg),
+    // No policy applies and no control is evaluated unless a test says so,
+    // so the Security tab's own tests see only their cards.
+    getEntityPolicies: jest.fn(async () => ({
+      entityRef: scorecard.entityRef,
+      items: [],
+    })),
+    getCompliance: jest.fn(async () => complianceEmpty),
     listWaivers: jest.fn(async () => ({ items: [] })),
     createWaiver: jest.fn(async request => ({
       id: 'w-new',

@@ -183,3 +183,12 @@ export const complianceEntity: ComplianceResponse = {
     ],
   },
 };
+
+/** A view with nothing evaluated (the default of the mock API). */
+export const complianceEmpty: ComplianceResponse = {
+  ...complianceOrg,
+  scope: { type: 'org' },
+  summary: { met: 0, 'not-met': 0, 'partially-met': 0, 'not-assessed': 0 },
+  components: { evaluated: 0, notEvaluated: 0 },
+  controls: [],
+};

@@ -4,7 +4,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { cicdSecurityApiRef } from '../../api';
 import { checkGuideRouteRef, rootRouteRef } from '../../routes';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
-import { complianceEntity } from '../../testing/policyData';
+import { complianceEntity, complianceOrg } from '../../testing/policyData';
 import { CicdSecurityRouter } from '../CicdSecurityPage/CicdSecurityPage';
 import { EntityComplianceCard } from './EntityComplianceCard';
 
@@ -23,7 +23,9 @@ async function choose(label: string, option: RegExp | string) {
 
 describe('Compliance tab', () => {
   it('shows the framework named in the URL with per-control statuses and evidence linked to the guides', async () => {
-    const api = mockCicdSecurityApi();
+    const api = mockCicdSecurityApi({
+      getCompliance: jest.fn(async () => complianceOrg),
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[cicdSecurityApiRef, api]]}>
         <CicdSecurityRouter />
@@ -49,7 +51,9 @@ describe('Compliance tab', () => {
   });
 
   it('scopes the view to a team and changes the framework', async () => {
-    const api = mockCicdSecurityApi();
+    const api = mockCicdSecurityApi({
+      getCompliance: jest.fn(async () => complianceOrg),
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[cicdSecurityApiRef, api]]}>
         <CicdSecurityRouter />

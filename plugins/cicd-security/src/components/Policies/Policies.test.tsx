@@ -4,6 +4,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { cicdSecurityApiRef } from '../../api';
 import { checkGuideRouteRef, rootRouteRef } from '../../routes';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
+import { entityPolicies } from '../../testing/policyData';
 import { CicdSecurityRouter } from '../CicdSecurityPage/CicdSecurityPage';
 import { EntityPoliciesCard } from './EntityPoliciesCard';
 
@@ -66,7 +67,9 @@ describe('Policies tab', () => {
 
 describe('EntityPoliciesCard', () => {
   it('says what the component must meet, each requirement met or not, waivers named', async () => {
-    const api = mockCicdSecurityApi();
+    const api = mockCicdSecurityApi({
+      getEntityPolicies: jest.fn(async () => entityPolicies),
+    });
     await renderInTestApp(
       <TestApiProvider apis={[[cicdSecurityApiRef, api]]}>
         <EntityPoliciesCard entityRef="component:default/payments-api" />
