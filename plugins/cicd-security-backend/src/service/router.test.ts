@@ -14,10 +14,13 @@ import {
   CheckRegistry,
   builtinChecks,
   createScorecardCheck,
+  evidenceSchema,
   LocalDirectorySnapshot,
   readCheckGuide,
+  verifyEvidence,
 } from '@cicd-security/plugin-cicd-security-node';
 import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
 import express from 'express';
 import fs from 'fs';
 import os from 'os';
@@ -72,7 +75,7 @@ function expectSpec(specPath: string, res: request.Response) {
     validators.set(key, validate);
   }
   const body =
-    type === 'text/csv'
+    type === 'text/csv' || type === 'text/html'
       ? res.text
       : type === 'application/json'
       ? res.body
@@ -1316,6 +1319,129 @@ describe('createRouter', () => {
     });
   });
 
+  describe('GET /evidence', () => {
+    const evidenceValidate = new Ajv2020({
+      allErrors: true,
+      strict: false,
+    }).compile(evidenceSchema);
+    const scanned = (entityRef: string): Scorecard => ({
+      ...scorecard,
+      entityRef,
+      state: 'ok',
+      scannedAt: '2026-11-20T10:00:00.000Z',
+      revision: '0123456789abcdef0123456789abcdef01234567',
+      checks: [
+        {
+          checkId: 'hardcoded-secrets',
+          title: 'Hard-coded secrets',
+          category: 'secrets-management',
+          severity: 'critical',
+          status: 'fail',
+          findings: [
+            {
+              checkId: 'hardcoded-secrets',
+              severity: 'critical',
+              message: 'token in <script>alert(1)</script>',
+              file: '.github/workflows/ci.yml',
+              line: 3,
+              fingerprint: 'fp-1',
+            },
+          ],
+          waiver: {
+            id: 'w-1',
+            reason: 'rotating',
+            expiresAt: '2099-01-01T00:00:00.000Z',
+            createdBy: 'user:default/alice',
+          },
+        },
+      ],
+    });
+
+    it("exports one entity's evidence, schema-valid and byte-identical twice", async () => {
+      store.getScorecard.mockImplementation(async ref => scanned(ref));
+      const url = `/evidence?entityRef=${WEB}&framework=nist-ssdf`;
+      const res = await request(app).get(url);
+      expect(res.status).toBe(200);
+      expectSpec('/evidence', res);
+      expect(evidenceValidate(res.body) ? [] : evidenceValidate.errors).toEqual(
+        [],
+      );
+      expect(res.body.content.scope).toEqual({
+        kind: 'entity',
+        entityRef: 'component:default/web',
+      });
+      expect(res.body.content.framework.id).toBe('nist-ssdf');
+      expect(res.body.content.components[0].commitSha).toBe(
+        '0123456789abcdef0123456789abcdef01234567',
+      );
+      expect(res.body.content.components[0].waivers[0].grantedBy).toBe(
+        'user:default/alice',
+      );
+      expect(verifyEvidence(res.body).valid).toBe(true);
+      expect(res.headers['x-evidence-digest']).toBe(
+        `sha256:${res.body.integrity.digest}`,
+      );
+      expect(res.headers['content-disposition']).toMatch(/^attachment;/);
+      const again = await request(app).get(url);
+      expect(again.text).toBe(res.text);
+    });
+
+    it('exports the organisation and a team, with the default framework', async () => {
+      store.getScorecard.mockImplementation(async ref => scanned(ref));
+      const org = await request(app).get('/evidence');
+      expect(org.status).toBe(200);
+      expectSpec('/evidence', org);
+      expect(evidenceValidate(org.body)).toBe(true);
+      expect(org.body.content.scope).toEqual({ kind: 'org' });
+      expect(org.body.content.framework.id).toBe('owasp-cicd-top10');
+      const team = await request(app).get('/evidence?owner=team-web');
+      expect(team.status).toBe(200);
+      expect(team.body.content.scope).toEqual({
+        kind: 'team',
+        owner: 'group:default/team-web',
+      });
+      expect(store.listScorecards).toHaveBeenCalledWith(
+        expect.objectContaining({ owner: 'group:default/team-web' }),
+      );
+    });
+
+    it('renders the HTML report with every text escaped', async () => {
+      store.getScorecard.mockImplementation(async ref => scanned(ref));
+      const res = await request(app).get(
+        `/evidence?entityRef=${WEB}&format=html`,
+      );
+      expect(res.status).toBe(200);
+      expectSpec('/evidence', res);
+      expect(res.text).not.toContain('<script');
+      expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(res.headers['content-security-policy']).toContain(
+        "default-src 'none'",
+      );
+    });
+
+    it('answers 400 for bad input and 404 for what the caller cannot see', async () => {
+      const unknown = await request(app).get('/evidence?framework=iso-27001');
+      expect(unknown.status).toBe(400);
+      expectSpec('/evidence', unknown);
+      expect(unknown.body.error.message).toContain(
+        "Unknown framework 'iso-27001'",
+      );
+      const badFormat = await request(app).get('/evidence?format=docx');
+      expect(badFormat.status).toBe(400);
+      const both = await request(app).get(
+        `/evidence?owner=team-web&entityRef=${WEB}`,
+      );
+      expect(both.status).toBe(400);
+      const hiddenEntity = await request(app).get(
+        `/evidence?entityRef=${SECRET}`,
+      );
+      expect(hiddenEntity.status).toBe(404);
+      expectSpec('/evidence', hiddenEntity);
+      const hiddenGroup = await request(app).get('/evidence?owner=team-hidden');
+      expect(hiddenGroup.status).toBe(404);
+    });
+  });
+
   describe('GET /teams', () => {
     it('returns aggregates of visible entities under a root', async () => {
       const res = await request(app).get('/teams?root=team-web');
@@ -1727,6 +1853,7 @@ describe('createRouter', () => {
     ['get', '/overview', '/overview', null],
     ['get', '/policies', '/policies', null],
     ['get', '/compliance/slsa-build', '/compliance/{framework}', null],
+    ['get', '/evidence', '/evidence', null],
     ['get', '/teams', '/teams', null],
     ['get', '/checks', '/checks', null],
     ['get', '/checks/fake-check', '/checks/{checkId}', null],

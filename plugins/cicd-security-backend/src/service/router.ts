@@ -44,8 +44,13 @@ import {
   WaiversResponse,
 } from '@cicd-security/plugin-cicd-security-common';
 import {
+  buildEvidenceDocument,
   buildSarif,
+  DEFAULT_EVIDENCE_FRAMEWORK,
   ENGINE_VERSION,
+  EvidenceScope,
+  renderEvidenceHtml,
+  serializeEvidence,
   readCheckGuide,
   readPackageInventory,
   toCycloneDx,
@@ -76,6 +81,7 @@ import { QueuedScanStatus, ScanQueue } from '../scheduler/ScanQueue';
 import { toCsv } from './csv';
 import { CallerRateLimiter, TooManyRequestsError } from './rateLimit';
 import { EntityVisibility } from './visibility';
+import { evidenceScorecards } from '../evidence/evidenceScorecards';
 
 export interface RouterOptions {
   store: ScorecardStore;
@@ -249,6 +255,23 @@ const complianceQuerySchema = z
       .regex(ENTITY_REF, 'not an entity ref')
       .optional(),
     owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+  })
+  .strict()
+  .refine(v => !(v.entityRef && v.owner), {
+    message: 'give entityRef or owner, not both',
+    path: ['owner'],
+  });
+
+const evidenceQuerySchema = z
+  .object({
+    entityRef: z
+      .string()
+      .max(400)
+      .regex(ENTITY_REF, 'not an entity ref')
+      .optional(),
+    owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+    framework: z.string().max(100).default(DEFAULT_EVIDENCE_FRAMEWORK),
+    format: z.enum(['json', 'html']).default('json'),
   })
   .strict()
   .refine(v => !(v.entityRef && v.owner), {
@@ -723,6 +746,70 @@ export async function createRouter(
       );
     }
     res.json(body);
+  });
+
+  router.get('/evidence', async (req, res) => {
+    const query = parse(evidenceQuerySchema, req.query);
+    const { framework, format } = query;
+    if (!isFrameworkId(framework)) {
+      throw new InputError(
+        `Unknown framework '${framework}'; known frameworks: ${knownFrameworkIds().join(
+          ', ',
+        )}`,
+      );
+    }
+    const credentials = await reader(req);
+    let scope: EvidenceScope;
+    let scorecards: Scorecard[];
+    let omitted = 0;
+    if (query.entityRef) {
+      const entity = await loadEntity(query.entityRef, credentials);
+      const scorecard = await scorecardOf(entity);
+      scope = { kind: 'entity', entityRef: scorecard.entityRef };
+      scorecards = [scorecard];
+    } else {
+      const [entityRefs, groups] = await Promise.all([
+        visibility.visibleRefs(credentials),
+        query.owner
+          ? groupVisibility.visibleRefs(credentials).then(lowerCaseSet)
+          : Promise.resolve(new Set<string>()),
+      ]);
+      const owner = query.owner ? groupRef(query.owner) : undefined;
+      // A group the caller may not read is answered like a missing one.
+      if (owner && !groups.has(owner.toLocaleLowerCase('en-US'))) {
+        throw new NotFoundError(`No group ${owner}`);
+      }
+      scope = owner ? { kind: 'team', owner } : { kind: 'org' };
+      ({ scorecards, omitted } = await evidenceScorecards(store, {
+        entityRefs,
+        ...(owner ? { owner } : {}),
+      }));
+    }
+    const doc = buildEvidenceDocument({
+      scope,
+      framework,
+      checks: registry.metadata(),
+      scorecards,
+      omittedComponents: omitted,
+    });
+    const name = `cicd-security-evidence-${(scope.kind === 'entity'
+      ? scope.entityRef
+      : scope.kind === 'team'
+      ? scope.owner
+      : 'org'
+    ).replace(/[^A-Za-z0-9._-]+/g, '-')}-${doc.integrity.digest.slice(0, 12)}`;
+    res.setHeader('X-Evidence-Digest', `sha256:${doc.integrity.digest}`);
+    if (format === 'html') {
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'",
+      );
+      res.setHeader('Content-Disposition', `inline; filename="${name}.html"`);
+      res.type('text/html; charset=utf-8').send(renderEvidenceHtml(doc));
+      return;
+    }
+    res.setHeader('Content-Disposition', `attachment; filename="${name}.json"`);
+    res.type('application/json; charset=utf-8').send(serializeEvidence(doc));
   });
 
   router.get('/teams', async (req, res) => {
