@@ -49,7 +49,8 @@ describe('policies in the backend', () => {
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  function start(policies: unknown) {
+  // Policies as written in app-config (bad ones included).
+  function start(policies: Array<{ [key: string]: any }>) {
     return startTestBackend({
       features: [
         cicdSecurityPlugin,

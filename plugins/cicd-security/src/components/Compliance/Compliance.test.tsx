@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { cicdSecurityApiRef } from '../../api';
-import { checkGuideRouteRef, rootRouteRef } from '../../routes';
+import { rootRouteRef } from '../../routes';
 import { mockCicdSecurityApi } from '../../testing/mockApi';
 import { complianceEntity, complianceOrg } from '../../testing/policyData';
 import { CicdSecurityRouter } from '../CicdSecurityPage/CicdSecurityPage';
@@ -12,7 +12,6 @@ jest.setTimeout(30_000);
 
 const mountedRoutes = {
   '/cicd-security': rootRouteRef,
-  '/cicd-security/checks/:checkId': checkGuideRouteRef,
   '/catalog/:namespace/:kind/:name': entityRouteRef,
 };
 
