@@ -19,7 +19,6 @@ const GHP = `ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`;
 
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
   evidenceSchema,
-  renderEvidenceHtml,
 );
 function schemaErrors(doc: unknown) {
   return validate(doc) ? [] : validate.errors;
