@@ -320,6 +320,33 @@ export interface Config {
     };
 
     /**
+     * Messages to a component's owner through Backstage notifications when a
+     * scan makes its scorecard worse, and before a portal waiver expires.
+     * Sent only when the notifications backend plugin
+     * (`@backstage/plugin-notifications-backend`) is installed in the same
+     * backend; each change is notified once (kept in the plugin's database).
+     */
+    notifications?: {
+      /** False sends nothing. Default: true. */
+      enabled?: boolean;
+      /** The grade dropped since the previous scan. Default: true. */
+      gradeDrop?: boolean;
+      /** A scan found a critical finding that was not there before. Default: true. */
+      newCritical?: boolean;
+      /** The component stopped meeting a policy (`cicdSecurity.policies`). Default: true. */
+      outOfPolicy?: boolean;
+      /** A portal waiver expires within `waiverExpiringDays` (checked daily). Default: true. */
+      waiverExpiring?: boolean;
+      /** How many days before its expiry a waiver is announced. Default: 7. */
+      waiverExpiringDays?: number;
+      /**
+       * Path of the Security tab on the entity page, for the messages' links
+       * (`/catalog/<namespace>/<kind>/<name>/<securityTabPath>`). Default: security.
+       */
+      securityTabPath?: string;
+    };
+
+    /**
      * The organisation's policies: named sets of requirements that a class of
      * components must meet, e.g.
      * `{ name: 'Production services', select: { 'spec.lifecycle': 'production' }, minGrade: 'B', noFailing: { severity: 'critical' } }`.

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { cicdSecurityPermissions } from '@cicd-security/plugin-cicd-security-common';
 import {
   AdvisoryDatabase,
@@ -27,6 +28,7 @@ import { readCicdSecuritySettings } from './config';
 import { configFactProvider } from './facts/configFactProvider';
 import { scmPlatformFactProvider } from './facts/scmPlatformFactProvider';
 import { createDatabaseStores } from './database/createStores';
+import { setupNotifications } from './notifications/setup';
 import { readPolicies } from './policies/policies';
 import { EntityScanner } from './scanner/EntityScanner';
 import { readLinkTemplate } from './sources/sourceLinks';
@@ -127,6 +129,10 @@ export const cicdSecurityPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        // Has a default implementation, so the plugin starts without the
+        // notifications backend; messages are sent only when it is installed.
+        notifications: notificationService,
+        instanceMetadata: coreServices.rootInstanceMetadata,
       },
       async init({
         config,
@@ -140,6 +146,8 @@ export const cicdSecurityPlugin = createBackendPlugin({
         permissionsRegistry,
         urlReader,
         catalog,
+        notifications,
+        instanceMetadata,
       }) {
         // Every log line of the plugin goes through credential redaction: SCM
         // errors and source locations can carry tokens.
@@ -171,9 +179,24 @@ export const cicdSecurityPlugin = createBackendPlugin({
         });
         permissionsRegistry.addPermissions(cicdSecurityPermissions);
 
+        // Owners hear when a scan makes their scorecard worse.
+        const { store: scanStore } = await setupNotifications({
+          config,
+          logger,
+          database,
+          scheduler,
+          instanceMetadata,
+          notifications,
+          store,
+          waivers,
+          catalog,
+          auth,
+          policies,
+        });
+
         const integrations = ScmIntegrations.fromConfig(config);
         const scanner = new EntityScanner({
-          store,
+          store: scanStore,
           registry,
           logger,
           localRoots: settings.localRoots,
