@@ -25,7 +25,7 @@
  * budget and a verdict on the full loads.
  *
  *   node bench/ui-load.js [--components 10000] [--db sqlite,pg] [--runs 3]
- *     [--days 30] [--no-build] [--keep] [--trace]
+ *     [--days 30] [--no-build] [--keep] [--trace] [--per-file 250]
  *
  * PostgreSQL: eval "$(scripts/pg-start.sh)" first; the connection string is
  * CICD_BENCH_PG, else BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
@@ -117,9 +117,25 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 const TEAMS = apiLoad.TEAMS;
 const DEPTS = apiLoad.DEPTS;
 
-/** The catalog: the org, its departments and teams, and N components. */
-function writeCatalog(file) {
-  const docs = [
+/**
+ * Components per catalog location file. One file of all N components is read,
+ * parsed and written back as one location entity's output, and re-read at
+ * every processing interval; files of a few hundred let the catalog's
+ * processing loop start on the components at once and keep each location's
+ * work small.
+ */
+const PER_FILE = Number(arg('per-file', '250'));
+
+/**
+ * The catalog: the org, its departments and teams in one file, and N
+ * components in files of PER_FILE. Returns the files, each a catalog location.
+ */
+function writeCatalog(dir) {
+  const yaml = docs =>
+    docs
+      .map(d => JSON.stringify({ apiVersion: 'backstage.io/v1alpha1', ...d }))
+      .join('\n---\n');
+  const groups = [
     {
       kind: 'Group',
       metadata: { name: 'org', title: 'Bench org' },
@@ -127,41 +143,44 @@ function writeCatalog(file) {
     },
   ];
   for (let d = 0; d < DEPTS; d++) {
-    docs.push({
+    groups.push({
       kind: 'Group',
       metadata: { name: `dept-${d}`, title: `Department ${d}` },
       spec: { type: 'department', parent: 'org', children: [] },
     });
   }
   for (let t = 0; t < TEAMS; t++) {
-    docs.push({
+    groups.push({
       kind: 'Group',
       metadata: { name: apiLoad.team(t).replace('group:default/', '') },
       spec: { type: 'team', parent: `dept-${t % DEPTS}`, children: [] },
     });
   }
-  for (let i = 0; i < N; i++) {
-    docs.push({
-      kind: 'Component',
-      metadata: { name: apiLoad.name(i), title: `Service ${i}` },
-      spec: {
-        type: 'service',
-        lifecycle: 'production',
-        owner: apiLoad.team(i % TEAMS).replace('group:default/', ''),
-        system: `system-${i % 200}`,
-      },
-    });
+  const files = [path.join(dir, 'catalog-groups.yaml')];
+  fs.writeFileSync(files[0], yaml(groups));
+  for (let start = 0; start < N; start += PER_FILE) {
+    const docs = [];
+    for (let i = start; i < Math.min(N, start + PER_FILE); i++) {
+      docs.push({
+        kind: 'Component',
+        metadata: { name: apiLoad.name(i), title: `Service ${i}` },
+        spec: {
+          type: 'service',
+          lifecycle: 'production',
+          owner: apiLoad.team(i % TEAMS).replace('group:default/', ''),
+          system: `system-${i % 200}`,
+        },
+      });
+    }
+    const file = path.join(dir, `catalog-components-${start}.yaml`);
+    fs.writeFileSync(file, yaml(docs));
+    files.push(file);
   }
-  fs.writeFileSync(
-    file,
-    docs
-      .map(d => JSON.stringify({ apiVersion: 'backstage.io/v1alpha1', ...d }))
-      .join('\n---\n'),
-  );
+  return files;
 }
 
 /** Config of the benchmark's backend: its database, catalog, no scans. */
-function writeConfig(file, { db, dir, catalogFile, prefix }) {
+function writeConfig(file, { db, dir, catalogFiles, prefix }) {
   const later = {
     frequency: { days: 1 },
     initialDelay: { days: 1 },
@@ -174,7 +193,14 @@ function writeConfig(file, { db, dir, catalogFile, prefix }) {
           ? { client: 'pg', connection: PG, prefix }
           : { client: 'better-sqlite3', connection: { directory: dir } },
     },
-    catalog: { locations: [{ type: 'file', target: catalogFile }] },
+    catalog: {
+      locations: catalogFiles.map(target => ({ type: 'file', target })),
+      // New entities are processed at once whatever the interval; a long one
+      // keeps the processing loop from re-reading the locations and
+      // reprocessing the first components while the rest wait (the default,
+      // 100-150 s, is shorter than filling the catalog on a busy machine).
+      processingInterval: { hours: 6 },
+    },
     cicdSecurity: {
       schedule: later,
       newEntitiesSchedule: later,
@@ -570,10 +596,9 @@ function report(db, results) {
 async function benchDb(db) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cicd-ui-bench-${db}-`));
   const prefix = `uibench${Date.now()}_`;
-  const catalogFile = path.join(dir, 'catalog.yaml');
   const configFile = path.join(dir, 'app-config.bench.yaml');
-  writeCatalog(catalogFile);
-  writeConfig(configFile, { db, dir, catalogFile, prefix });
+  const catalogFiles = writeCatalog(dir);
+  writeConfig(configFile, { db, dir, catalogFiles, prefix });
   let seeded;
   try {
     seeded = await seedPluginDatabase({ db, dir, prefix });
@@ -604,18 +629,41 @@ async function benchDb(db) {
       );
       return res.ok ? (await res.json()).totalItems : 0;
     };
+    // Progress every 10 s: components in the catalog, rate, time left.
+    const tCatalog = Date.now();
     let lastLog = 0;
+    let lastPoll = 0;
     await waitFor(
       `the catalog to hold ${N} components`,
       async () => {
+        // Counting is a query on the catalog's tables too: every 5 s.
+        if (Date.now() - lastPoll < 5_000) return false;
+        lastPoll = Date.now();
         const c = await count('kind=component');
-        if (Date.now() - lastLog > 30_000) {
+        const groupsIn = await count('kind=group');
+        const done = c >= N && groupsIn >= 1 + DEPTS + TEAMS;
+        if (done || Date.now() - lastLog >= 10_000) {
           lastLog = Date.now();
-          console.log(`  catalog: ${c} of ${N} components`);
+          const s = (Date.now() - tCatalog) / 1000;
+          const rate = c / Math.max(s, 1);
+          console.log(
+            `  catalog: ${c} of ${N} components, ${groupsIn} of ${
+              1 + DEPTS + TEAMS
+            } groups after ${s.toFixed(0)} s (${rate.toFixed(1)}/s${
+              done || rate === 0
+                ? ''
+                : `, ~${((N - c) / rate).toFixed(0)} s to go`
+            })`,
+          );
         }
-        return c >= N && (await count('kind=group')) >= 1 + DEPTS + TEAMS;
+        return done;
       },
       Number(process.env.CATALOG_TIMEOUT_S || 1800) * 1000,
+    );
+    console.log(
+      `${db}: catalog filled in ${((Date.now() - tCatalog) / 1000).toFixed(
+        0,
+      )} s after the backend answered`,
     );
     // The hierarchy task may have read a half-filled catalog at start.
     await seeded.groups.replace([
