@@ -33,6 +33,7 @@ import { fakeCatalog } from '../testing/fakeCatalog';
 import { EntityScanner } from '../scanner/EntityScanner';
 import { ScanQueue } from '../scheduler/ScanQueue';
 import { createRouter, RouterOptions } from './router';
+import { CHROMIUM_PATHS } from '../evidence/pdf';
 
 // ---- The OpenAPI document and a validator for responses ------------------
 
@@ -77,6 +78,8 @@ function expectSpec(specPath: string, res: request.Response) {
   const body =
     type === 'text/csv' || type === 'text/html'
       ? res.text
+      : type === 'application/pdf'
+      ? 'PDF bytes, checked by the test'
       : type === 'application/json'
       ? res.body
       : JSON.parse(res.text);
@@ -1418,6 +1421,47 @@ describe('createRouter', () => {
         "default-src 'none'",
       );
     });
+
+    it('answers 503 with the reason for a PDF where Chromium is not installed', async () => {
+      await setup({
+        router: {
+          evidencePdf: {
+            unavailable: () => 'PDF export needs headless Chromium',
+            render: jest.fn(),
+          },
+        },
+      });
+      const res = await request(app).get(
+        `/evidence?entityRef=${WEB}&format=pdf`,
+      );
+      expect(res.status).toBe(503);
+      expectSpec('/evidence', res);
+      expect(res.body.error.message).toContain('needs headless Chromium');
+    });
+
+    it('prints the report as a PDF with headless Chromium', async () => {
+      const chromium = CHROMIUM_PATHS.find(p => fs.existsSync(p));
+      if (!chromium) {
+        // eslint-disable-next-line no-console
+        console.log('SKIPPED: no headless Chromium installed for the PDF test');
+        return;
+      }
+      store.getScorecard.mockImplementation(async ref => scanned(ref));
+      const res = await request(app)
+        .get(`/evidence?entityRef=${WEB}&format=pdf`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      expect(res.status).toBe(200);
+      expectSpec('/evidence', res);
+      expect(res.headers['content-disposition']).toMatch(/\.pdf"$/);
+      const pdf = res.body as Buffer;
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(pdf.length).toBeGreaterThan(1000);
+    }, 60_000);
 
     it('answers 400 for bad input and 404 for what the caller cannot see', async () => {
       const unknown = await request(app).get('/evidence?framework=iso-27001');

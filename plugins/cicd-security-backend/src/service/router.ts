@@ -12,7 +12,12 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -82,6 +87,7 @@ import { toCsv } from './csv';
 import { CallerRateLimiter, TooManyRequestsError } from './rateLimit';
 import { EntityVisibility } from './visibility';
 import { evidenceScorecards } from '../evidence/evidenceScorecards';
+import { ChromiumPdfRenderer, EvidencePdfRenderer } from '../evidence/pdf';
 
 export interface RouterOptions {
   store: ScorecardStore;
@@ -121,6 +127,8 @@ export interface RouterOptions {
   waiverMaxDays?: number;
   /** The organisation's policies (`cicdSecurity.policies`). */
   policies?: PolicyDefinition[];
+  /** Prints evidence reports as PDF (default: headless Chromium, when installed). */
+  evidencePdf?: EvidencePdfRenderer;
 }
 
 /** The answer to a refresh: the stored state and where the scan is. */
@@ -271,7 +279,7 @@ const evidenceQuerySchema = z
       .optional(),
     owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
     framework: z.string().max(100).default(DEFAULT_EVIDENCE_FRAMEWORK),
-    format: z.enum(['json', 'html']).default('json'),
+    format: z.enum(['json', 'html', 'pdf']).default('json'),
   })
   .strict()
   .refine(v => !(v.entityRef && v.owner), {
@@ -339,6 +347,7 @@ export async function createRouter(
     catalog,
     ttlMs: options.visibilityTtlMs,
   });
+  const evidencePdf = options.evidencePdf ?? new ChromiumPdfRenderer();
   const groupVisibility = new EntityVisibility({
     catalog,
     ttlMs: options.visibilityTtlMs,
@@ -759,6 +768,8 @@ export async function createRouter(
       );
     }
     const credentials = await reader(req);
+    const noPdf = format === 'pdf' ? evidencePdf.unavailable() : undefined;
+    if (noPdf) throw new ServiceUnavailableError(noPdf);
     let scope: EvidenceScope;
     let scorecards: Scorecard[];
     let omitted = 0;
@@ -799,6 +810,15 @@ export async function createRouter(
       : 'org'
     ).replace(/[^A-Za-z0-9._-]+/g, '-')}-${doc.integrity.digest.slice(0, 12)}`;
     res.setHeader('X-Evidence-Digest', `sha256:${doc.integrity.digest}`);
+    if (format === 'pdf') {
+      const pdf = await evidencePdf.render(renderEvidenceHtml(doc));
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${name}.pdf"`,
+      );
+      res.type('application/pdf').send(pdf);
+      return;
+    }
     if (format === 'html') {
       res.setHeader(
         'Content-Security-Policy',
