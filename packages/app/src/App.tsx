@@ -8,6 +8,8 @@ import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { CicdSecurityPage } from '@cicd-security/plugin-cicd-security';
+import { NotificationsPage } from '@backstage/plugin-notifications';
+import { signalsPlugin } from '@backstage/plugin-signals';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
@@ -22,6 +24,8 @@ import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 
 const app = createApp({
   apis,
+  // Signals push new notifications to the bell without a reload.
+  plugins: [signalsPlugin],
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {
       catalogIndex: catalogPlugin.routes.catalogIndex,
@@ -45,6 +49,7 @@ const routes = (
     <Route path="/cicd-security" element={<CicdSecurityPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/settings" element={<UserSettingsPage />} />
+    <Route path="/notifications" element={<NotificationsPage />} />
   </FlatRoutes>
 );
 

@@ -22,6 +22,11 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
+// notifications (the bell) and signals (pushes them to open pages): the
+// cicd-security plugin notifies owners when their scorecards get worse
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 // cicd-security
 backend.add(import('@cicd-security/plugin-cicd-security-backend'));
 backend.add(
