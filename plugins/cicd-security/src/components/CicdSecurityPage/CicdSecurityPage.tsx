@@ -12,6 +12,7 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { CheckGuidePage } from '../CheckGuidePage';
+import { EvidenceDownloadButton } from '../Evidence';
 import { SourceViewPage } from '../SourceView';
 import { ComplianceTab } from '../Compliance';
 import { PoliciesTab } from '../Policies';
@@ -27,7 +28,9 @@ export function CicdSecurityPage() {
       <Header
         title="CI/CD Security"
         subtitle="Security scorecards of every component's pipelines"
-      />
+      >
+        <EvidenceDownloadButton inHeader />
+      </Header>
       <Content>
         <TabbedLayout>
           <TabbedLayout.Route path="/" title="Overview">

@@ -42,6 +42,7 @@ import {
   useOptionalRouteRef,
 } from '../../utils';
 import { EntityComplianceCard } from '../Compliance';
+import { EvidenceDownloadButton } from '../Evidence';
 import { EntityPoliciesCard } from '../Policies';
 import {
   CategoryScores,
@@ -211,6 +212,9 @@ function SummaryActions({ result }: { result: UseScorecardResult }) {
   return (
     <div className={classes.actions}>
       <SarifButton />
+      {result.scorecard && (
+        <EvidenceDownloadButton entityRef={result.scorecard.entityRef} />
+      )}
       <RescanButton result={result} />
     </div>
   );

@@ -1,0 +1,1 @@
+export { EvidenceDownloadButton } from './EvidenceDownloadButton';
