@@ -336,7 +336,24 @@ async function main() {
       path.join(GUIDES, 'unpinned-actions.md'),
       'utf8',
     );
-    check(stdout === guide, `explain printed something else:\n${stdout}`);
+    // The guide, then the controls it maps to, exactly as the source CLI prints them.
+    const source = await run(
+      process.execPath,
+      [
+        path.join(root, 'packages/cli/bin/cicd-security'),
+        'explain',
+        'unpinned-actions',
+      ],
+      { cwd: app },
+    );
+    check(
+      stdout.startsWith(guide) && stdout.includes('\n## Frameworks\n'),
+      `explain printed something else than the guide and its frameworks:\n${stdout}`,
+    );
+    check(
+      stdout === source.stdout,
+      `explain differs from the source CLI's:\n${stdout}\n--- source CLI\n${source.stdout}`,
+    );
   });
 
   await step(
