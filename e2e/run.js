@@ -135,12 +135,32 @@ async function main() {
       page,
       page.getByRole('tab', { name: /components/i }).first(),
     );
+    // Whole pages: Backstage scrolls inside <main>, so a full-page picture of
+    // the document holds one screen only. Grow the viewport to the content
+    // (at most 12,000 px), take the picture, and restore the viewport.
     const shot = async name => {
       await page.waitForTimeout(300);
+      const size = page.viewportSize();
+      const height = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        const hidden = main ? main.scrollHeight - main.clientHeight : 0;
+        return Math.max(
+          window.innerHeight + Math.max(0, hidden),
+          document.documentElement.scrollHeight,
+        );
+      });
+      const tall = Math.min(height, 12_000);
+      if (tall > size.height) {
+        await page.setViewportSize({ width: size.width, height: tall });
+        await page.waitForTimeout(300);
+      }
       await page.screenshot({
         path: path.join(SHOTS, `${name}.png`),
         fullPage: true,
       });
+      if (tall > size.height) {
+        await page.setViewportSize(size);
+      }
     };
     const routeMissing = async p => {
       const res = await fetch(`${API}/api/cicd-security${p}`, {
