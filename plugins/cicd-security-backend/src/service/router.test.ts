@@ -1491,6 +1491,7 @@ describe('createRouter', () => {
       const res = await request(app).get('/teams?root=team-web');
       expect(res.status).toBe(200);
       expectSpec('/teams', res);
+      expect(res.body.computedAt).toBe('2026-01-02T03:04:00.000Z');
       expect(store.teams).toHaveBeenCalledWith({
         entityRefs: ['component:default/payments-api', 'component:default/web'],
         root: 'group:default/team-web',

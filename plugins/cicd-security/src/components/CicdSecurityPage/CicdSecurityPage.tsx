@@ -13,9 +13,9 @@ import {
 } from '@backstage/core-components';
 import { CheckGuidePage } from '../CheckGuidePage';
 import { EvidenceDownloadButton } from '../Evidence';
-import { SourceViewPage } from '../SourceView';
 import { ComplianceTab } from '../Compliance';
 import { PoliciesTab } from '../Policies';
+import { SourceViewPage } from '../SourceView';
 import { ChecksTable } from './ChecksTable';
 import { ComponentsTable } from './ComponentsTable';
 import { OverviewTab } from './OverviewTab';
