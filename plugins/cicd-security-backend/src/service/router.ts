@@ -68,6 +68,7 @@ import path from 'path';
 import { z } from 'zod';
 import { CheckStats, ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
+import { EMPTY_COUNTS } from '../database/rows';
 import {
   entityCompliance,
   groupCompliance,
@@ -255,37 +256,35 @@ const teamsQuerySchema = z
 
 const noQuerySchema = z.object({}).strict();
 
+/** The scope of a compliance view or an evidence export: one entity, a team, or (neither) the organisation. */
+const scopeFields = {
+  entityRef: z
+    .string()
+    .max(400)
+    .regex(ENTITY_REF, 'not an entity ref')
+    .optional(),
+  owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+};
+const oneScope = (v: { entityRef?: string; owner?: string }) =>
+  !(v.entityRef && v.owner);
+const oneScopeError = {
+  message: 'give entityRef or owner, not both',
+  path: ['owner'],
+};
+
 const complianceQuerySchema = z
-  .object({
-    entityRef: z
-      .string()
-      .max(400)
-      .regex(ENTITY_REF, 'not an entity ref')
-      .optional(),
-    owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
-  })
+  .object(scopeFields)
   .strict()
-  .refine(v => !(v.entityRef && v.owner), {
-    message: 'give entityRef or owner, not both',
-    path: ['owner'],
-  });
+  .refine(oneScope, oneScopeError);
 
 const evidenceQuerySchema = z
   .object({
-    entityRef: z
-      .string()
-      .max(400)
-      .regex(ENTITY_REF, 'not an entity ref')
-      .optional(),
-    owner: z.string().max(400).regex(SHORT_REF, 'not an entity ref').optional(),
+    ...scopeFields,
     framework: z.string().max(100).default(DEFAULT_EVIDENCE_FRAMEWORK),
     format: z.enum(['json', 'html', 'pdf']).default('json'),
   })
   .strict()
-  .refine(v => !(v.entityRef && v.owner), {
-    message: 'give entityRef or owner, not both',
-    path: ['owner'],
-  });
+  .refine(oneScope, oneScopeError);
 
 const waiversQuerySchema = z
   .object({
@@ -468,17 +467,7 @@ export async function createRouter(
         score: null,
         grade: null,
         categories: [],
-        counts: {
-          passed: 0,
-          failed: 0,
-          warned: 0,
-          notApplicable: 0,
-          inconclusive: 0,
-          errored: 0,
-          findings: 0,
-          suppressedFindings: 0,
-          criticalFindings: 0,
-        },
+        counts: { ...EMPTY_COUNTS },
         checks: [],
         problems: [],
       }
