@@ -8,6 +8,7 @@ describe('cicd-security plugin', () => {
       'root',
       'checkGuide',
       'entityContent',
+      'sourceView',
     ]);
   });
 
