@@ -9,9 +9,12 @@ import {
   evaluateCompliance,
   Scorecard,
 } from '@cicd-security/plugin-cicd-security-common';
+import {
+  LatestScorecard,
+  loadLatestScorecards,
+} from '../database/latestScorecards';
 import { ScorecardStore } from '../database/ScorecardStore';
 
-const LOAD_CONCURRENCY = 8;
 const PAGE = 500;
 
 /** The known framework ids, for the error of an unknown one. */
@@ -24,7 +27,9 @@ export function isFrameworkId(id: string): id is ComplianceFrameworkId {
 }
 
 /** Whether a scorecard has results to evaluate (scanned, with a source). */
-function evaluable(scorecard: Scorecard | undefined): scorecard is Scorecard {
+function evaluable<T extends LatestScorecard>(
+  scorecard: T | undefined,
+): scorecard is T {
   return (
     !!scorecard &&
     scorecard.state !== 'no-source' &&
@@ -59,7 +64,7 @@ export function entityCompliance(
 export async function groupCompliance(
   framework: ComplianceFrameworkId,
   scope: ComplianceScope,
-  store: Pick<ScorecardStore, 'getScorecard' | 'listScorecards'>,
+  store: Pick<ScorecardStore, 'getScorecardDigests' | 'listScorecards'>,
   filter: { entityRefs: string[]; owner?: string },
 ): Promise<ComplianceResponse> {
   const refs: string[] = [];
@@ -81,20 +86,15 @@ export async function groupCompliance(
   }
   const views: ComplianceView[] = [];
   let notEvaluated = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < refs.length) {
-      const scorecard = await store.getScorecard(refs[next++]);
-      if (evaluable(scorecard)) {
-        views.push(evaluateCompliance(framework, scorecard.checks));
-      } else {
-        notEvaluated++;
-      }
+  const scorecards = await loadLatestScorecards(store, refs);
+  for (const ref of refs) {
+    const scorecard = scorecards.get(ref);
+    if (evaluable(scorecard)) {
+      views.push(evaluateCompliance(framework, scorecard.checks));
+    } else {
+      notEvaluated++;
     }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(LOAD_CONCURRENCY, refs.length) }, worker),
-  );
+  }
   const components = { evaluated: views.length, notEvaluated };
   if (views.length === 0) {
     // Nothing to aggregate: every control is not assessed.

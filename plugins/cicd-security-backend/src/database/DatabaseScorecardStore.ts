@@ -38,6 +38,7 @@ import {
   ListScorecardsResult,
   PruneHistoryResult,
   ScanOutcome,
+  ScorecardDigest,
   ScorecardStore,
   StoredScanState,
   VisibilityFilter,
@@ -366,6 +367,12 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   getScorecard(entityRef: string): Promise<Scorecard | undefined> {
     return this.queries.getScorecard(entityRef);
+  }
+
+  getScorecardDigests(
+    entityRefs: string[],
+  ): Promise<Map<string, ScorecardDigest>> {
+    return this.queries.getScorecardDigests(entityRefs);
   }
 
   getHistory(

@@ -38,6 +38,7 @@ import {
   CheckStats,
   ListScorecardsOptions,
   ListScorecardsResult,
+  ScorecardDigest,
   VisibilityFilter,
 } from './ScorecardStore';
 import {
@@ -102,6 +103,9 @@ export interface QueryOptions {
  * The read side of the scorecard store: filtered lists, one scorecard,
  * history, team roll-ups, overview and check figures.
  */
+/** Entity refs per query of the bulk reads (SQLite's variable limit). */
+const DIGEST_CHUNK = 500;
+
 export class ScorecardQueries {
   private readonly scoring: ScoringConfig;
   private readonly ttl: number;
@@ -340,6 +344,80 @@ export class ScorecardQueries {
       ...(row.facts ? { facts: parseFacts(row.facts) } : {}),
       ...optional('changes', parseChanges(row.changes)),
     };
+  }
+
+  /**
+   * Latest scorecards of many entities without finding bodies: per check the
+   * count of open listed findings, waivers applied as in `getScorecard`.
+   */
+  async getScorecardDigests(
+    entityRefs: string[],
+  ): Promise<Map<string, ScorecardDigest>> {
+    const { db } = this;
+    const out = new Map<string, ScorecardDigest>();
+    const refs = [...new Set(entityRefs)];
+    for (let i = 0; i < refs.length; i += DIGEST_CHUNK) {
+      const chunk = refs.slice(i, i + DIGEST_CHUNK);
+      const rows = await db<RawDbScorecardRow>(SCORECARDS).whereIn(
+        'entity_ref',
+        chunk,
+      );
+      if (rows.length === 0) continue;
+      const found = rows.map(r => r.entity_ref);
+      const [checkRows, openRows, waivers] = await Promise.all([
+        db<RawDbCheckResultRow>(CHECK_RESULTS)
+          .whereIn('entity_ref', found)
+          .select(
+            'entity_ref',
+            'check_id',
+            'title',
+            'category',
+            'severity',
+            'status',
+            'score',
+            'reason',
+            'unlisted',
+          )
+          .orderBy('entity_ref')
+          .orderBy('check_id'),
+        db(FINDINGS)
+          .whereIn('entity_ref', found)
+          .whereNull('suppressed')
+          .groupBy('entity_ref', 'check_id')
+          .select('entity_ref', 'check_id')
+          .count({ n: '*' }) as Promise<
+          Array<{ entity_ref: string; check_id: string; n: number | string }>
+        >,
+        activeWaiversFor(
+          db,
+          rows.map(r => ({ entityRef: r.entity_ref, owner: r.owner })),
+          this.clock(),
+        ),
+      ]);
+      const open = new Map<string, number>();
+      for (const r of openRows) {
+        open.set(`${r.entity_ref}\u0000${r.check_id}`, Number(r.n));
+      }
+      for (const row of rows) {
+        out.set(row.entity_ref, { ...toSummary(row), checks: [] });
+      }
+      for (const c of checkRows) {
+        const waiver = waivers.get(c.entity_ref)?.get(c.check_id);
+        out.get(c.entity_ref)!.checks.push({
+          checkId: c.check_id,
+          ...(waiver ? { waiver } : {}),
+          title: c.title,
+          category: c.category as CheckCategory,
+          severity: c.severity as Severity,
+          status: c.status as CheckStatus,
+          ...(c.score === null ? {} : { score: Number(c.score) }),
+          ...(c.reason === null ? {} : { reason: c.reason }),
+          ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
+          openFindings: open.get(`${c.entity_ref}\u0000${c.check_id}`) ?? 0,
+        });
+      }
+    }
+    return out;
   }
 
   async getHistory(

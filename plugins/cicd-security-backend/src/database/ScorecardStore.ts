@@ -1,5 +1,6 @@
 import {
   CheckDetailResponse,
+  CheckResult,
   ListScorecardsQuery,
   OverviewResponse,
   TeamsResponse,
@@ -14,6 +15,19 @@ import type {
   ScanResult,
   ScoringConfig,
 } from '@cicd-security/plugin-cicd-security-node';
+
+/**
+ * A check result without its findings: the number of open (not suppressed)
+ * listed findings instead, and the active waiver that covers it.
+ */
+export type CheckDigest = Omit<CheckResult, 'findings'> & {
+  openFindings: number;
+};
+
+/** An entity's latest scorecard summary with its check results, no findings. */
+export interface ScorecardDigest extends ScorecardSummary {
+  checks: CheckDigest[];
+}
 
 /** What the store keeps about an entity, denormalised for fast org queries. */
 export interface EntityMeta {
@@ -168,6 +182,15 @@ export interface ScorecardStore {
 
   /** The full scorecard, or undefined when the entity has never been stored. */
   getScorecard(entityRef: string): Promise<Scorecard | undefined>;
+
+  /**
+   * The latest scorecards of many entities at once, without finding bodies,
+   * waivers applied as `getScorecard` applies them. Entities never stored
+   * are absent from the map.
+   */
+  getScorecardDigests(
+    entityRefs: string[],
+  ): Promise<Map<string, ScorecardDigest>>;
 
   /** The latest `limit` scans, oldest first. */
   getHistory(

@@ -12,10 +12,10 @@ import {
   PolicyDefinition,
   PolicyRequirementResult,
   PolicySelector,
-  Scorecard,
   Severity,
   SEVERITIES,
 } from '@cicd-security/plugin-cicd-security-common';
+import { LatestScorecard } from '../database/latestScorecards';
 import { entityMeta } from '../scanner/entityMeta';
 
 /** Selector keys as written in configuration, and the field each means. */
@@ -275,7 +275,7 @@ const rank = (s: Severity) => SEVERITIES.length - SEVERITIES.indexOf(s);
  */
 export function evaluatePolicy(
   policy: PolicyDefinition,
-  scorecard: Scorecard | undefined,
+  scorecard: LatestScorecard | undefined,
 ): EntityPolicyResult {
   const base = {
     policy: policy.name,
@@ -405,7 +405,7 @@ function requirementKinds(
 }
 
 function notEvaluatedReason(
-  scorecard: Scorecard | undefined,
+  scorecard: LatestScorecard | undefined,
 ): string | undefined {
   if (!scorecard) return 'never scanned';
   if (scorecard.state === 'no-source') {

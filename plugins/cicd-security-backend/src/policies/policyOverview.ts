@@ -5,8 +5,8 @@ import {
   OutOfPolicyEntity,
   PoliciesResponse,
   PolicyDefinition,
-  Scorecard,
 } from '@cicd-security/plugin-cicd-security-common';
+import { loadLatestScorecards } from '../database/latestScorecards';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { describeRequirements, evaluatePolicy, selects } from './policies';
 
@@ -24,7 +24,6 @@ const FIELDS = [
   'relations',
 ];
 const PAGE_SIZE = 500;
-const LOAD_CONCURRENCY = 8;
 
 /** The components the caller may read, with the fields policies select by. */
 export async function visibleComponents(
@@ -46,25 +45,6 @@ export async function visibleComponents(
   return out;
 }
 
-/** Loads the latest scorecards of these refs, a few at a time. */
-async function loadScorecards(
-  store: Pick<ScorecardStore, 'getScorecard'>,
-  refs: string[],
-): Promise<Map<string, Scorecard | undefined>> {
-  const out = new Map<string, Scorecard | undefined>();
-  let next = 0;
-  const worker = async () => {
-    while (next < refs.length) {
-      const ref = refs[next++];
-      out.set(ref, await store.getScorecard(ref));
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(LOAD_CONCURRENCY, refs.length) }, worker),
-  );
-  return out;
-}
-
 /**
  * Every policy with how the components it selects (among those given: the
  * ones the caller may read) stand, and the out-of-policy components with the
@@ -73,13 +53,13 @@ async function loadScorecards(
 export async function policiesOverview(
   policies: PolicyDefinition[],
   entities: Entity[],
-  store: Pick<ScorecardStore, 'getScorecard'>,
+  store: Pick<ScorecardStore, 'getScorecardDigests'>,
 ): Promise<PoliciesResponse> {
   const selected = policies.map(p =>
     entities.filter(e => selects(p.select, e)),
   );
   const refs = [...new Set(selected.flat().map(e => stringifyEntityRef(e)))];
-  const scorecards = await loadScorecards(store, refs);
+  const scorecards = await loadLatestScorecards(store, refs);
   return {
     items: policies.map((policy, i) => {
       const counts = {

@@ -27,7 +27,8 @@ import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import YAML from 'yaml';
-import { ScorecardStore } from '../database/ScorecardStore';
+import { toScorecardDigest } from '../database/latestScorecards';
+import { ScorecardDigest, ScorecardStore } from '../database/ScorecardStore';
 import { WaiverStore } from '../database/WaiverStore';
 import { fakeCatalog } from '../testing/fakeCatalog';
 import { EntityScanner } from '../scanner/EntityScanner';
@@ -276,7 +277,7 @@ const waiver: Waiver = {
 };
 
 function mockStore(): jest.Mocked<ScorecardStore> {
-  return {
+  const store = {
     saveScan: jest.fn(),
     setState: jest.fn(),
     listScorecards: jest
@@ -336,6 +337,16 @@ function mockStore(): jest.Mocked<ScorecardStore> {
     getScanStates: jest.fn(),
     pruneHistory: jest.fn(),
   } as unknown as jest.Mocked<ScorecardStore>;
+  // The bulk read answers what getScorecard answers, without findings.
+  store.getScorecardDigests = jest.fn(async (refs: string[]) => {
+    const out = new Map<string, ScorecardDigest>();
+    for (const ref of refs) {
+      const card = await store.getScorecard(ref);
+      if (card) out.set(ref, toScorecardDigest(card));
+    }
+    return out;
+  });
+  return store;
 }
 
 function mockWaivers(): jest.Mocked<WaiverStore> {
