@@ -93,6 +93,9 @@ export function EntityChecksTable({
     {
       title: 'Check',
       field: 'title',
+      // Wide enough for a title on two lines, not a word per line.
+      cellStyle: { minWidth: 240 },
+      headerStyle: { minWidth: 240 },
       render: check => (
         <>
           {hasFindingsSection(check) ? (
@@ -101,7 +104,22 @@ export function EntityChecksTable({
             <Link to={guideLink(check.checkId)}>{check.title}</Link>
           )}
           {check.reason && !isFailing(check) && (
-            <Typography variant="caption" color="textSecondary" component="div">
+            // Two lines at most; the whole reason is the tooltip and is
+            // listed under "Checks without a verdict".
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="div"
+              title={check.reason}
+              data-testid={`check-reason-${check.checkId}`}
+              style={{
+                display: '-webkit-box',
+                WebkitLineClamp: 2,
+                WebkitBoxOrient: 'vertical',
+                overflow: 'hidden',
+                overflowWrap: 'anywhere',
+              }}
+            >
               {check.reason}
             </Typography>
           )}

@@ -88,10 +88,15 @@ export function FindingsByCheck({
     .filter(g => !active || g.matching.length > 0);
   const shown = groups.reduce((n, g) => n + g.matching.length, 0);
 
-  // Failing and warning checks start open; the reader's choices win after.
+  // The first few failing and warning checks start open (all of them when
+  // a filter narrows the list); the reader's choices win after.
   const [expanded, setExpanded] = useState<Record<string, boolean>>({});
+  const openAtFirst = defaultOpenChecks(
+    groups.map(g => g.check),
+    active,
+  );
   const isExpanded = (check: CheckResult) =>
-    expanded[check.checkId] ?? isFailing(check);
+    expanded[check.checkId] ?? openAtFirst.has(check.checkId);
   const setAll = (value: boolean) =>
     setExpanded(Object.fromEntries(checks.map(c => [c.checkId, value])));
 
@@ -178,4 +183,20 @@ export function FindingsByCheck({
       ))}
     </div>
   );
+}
+
+/** How many failing or warning checks show their findings when the tab opens. */
+export const CHECKS_OPEN_AT_FIRST = 3;
+
+/**
+ * The checks whose section starts open: the first
+ * {@link CHECKS_OPEN_AT_FIRST} failing or warning checks in the order shown,
+ * or every failing or warning check when a filter narrows the list.
+ */
+export function defaultOpenChecks(
+  checks: CheckResult[],
+  filtered: boolean,
+): Set<string> {
+  const failing = checks.filter(isFailing).map(c => c.checkId);
+  return new Set(filtered ? failing : failing.slice(0, CHECKS_OPEN_AT_FIRST));
 }

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import {
   CheckResult,
   FactReading,
@@ -10,6 +10,7 @@ import { InfoCard, Link } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   Box,
+  Button,
   Table,
   TableBody,
   TableCell,
@@ -308,6 +309,28 @@ export function InconclusiveChecks({ checks }: { checks: CheckResult[] }) {
   );
 }
 
+/** A card with more facts than this lists them behind "Show the N facts". */
+const FACTS_SHOWN_UNFOLDED = 6;
+
+/** Why facts could not be read, each distinct reason once with its count. */
+export function unreadableReasons(
+  facts: FactReading[],
+): Array<{ text: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const f of facts) {
+    if (f.available) continue;
+    const text = `${f.reason ?? 'no reason given'}${
+      f.permission && !(f.reason ?? '').includes(f.permission)
+        ? ` (needs ${f.permission})`
+        : ''
+    }`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([text, count]) => ({ text, count }))
+    .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+}
+
 function factStatus(f: FactReading): string {
   if (f.available) return 'Read';
   if (f.delayed) return 'Delayed';
@@ -320,10 +343,13 @@ function factStatus(f: FactReading): string {
  * it could not read, why and the permission that would fix it.
  */
 export function FactsRead({ facts }: { facts?: FactReading[] }) {
+  const [showAll, setShowAll] = useState(false);
   if (!facts || facts.length === 0) {
     return null;
   }
   const unreadable = facts.filter(f => !f.available).length;
+  const reasons = unreadableReasons(facts);
+  const folded = facts.length > FACTS_SHOWN_UNFOLDED && !showAll;
   return (
     <InfoCard
       title="Settings read from outside the repository"
@@ -331,42 +357,65 @@ export function FactsRead({ facts }: { facts?: FactReading[] }) {
         unreadable ? `, ${unreadable} not readable` : ''
       }. A fact keeps the time it was read until a scan finds it changed.`}
     >
-      <Table size="small" data-testid="facts-read">
-        <TableHead>
-          <TableRow>
-            <TableCell>Fact</TableCell>
-            <TableCell>Source</TableCell>
-            <TableCell>Status</TableCell>
-            <TableCell>Read</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {facts.map(f => (
-            <TableRow key={f.name}>
-              <TableCell>
-                <code>{f.name}</code>
-              </TableCell>
-              <TableCell>{f.source}</TableCell>
-              <TableCell>
-                <Typography variant="body2">{factStatus(f)}</Typography>
-                {!f.available && (
-                  <Typography variant="body2" color="textSecondary">
-                    {f.reason}
-                    {f.permission && !(f.reason ?? '').includes(f.permission)
-                      ? ` (needs ${f.permission})`
-                      : ''}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell title={formatDateTime(f.readAt)}>
-                {f.available
-                  ? formatRelativeTime(f.readAt)
-                  : `tried ${formatRelativeTime(f.readAt)}`}
-              </TableCell>
-            </TableRow>
+      {reasons.length > 0 && (
+        <ul data-testid="facts-unreadable-reasons" style={{ marginTop: 0 }}>
+          {reasons.map(r => (
+            <li key={r.text}>
+              <Typography variant="body2">
+                {r.count === 1 ? '1 fact' : `${r.count} facts`} not readable:{' '}
+                {r.text}
+              </Typography>
+            </li>
           ))}
-        </TableBody>
-      </Table>
+        </ul>
+      )}
+      {facts.length > FACTS_SHOWN_UNFOLDED && (
+        <Button
+          size="small"
+          onClick={() => setShowAll(!showAll)}
+          data-testid="facts-read-toggle"
+        >
+          {showAll ? 'Hide the facts' : `Show the ${facts.length} facts`}
+        </Button>
+      )}
+      {!folded && (
+        <Table size="small" data-testid="facts-read">
+          <TableHead>
+            <TableRow>
+              <TableCell>Fact</TableCell>
+              <TableCell>Source</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Read</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {facts.map(f => (
+              <TableRow key={f.name}>
+                <TableCell>
+                  <code>{f.name}</code>
+                </TableCell>
+                <TableCell>{f.source}</TableCell>
+                <TableCell>
+                  <Typography variant="body2">{factStatus(f)}</Typography>
+                  {!f.available && (
+                    <Typography variant="body2" color="textSecondary">
+                      {f.reason}
+                      {f.permission && !(f.reason ?? '').includes(f.permission)
+                        ? ` (needs ${f.permission})`
+                        : ''}
+                    </Typography>
+                  )}
+                </TableCell>
+                <TableCell title={formatDateTime(f.readAt)}>
+                  {f.available
+                    ? formatRelativeTime(f.readAt)
+                    : `tried ${formatRelativeTime(f.readAt)}`}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
     </InfoCard>
   );
 }
