@@ -555,8 +555,10 @@ async function main() {
     await page.evaluate(() => window.localStorage.removeItem('theme'));
     // 8. A vulnerable dependency found from the demo's OSV records: the
     // finding names the advisory and the fixed version, and links to it.
+    // The check's link (#check-<id>) opens its section, which may start
+    // folded: only the first failing checks open by themselves.
     await page.goto(
-      `${APP}/catalog/default/component/session-gateway/security`,
+      `${APP}/catalog/default/component/session-gateway/security#check-open-vulnerable-dependencies`,
     );
     await page.getByTestId('cicd-security-grade').waitFor();
     const vulnerable = page.getByTestId(

@@ -104,7 +104,11 @@ export function ControlsTable(props: { view: ComplianceResponse }) {
                     {e.checkId}
                   </Link>{' '}
                   {e.status}
-                  {e.findings ? `, ${e.findings} open findings` : ''}
+                  {e.findings
+                    ? `, ${e.findings} open ${
+                        e.findings === 1 ? 'finding' : 'findings'
+                      }`
+                    : ''}
                   {e.waiver ? ` (waived: ${e.waiver.reason})` : ''}
                 </Typography>
               ))}
