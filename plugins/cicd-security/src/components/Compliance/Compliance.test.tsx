@@ -101,6 +101,9 @@ describe('EntityComplianceCard', () => {
     expect(api.getCompliance).toHaveBeenCalledWith('owasp-cicd-top10', {
       entityRef: 'component:default/payments-api',
     });
+    // The controls table opens on request, so the card stays short.
+    expect(screen.queryByTestId('control-CICD-SEC-9')).toBeNull();
+    fireEvent.click(screen.getByTestId('compliance-controls-toggle'));
     expect(
       within(screen.getByTestId('control-CICD-SEC-9')).getByText('Met'),
     ).toBeInTheDocument();

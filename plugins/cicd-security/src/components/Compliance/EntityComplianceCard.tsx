@@ -5,7 +5,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ComplianceFrameworkId } from '@cicd-security/plugin-cicd-security-common';
-import { Box, Typography } from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
@@ -14,13 +14,17 @@ import { DEFAULT_FRAMEWORK, FrameworkSelect } from './FrameworkSelect';
 
 /**
  * The Security tab's compliance card: a framework's control statuses for
- * the component, and its estimated SLSA Build level with what the next
- * level needs.
+ * the component (a summary, and the controls with their evidence on
+ * request), and its estimated SLSA Build level with what the next level
+ * needs.
  */
 export function EntityComplianceCard(props: { entityRef: string }) {
   const api = useApi(cicdSecurityApiRef);
   const [framework, setFramework] =
     useState<ComplianceFrameworkId>(DEFAULT_FRAMEWORK);
+  // The controls with their evidence make a long table: the card shows the
+  // summary and opens the table on request.
+  const [showControls, setShowControls] = useState(false);
   const { value, loading, error } = useAsync(
     () => api.getCompliance(framework, { entityRef: props.entityRef }),
     [api, framework, props.entityRef],
@@ -76,7 +80,16 @@ export function EntityComplianceCard(props: { entityRef: string }) {
             </Typography>
           )}
           <ControlSummary view={value} />
-          <ControlsTable view={value} />
+          <Button
+            size="small"
+            onClick={() => setShowControls(!showControls)}
+            data-testid="compliance-controls-toggle"
+          >
+            {showControls
+              ? 'Hide the controls'
+              : `Show the ${value.controls.length} controls and their evidence`}
+          </Button>
+          {showControls && <ControlsTable view={value} />}
         </>
       )}
     </InfoCard>
