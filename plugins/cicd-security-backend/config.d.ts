@@ -304,6 +304,17 @@ export interface Config {
     guidesDir?: string;
 
     /**
+     * The org views (overview, teams, checks, policies, compliance) reuse
+     * their organisation-wide figures, computed in the background after a
+     * start and then every ten minutes; a scan or a waiver makes them stale
+     * and they are recomputed on the next request at most this long after
+     * the last computation. The views say when their figures were computed.
+     */
+    aggregates?: {
+      /** Milliseconds; 0 computes the figures on every request. Default: 15000. */
+      cacheTtlMs?: number;
+    };
+    /**
      * Facts the organisation declares, given to every scan (the checks that
      * read them say which). Facts from SCM APIs come from backend modules
      * registered through `cicdSecurityFactsExtensionPoint`.

@@ -21,7 +21,20 @@ describe('readCicdSecuritySettings', () => {
       guidesDir: undefined,
       facts: {},
       factTimeoutMs: 30_000,
+      aggregatesCacheTtlMs: 15_000,
     });
+  });
+
+  it('reads how long org figures are cached, 0 for never, and refuses a negative time', () => {
+    const ttl = (cacheTtlMs: unknown) =>
+      readCicdSecuritySettings(
+        new ConfigReader({ cicdSecurity: { aggregates: { cacheTtlMs } } }),
+      ).aggregatesCacheTtlMs;
+    expect(ttl(60_000)).toBe(60_000);
+    expect(ttl(0)).toBe(0);
+    expect(() => ttl(-1)).toThrow(
+      'cicdSecurity.aggregates.cacheTtlMs must be an integer >= 0, got -1',
+    );
   });
 
   it('reads every setting', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_QUERY_CACHE_TTL_MS } from './database/ScorecardQueries';
 import { Config } from '@backstage/config';
 import { SourceAllowEntry } from './sources/resolveSource';
 import { DEFAULT_READ_TIMEOUT_MS } from './sources/readTimeout';
@@ -78,6 +79,11 @@ export interface CicdSecuritySettings {
   facts: OrganisationFacts;
   /** Longest wait for one fact provider (ms). */
   factTimeoutMs: number;
+  /**
+   * How long the org views' aggregates are reused after a write (ms); 0
+   * computes them on every request.
+   */
+  aggregatesCacheTtlMs: number;
 }
 
 /** The facts an organisation declares in configuration. */
@@ -227,6 +233,12 @@ export function readCicdSecuritySettings(config: Config): CicdSecuritySettings {
       ),
     },
     factTimeoutMs: positiveInteger(root, 'facts.timeoutMs', 30_000, 1),
+    aggregatesCacheTtlMs: positiveInteger(
+      root,
+      'aggregates.cacheTtlMs',
+      DEFAULT_QUERY_CACHE_TTL_MS,
+      0,
+    ),
   };
 }
 

@@ -60,6 +60,8 @@ describe('cicdSecurityPlugin', () => {
         mockServices.rootConfig.factory({
           data: {
             cicdSecurity: {
+              // What a scan stores, at once: the org figures uncached.
+              aggregates: { cacheTtlMs: 0 },
               sources: { localRoots: [root] },
               // The test scheduler runs each task once at start-up; a single
               // replica need not hand shards over.

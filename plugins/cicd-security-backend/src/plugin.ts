@@ -176,6 +176,7 @@ export const cicdSecurityPlugin = createBackendPlugin({
         } = await createDatabaseStores({
           database,
           scoring: settings.scoring,
+          cacheTtlMs: settings.aggregatesCacheTtlMs,
         });
         permissionsRegistry.addPermissions(cicdSecurityPermissions);
 
@@ -281,6 +282,22 @@ export const cicdSecurityPlugin = createBackendPlugin({
           auth,
           store: groups,
         }).start();
+        // The org views' aggregates are computed ahead of the first visitor
+        // after a start, and kept at most ten minutes old when nobody looks.
+        if (settings.aggregatesCacheTtlMs > 0) {
+          await scheduler.scheduleTask({
+            id: 'cicd-security-warm-aggregates',
+            scope: 'local',
+            frequency: { minutes: 10 },
+            initialDelay: { seconds: 5 },
+            timeout: { minutes: 5 },
+            fn: async () => {
+              await store.warmAggregates().catch(error => {
+                logger.debug(`Could not compute the org aggregates: ${error}`);
+              });
+            },
+          });
+        }
 
         httpRouter.use(
           await createRouter({

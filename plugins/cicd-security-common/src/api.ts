@@ -172,6 +172,8 @@ export interface CheckWithStats extends CheckMetadata {
 
 export interface ChecksResponse {
   items: CheckWithStats[];
+  /** When the figures were computed (ISO 8601); they may lag a scan or a waiver by the cache TTL. */
+  computedAt: string;
 }
 
 export interface CheckDetailResponse extends CheckWithStats {

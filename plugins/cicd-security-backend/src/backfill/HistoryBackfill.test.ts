@@ -391,6 +391,8 @@ describe('history backfill', () => {
         mockServices.rootConfig.factory({
           data: {
             cicdSecurity: {
+              // What a scan stores, at once: the org figures uncached.
+              aggregates: { cacheTtlMs: 0 },
               sources: {
                 localRoots: [root],
                 maxFileBytes: 50_000,

@@ -1,3 +1,4 @@
+import { bumpAfterWrites, DataVersion } from './dataVersion';
 import {
   DatabaseService,
   resolvePackagePath,
@@ -79,6 +80,8 @@ export interface DatabaseScorecardStoreOptions {
   cacheTtlMs?: number;
   /** The group hierarchy for team roll-ups (default: the same database). */
   groups?: GroupHierarchyStore;
+  /** Counts writes, shared with the waiver store (default: the store's own). */
+  version?: DataVersion;
 }
 
 /** The knex implementation of {@link ScorecardStore}, for SQLite and PostgreSQL. */
@@ -106,11 +109,26 @@ export class DatabaseScorecardStore implements ScorecardStore {
     > = {},
   ) {
     this.scoring = options.scoring ?? DEFAULT_SCORING;
+    const version = options.version ?? new DataVersion();
     this.queries = new ScorecardQueries(db, {
       scoring: this.scoring,
       cacheTtlMs: options.cacheTtlMs,
       groups: options.groups,
+      version,
     });
+    bumpAfterWrites(
+      this,
+      [
+        'saveScan',
+        'setState',
+        'claimNew',
+        'rescore',
+        'saveBackfilledScan',
+        'pruneHistory',
+        'deleteEntities',
+      ],
+      version,
+    );
   }
 
   async saveScan(
@@ -401,6 +419,16 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
     return this.queries.checkStats(filter);
+  }
+
+  checkStatsWithTime(
+    filter: VisibilityFilter = {},
+  ): Promise<{ value: CheckStats[]; computedAt: number }> {
+    return this.queries.checkStatsWithTime(filter);
+  }
+
+  warmAggregates(): Promise<void> {
+    return this.queries.warm();
   }
 
   failingEntities(

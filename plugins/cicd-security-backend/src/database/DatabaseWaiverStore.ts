@@ -1,3 +1,4 @@
+import { bumpAfterWrites, DataVersion } from './dataVersion';
 import {
   CreateWaiverRequest,
   Waiver,
@@ -24,7 +25,13 @@ export class DatabaseWaiverStore implements WaiverStore {
     private readonly db: Knex,
     private readonly scoring: ScoringConfig,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    /** Counts writes, shared with the scorecard store's cached aggregates. */
+    version?: DataVersion,
+  ) {
+    if (version) {
+      bumpAfterWrites(this, ['create', 'revoke', 'applyExpired'], version);
+    }
+  }
 
   async create(request: CreateWaiverRequest, actor: string): Promise<Waiver> {
     const now = this.clock();

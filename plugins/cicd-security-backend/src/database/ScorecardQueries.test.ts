@@ -427,6 +427,64 @@ describe('ScorecardQueries', () => {
       );
     });
 
+    it('shares org figures with callers who see every scorecard, and recomputes them only after a write', async () => {
+      await seed();
+      const cached = await createDatabaseStores({
+        database: mockServices.database({ knex, migrations: { skip: true } }),
+        cacheTtlMs: 50,
+      });
+      const c1 = (stats: { value: Array<{ checkId: string }> }) =>
+        stats.value.find(c => c.checkId === 'c1');
+      const good = 'component:default/good';
+      const bad = 'component:default/bad';
+      const org = await cached.scorecards.checkStatsWithTime();
+      expect(c1(org)).toMatchObject({ applicable: 2, failing: 1 });
+      // Seeing every scorecard (and more) is the org's figures, as computed.
+      const everything = [good, bad, 'component:default/other', 'x:y/z'];
+      expect(
+        await cached.scorecards.checkStatsWithTime({ entityRefs: everything }),
+      ).toEqual(org);
+      // A caller who cannot see `bad` gets figures of their own.
+      const mine = await cached.scorecards.checkStatsWithTime({
+        entityRefs: [good],
+      });
+      expect(c1(mine)).toMatchObject({ applicable: 1, failing: 0 });
+      // Past the TTL with nothing written, the figures stay.
+      await new Promise(r => setTimeout(r, 120));
+      expect(await cached.scorecards.checkStatsWithTime()).toEqual(org);
+      // A write (a waiver here) makes them stale: served once more while
+      // they are recomputed, then the new ones.
+      await cached.waivers.create(
+        {
+          checkId: 'c1',
+          scope: { type: 'entity', entityRef: bad },
+          reason: 'Accepted until the vendor fixes it',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+        'user:default/alice',
+      );
+      await new Promise(r => setTimeout(r, 120));
+      let next = await cached.scorecards.checkStatsWithTime();
+      for (let i = 0; i < 50 && next.computedAt === org.computedAt; i++) {
+        await new Promise(r => setTimeout(r, 20));
+        next = await cached.scorecards.checkStatsWithTime();
+      }
+      expect(next.computedAt).toBeGreaterThan(org.computedAt);
+      expect(c1(next)).toMatchObject({ failing: 1, waivedFailing: 1 });
+      // A scan is a write too.
+      await cached.scorecards.saveScan(meta('bad', B), {
+        type: 'scanned',
+        result: scan([check('c1', 'pass'), check('c2', 'pass', 'compliance')]),
+      });
+      await new Promise(r => setTimeout(r, 120));
+      let last = await cached.scorecards.checkStatsWithTime();
+      for (let i = 0; i < 50 && last.computedAt === next.computedAt; i++) {
+        await new Promise(r => setTimeout(r, 20));
+        last = await cached.scorecards.checkStatsWithTime();
+      }
+      expect(c1(last)).toMatchObject({ applicable: 2, failing: 0 });
+    });
+
     it('lists failing entities of a check', async () => {
       await seed();
       expect(await store.failingEntities('c1')).toEqual([

@@ -20,6 +20,7 @@ import {
 import { createHash } from 'crypto';
 import { Knex } from 'knex';
 import { activeWaiversFor } from './activeWaivers';
+import { DataVersion } from './dataVersion';
 import { DatabaseGroupHierarchyStore } from './DatabaseGroupHierarchyStore';
 import { GroupHierarchyStore } from './GroupHierarchyStore';
 import { explainScore, fixFirst } from './rescore';
@@ -44,6 +45,7 @@ import {
 import {
   categoryBelow,
   escapeLike,
+  isPostgres,
   jsonNumber,
   utcDay,
   whereInList,
@@ -97,7 +99,15 @@ export interface QueryOptions {
   clock?: () => Date;
   /** The group hierarchy (default: read from the same database). */
   groups?: GroupHierarchyStore;
+  /** Counts the writes; while it is unchanged cached figures stay valid. */
+  version?: DataVersion;
 }
+
+/**
+ * How long cached figures are reused when nothing was written in this
+ * process: the bound for writes by other instances of the backend.
+ */
+export const UNCHANGED_CACHE_TTL_MS = 10 * 60_000;
 
 /**
  * The read side of the scorecard store: filtered lists, one scorecard,
@@ -112,8 +122,14 @@ export class ScorecardQueries {
   private readonly clock: () => Date;
   private readonly cache = new Map<
     string,
-    { at: number; value: Promise<Computed<unknown>>; refreshing?: boolean }
+    {
+      at: number;
+      version: number;
+      value: Promise<Computed<unknown>>;
+      refreshing?: boolean;
+    }
   >();
+  private readonly version: DataVersion;
   /** Sets of visible refs, per list (the visibility cache reuses lists). */
   private readonly visibleSets = new WeakMap<string[], Set<string>>();
   private readonly groups: GroupHierarchyStore;
@@ -123,6 +139,7 @@ export class ScorecardQueries {
     this.ttl = options.cacheTtlMs ?? DEFAULT_QUERY_CACHE_TTL_MS;
     this.clock = options.clock ?? (() => new Date());
     this.groups = options.groups ?? new DatabaseGroupHierarchyStore(db);
+    this.version = options.version ?? new DataVersion();
   }
 
   async listScorecards(
@@ -472,8 +489,33 @@ export class ScorecardQueries {
   }
 
   async checkStats(filter: VisibilityFilter = {}): Promise<CheckStats[]> {
-    if (filter.entityRefs && filter.entityRefs.length === 0) return [];
-    const { db } = this;
+    return (await this.checkStatsWithTime(filter)).value;
+  }
+
+  /**
+   * {@link checkStats} with the time it was computed: per visible scope and
+   * cache TTL, like the other aggregates (a caller who sees every scorecard
+   * shares the org-wide figures), so the Checks tab does not aggregate every
+   * check result of the organisation on each request.
+   */
+  async checkStatsWithTime(
+    filter: VisibilityFilter = {},
+  ): Promise<Computed<CheckStats[]>> {
+    if (filter.entityRefs && filter.entityRefs.length === 0) {
+      return { value: [], computedAt: this.clock().getTime() };
+    }
+    return this.scoped(
+      'checkStats',
+      filter.entityRefs,
+      (db, entityRefs) => this.computeCheckStats(db, { entityRefs }),
+      db => db(CHECK_RESULTS).distinct('entity_ref').pluck('entity_ref'),
+    );
+  }
+
+  private async computeCheckStats(
+    db: Knex,
+    filter: VisibilityFilter,
+  ): Promise<CheckStats[]> {
     const query = db(CHECK_RESULTS)
       .select('check_id')
       .select(
@@ -493,8 +535,8 @@ export class ScorecardQueries {
     }
     const [rows, waived, suppressed] = await Promise.all([
       query as Promise<Array<Record<string, unknown>>>,
-      this.waivedFailures(filter),
-      this.suppressedInCode(filter),
+      this.waivedFailures(db, filter),
+      this.suppressedInCode(db, filter),
     ]);
     return rows.map(r => {
       const checkId = String(r.check_id);
@@ -520,9 +562,9 @@ export class ScorecardQueries {
    * entity or of its owner) covers.
    */
   private async waivedFailures(
+    db: Knex,
     filter: VisibilityFilter,
   ): Promise<Map<string, number>> {
-    const { db } = this;
     const active: Array<
       Pick<RawDbWaiverRow, 'check_id' | 'scope_type' | 'scope_ref'>
     > = await db<RawDbWaiverRow>(WAIVERS)
@@ -562,9 +604,9 @@ export class ScorecardQueries {
    * finding are not counted.
    */
   private async suppressedInCode(
+    db: Knex,
     filter: VisibilityFilter,
   ): Promise<Map<string, number>> {
-    const { db } = this;
     const query = db<RawDbFindingRow>(FINDINGS)
       .whereNotNull('suppressed')
       .select('check_id', 'suppressed');
@@ -706,37 +748,36 @@ export class ScorecardQueries {
     if (entityRefs && entityRefs.length === 0) {
       return { value: [], computedAt: this.clock().getTime() };
     }
-    const key = `trend:${days}:${
-      entityRefs
-        ? createHash('sha1').update(entityRefs.join('\n')).digest('hex')
-        : 'all'
-    }`;
-    return this.cachedWithTime(key, async () => {
-      const { db } = this;
-      const since = new Date(
-        Math.floor(this.clock().getTime() / DAY_MS) * DAY_MS -
-          (days - 1) * DAY_MS,
-      );
-      const day = utcDay(db, 'scanned_at');
-      const query = db(SCANS)
-        .select(db.raw('? as ??', [day, 'day']))
-        .avg({ average: 'score' })
-        .countDistinct({ scanned: 'entity_ref' })
-        .where('scanned_at', '>=', since)
-        .where('state', 'ok')
-        .groupBy(day as any)
-        .orderBy('day');
-      if (entityRefs) whereInList(db, query, 'entity_ref', entityRefs);
-      const rows: Array<Record<string, unknown>> = await query;
-      return rows.map(r => {
-        const avg = toNumberOrNull(r.average as number | null);
-        return {
-          date: String(r.day),
-          averageScore: avg === null ? null : round1(avg),
-          scanned: Number(r.scanned ?? 0),
-        };
-      });
-    });
+    const since = new Date(
+      Math.floor(this.clock().getTime() / DAY_MS) * DAY_MS -
+        (days - 1) * DAY_MS,
+    );
+    const scans = (db: Knex) =>
+      db(SCANS).where('scanned_at', '>=', since).where('state', 'ok');
+    return this.scoped(
+      `trend:${days}:${since.toISOString()}`,
+      entityRefs,
+      async (db, refs) => {
+        const day = utcDay(db, 'scanned_at');
+        const query = scans(db)
+          .select(db.raw('? as ??', [day, 'day']))
+          .avg({ average: 'score' })
+          .countDistinct({ scanned: 'entity_ref' })
+          .groupBy(day as any)
+          .orderBy('day');
+        if (refs) whereInList(db, query, 'entity_ref', refs);
+        const rows: Array<Record<string, unknown>> = await query;
+        return rows.map(r => {
+          const avg = toNumberOrNull(r.average as number | null);
+          return {
+            date: String(r.day),
+            averageScore: avg === null ? null : round1(avg),
+            scanned: Number(r.scanned ?? 0),
+          };
+        });
+      },
+      db => scans(db).distinct('entity_ref').pluck('entity_ref'),
+    );
   }
 
   /**
@@ -765,8 +806,15 @@ export class ScorecardQueries {
     };
     if (ttl <= 0) return run();
     const now = Date.now();
+    const version = this.version.value;
     const hit = this.cache.get(key);
-    if (hit && (now - hit.at < ttl || hit.refreshing)) {
+    // Nothing written since: the figures are still right (up to a bound for
+    // the writes of other instances).
+    const maxAge =
+      hit && hit.version === version
+        ? Math.max(ttl, UNCHANGED_CACHE_TTL_MS)
+        : ttl;
+    if (hit && (now - hit.at < maxAge || hit.refreshing)) {
       return hit.value as Promise<Computed<T>>;
     }
     if (hit) {
@@ -775,6 +823,7 @@ export class ScorecardQueries {
         value =>
           this.cache.set(key, {
             at: Date.now(),
+            version,
             value: Promise.resolve(value),
           }),
         () => this.cache.delete(key),
@@ -783,9 +832,51 @@ export class ScorecardQueries {
     }
     if (this.cache.size > 500) this.cache.clear();
     const value = run();
-    this.cache.set(key, { at: now, value });
+    this.cache.set(key, { at: now, version, value });
     value.catch(() => this.cache.delete(key));
     return value;
+  }
+
+  /**
+   * An aggregate per visible scope, cached like the others. The org-wide
+   * value is computed in one snapshot together with the refs it covers, and
+   * served to every caller who may see all of them (the common case: one
+   * computation for everyone, without a list of refs in the query); any
+   * other caller gets the aggregate of its own refs, cached per set.
+   */
+  private async scoped<T>(
+    key: string,
+    entityRefs: string[] | undefined,
+    compute: (db: Knex, entityRefs?: string[]) => Promise<T>,
+    covered: (db: Knex) => Promise<string[]>,
+  ): Promise<Computed<T>> {
+    const all = await this.cachedWithTime(`${key}:all`, () =>
+      this.db.transaction(
+        async tx => ({
+          value: await compute(tx),
+          covered: await covered(tx),
+        }),
+        isPostgres(this.db) ? { isolationLevel: 'repeatable read' } : {},
+      ),
+    );
+    const whole = { value: all.value.value, computedAt: all.computedAt };
+    if (!entityRefs) return whole;
+    const visible = this.visibleSet(entityRefs);
+    if (all.value.covered.every(ref => visible.has(ref))) return whole;
+    const digest = createHash('sha1')
+      .update(entityRefs.join('\n'))
+      .digest('hex');
+    return this.cachedWithTime(`${key}:${digest}`, () =>
+      compute(this.db, entityRefs),
+    );
+  }
+
+  /**
+   * Computes the org-wide aggregates into the cache, so that the first
+   * visitor after a start does not wait for them.
+   */
+  async warm(): Promise<void> {
+    await Promise.all([this.overview({}), this.teams({}), this.checkStats({})]);
   }
 
   private visibleSet(refs: string[]): Set<string> {

@@ -206,6 +206,14 @@ export interface ScorecardStore {
   /** Per check id: on how many entities it applied and failed. */
   checkStats(filter?: VisibilityFilter): Promise<CheckStats[]>;
 
+  /** {@link checkStats} and when it was computed (epoch milliseconds). */
+  checkStatsWithTime(
+    filter?: VisibilityFilter,
+  ): Promise<{ value: CheckStats[]; computedAt: number }>;
+
+  /** Computes the org-wide aggregates ahead of the first request. */
+  warmAggregates(): Promise<void>;
+
   /**
    * Aggregates per group of the owner hierarchy (direct and rolled up) and
    * per owner. Undefined when `root` is not a known group.

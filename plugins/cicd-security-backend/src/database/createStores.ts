@@ -1,3 +1,4 @@
+import { DataVersion } from './dataVersion';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DEFAULT_SCORING,
@@ -38,13 +39,16 @@ export async function createDatabaseStores(options: {
   }
   const scoring = options.scoring ?? DEFAULT_SCORING;
   const groups = new DatabaseGroupHierarchyStore(db);
+  // Waivers change the org figures too.
+  const version = new DataVersion();
   return {
     scorecards: new DatabaseScorecardStore(db, {
       scoring,
       cacheTtlMs: options.cacheTtlMs,
       groups,
+      version,
     }),
-    waivers: new DatabaseWaiverStore(db, scoring, options.clock),
+    waivers: new DatabaseWaiverStore(db, scoring, options.clock, version),
     groups,
   };
 }

@@ -323,6 +323,32 @@ function mockStore(): jest.Mocked<ScorecardStore> {
         passRate: 0,
       },
     ]),
+    checkStatsWithTime: jest.fn().mockResolvedValue({
+      value: [
+        {
+          checkId: 'fake-check',
+          applicable: 4,
+          failing: 2,
+          openFailing: 1,
+          waivedFailing: 1,
+          suppressedFindings: 3,
+          inconclusive: 0,
+          passRate: 0.5,
+        },
+        {
+          checkId: 'removed-check',
+          applicable: 1,
+          failing: 1,
+          openFailing: 1,
+          waivedFailing: 0,
+          suppressedFindings: 0,
+          inconclusive: 0,
+          passRate: 0,
+        },
+      ],
+      computedAt: Date.parse('2026-01-02T03:04:00.000Z'),
+    }),
+    warmAggregates: jest.fn().mockResolvedValue(undefined),
     failingEntities: jest.fn().mockResolvedValue([
       {
         entityRef: 'component:default/payments-api',
@@ -1574,6 +1600,7 @@ describe('createRouter', () => {
       const res = await request(app).get('/checks');
       expect(res.status).toBe(200);
       expectSpec('/checks', res);
+      expect(res.body.computedAt).toBe('2026-01-02T03:04:00.000Z');
       expect(res.body.items).toEqual([
         expect.objectContaining({
           id: 'fake-check',

@@ -42,7 +42,10 @@ export function mockCicdSecurityApi(
       owners: teamSummaries,
       computedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
     })),
-    getChecks: jest.fn(async () => ({ items: [checkWithStats] })),
+    getChecks: jest.fn(async () => ({
+      items: [checkWithStats],
+      computedAt: new Date().toISOString(),
+    })),
     getCheck: jest.fn(async () => checkDetail),
     getPolicies: jest.fn(async () => policies),
     // No policy applies and no control is evaluated unless a test says so,

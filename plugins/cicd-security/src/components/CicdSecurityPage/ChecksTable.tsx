@@ -28,6 +28,7 @@ import { cicdSecurityApiRef } from '../../api';
 import { checkGuideRouteRef, rootRouteRef } from '../../routes';
 import { checkGuidePath, formatScore, useOptionalRouteRef } from '../../utils';
 import { SeverityChip } from '../ScoreDisplay';
+import { AsOf } from './OverviewTab';
 
 export function formatPassRate(passRate: number | null): string {
   return passRate === null ? '–' : `${Math.round(passRate * 100)}%`;
@@ -257,6 +258,11 @@ export function ChecksTable() {
 
   return (
     <div data-testid="cicd-security-checks-catalogue">
+      {value?.computedAt && (
+        <div style={{ textAlign: 'right' }}>
+          <AsOf computedAt={value.computedAt} />
+        </div>
+      )}
       <Table<CheckWithStats>
         title="Checks"
         subtitle="Open a row to see the components failing the check"
