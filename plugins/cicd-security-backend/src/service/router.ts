@@ -344,6 +344,8 @@ export async function createRouter(
   const docsBase = options.docsBase ?? DEFAULT_DOCS_BASE;
   const visibility = new EntityVisibility({
     catalog,
+    permissions,
+    auth: options.auth,
     ttlMs: options.visibilityTtlMs,
   });
   const evidencePdf = options.evidencePdf ?? new ChromiumPdfRenderer();
@@ -862,8 +864,10 @@ export async function createRouter(
     parse(noQuerySchema, req.query);
     const credentials = await reader(req);
     const entityRefs = await visibility.visibleRefs(credentials);
+    const stats = await store.checkStatsWithTime({ entityRefs });
     const body: ChecksResponse = {
-      items: withStats(await store.checkStats({ entityRefs })),
+      items: withStats(stats.value),
+      computedAt: new Date(stats.computedAt).toISOString(),
     };
     res.json(body);
   });

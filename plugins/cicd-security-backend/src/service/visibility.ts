@@ -4,7 +4,10 @@ import {
   Entity,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { AuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 /** How long a caller's visible entity refs are reused. */
 export const DEFAULT_VISIBILITY_TTL_MS = 10_000;
@@ -19,6 +22,16 @@ const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
  * principal share a single catalog walk, so the catalog is asked at most once
  * per principal and TTL however many requests arrive. A permission change in
  * the catalog therefore reaches the scorecards within the TTL.
+ *
+ * Given the permission service, it first asks the catalog's own question
+ * (may this user read catalog entities?) as the catalog does for a list. A
+ * user the policy allows without conditions sees every entity, so they share
+ * one list of the entities that exist (read with the plugin's credentials,
+ * reused for the TTL and served while it is renewed), instead of walking the
+ * catalog once per user; a user denied outright sees none; a conditional
+ * decision walks the catalog with the user's credentials as above. The
+ * decision itself is asked on every request, so a permission change applies
+ * at once.
  */
 export class EntityVisibility {
   readonly #catalog: CatalogService;
@@ -26,9 +39,15 @@ export class EntityVisibility {
   readonly #kinds: string[];
   readonly #clock: () => number;
   readonly #cache = new Map<string, { at: number; refs: Promise<string[]> }>();
+  readonly #permissions?: PermissionsService;
+  readonly #auth?: AuthService;
+  #everything?: { at: number; refs: Promise<string[]>; renewing?: boolean };
 
   constructor(options: {
     catalog: CatalogService;
+    /** With `auth`: users the policy lets read every entity share one list. */
+    permissions?: PermissionsService;
+    auth?: AuthService;
     /** 0 asks the catalog on every request. */
     ttlMs?: number;
     /** Entity kinds that have scorecards. */
@@ -39,10 +58,68 @@ export class EntityVisibility {
     this.#ttlMs = options.ttlMs ?? DEFAULT_VISIBILITY_TTL_MS;
     this.#kinds = options.kinds ?? ['Component'];
     this.#clock = options.clock ?? Date.now;
+    this.#permissions = options.permissions;
+    this.#auth = options.auth;
   }
 
   /** Refs of the scorecard entities the caller may read. */
-  visibleRefs(credentials: BackstageCredentials): Promise<string[]> {
+  async visibleRefs(credentials: BackstageCredentials): Promise<string[]> {
+    const permissions = this.#permissions;
+    if (permissions && this.#auth && this.#ttlMs > 0) {
+      const p = credentials.principal as { type?: string };
+      if (p.type === 'user') {
+        const [decision] = await permissions.authorizeConditional(
+          [{ permission: catalogEntityReadPermission }],
+          { credentials },
+        );
+        if (decision.result === AuthorizeResult.ALLOW) return this.#all();
+        if (decision.result === AuthorizeResult.DENY) return [];
+      }
+    }
+    return this.#perPrincipal(credentials);
+  }
+
+  /**
+   * Every entity of the kinds, for the callers who may read them all: one
+   * list, renewed in the background once older than the TTL (what exists,
+   * not who may see it, is what can be a little late).
+   */
+  #all(): Promise<string[]> {
+    const now = this.#clock();
+    const hit = this.#everything;
+    if (hit && (now - hit.at < this.#ttlMs || hit.renewing)) return hit.refs;
+    const walk = async () =>
+      this.#walk(await this.#auth!.getOwnServiceCredentials());
+    if (hit) {
+      hit.renewing = true;
+      walk().then(
+        list => {
+          this.#everything = { at: this.#clock(), refs: Promise.resolve(list) };
+        },
+        () => {
+          this.#everything = undefined;
+        },
+      );
+      return hit.refs;
+    }
+    const refs = walk();
+    const entry = { at: now, refs };
+    this.#everything = entry;
+    // As below: an empty or failed walk is not kept.
+    refs.then(
+      list => {
+        if (list.length === 0 && this.#everything === entry) {
+          this.#everything = undefined;
+        }
+      },
+      () => {
+        if (this.#everything === entry) this.#everything = undefined;
+      },
+    );
+    return refs;
+  }
+
+  #perPrincipal(credentials: BackstageCredentials): Promise<string[]> {
     const key = principalKey(credentials);
     if (this.#ttlMs <= 0 || !key) return this.#walk(credentials);
     const now = this.#clock();
