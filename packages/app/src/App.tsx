@@ -7,7 +7,10 @@ import {
 import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
-import { CicdSecurityPage } from '@cicd-security/plugin-cicd-security';
+import {
+  CicdSecurityPage,
+  preloadCicdSecurity,
+} from '@cicd-security/plugin-cicd-security';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { signalsPlugin } from '@backstage/plugin-signals';
 import { apis } from './apis';
@@ -21,6 +24,12 @@ import {
 } from '@backstage/core-components';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
+
+// The security pages are what this portal is for: their code loads while
+// the app signs the user in, not after.
+preloadCicdSecurity().catch(() => {
+  /* the route loads it again and shows the error */
+});
 
 const app = createApp({
   apis,

@@ -10,6 +10,7 @@ export {
   EntityCicdSecurityContent,
   EntityCicdSecurityCard,
   isCicdSecurityAvailable,
+  preloadCicdSecurity,
 } from './plugin';
 export { cicdSecurityApiRef, CicdSecurityClient } from './api';
 export type { CicdSecurityApi } from './api';

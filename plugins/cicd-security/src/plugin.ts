@@ -86,6 +86,21 @@ export const EntityCicdSecurityCard = cicdSecurityPlugin.provide(
 );
 
 /**
+ * Starts loading the code of the org page and the Security tab, so that a
+ * visit does not wait for it after the app has signed the user in and the
+ * route has rendered. Call it once when the app starts (it is cheap to call
+ * again: the code is fetched once).
+ *
+ * @public
+ */
+export function preloadCicdSecurity(): Promise<void> {
+  return Promise.all([
+    import('./components/CicdSecurityPage'),
+    import('./components/EntityCicdSecurityContent'),
+  ]).then(() => undefined);
+}
+
+/**
  * True when the entity says where its source lives, so it can be scanned.
  *
  * @public

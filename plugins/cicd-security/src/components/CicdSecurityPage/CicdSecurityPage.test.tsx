@@ -174,7 +174,15 @@ describe('CicdSecurityPage', () => {
     ).toHaveAttribute('href', '/catalog/default/component/payments-api');
     expect(within(table).getByLabelText('Grade C')).toBeInTheDocument();
     expect(within(table).getByText('6.4')).toBeInTheDocument();
-    expect(within(table).getByText('team-payments')).toBeInTheDocument();
+    // The owner is named by its title from the group hierarchy the page
+    // already has, and links to the group, without a catalog lookup.
+    await waitFor(() =>
+      expect(within(table).getByText('Payments')).toBeInTheDocument(),
+    );
+    expect(within(table).getByText('Payments').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/group/team-payments',
+    );
     // The system moves to the row's detail panel on screens like 1366 px.
     expect(within(table).queryByText('payments')).not.toBeInTheDocument();
     fireEvent.click(
@@ -488,6 +496,7 @@ describe('CicdSecurityPage', () => {
     });
     const api = mockCicdSecurityApi({
       getChecks: jest.fn(async () => ({
+        computedAt: new Date().toISOString(),
         items: [
           check('never-applies', null),
           check('half', 0.5),

@@ -174,7 +174,11 @@ function ComponentDetails({ row }: { row: ScorecardSummary }) {
     [
       'System',
       row.system ? (
-        <EntityRefLink entityRef={row.system} defaultKind="system" />
+        <EntityRefLink
+          entityRef={row.system}
+          defaultKind="system"
+          title={refName(row.system)}
+        />
       ) : (
         '–'
       ),
@@ -278,6 +282,24 @@ export function ComponentsTable() {
         ]),
       ),
     [teams.value],
+  );
+
+  // Owners and systems are named from what the page already has, so that the
+  // table does not wait for the catalog to look up each one's title.
+  const groupTitles = useMemo(
+    () =>
+      new Map(
+        (teams.value?.items ?? []).map(t => [
+          t.groupRef.toLocaleLowerCase('en-US'),
+          t.title ?? refName(t.groupRef),
+        ]),
+      ),
+    [teams.value],
+  );
+  const ownerTitle = useCallback(
+    (ref: string) =>
+      groupTitles.get(ref.toLocaleLowerCase('en-US')) ?? refName(ref),
+    [groupTitles],
   );
 
   // The table is re-created when the filters change; it starts with the sort
@@ -395,7 +417,11 @@ export function ComponentsTable() {
         render: row =>
           row.owner ? (
             <CellText title={row.owner} maxWidth={140}>
-              <EntityRefLink entityRef={row.owner} defaultKind="group" />
+              <EntityRefLink
+                entityRef={row.owner}
+                defaultKind="group"
+                title={ownerTitle(row.owner)}
+              />
             </CellText>
           ) : (
             '–'
@@ -410,7 +436,11 @@ export function ComponentsTable() {
         render: row =>
           row.system ? (
             <CellText title={row.system} maxWidth={180}>
-              <EntityRefLink entityRef={row.system} defaultKind="system" />
+              <EntityRefLink
+                entityRef={row.system}
+                defaultKind="system"
+                title={refName(row.system)}
+              />
             </CellText>
           ) : (
             '–'
@@ -497,7 +527,7 @@ export function ComponentsTable() {
         headerStyle: { ...HEADER_STYLE },
         cellStyle: { ...CELL_STYLE },
       }));
-  }, [initialSort, wide]);
+  }, [initialSort, wide, ownerTitle]);
 
   const filtered = Object.keys(filters).length > 0;
   const failingCheckTitle =

@@ -259,7 +259,11 @@ function OwnersTable({ owners }: { owners: TeamSummary[] }) {
         {owners.map(o => (
           <TableRow key={o.owner}>
             <TableCell>
-              <EntityRefLink entityRef={o.owner} defaultKind="group" />
+              <EntityRefLink
+                entityRef={o.owner}
+                defaultKind="group"
+                title={refName(o.owner)}
+              />
             </TableCell>
             <TableCell align="right">{o.components}</TableCell>
             <TableCell align="right">{formatScore(o.averageScore)}</TableCell>

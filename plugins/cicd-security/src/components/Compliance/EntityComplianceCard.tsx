@@ -11,6 +11,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { ControlsTable, ControlSummary } from './ControlsTable';
 import { DEFAULT_FRAMEWORK, FrameworkSelect } from './FrameworkSelect';
+import { prefetchKeys, takePrefetched } from '../prefetch';
 
 /**
  * The Security tab's compliance card: a framework's control statuses for
@@ -26,7 +27,12 @@ export function EntityComplianceCard(props: { entityRef: string }) {
   // summary and opens the table on request.
   const [showControls, setShowControls] = useState(false);
   const { value, loading, error } = useAsync(
-    () => api.getCompliance(framework, { entityRef: props.entityRef }),
+    () =>
+      takePrefetched(
+        api,
+        prefetchKeys.compliance(props.entityRef, framework),
+        () => api.getCompliance(framework, { entityRef: props.entityRef }),
+      ),
     [api, framework, props.entityRef],
   );
   return (

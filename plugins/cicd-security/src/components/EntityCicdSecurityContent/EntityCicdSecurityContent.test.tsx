@@ -495,6 +495,35 @@ describe('EntityCicdSecurityContent', () => {
     }
   });
 
+  it("asks for its cards' data together with the scorecard, and each card uses that answer once", async () => {
+    let release: (card: Scorecard) => void = () => {};
+    const api = mockApi({
+      getScorecard: jest.fn(
+        () => new Promise<Scorecard>(resolve => (release = resolve)),
+      ),
+    });
+    await renderTab(api);
+    const ref = 'component:default/payments-api';
+    // The scorecard has not arrived, and the cards' requests are out.
+    expect(api.getScorecardHistory).toHaveBeenCalledWith(ref, { limit: 90 });
+    expect(api.getEntityPolicies).toHaveBeenCalledWith(ref);
+    expect(api.listWaivers).toHaveBeenCalledWith({ entityRef: ref });
+    expect(api.getCompliance).toHaveBeenCalledWith('owasp-cicd-top10', {
+      entityRef: ref,
+    });
+    release(scorecard);
+    expect(await screen.findByText('Score over time')).toBeInTheDocument();
+    expect((await screen.findAllByText('Compliance')).length).toBeGreaterThan(
+      0,
+    );
+    expect((await screen.findAllByText('Waivers')).length).toBeGreaterThan(0);
+    // The cards took the answers already asked for instead of asking again.
+    expect(api.getScorecardHistory).toHaveBeenCalledTimes(1);
+    expect(api.getEntityPolicies).toHaveBeenCalledTimes(1);
+    expect(api.listWaivers).toHaveBeenCalledTimes(1);
+    expect(api.getCompliance).toHaveBeenCalledTimes(1);
+  });
+
   it('explains how the score was computed', async () => {
     await renderTab(
       mockApi({ getScorecard: jest.fn(async () => scorecardWithWaivers) }),

@@ -1,4 +1,4 @@
-import { ReactNode, useState } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CodeSnippet,
@@ -28,7 +28,9 @@ import {
 } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { cicdSecurityApiRef } from '../../api';
+import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
+import { DEFAULT_FRAMEWORK } from '../Compliance/FrameworkSelect';
+import { ENTITY_HISTORY_LIMIT, prefetch, prefetchKeys } from '../prefetch';
 import { checkGuideRouteRef } from '../../routes';
 import {
   checkGuidePath,
@@ -482,6 +484,22 @@ function ScorecardView({
   );
 }
 
+/** Starts the requests of the tab's cards (see `prefetch.ts`). */
+function prefetchEntityCards(api: CicdSecurityApi, entityRef: string) {
+  prefetch(api, prefetchKeys.history(entityRef), () =>
+    api.getScorecardHistory(entityRef, { limit: ENTITY_HISTORY_LIMIT }),
+  );
+  prefetch(api, prefetchKeys.policies(entityRef), () =>
+    api.getEntityPolicies(entityRef),
+  );
+  prefetch(api, prefetchKeys.waivers(entityRef), () =>
+    api.listWaivers({ entityRef }),
+  );
+  prefetch(api, prefetchKeys.compliance(entityRef, DEFAULT_FRAMEWORK), () =>
+    api.getCompliance(DEFAULT_FRAMEWORK, { entityRef }),
+  );
+}
+
 /**
  * The Security tab: the entity's grade, score, category scores, checks and
  * findings, with a rescan button.
@@ -491,6 +509,9 @@ export function EntityCicdSecurityContent(
 ) {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
+  const api = useApi(cicdSecurityApiRef);
+  // What the tab's cards show is asked for with the scorecard, not after it.
+  useMemo(() => prefetchEntityCards(api, entityRef), [api, entityRef]);
   const result = useScorecard(entityRef, props.pollIntervalMs ?? 2000);
   const { scorecard } = result;
 

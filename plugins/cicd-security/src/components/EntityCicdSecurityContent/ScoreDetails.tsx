@@ -22,6 +22,11 @@ import {
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import {
+  ENTITY_HISTORY_LIMIT,
+  prefetchKeys,
+  takePrefetched,
+} from '../prefetch';
+import {
   formatDateTime,
   formatLocation,
   formatRelativeTime,
@@ -54,7 +59,10 @@ export function ScoreTrend({
 }) {
   const api = useApi(cicdSecurityApiRef);
   const { value, error, loading } = useAsync(
-    () => api.getScorecardHistory(entityRef, { limit: 90 }),
+    () =>
+      takePrefetched(api, prefetchKeys.history(entityRef), () =>
+        api.getScorecardHistory(entityRef, { limit: ENTITY_HISTORY_LIMIT }),
+      ),
     [api, entityRef, revision],
   );
   let body: ReactNode;

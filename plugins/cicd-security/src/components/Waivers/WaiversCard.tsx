@@ -23,6 +23,7 @@ import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cicdSecurityApiRef } from '../../api';
+import { prefetchKeys, takePrefetched } from '../prefetch';
 import { formatDateTime } from '../../utils';
 import { RevokeDialog } from './RevokeDialog';
 import { shortRef, useWaiverPermission, waiverState } from './waiverUtils';
@@ -222,7 +223,10 @@ export function WaiversCard({
   const alertApi = useApi(alertApiRef);
   const [revoking, setRevoking] = useState<Waiver>();
   const { value, error, loading, retry } = useAsyncRetry(
-    () => api.listWaivers({ entityRef }),
+    () =>
+      takePrefetched(api, prefetchKeys.waivers(entityRef), () =>
+        api.listWaivers({ entityRef }),
+      ),
     [api, entityRef, revision],
   );
   const waivers = [...(value?.items ?? [])].sort(
