@@ -21,11 +21,19 @@
  * from the start of the navigation (or of the click / typing for the in-app
  * steps). Views: the org page overview, the Components tab, a search (a link
  * with ?q=, and typing into the search box), the Teams tab, the Checks tab and
- * an entity's Security tab. It prints the medians, their ratio to the 1.5 s
- * budget and a verdict on the full loads.
+ * an entity's Security tab; and, as a reference that is not judged,
+ * Backstage's own Settings page (what the framework costs before any view of
+ * this plugin). It prints the medians, their ratio to the 1.5 s budget and a
+ * verdict on the full loads.
  *
  *   node bench/ui-load.js [--components 10000] [--db sqlite,pg] [--runs 3]
  *     [--days 30] [--no-build] [--keep] [--trace] [--per-file 250]
+ *     [--reuse DIR]
+ *
+ * --keep keeps the run's folder (and its PostgreSQL databases) and prints it;
+ * --reuse DIR measures again on a kept run (one --db, the one it was seeded
+ * on) without seeding or filling the catalog again: at 10,000 components
+ * filling the catalog takes most of the run.
  *
  * PostgreSQL: eval "$(scripts/pg-start.sh)" first; the connection string is
  * CICD_BENCH_PG, else BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING,
@@ -63,6 +71,7 @@ const DAYS = Number(arg('days', '30'));
 const DBS = arg('db', 'sqlite,pg').split(',');
 const BUILD = !process.argv.includes('--no-build');
 const KEEP = process.argv.includes('--keep');
+const REUSE = arg('reuse', '');
 // Print, for each figure, when the rows showed and what was busy last.
 const TRACE = process.argv.includes('--trace');
 const BUDGET_MS = 1500;
@@ -84,6 +93,14 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 const unknownDb = DBS.find(d => d !== 'sqlite' && d !== 'pg');
 if (unknownDb) {
   console.error(`--db takes sqlite and/or pg, got ${unknownDb}`);
+  process.exit(2);
+}
+if (REUSE && DBS.length !== 1) {
+  console.error('--reuse DIR takes one --db: the one DIR was seeded on');
+  process.exit(2);
+}
+if (REUSE && !fs.existsSync(path.join(REUSE, 'app-config.bench.yaml'))) {
+  console.error(`--reuse ${REUSE}: no app-config.bench.yaml (run with --keep)`);
   process.exit(2);
 }
 
@@ -417,6 +434,23 @@ const VIEWS = [
   },
 ];
 
+/**
+ * What Backstage alone costs on this machine: its own Settings page, loaded
+ * the same way. Not judged; it says how much of a figure above is the
+ * framework (downloading and starting the app, signing in, the sidebar).
+ */
+const REFERENCE = [
+  {
+    key: 'shell',
+    label: 'Backstage alone: Settings page (reference, not judged)',
+    path: () => '/settings',
+    ready: () =>
+      [...document.querySelectorAll('main span, main h2, main h3')].some(e =>
+        /Appearance/.test(e.textContent),
+      ),
+  },
+];
+
 const STEPS = [
   ['tab:components', 'Overview → Components tab (click)'],
   ['tab:teams', 'Components → Teams tab (click)'],
@@ -450,7 +484,7 @@ async function measureBrowser(url, term) {
     await first.close();
 
     for (let run = 0; run < RUNS; run++) {
-      for (const view of VIEWS) {
+      for (const view of [...VIEWS, ...REFERENCE]) {
         const context = await browser.newContext({
           viewport: { width: 1440, height: 1000 },
           storageState,
@@ -532,6 +566,20 @@ function report(db, results) {
     verdicts.push([`${view.label}, first visit`, cold]);
     verdicts.push([`${view.label}, returning`, warm]);
   }
+  for (const view of REFERENCE) {
+    const cold = median(results[`cold:${view.key}`] || []);
+    const warm = median(results[`warm:${view.key}`] || []);
+    rows.push([
+      view.label,
+      fmt(cold),
+      ratio(cold),
+      fmt(warm),
+      ratio(warm),
+      `${(results[`cold:${view.key}`] || []).join('/')} | ${(
+        results[`warm:${view.key}`] || []
+      ).join('/')}`,
+    ]);
+  }
   for (const [key, label] of STEPS) {
     const m = median(results[key] || []);
     rows.push([
@@ -593,22 +641,47 @@ function report(db, results) {
   return over.length === 0;
 }
 
+/** A kept run's folder, config and database prefix, checked against --db. */
+function reusedRun(db) {
+  const configFile = path.join(REUSE, 'app-config.bench.yaml');
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+  const client = config.backend.database.client;
+  if ((db === 'pg') !== (client === 'pg'))
+    throw new Error(`--reuse ${REUSE} was seeded on ${client}, not ${db}`);
+  return { dir: REUSE, configFile, prefix: config.backend.database.prefix };
+}
+
 async function benchDb(db) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cicd-ui-bench-${db}-`));
-  const prefix = `uibench${Date.now()}_`;
-  const configFile = path.join(dir, 'app-config.bench.yaml');
-  const catalogFiles = writeCatalog(dir);
-  writeConfig(configFile, { db, dir, catalogFiles, prefix });
+  let dir;
+  let prefix;
+  let configFile;
+  if (REUSE) {
+    ({ dir, configFile, prefix } = reusedRun(db));
+  } else {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), `cicd-ui-bench-${db}-`));
+    prefix = `uibench${Date.now()}_`;
+    configFile = path.join(dir, 'app-config.bench.yaml');
+    writeConfig(configFile, {
+      db,
+      dir,
+      catalogFiles: writeCatalog(dir),
+      prefix,
+    });
+  }
   let seeded;
   try {
-    seeded = await seedPluginDatabase({ db, dir, prefix });
-    console.log(
-      `\n${db}: seeded ${N} scorecards (${
-        seeded.checkResults
-      } check results, ${DAYS} days of history) in ${seeded.seconds.toFixed(
-        1,
-      )} s`,
-    );
+    if (REUSE) {
+      console.log(`\n${db}: measuring again on the kept run in ${dir}`);
+    } else {
+      seeded = await seedPluginDatabase({ db, dir, prefix });
+      console.log(
+        `\n${db}: seeded ${N} scorecards (${
+          seeded.checkResults
+        } check results, ${DAYS} days of history) in ${seeded.seconds.toFixed(
+          1,
+        )} s`,
+      );
+    }
     const t0 = Date.now();
     const url = await startProductionPortal({
       logDir: dir,
@@ -666,21 +739,24 @@ async function benchDb(db) {
       )} s after the backend answered`,
     );
     // The hierarchy task may have read a half-filled catalog at start.
-    await seeded.groups.replace([
-      { groupRef: 'group:default/org', type: 'organization' },
-      ...Array.from({ length: DEPTS }, (_, d) => ({
-        groupRef: `group:default/dept-${d}`,
-        type: 'department',
-        parent: 'group:default/org',
-      })),
-      ...Array.from({ length: TEAMS }, (_, t) => ({
-        groupRef: apiLoad.team(t),
-        type: 'team',
-        parent: `group:default/dept-${t % DEPTS}`,
-      })),
-    ]);
-    await seeded.knex.destroy();
-    seeded.knex = undefined;
+    if (seeded)
+      await seeded.groups.replace([
+        { groupRef: 'group:default/org', type: 'organization' },
+        ...Array.from({ length: DEPTS }, (_, d) => ({
+          groupRef: `group:default/dept-${d}`,
+          type: 'department',
+          parent: 'group:default/org',
+        })),
+        ...Array.from({ length: TEAMS }, (_, t) => ({
+          groupRef: apiLoad.team(t),
+          type: 'team',
+          parent: `group:default/dept-${t % DEPTS}`,
+        })),
+      ]);
+    if (seeded) {
+      await seeded.knex.destroy();
+      seeded.knex = undefined;
+    }
     const list = await (
       await fetch(`${url}/api/cicd-security/scorecards?limit=1`, {
         headers: auth,
@@ -707,9 +783,15 @@ async function benchDb(db) {
     stopAll();
     if (seeded && seeded.knex) await seeded.knex.destroy().catch(() => {});
     await new Promise(r => setTimeout(r, 2000));
-    if (db === 'pg') await dropDatabases(prefix).catch(() => {});
-    if (KEEP) console.log(`kept ${dir}`);
-    else fs.rmSync(dir, { recursive: true, force: true });
+    if (KEEP || REUSE) {
+      console.log(
+        `kept ${dir}${db === 'pg' ? ` and the databases ${prefix}*` : ''}` +
+          ` (measure again: --db ${db} --reuse ${dir} --no-build)`,
+      );
+    } else {
+      if (db === 'pg') await dropDatabases(prefix).catch(() => {});
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -174,6 +174,7 @@ function stopAll() {
 }
 process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
