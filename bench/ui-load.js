@@ -222,6 +222,9 @@ function writeConfig(file, { db, dir, catalogFiles, prefix }) {
       schedule: later,
       newEntitiesSchedule: later,
       housekeepingSchedule: later,
+      // The demo's history backfill (app-config.yaml) is off, as it is by
+      // default: the seeded components have no git history to read.
+      backfill: { enabled: false },
     },
   };
   // JSON is YAML.

@@ -26,7 +26,7 @@ describe('readCicdSecuritySettings', () => {
   });
 
   it('reads how long org figures are cached, 0 for never, and refuses a negative time', () => {
-    const ttl = (cacheTtlMs: unknown) =>
+    const ttl = (cacheTtlMs: number) =>
       readCicdSecuritySettings(
         new ConfigReader({ cicdSecurity: { aggregates: { cacheTtlMs } } }),
       ).aggregatesCacheTtlMs;

@@ -29,7 +29,14 @@ export class DatabaseWaiverStore implements WaiverStore {
     version?: DataVersion,
   ) {
     if (version) {
-      bumpAfterWrites(this, ['create', 'revoke', 'applyExpired'], version);
+      // applyExpired runs every minute; it changes something only when a
+      // waiver expired (it returns how many).
+      bumpAfterWrites<DatabaseWaiverStore>(
+        this,
+        ['create', 'revoke', 'applyExpired'],
+        version,
+        { applyExpired: expired => Number(expired) > 0 },
+      );
     }
   }
 

@@ -19,26 +19,34 @@ export class DataVersion {
 
 /**
  * Makes each named method of `target` bump `version` when it settles: the
- * store's writers, listed once where the store is built.
+ * store's writers, listed once where the store is built. `changed` tells,
+ * for a method whose result says so, whether the call wrote anything; a
+ * failed call always bumps (it may have written part).
  */
 export function bumpAfterWrites<T extends object>(
   target: T,
   methods: ReadonlyArray<keyof T & string>,
   version: DataVersion,
+  changed: Partial<Record<keyof T & string, (result: unknown) => boolean>> = {},
 ): void {
   for (const name of methods) {
     const write = (
-      target[name] as unknown as (...a: unknown[]) => unknown
+      target[name] as unknown as (...a: unknown[]) => Promise<unknown>
     ).bind(target);
+    const wrote = changed[name];
     Object.defineProperty(target, name, {
       configurable: true,
       writable: true,
       value: async (...args: unknown[]) => {
+        let result: unknown;
         try {
-          return await write(...args);
-        } finally {
+          result = await write(...args);
+        } catch (error) {
           version.bump();
+          throw error;
         }
+        if (!wrote || wrote(result)) version.bump();
+        return result;
       },
     });
   }

@@ -351,6 +351,8 @@ export async function createRouter(
   const evidencePdf = options.evidencePdf ?? new ChromiumPdfRenderer();
   const groupVisibility = new EntityVisibility({
     catalog,
+    permissions,
+    auth: options.auth,
     ttlMs: options.visibilityTtlMs,
     kinds: ['Group'],
   });

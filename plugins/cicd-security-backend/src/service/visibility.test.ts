@@ -67,6 +67,7 @@ function setup(decisions: Record<string, AuthorizeResult>) {
     permissions,
     auth: mockServices.auth(),
     ttlMs: 10_000,
+    sharedTtlMs: 10_000,
     clock: () => now,
   });
   return {

@@ -11,6 +11,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 
 /** How long a caller's visible entity refs are reused. */
 export const DEFAULT_VISIBILITY_TTL_MS = 10_000;
+/**
+ * How long the list of every entity, shared by the users the policy lets
+ * read them all, is reused before it is renewed in the background: it says
+ * which entities exist, not who may see them.
+ */
+export const DEFAULT_SHARED_LIST_TTL_MS = 60_000;
 const PAGE_SIZE = 1000;
 const MAX_CACHED_PRINCIPALS = 1000;
 const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
@@ -27,7 +33,7 @@ const FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
  * (may this user read catalog entities?) as the catalog does for a list. A
  * user the policy allows without conditions sees every entity, so they share
  * one list of the entities that exist (read with the plugin's credentials,
- * reused for the TTL and served while it is renewed), instead of walking the
+ * reused for a minute and served while it is renewed), instead of walking the
  * catalog once per user; a user denied outright sees none; a conditional
  * decision walks the catalog with the user's credentials as above. The
  * decision itself is asked on every request, so a permission change applies
@@ -42,12 +48,15 @@ export class EntityVisibility {
   readonly #permissions?: PermissionsService;
   readonly #auth?: AuthService;
   #everything?: { at: number; refs: Promise<string[]>; renewing?: boolean };
+  readonly #sharedTtlMs: number;
 
   constructor(options: {
     catalog: CatalogService;
     /** With `auth`: users the policy lets read every entity share one list. */
     permissions?: PermissionsService;
     auth?: AuthService;
+    /** How long the shared list is reused (at least `ttlMs`). */
+    sharedTtlMs?: number;
     /** 0 asks the catalog on every request. */
     ttlMs?: number;
     /** Entity kinds that have scorecards. */
@@ -60,6 +69,10 @@ export class EntityVisibility {
     this.#clock = options.clock ?? Date.now;
     this.#permissions = options.permissions;
     this.#auth = options.auth;
+    this.#sharedTtlMs = Math.max(
+      this.#ttlMs,
+      options.sharedTtlMs ?? DEFAULT_SHARED_LIST_TTL_MS,
+    );
   }
 
   /** Refs of the scorecard entities the caller may read. */
@@ -87,7 +100,9 @@ export class EntityVisibility {
   #all(): Promise<string[]> {
     const now = this.#clock();
     const hit = this.#everything;
-    if (hit && (now - hit.at < this.#ttlMs || hit.renewing)) return hit.refs;
+    if (hit && (now - hit.at < this.#sharedTtlMs || hit.renewing)) {
+      return hit.refs;
+    }
     const walk = async () =>
       this.#walk(await this.#auth!.getOwnServiceCredentials());
     if (hit) {

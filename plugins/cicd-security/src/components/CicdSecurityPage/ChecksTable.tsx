@@ -25,6 +25,7 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
+import { takePrefetched } from '../prefetch';
 import { checkGuideRouteRef, rootRouteRef } from '../../routes';
 import { checkGuidePath, formatScore, useOptionalRouteRef } from '../../utils';
 import { SeverityChip } from '../ScoreDisplay';
@@ -129,7 +130,10 @@ export function ChecksTable() {
     /\/$/,
     '',
   )}/components`;
-  const { value, loading, error } = useAsync(() => api.getChecks(), [api]);
+  const { value, loading, error } = useAsync(
+    () => takePrefetched(api, 'getChecks'),
+    [api],
+  );
 
   if (loading) {
     return <Progress />;
@@ -268,7 +272,15 @@ export function ChecksTable() {
         subtitle="Open a row to see the components failing the check"
         columns={columns}
         data={value?.items ?? []}
-        options={{ paging: false, padding: 'dense', search: true }}
+        // A page of 20: the whole catalogue at once is a long page and a
+        // long render; sorting and the search still cover every check.
+        options={{
+          paging: true,
+          pageSize: 20,
+          pageSizeOptions: [20, 50, 100],
+          padding: 'dense',
+          search: true,
+        }}
         detailPanel={[
           {
             tooltip: 'Components failing this check',

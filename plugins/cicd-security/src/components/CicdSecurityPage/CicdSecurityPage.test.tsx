@@ -308,6 +308,37 @@ describe('CicdSecurityPage', () => {
     ).toBeInTheDocument();
   });
 
+  it("asks for a tab's data once, as its route renders, whatever the URL's filters and sort", async () => {
+    for (const [path, first] of [
+      ['/components', { sort: 'score', order: 'asc' }],
+      [
+        '/components?q=pay&grade=D,F&sort=name&order=desc',
+        { q: 'pay', grade: 'D,F', sort: 'name', order: 'desc' },
+      ],
+    ] as const) {
+      const api = mockCicdSecurityApi();
+      const { unmount } = await renderPage(api, path);
+      await screen.findByTestId('cicd-security-components-table');
+      await waitFor(() => expect(api.listScorecards).toHaveBeenCalled());
+      // The page asked for the table's first page, its owners and its
+      // checks before the table did; the table took those answers.
+      expect(api.listScorecards).toHaveBeenCalledTimes(1);
+      expect(api.listScorecards).toHaveBeenCalledWith({
+        ...first,
+        limit: 20,
+        offset: 0,
+      });
+      expect(api.getTeams).toHaveBeenCalledTimes(1);
+      expect(api.getChecks).toHaveBeenCalledTimes(1);
+      unmount();
+    }
+    const api = mockCicdSecurityApi();
+    await renderPage(api, '/checks');
+    await screen.findByTestId('cicd-security-checks-catalogue');
+    expect(api.getChecks).toHaveBeenCalledTimes(1);
+    expect(api.listScorecards).not.toHaveBeenCalled();
+  });
+
   it('keeps old links with filters on the root working', async () => {
     const api = mockCicdSecurityApi();
     await renderPage(api, '/?owner=group%3Adefault%2Fteam-payments');

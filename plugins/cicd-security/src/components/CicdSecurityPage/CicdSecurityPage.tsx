@@ -11,6 +11,11 @@ import {
   Page,
   TabbedLayout,
 } from '@backstage/core-components';
+import { useMemo } from 'react';
+import { useApi } from '@backstage/core-plugin-api';
+import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
+import { prefetch } from '../prefetch';
+import { firstPageRequest } from './useComponentFilters';
 import { CheckGuidePage } from '../CheckGuidePage';
 import { EvidenceDownloadButton } from '../Evidence';
 import { ComplianceTab } from '../Compliance';
@@ -68,10 +73,47 @@ function RootOrComponents() {
   const hasFilters = ['q', 'owner', 'grade', 'failingCheck', 'system'].some(p =>
     params.has(p),
   );
-  if (below === '' && hasFilters) {
+  const tab = below.split('/')[0];
+  const redirect = below === '' && hasFilters;
+  // The tab's data is asked for now, while the page renders, not after.
+  const api = useApi(cicdSecurityApiRef);
+  useMemo(
+    () => {
+      if (!redirect)
+        prefetchTab(api, tab, new URLSearchParams(location.search));
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, tab, location.search, redirect],
+  );
+  if (redirect) {
     return <Navigate to={`components${location.search}`} replace />;
   }
   return <CicdSecurityPage />;
+}
+
+/** The first requests of a tab of the org page (see `prefetch.ts`). */
+function prefetchTab(
+  api: CicdSecurityApi,
+  tab: string,
+  search: URLSearchParams,
+) {
+  switch (tab) {
+    case '':
+      prefetch(api, 'getOverview');
+      break;
+    case 'components':
+      prefetch(api, 'listScorecards', firstPageRequest(search));
+      prefetch(api, 'getTeams');
+      prefetch(api, 'getChecks');
+      break;
+    case 'teams':
+      prefetch(api, 'getTeams');
+      break;
+    case 'checks':
+      prefetch(api, 'getChecks');
+      break;
+    default:
+  }
 }
 
 /** Everything below the plugin's root route: the page and the check guides. */

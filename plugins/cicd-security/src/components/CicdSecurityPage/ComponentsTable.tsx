@@ -38,6 +38,7 @@ import SearchIcon from '@material-ui/icons/Search';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
+import { takePrefetched } from '../prefetch';
 import {
   formatDateTime,
   formatRelativeTime,
@@ -45,7 +46,11 @@ import {
   saveBlob,
 } from '../../utils';
 import { GradeBadge, ScorecardStateChip } from '../ScoreDisplay';
-import { useComponentFilters } from './useComponentFilters';
+import {
+  DEFAULT_SORT,
+  PAGE_SIZE,
+  useComponentFilters,
+} from './useComponentFilters';
 import { refName } from './useUrlState';
 
 const useStyles = makeStyles(theme => ({
@@ -103,11 +108,6 @@ const FIELD_TO_SORT: Record<string, ScorecardSortField> = {
   'counts.findings': 'findings',
   scannedAt: 'scannedAt',
 };
-
-const PAGE_SIZE = 20;
-
-/** Without a sort in the URL, the worst components come first. */
-export const DEFAULT_SORT: ScorecardSortField = 'score';
 
 /**
  * From this viewport width up, System, Kind and Lifecycle get columns of
@@ -254,14 +254,14 @@ export function ComponentsTable() {
   // Owners (with the group hierarchy) and checks for the filter pickers.
   const teams = useAsync(async () => {
     try {
-      return await api.getTeams();
+      return await takePrefetched(api, 'getTeams');
     } catch {
       return undefined;
     }
   }, [api]);
   const checks = useAsync(async () => {
     try {
-      return (await api.getChecks()).items;
+      return (await takePrefetched(api, 'getChecks')).items;
     } catch {
       return [];
     }
@@ -334,7 +334,7 @@ export function ComponentsTable() {
         ? tableQuery.orderDirection || 'asc'
         : initialSortRef.current.order;
       try {
-        const response = await api.listScorecards({
+        const response = await takePrefetched(api, 'listScorecards', {
           ...query,
           sort,
           order: sort ? order : undefined,

@@ -14,6 +14,7 @@ import {
 import { Grid, Typography, makeStyles } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
+import { takePrefetched } from '../prefetch';
 import { rootRouteRef } from '../../routes';
 import {
   GRADE_COLORS,
@@ -95,7 +96,10 @@ export function OverviewTab() {
   const api = useApi(cicdSecurityApiRef);
   const root = useOptionalRouteRef(rootRouteRef);
   const base = (root ? root({}) : '/cicd-security').replace(/\/$/, '');
-  const { value, loading, error } = useAsync(() => api.getOverview(), [api]);
+  const { value, loading, error } = useAsync(
+    () => takePrefetched(api, 'getOverview'),
+    [api],
+  );
 
   if (loading) {
     return <Progress />;

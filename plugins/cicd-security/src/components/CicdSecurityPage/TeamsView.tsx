@@ -36,6 +36,7 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import ChevronRightIcon from '@material-ui/icons/ChevronRight';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
+import { takePrefetched } from '../prefetch';
 import { rootRouteRef } from '../../routes';
 import { formatScore, useOptionalRouteRef } from '../../utils';
 import { HeatCell, VisuallyHidden } from '../Charts';
@@ -299,7 +300,10 @@ export function TeamsView() {
   const [open, setOpen] = useState<string[]>([]);
   const [page, setPage] = useState(0);
 
-  const { value, loading, error } = useAsync(() => api.getTeams(), [api]);
+  const { value, loading, error } = useAsync(
+    () => takePrefetched(api, 'getTeams'),
+    [api],
+  );
 
   const data = useMemo(() => {
     const raw = (value?.items ?? []) as unknown[];

@@ -19,6 +19,46 @@ export const FILTER_PARAMS = [
   'failingCheck',
 ] as const;
 
+/** The list query of the filters in the URL (`get` reads one parameter). */
+export function componentsQuery(
+  get: (name: (typeof FILTER_PARAMS)[number]) => string,
+): ListScorecardsQuery {
+  return {
+    q: get('q') || undefined,
+    owner: get('owner') || undefined,
+    system: get('system') || undefined,
+    kind: get('kind') || undefined,
+    lifecycle: get('lifecycle') || undefined,
+    grade: get('grade') || undefined,
+    state: (get('state') as ScorecardState) || undefined,
+    failingCheck: get('failingCheck') || undefined,
+  };
+}
+
+/** Rows per page of the components table. */
+export const PAGE_SIZE = 20;
+
+/** The table's sort when the URL names none: worst first. */
+export const DEFAULT_SORT: ScorecardSortField = 'score';
+
+/**
+ * The request of the table's first page for a URL's query: what the Components
+ * tab asks for when it opens, so that the page can ask for it first.
+ */
+export function firstPageRequest(search: URLSearchParams): ListScorecardsQuery {
+  const sortParam = (search.get('sort') ?? '') as ScorecardSortField | '';
+  const sort = sortParam || DEFAULT_SORT;
+  return {
+    ...componentsQuery(name => search.get(name) ?? ''),
+    sort,
+    order: sortParam
+      ? ((search.get('order') || 'asc') as 'asc' | 'desc')
+      : 'asc',
+    limit: PAGE_SIZE,
+    offset: 0,
+  };
+}
+
 /**
  * The filters and sort of the components table, kept in the URL: their
  * values, the API query they make (for the table and the CSV export), and the
@@ -65,17 +105,8 @@ export function useComponentFilters() {
   );
 
   const query: ListScorecardsQuery = useMemo(
-    () => ({
-      q: q || undefined,
-      owner: owner || undefined,
-      system: system || undefined,
-      kind: kind || undefined,
-      lifecycle: lifecycle || undefined,
-      grade: filters.grade || undefined,
-      state: (filters.state as ScorecardState) || undefined,
-      failingCheck: filters.failingCheck || undefined,
-    }),
-    [q, owner, system, kind, lifecycle, filters],
+    () => componentsQuery(name => filters[name] ?? ''),
+    [filters],
   );
 
   const clearFilters = useCallback(

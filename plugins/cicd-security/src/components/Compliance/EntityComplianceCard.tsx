@@ -11,7 +11,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
 import { ControlsTable, ControlSummary } from './ControlsTable';
 import { DEFAULT_FRAMEWORK, FrameworkSelect } from './FrameworkSelect';
-import { prefetchKeys, takePrefetched } from '../prefetch';
+import { takePrefetched } from '../prefetch';
 
 /**
  * The Security tab's compliance card: a framework's control statuses for
@@ -28,11 +28,9 @@ export function EntityComplianceCard(props: { entityRef: string }) {
   const [showControls, setShowControls] = useState(false);
   const { value, loading, error } = useAsync(
     () =>
-      takePrefetched(
-        api,
-        prefetchKeys.compliance(props.entityRef, framework),
-        () => api.getCompliance(framework, { entityRef: props.entityRef }),
-      ),
+      takePrefetched(api, 'getCompliance', framework, {
+        entityRef: props.entityRef,
+      }),
     [api, framework, props.entityRef],
   );
   return (

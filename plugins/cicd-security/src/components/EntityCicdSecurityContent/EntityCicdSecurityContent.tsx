@@ -30,7 +30,7 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 import GetAppIcon from '@material-ui/icons/GetApp';
 import { CicdSecurityApi, cicdSecurityApiRef } from '../../api';
 import { DEFAULT_FRAMEWORK } from '../Compliance/FrameworkSelect';
-import { ENTITY_HISTORY_LIMIT, prefetch, prefetchKeys } from '../prefetch';
+import { ENTITY_HISTORY_LIMIT, prefetch } from '../prefetch';
 import { checkGuideRouteRef } from '../../routes';
 import {
   checkGuidePath,
@@ -486,18 +486,12 @@ function ScorecardView({
 
 /** Starts the requests of the tab's cards (see `prefetch.ts`). */
 function prefetchEntityCards(api: CicdSecurityApi, entityRef: string) {
-  prefetch(api, prefetchKeys.history(entityRef), () =>
-    api.getScorecardHistory(entityRef, { limit: ENTITY_HISTORY_LIMIT }),
-  );
-  prefetch(api, prefetchKeys.policies(entityRef), () =>
-    api.getEntityPolicies(entityRef),
-  );
-  prefetch(api, prefetchKeys.waivers(entityRef), () =>
-    api.listWaivers({ entityRef }),
-  );
-  prefetch(api, prefetchKeys.compliance(entityRef, DEFAULT_FRAMEWORK), () =>
-    api.getCompliance(DEFAULT_FRAMEWORK, { entityRef }),
-  );
+  prefetch(api, 'getScorecardHistory', entityRef, {
+    limit: ENTITY_HISTORY_LIMIT,
+  });
+  prefetch(api, 'getEntityPolicies', entityRef);
+  prefetch(api, 'listWaivers', { entityRef });
+  prefetch(api, 'getCompliance', DEFAULT_FRAMEWORK, { entityRef });
 }
 
 /**

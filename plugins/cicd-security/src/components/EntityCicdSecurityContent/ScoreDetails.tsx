@@ -21,11 +21,7 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import {
-  ENTITY_HISTORY_LIMIT,
-  prefetchKeys,
-  takePrefetched,
-} from '../prefetch';
+import { ENTITY_HISTORY_LIMIT, takePrefetched } from '../prefetch';
 import {
   formatDateTime,
   formatLocation,
@@ -60,9 +56,9 @@ export function ScoreTrend({
   const api = useApi(cicdSecurityApiRef);
   const { value, error, loading } = useAsync(
     () =>
-      takePrefetched(api, prefetchKeys.history(entityRef), () =>
-        api.getScorecardHistory(entityRef, { limit: ENTITY_HISTORY_LIMIT }),
-      ),
+      takePrefetched(api, 'getScorecardHistory', entityRef, {
+        limit: ENTITY_HISTORY_LIMIT,
+      }),
     [api, entityRef, revision],
   );
   let body: ReactNode;
@@ -105,12 +101,26 @@ export function ScoreExplanationCard({
   checkTitle: (checkId: string) => string;
 }) {
   const classes = useStyles();
+  const [showAll, setShowAll] = useState(false);
   const explanation = scorecard.explanation;
   if (!explanation) {
     return null;
   }
-  const counted = explanation.checks.filter(c => c.counted);
   const whatIf = fixFirstByCheck(scorecard);
+  // What costs points first: the largest what-if gain, then the lowest score;
+  // a long list of passing checks opens on request.
+  const counted = explanation.checks
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.counted)
+    .sort(
+      (a, b) =>
+        (whatIf.get(b.c.checkId)?.gain ?? 0) -
+          (whatIf.get(a.c.checkId)?.gain ?? 0) ||
+        (a.c.score ?? 10) - (b.c.score ?? 10) ||
+        a.i - b.i,
+    )
+    .map(({ c }) => c);
+  const shown = showAll ? counted : counted.slice(0, EXPLANATION_ROWS);
   const left = explanation.checks.filter(c => !c.counted);
   const bands = explanation.gradeBands;
   return (
@@ -133,7 +143,7 @@ export function ScoreExplanationCard({
             </TableRow>
           </TableHead>
           <TableBody>
-            {counted.map(c => (
+            {shown.map(c => (
               <TableRow key={c.checkId}>
                 <TableCell>
                   {checkTitle(c.checkId)}
@@ -154,6 +164,18 @@ export function ScoreExplanationCard({
             ))}
           </TableBody>
         </Table>
+        {counted.length > EXPLANATION_ROWS && (
+          <Button
+            size="small"
+            onClick={() => setShowAll(!showAll)}
+            aria-expanded={showAll}
+            data-testid="score-explanation-toggle"
+          >
+            {showAll
+              ? `Show the first ${EXPLANATION_ROWS}`
+              : `Show all ${counted.length} checks`}
+          </Button>
+        )}
         {left.length > 0 && (
           <Box mt={2}>
             <Typography variant="subtitle2" gutterBottom>
@@ -319,6 +341,9 @@ export function InconclusiveChecks({ checks }: { checks: CheckResult[] }) {
 
 /** A card with more facts than this lists them behind "Show the N facts". */
 const FACTS_SHOWN_UNFOLDED = 6;
+
+/** Counted checks the score explanation lists before "Show all". */
+const EXPLANATION_ROWS = 10;
 
 /** Why facts could not be read, each distinct reason once with its count. */
 export function unreadableReasons(

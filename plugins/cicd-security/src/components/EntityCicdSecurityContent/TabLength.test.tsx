@@ -5,9 +5,13 @@ import {
   CheckResult,
   FactReading,
 } from '@cicd-security/plugin-cicd-security-common';
-import { scorecard } from '../../testing/data';
+import { scorecard, scorecardWithWaivers } from '../../testing/data';
 import { CHECKS_OPEN_AT_FIRST, defaultOpenChecks } from './FindingsByCheck';
-import { FactsRead, unreadableReasons } from './ScoreDetails';
+import {
+  FactsRead,
+  ScoreExplanationCard,
+  unreadableReasons,
+} from './ScoreDetails';
 
 // A tab with many failing checks and many unread settings stays a page a
 // person can read: only the first failing checks open, repeated reasons once.
@@ -84,6 +88,76 @@ describe('FactsRead', () => {
     expect(screen.getByTestId('facts-read')).toHaveTextContent('github.f7');
     expect(screen.getByTestId('facts-read-toggle')).toHaveTextContent(
       'Hide the facts',
+    );
+  }, 60_000);
+});
+
+describe('ScoreExplanationCard', () => {
+  // 14 counted checks: 12 pass, two cost points; the what-if of the one with
+  // the larger gain is known.
+  const checks = [
+    ...Array.from({ length: 6 }, (_, i) => ({
+      checkId: `pass-${i}`,
+      category: 'code-quality' as const,
+      weight: 5,
+      score: 10,
+      counted: true,
+    })),
+    {
+      checkId: 'costs-some',
+      category: 'compliance' as const,
+      weight: 5,
+      score: 4,
+      counted: true,
+    },
+    ...Array.from({ length: 6 }, (_, i) => ({
+      checkId: `pass-${i + 6}`,
+      category: 'code-quality' as const,
+      weight: 5,
+      score: 10,
+      counted: true,
+    })),
+    {
+      checkId: 'costs-most',
+      category: 'compliance' as const,
+      weight: 5,
+      score: 0,
+      counted: true,
+    },
+  ];
+  const card = {
+    ...scorecardWithWaivers,
+    score: 8,
+    explanation: { ...scorecardWithWaivers.explanation!, checks },
+    fixFirst: [
+      {
+        checkId: 'costs-most',
+        title: 'costs-most',
+        severity: 'high' as const,
+        findings: 1,
+        scoreIfFixed: 9,
+        gain: 1,
+        gradeIfFixed: 'A' as const,
+      },
+    ],
+  };
+
+  it('lists what costs points first, ten rows, and the rest on request', async () => {
+    await renderInTestApp(
+      <ScoreExplanationCard scorecard={card} checkTitle={id => id} />,
+    );
+    const rows = () =>
+      screen
+        .getAllByRole('row')
+        .slice(1)
+        .map(r => r.querySelector('td')?.textContent);
+    expect(rows()).toHaveLength(10);
+    expect(rows().slice(0, 2)).toEqual(['costs-most', 'costs-some']);
+    expect(screen.getByText('14 checks counted')).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId('score-explanation-toggle'));
+    expect(rows()).toHaveLength(14);
+    expect(screen.getByTestId('score-explanation-toggle')).toHaveTextContent(
+      'Show the first 10',
     );
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import Cancel from '@material-ui/icons/Cancel';
 import RemoveCircleOutline from '@material-ui/icons/RemoveCircleOutline';
 import useAsync from 'react-use/esm/useAsync';
 import { cicdSecurityApiRef } from '../../api';
-import { prefetchKeys, takePrefetched } from '../prefetch';
+import { takePrefetched } from '../prefetch';
 
 const STATUS_LABEL: Record<EntityPolicyResult['status'], string> = {
   'in-policy': 'In policy',
@@ -33,10 +33,7 @@ const STATUS_STYLE: Record<EntityPolicyResult['status'], object | undefined> = {
 export function EntityPoliciesCard(props: { entityRef: string }) {
   const api = useApi(cicdSecurityApiRef);
   const { value, loading, error } = useAsync(
-    () =>
-      takePrefetched(api, prefetchKeys.policies(props.entityRef), () =>
-        api.getEntityPolicies(props.entityRef),
-      ),
+    () => takePrefetched(api, 'getEntityPolicies', props.entityRef),
     [api, props.entityRef],
   );
   if (loading) return <Progress />;

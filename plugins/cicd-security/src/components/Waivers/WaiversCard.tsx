@@ -23,7 +23,7 @@ import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { cicdSecurityApiRef } from '../../api';
-import { prefetchKeys, takePrefetched } from '../prefetch';
+import { takePrefetched } from '../prefetch';
 import { formatDateTime } from '../../utils';
 import { RevokeDialog } from './RevokeDialog';
 import { shortRef, useWaiverPermission, waiverState } from './waiverUtils';
@@ -223,10 +223,7 @@ export function WaiversCard({
   const alertApi = useApi(alertApiRef);
   const [revoking, setRevoking] = useState<Waiver>();
   const { value, error, loading, retry } = useAsyncRetry(
-    () =>
-      takePrefetched(api, prefetchKeys.waivers(entityRef), () =>
-        api.listWaivers({ entityRef }),
-      ),
+    () => takePrefetched(api, 'listWaivers', { entityRef }),
     [api, entityRef, revision],
   );
   const waivers = [...(value?.items ?? [])].sort(
