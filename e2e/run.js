@@ -335,9 +335,10 @@ async function main() {
       );
     }
 
-    // 3c. 1366 × 768 and 1440 wide screens: the Components table and the
-    // Teams heatmap fit without scrolling sideways (secondary columns
-    // collapse, names end in an ellipsis).
+    // 3c. 1366 × 768 and 1440 wide screens: the Components table, the
+    // Teams heatmap and the Checks table fit without scrolling sideways
+    // (secondary columns collapse, names end in an ellipsis, a check's id and
+    // category go under its title).
     await page.setViewportSize({ width: 1366, height: 768 });
     const noSidewaysScroll = async (testId, what) => {
       const widths = await page.evaluate(id => {
@@ -397,8 +398,19 @@ async function main() {
         `Teams heatmap at ${width} px`,
       );
       if (width === 1366) await shot('teams-1366');
+      await page.goto(`${APP}/cicd-security/checks`);
+      await page
+        .getByTestId('cicd-security-checks-catalogue')
+        .locator('tbody tr a')
+        .first()
+        .waitFor();
+      await noSidewaysScroll(
+        'cicd-security-checks-catalogue',
+        `Checks table at ${width} px`,
+      );
+      if (width === 1366) await shot('checks-1366');
       console.log(
-        `ok: at ${width} × ${height} the Components table and the Teams heatmap fit without scrolling sideways`,
+        `ok: at ${width} × ${height} the Components table, the Teams heatmap and the Checks table fit without scrolling sideways`,
       );
     }
     await page.setViewportSize({ width: 1440, height: 1000 });
