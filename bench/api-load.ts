@@ -128,9 +128,9 @@ async function insertBatched(
   }
 }
 
-export async function seed(db: Knex, groups: GroupHierarchyStore) {
-  const started = Date.now();
-  await groups.replace([
+/** The org, its departments and teams of the seed, parents first. */
+export function benchGroups() {
+  return [
     { groupRef: 'group:default/org', type: 'organization' },
     ...Array.from({ length: DEPTS }, (_, d) => ({
       groupRef: `group:default/dept-${d}`,
@@ -142,7 +142,12 @@ export async function seed(db: Knex, groups: GroupHierarchyStore) {
       type: 'team',
       parent: `group:default/dept-${t % DEPTS}`,
     })),
-  ]);
+  ];
+}
+
+export async function seed(db: Knex, groups: GroupHierarchyStore) {
+  const started = Date.now();
+  await groups.replace(benchGroups());
   const size = db.client.config.client === 'pg' ? 1000 : 400;
   const now = Date.now();
   let scorecards: object[] = [];

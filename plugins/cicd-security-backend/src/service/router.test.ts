@@ -122,6 +122,29 @@ const entities: Entity[] = [
 /** What the signed-in mock user may not read in the catalog. */
 const HIDDEN = new Set(['secret', 'team-hidden']);
 
+const CHECK_STATS = [
+  {
+    checkId: 'fake-check',
+    applicable: 4,
+    failing: 2,
+    openFailing: 1,
+    waivedFailing: 1,
+    suppressedFindings: 3,
+    inconclusive: 0,
+    passRate: 0.5,
+  },
+  {
+    checkId: 'removed-check',
+    applicable: 1,
+    failing: 1,
+    openFailing: 1,
+    waivedFailing: 0,
+    suppressedFindings: 0,
+    inconclusive: 0,
+    passRate: 0,
+  },
+];
+
 const fakeCheck = createScorecardCheck({
   id: 'fake-check',
   title: 'A fake check',
@@ -301,51 +324,9 @@ function mockStore(): jest.Mocked<ScorecardStore> {
       trend: [{ date: '2026-01-02', averageScore: 4, scanned: 1 }],
       computedAt: '2026-01-02T03:04:00.000Z',
     }),
-    checkStats: jest.fn().mockResolvedValue([
-      {
-        checkId: 'fake-check',
-        applicable: 4,
-        failing: 2,
-        openFailing: 1,
-        waivedFailing: 1,
-        suppressedFindings: 3,
-        inconclusive: 0,
-        passRate: 0.5,
-      },
-      {
-        checkId: 'removed-check',
-        applicable: 1,
-        failing: 1,
-        openFailing: 1,
-        waivedFailing: 0,
-        suppressedFindings: 0,
-        inconclusive: 0,
-        passRate: 0,
-      },
-    ]),
+    checkStats: jest.fn().mockResolvedValue(CHECK_STATS),
     checkStatsWithTime: jest.fn().mockResolvedValue({
-      value: [
-        {
-          checkId: 'fake-check',
-          applicable: 4,
-          failing: 2,
-          openFailing: 1,
-          waivedFailing: 1,
-          suppressedFindings: 3,
-          inconclusive: 0,
-          passRate: 0.5,
-        },
-        {
-          checkId: 'removed-check',
-          applicable: 1,
-          failing: 1,
-          openFailing: 1,
-          waivedFailing: 0,
-          suppressedFindings: 0,
-          inconclusive: 0,
-          passRate: 0,
-        },
-      ],
+      value: CHECK_STATS,
       computedAt: Date.parse('2026-01-02T03:04:00.000Z'),
     }),
     warmAggregates: jest.fn().mockResolvedValue(undefined),
