@@ -485,6 +485,54 @@ describe('ScorecardQueries', () => {
       expect(c1(last)).toMatchObject({ applicable: 2, failing: 0 });
     });
 
+    it('computes the org figures and the worst-first order of a long visible list ahead of the first visitor', async () => {
+      // More components than fit a query's list of refs.
+      const refs = Array.from(
+        { length: 600 },
+        (_, i) => `component:default/c${String(i).padStart(3, '0')}`,
+      );
+      await knex.batchInsert(
+        'cicd_security_scorecards',
+        refs.map((entityRef, i) => ({
+          entity_ref: entityRef,
+          kind: 'Component',
+          namespace: 'default',
+          name: entityRef.split('/')[1],
+          state: 'ok',
+          score: ((i * 7) % 100) / 10,
+          grade: 'C',
+          categories: '[]',
+          counts: '{}',
+          updated_at: new Date(),
+        })),
+        50,
+      );
+      const queries = new ScorecardQueries(knex, { cacheTtlMs: 60_000 });
+      await queries.warm();
+      const sql: string[] = [];
+      const onQuery = (q: { sql: string }) => sql.push(q.sql);
+      knex.on('query', onQuery);
+      try {
+        const page = await queries.listScorecards({
+          order: 'asc',
+          sort: 'score',
+          limit: 3,
+          offset: 0,
+          entityRefs: refs,
+          q: undefined,
+        });
+        expect(page.totalCount).toBe(600);
+        // Worst first: six components score 0.
+        expect(page.items.map(i => i.score)).toEqual([0, 0, 0]);
+        await queries.overview();
+        await queries.checkStats();
+      } finally {
+        knex.removeListener('query', onQuery);
+      }
+      // Only the page's rows were read: the order and the figures were warm.
+      expect(sql).toHaveLength(1);
+    });
+
     it('lists failing entities of a check', async () => {
       await seed();
       expect(await store.failingEntities('c1')).toEqual([

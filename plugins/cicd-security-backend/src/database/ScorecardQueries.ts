@@ -245,7 +245,7 @@ export class ScorecardQueries {
         ...filters
       } = options;
       const ordered = await this.cached(
-        `order:${JSON.stringify(filters)}`,
+        `order:${stableKey(filters)}`,
         async () => {
           const refRows: Array<{ entity_ref: string }> = await sorted(
             query.clone().select('entity_ref'),
@@ -877,6 +877,17 @@ export class ScorecardQueries {
    */
   async warm(): Promise<void> {
     await Promise.all([this.overview({}), this.teams({}), this.checkStats({})]);
+    // The Components tab's first page (worst first) for callers who see a
+    // long list of refs: the order is computed once and shared.
+    const all = (await this.statRows({})).value.map(r => r.entityRef);
+    if (all.length > VISIBILITY_IN_SQL_MAX) {
+      await this.listScorecards({
+        sort: 'score',
+        order: 'asc',
+        limit: 1,
+        entityRefs: all,
+      });
+    }
   }
 
   private visibleSet(refs: string[]): Set<string> {
@@ -890,6 +901,15 @@ export class ScorecardQueries {
 }
 
 /** A cached value and when it was computed (epoch milliseconds). */
+/** A cache key of an options object: its defined keys, sorted. */
+function stableKey(options: object): string {
+  return JSON.stringify(
+    Object.entries(options)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
 interface Computed<T> {
   value: T;
   computedAt: number;
