@@ -506,6 +506,13 @@ export function EntityCicdSecurityContent(
   const api = useApi(cicdSecurityApiRef);
   // What the tab's cards show is asked for with the scorecard, not after it.
   useMemo(() => prefetchEntityCards(api, entityRef), [api, entityRef]);
+  // So are the permissions of the rescan and waive buttons (the buttons read
+  // the same answers), instead of a request and a re-render after the tab.
+  usePermission({
+    permission: cicdSecurityRefreshPermission,
+    resourceRef: entityRef,
+  });
+  useWaiverPermission(entityRef);
   const result = useScorecard(entityRef, props.pollIntervalMs ?? 2000);
   const { scorecard } = result;
 
