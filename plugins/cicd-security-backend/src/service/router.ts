@@ -28,6 +28,7 @@ import {
   CHECK_CATEGORIES,
   CheckCategory,
   CheckDetailResponse,
+  ComplianceFrameworkId,
   CheckWithStats,
   ChecksResponse,
   ComplianceResponse,
@@ -461,6 +462,28 @@ export async function createRouter(
     });
   }
 
+  /**
+   * What a team or org view covers for the caller: the refs it may see and,
+   * for a team, the group, which it must be able to read (one it may not
+   * read is answered like a missing one).
+   */
+  async function visibleScope(
+    credentials: BackstageCredentials,
+    ownerQuery: string | undefined,
+  ): Promise<{ entityRefs: string[]; owner?: string }> {
+    const [entityRefs, groups] = await Promise.all([
+      visibility.visibleRefs(credentials),
+      ownerQuery
+        ? groupVisibility.visibleRefs(credentials).then(lowerCaseSet)
+        : Promise.resolve(new Set<string>()),
+    ]);
+    const owner = ownerQuery ? groupRef(ownerQuery) : undefined;
+    if (owner && !groups.has(owner.toLocaleLowerCase('en-US'))) {
+      throw new NotFoundError(`No group ${owner}`);
+    }
+    return { entityRefs, ...(owner ? { owner } : {}) };
+  }
+
   async function scorecardOf(entity: Entity): Promise<Scorecard> {
     const meta = entityMeta(entity);
     const stored = await store.getScorecard(meta.entityRef);
@@ -710,14 +733,7 @@ export async function createRouter(
 
   router.get('/compliance/:framework', async (req, res) => {
     const query = parse(complianceQuerySchema, req.query);
-    const { framework } = req.params;
-    if (!isFrameworkId(framework)) {
-      throw new InputError(
-        `Unknown framework '${framework}'; known frameworks: ${knownFrameworkIds().join(
-          ', ',
-        )}`,
-      );
-    }
+    const framework = frameworkOf(req.params.framework);
     const credentials = await reader(req);
     let body: ComplianceResponse;
     if (query.entityRef) {
@@ -729,17 +745,10 @@ export async function createRouter(
         await store.getScorecard(entityRef),
       );
     } else {
-      const [entityRefs, groups] = await Promise.all([
-        visibility.visibleRefs(credentials),
-        query.owner
-          ? groupVisibility.visibleRefs(credentials).then(lowerCaseSet)
-          : Promise.resolve(new Set<string>()),
-      ]);
-      const owner = query.owner ? groupRef(query.owner) : undefined;
-      // A group the caller may not read is answered like a missing one.
-      if (owner && !groups.has(owner.toLocaleLowerCase('en-US'))) {
-        throw new NotFoundError(`No group ${owner}`);
-      }
+      const { entityRefs, owner } = await visibleScope(
+        credentials,
+        query.owner,
+      );
       body = await groupCompliance(
         framework,
         owner ? { type: 'owner', owner } : { type: 'org' },
@@ -752,14 +761,8 @@ export async function createRouter(
 
   router.get('/evidence', async (req, res) => {
     const query = parse(evidenceQuerySchema, req.query);
-    const { framework, format } = query;
-    if (!isFrameworkId(framework)) {
-      throw new InputError(
-        `Unknown framework '${framework}'; known frameworks: ${knownFrameworkIds().join(
-          ', ',
-        )}`,
-      );
-    }
+    const { format } = query;
+    const framework = frameworkOf(query.framework);
     const credentials = await reader(req);
     const noPdf = format === 'pdf' ? evidencePdf.unavailable() : undefined;
     if (noPdf) throw new ServiceUnavailableError(noPdf);
@@ -772,17 +775,10 @@ export async function createRouter(
       scope = { kind: 'entity', entityRef: scorecard.entityRef };
       scorecards = [scorecard];
     } else {
-      const [entityRefs, groups] = await Promise.all([
-        visibility.visibleRefs(credentials),
-        query.owner
-          ? groupVisibility.visibleRefs(credentials).then(lowerCaseSet)
-          : Promise.resolve(new Set<string>()),
-      ]);
-      const owner = query.owner ? groupRef(query.owner) : undefined;
-      // A group the caller may not read is answered like a missing one.
-      if (owner && !groups.has(owner.toLocaleLowerCase('en-US'))) {
-        throw new NotFoundError(`No group ${owner}`);
-      }
+      const { entityRefs, owner } = await visibleScope(
+        credentials,
+        query.owner,
+      );
       scope = owner ? { kind: 'team', owner } : { kind: 'org' };
       ({ scorecards, omitted } = await evidenceScorecards(store, {
         entityRefs,
@@ -1016,6 +1012,18 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/** A framework id of the request, or 400 naming the known ones. */
+function frameworkOf(framework: string): ComplianceFrameworkId {
+  if (!isFrameworkId(framework)) {
+    throw new InputError(
+      `Unknown framework '${framework}'; known frameworks: ${knownFrameworkIds().join(
+        ', ',
+      )}`,
+    );
+  }
+  return framework;
 }
 
 function lowerCaseSet(refs: string[]): Set<string> {
