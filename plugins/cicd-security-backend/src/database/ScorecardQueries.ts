@@ -1,15 +1,12 @@
 import {
   CategoryScore,
-  CheckCategory,
   CheckDetailResponse,
   CheckResult,
-  CheckStatus,
   Finding,
   OverviewResponse,
   Scorecard,
   ScorecardHistoryPoint,
   ScorecardSortField,
-  Severity,
   TeamsResponse,
   FactReading,
 } from '@cicd-security/plugin-cicd-security-common';
@@ -27,6 +24,7 @@ import { explainScore, fixFirst } from './rescore';
 import {
   optional,
   parseJson,
+  toCheckResult,
   toFinding,
   toHistoryPoint,
   toNumberOrNull,
@@ -329,21 +327,10 @@ export class ScorecardQueries {
       list.push(toFinding(f));
       findingsByCheck.set(f.check_id, list);
     }
-    const checks: CheckResult[] = checkRows.map(c => {
-      const waiver = waived?.get(c.check_id);
-      return {
-        checkId: c.check_id,
-        ...(waiver ? { waiver } : {}),
-        title: c.title,
-        category: c.category as CheckCategory,
-        severity: c.severity as Severity,
-        status: c.status as CheckStatus,
-        ...(c.score === null ? {} : { score: Number(c.score) }),
-        ...(c.reason === null ? {} : { reason: c.reason }),
-        ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
-        findings: findingsByCheck.get(c.check_id) ?? [],
-      };
-    });
+    const checks: CheckResult[] = checkRows.map(c => ({
+      ...toCheckResult(c, waived?.get(c.check_id)),
+      findings: findingsByCheck.get(c.check_id) ?? [],
+    }));
     const problems = problemRows.map(toProblem);
     const summary = toSummary(row);
     const scmUrl = row.scm_url ?? toScmUrl(row.source_location);
@@ -419,17 +406,8 @@ export class ScorecardQueries {
         out.set(row.entity_ref, { ...toSummary(row), checks: [] });
       }
       for (const c of checkRows) {
-        const waiver = waivers.get(c.entity_ref)?.get(c.check_id);
         out.get(c.entity_ref)!.checks.push({
-          checkId: c.check_id,
-          ...(waiver ? { waiver } : {}),
-          title: c.title,
-          category: c.category as CheckCategory,
-          severity: c.severity as Severity,
-          status: c.status as CheckStatus,
-          ...(c.score === null ? {} : { score: Number(c.score) }),
-          ...(c.reason === null ? {} : { reason: c.reason }),
-          ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
+          ...toCheckResult(c, waivers.get(c.entity_ref)?.get(c.check_id)),
           openFindings: open.get(`${c.entity_ref}\u0000${c.check_id}`) ?? 0,
         });
       }

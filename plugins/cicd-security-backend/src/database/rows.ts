@@ -1,5 +1,8 @@
 import {
   CategoryScore,
+  CheckCategory,
+  CheckResult,
+  CheckStatus,
   Finding,
   Grade,
   ScanProblem,
@@ -12,6 +15,7 @@ import {
 } from '@cicd-security/plugin-cicd-security-common';
 import {
   DbTimestamp,
+  RawDbCheckResultRow,
   RawDbFindingRow,
   RawDbProblemRow,
   RawDbScanRow,
@@ -114,6 +118,34 @@ export function toSummary(row: RawDbScorecardRow): ScorecardSummary {
     ),
     ...optional('revision', row.revision),
     ...optional('sourceLocation', row.source_location),
+  };
+}
+
+/** A stored check result without its findings, with the waiver that covers it. */
+export function toCheckResult(
+  c: Pick<
+    RawDbCheckResultRow,
+    | 'check_id'
+    | 'title'
+    | 'category'
+    | 'severity'
+    | 'status'
+    | 'score'
+    | 'reason'
+    | 'unlisted'
+  >,
+  waiver: CheckResult['waiver'],
+): Omit<CheckResult, 'findings'> {
+  return {
+    checkId: c.check_id,
+    ...(waiver ? { waiver } : {}),
+    title: c.title,
+    category: c.category as CheckCategory,
+    severity: c.severity as Severity,
+    status: c.status as CheckStatus,
+    ...(c.score === null ? {} : { score: Number(c.score) }),
+    ...(c.reason === null ? {} : { reason: c.reason }),
+    ...(c.unlisted ? { unlisted: JSON.parse(c.unlisted) } : {}),
   };
 }
 
