@@ -273,34 +273,28 @@ export function ComponentsTable() {
     if (owner) refs.add(owner);
     return [...refs].sort((a, b) => refName(a).localeCompare(refName(b)));
   }, [teams.value, owner]);
-  const ownerTitles = useMemo(
-    () =>
-      new Map(
-        (teams.value?.items ?? []).map(t => [
-          t.groupRef,
-          `${t.title ?? refName(t.groupRef)}${t.type ? ` (${t.type})` : ''}`,
-        ]),
-      ),
-    [teams.value],
-  );
-
-  // Owners and systems are named from what the page already has, so that the
-  // table does not wait for the catalog to look up each one's title.
-  const groupTitles = useMemo(
+  // Owners are named from the group hierarchy the page already has, so that
+  // the table does not wait for the catalog to look up each one's title.
+  const groups = useMemo(
     () =>
       new Map(
         (teams.value?.items ?? []).map(t => [
           t.groupRef.toLocaleLowerCase('en-US'),
-          t.title ?? refName(t.groupRef),
+          t,
         ]),
       ),
     [teams.value],
   );
   const ownerTitle = useCallback(
     (ref: string) =>
-      groupTitles.get(ref.toLocaleLowerCase('en-US')) ?? refName(ref),
-    [groupTitles],
+      groups.get(ref.toLocaleLowerCase('en-US'))?.title ?? refName(ref),
+    [groups],
   );
+  /** The owner filter's label: the title and the group's type. */
+  const ownerLabel = (ref: string) => {
+    const type = groups.get(ref.toLocaleLowerCase('en-US'))?.type;
+    return `${ownerTitle(ref)}${type ? ` (${type})` : ''}`;
+  };
 
   // The table is re-created when the filters change; it starts with the sort
   // in the URL at that moment, and later sort changes go to the URL.
@@ -558,7 +552,7 @@ export function ComponentsTable() {
           options={ownerOptions}
           value={owner || null}
           onChange={(_e, value) => url.set({ owner: value ?? '' })}
-          getOptionLabel={ref => ownerTitles.get(ref) ?? refName(ref)}
+          getOptionLabel={ownerLabel}
           renderInput={params => (
             <TextField
               {...params}
@@ -690,7 +684,7 @@ export function ComponentsTable() {
         <Box mb={2} display="flex" flexWrap="wrap" style={{ gap: 8 }}>
           {owner && (
             <Chip
-              label={`Owner: ${ownerTitles.get(owner) ?? refName(owner)}`}
+              label={`Owner: ${ownerLabel(owner)}`}
               onDelete={() => url.set({ owner: '' })}
             />
           )}
